@@ -1,0 +1,37 @@
+"""contract-engine: partnership contracts as declarative rules, checked on durable_rules.
+
+    >>> from engine import Contract
+    >>> contract = Contract.load("contracts/openai-microsoft.yaml")
+    >>> report = contract.check("partner with Google Cloud")
+    >>> report.verdict
+    'conflict'
+"""
+
+from engine.api import Contract
+from engine.errors import (
+    ContractEngineError,
+    ContractFileError,
+    EngineError,
+    MoveError,
+    Problem,
+)
+from engine.model import ContractFile, RuleFile, Severity
+from engine.report import Evidence, Finding, Move, Outcome, Report, StateView
+
+__all__ = [
+    "Contract",
+    "ContractEngineError",
+    "ContractFile",
+    "ContractFileError",
+    "EngineError",
+    "Evidence",
+    "Finding",
+    "Move",
+    "MoveError",
+    "Outcome",
+    "Problem",
+    "Report",
+    "RuleFile",
+    "Severity",
+    "StateView",
+]

@@ -1,0 +1,160 @@
+"""Stage 3, compile: validated norms to durable_rules rulesets, defined as data.
+
+Each norm becomes a handful of durable_rules rules, each with a named role, so that the engine
+reports not only that a norm fired but why another did not:
+
+- `fire`: the trigger, the norm's `if`, none of its exceptions, inside its window, clause in force;
+- `match`: the trigger and `if` alone (the norm was triggered);
+- `unless`, one per exception: triggered and defeated by that exception;
+- `window`: triggered outside its from/until window;
+- `ended`: triggered while its clause is no longer in force;
+- `test`, one per condition of the trigger: which conditions held, for "not triggered because".
+
+Norms are partitioned into one ruleset per route (a move kind or a change kind): a move is only
+asserted into the ruleset of its own kind, so its cost follows the norms that can match it. Every
+ruleset also has a catch-all rule, because durable_rules must handle every fact it is given (an
+unhandled fact leaves a session behind that cannot be deleted safely).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.conditions import DATE_FIELD, SEQ_FIELD, StateTest, Test, date_number
+from engine.model import NormKind
+from engine.validate import ContractSpec, NormSpec
+
+MAX_RULES_PER_RULESET = 4000  # durable_rules refuses more than 4,096 actions in one ruleset
+
+
+@dataclass(frozen=True)
+class RuleRole:
+    """What one compiled durable_rules rule means, looked up when its action runs."""
+
+    norm: int  # index into CompiledContract.norms; -1 for the catch-all
+    role: str  # fire, match, unless, window, ended, test, fulfil, start, seen
+    index: int = 0  # which exception or which test
+
+
+@dataclass
+class Ruleset:
+    name: str
+    route: str
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    probes: set[StateTest] = field(default_factory=set)
+    norms: list[int] = field(default_factory=list)  # norms whose trigger is this route
+
+
+@dataclass
+class CompiledContract:
+    spec: ContractSpec
+    norms: list[NormSpec]
+    rulesets: dict[str, list[Ruleset]]  # route -> rulesets (more than one past the rule limit)
+    roles: dict[str, RuleRole]  # durable rule name -> meaning
+
+    def definitions(self) -> dict[str, dict[str, Any]]:
+        return {rs.name: rs.rules for group in self.rulesets.values() for rs in group}
+
+
+def _tautology() -> dict[str, Any]:
+    return {"$gte": {SEQ_FIELD: 0}}
+
+
+def _all(*parts: dict[str, Any]) -> dict[str, Any]:
+    kept = [p for p in parts if p]
+    if not kept:
+        return _tautology()
+    return kept[0] if len(kept) == 1 else {"$and": kept}
+
+
+def test_json(test: Test, holds: bool = True) -> dict[str, Any]:
+    if isinstance(test, StateTest):
+        return test.to_durable(holds)
+    assert holds, "field tests are only ever required to hold"
+    return test.to_durable()
+
+
+def clause_ended_test(norm: NormSpec) -> StateTest:
+    return StateTest("clause_ended", (norm.norm.clause,), f"clause {norm.norm.clause} ended")
+
+
+def window_json(norm: NormSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The window as a condition that holds inside it, and one that holds outside it."""
+    inside: list[dict[str, Any]] = []
+    outside: list[dict[str, Any]] = []
+    if norm.norm.valid_from is not None:
+        inside.append({"$gte": {DATE_FIELD: date_number(norm.norm.valid_from)}})
+        outside.append({"$lt": {DATE_FIELD: date_number(norm.norm.valid_from)}})
+    if norm.norm.valid_until is not None:
+        inside.append({"$lte": {DATE_FIELD: date_number(norm.norm.valid_until)}})
+        outside.append({"$gt": {DATE_FIELD: date_number(norm.norm.valid_until)}})
+    if not inside:
+        return None, None
+    return _all(*inside), (outside[0] if len(outside) == 1 else {"$or": outside})
+
+
+class _Builder:
+    def __init__(self, spec: ContractSpec, prefix: str) -> None:
+        self.spec = spec
+        self.prefix = prefix
+        self.rulesets: dict[str, list[Ruleset]] = {}
+        self.roles: dict[str, RuleRole] = {}
+        self.count = 0
+
+    def ruleset(self, route: str, size: int) -> Ruleset:
+        group = self.rulesets.setdefault(route, [])
+        if not group or len(group[-1].rules) + size > MAX_RULES_PER_RULESET:
+            rs = Ruleset(name=f"{self.prefix}{len(self.rulesets)}_{len(group)}", route=route)
+            self.add(rs, RuleRole(-1, "seen"), _tautology())
+            group.append(rs)
+        return group[-1]
+
+    def add(self, rs: Ruleset, role: RuleRole, condition: dict[str, Any]) -> None:
+        self.count += 1
+        name = f"r{self.count}"
+        rs.rules[name] = {"all": [{"m": condition}], "run": name}
+        self.roles[name] = role
+
+    def norm(self, index: int, norm: NormSpec) -> None:
+        trigger = norm.trigger
+        base = [test_json(t) for t in trigger.tests] + [test_json(t) for t in norm.requires]
+        inside, outside = window_json(norm)
+        ended = clause_ended_test(norm)
+        size = 3 + len(norm.exceptions) + len(trigger.tests) + (1 if inside else 0)
+        rs = self.ruleset(trigger.route, size)
+        rs.norms.append(index)
+        rs.probes.update(_tests_state(trigger.tests, norm.requires, norm.exceptions, (ended,)))
+        self.add(rs, RuleRole(index, "fire"), _all(
+            *base, *(test_json(e, holds=False) for e in norm.exceptions),
+            inside or {}, test_json(ended, holds=False),
+        ))
+        self.add(rs, RuleRole(index, "match"), _all(*base))
+        for i, exception in enumerate(norm.exceptions):
+            self.add(rs, RuleRole(index, "unless", i), _all(*base, test_json(exception)))
+        if outside is not None:
+            self.add(rs, RuleRole(index, "window"), _all(*base, outside))
+        self.add(rs, RuleRole(index, "ended"), _all(*base, test_json(ended)))
+        for i, test in enumerate(trigger.tests):
+            self.add(rs, RuleRole(index, "test", i), _all(test_json(test)))
+        if norm.norm.kind is NormKind.obligation:
+            for role, sub in (("fulfil", norm.fulfils), ("start", norm.starts)):
+                if sub is None:
+                    continue
+                srs = self.ruleset(sub.route, 1)
+                srs.probes.update(_tests_state(sub.tests))
+                self.add(srs, RuleRole(index, role), _all(*(test_json(t) for t in sub.tests)))
+
+
+def _tests_state(*groups: tuple[Test, ...]) -> set[StateTest]:
+    return {t for group in groups for t in group if isinstance(t, StateTest)}
+
+
+def compile_contract(spec: ContractSpec, prefix: str) -> CompiledContract:
+    """Compile every norm; `prefix` keeps this contract's ruleset names apart from others'."""
+    builder = _Builder(spec, prefix)
+    for index, norm in enumerate(spec.norms):
+        builder.norm(index, norm)
+    return CompiledContract(spec=spec, norms=spec.norms, rulesets=builder.rulesets, roles=builder.roles)
+
+

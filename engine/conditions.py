@@ -1,0 +1,136 @@
+"""Typed conditions: what a norm tests, in a form the compiler turns into durable_rules JSON.
+
+A move or change is asserted as one flat fact: its fields, its date `d` (YYYYMMDD), and one
+`s__...` property per state question some rule asks ("was consent given?", "is this entity in that
+set?"). durable_rules evaluates every condition; Python only answers the state questions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+DATE_FIELD = "d"
+SEQ_FIELD = "n"
+KIND_FIELD = "kind"
+RESERVED_FIELDS = frozenset({"sid", "id", DATE_FIELD, SEQ_FIELD, KIND_FIELD, "source"})
+
+
+def date_number(day: dt.date) -> int:
+    """Dates travel as YYYYMMDD integers so durable_rules can compare them."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def number_date(value: int) -> dt.date:
+    return dt.date(value // 10000, value // 100 % 100, value % 100)
+
+
+_OP_WORDS = {
+    "eq": "is",
+    "neq": "is not",
+    "gt": "is more than",
+    "gte": "is at least",
+    "lt": "is less than",
+    "lte": "is at most",
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FieldTest:
+    """A test of one field of the move: equality, negation, membership, comparison."""
+
+    field: str
+    op: str  # eq, neq, in, not_in, gt, gte, lt, lte
+    value: Any
+    shown: Any = None  # the value as the author wrote it (a date, not its number)
+
+    def to_durable(self) -> dict[str, Any]:
+        if self.op == "eq":
+            return {self.field: self.value}
+        if self.op == "in":
+            return {"$or": [{self.field: v} for v in self.value]}
+        if self.op == "not_in":
+            return {"$and": [{"$neq": {self.field: v}} for v in self.value]}
+        return {f"${self.op}": {self.field: self.value}}
+
+    def describe(self) -> str:
+        shown = self.shown if self.shown is not None else self.value
+        if self.op == "in":
+            return f"{self.field} is one of {_show(shown)}"
+        if self.op == "not_in":
+            return f"{self.field} is none of {_show(shown)}"
+        return f"{self.field} {_OP_WORDS[self.op]} {_show(shown)}"
+
+
+@dataclass(frozen=True)
+class StateTest:
+    """A question about the state: answered in Python, tested by durable_rules as `s__...` = 1."""
+
+    question: str  # partnership_ended, consent, happened, clause_ended, flag, in_set
+    args: tuple[str, ...]
+    name: str  # how the author wrote it, for "defeated by ..."
+
+    @property
+    def probe(self) -> str:
+        return "s__" + "__".join((self.question, *self.args))
+
+    def to_durable(self, holds: bool = True) -> dict[str, Any]:
+        return {self.probe: 1} if holds else {"$neq": {self.probe: 1}}
+
+    def describe(self) -> str:
+        q, a = self.question, self.args
+        if q == "partnership_ended":
+            return "the partnership has ended"
+        if q == "consent":
+            return f"{a[0]} has consented to {a[1]}"
+        if q == "happened":
+            return f"a {a[0]} has already happened"
+        if q == "clause_ended":
+            return f"clause {a[0]} has ended"
+        if q == "flag":
+            return f"{a[0]} is set"
+        if q == "in_set":
+            return f"the {a[1]} is in {a[0]}"
+        if q == "not_in_set":
+            return f"the {a[1]} is not in {a[0]}"
+        return self.name
+
+
+Test = FieldTest | StateTest
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What a norm listens for: a move of some kind, or a change of state, with tests on it."""
+
+    source: str  # "move" or "change"
+    kind: str
+    tests: tuple[Test, ...]
+
+    @property
+    def route(self) -> str:
+        return f"{self.source}:{self.kind}"
+
+    def describe(self) -> str:
+        what = f"a {self.kind} move" if self.source == "move" else f"the change {self.kind}"
+        if not self.tests:
+            return what
+        return what + " where " + " and ".join(t.describe() for t in self.tests)
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """A change of state a norm or a move sets off; strings may hold {field} templates."""
+
+    op: str  # end_partnership, end_clause, extend_clause, add_to_set, record_consent, grant_right, set_flag
+    args: tuple[tuple[str, Any], ...]
+
+    def arg(self, name: str) -> Any:
+        return dict(self.args).get(name)

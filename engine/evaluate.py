@@ -1,0 +1,455 @@
+"""Stage 4, evaluate: moves become facts in an isolated durable_rules session; rules fire.
+
+Each check gets its own session id, deleted afterwards, so checks never see each other's state.
+Moves are asserted as facts, not posted as events: durable_rules consumes an event at the first
+rule that matches it, and a move that breaks three norms must report three conflicts.
+
+durable_rules keeps its state in global C structures and is not thread-safe, so every call into
+it is made under one process-wide lock. Our host never starts durable_rules' background
+dispatcher threads: they would run a session's actions on another thread, out of our order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import string
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable import engine as durable_engine
+
+from engine.compile import CompiledContract, RuleRole, clause_ended_test, compile_contract
+from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
+from engine.errors import EngineError
+from engine.model import NormKind, Severity
+from engine.report import (
+    SEVERITY_ORDER,
+    ClauseState,
+    DeadlineView,
+    Evidence,
+    Finding,
+    Move,
+    Outcome,
+    Report,
+    RightView,
+    StateView,
+)
+from engine.state import Deadline, State
+from engine.validate import ContractSpec, NormSpec
+
+MAX_CHANGES_PER_CHECK = 10_000
+MAX_MOVES_PER_CHECK = 1_000
+
+_DURABLE_LOCK = threading.Lock()
+_prefixes = itertools.count()
+_sessions = itertools.count()
+
+
+class _SyncHost(durable_engine.Host):  # type: ignore[misc]
+    """A durable_rules host whose actions run only inside our own calls, on our thread."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self._evaluator = evaluator
+        super().__init__()
+
+    def _run(self) -> None:
+        """No background dispatch: every action runs synchronously within assert_fact."""
+
+    def get_action(self, action_name: str) -> Any:
+        role = self._evaluator.compiled.roles[action_name]
+        record = self._evaluator._record
+
+        def action(c: Any) -> None:
+            record(role, c)
+
+        return action
+
+
+@dataclass
+class _Fact:
+    route: str
+    values: dict[str, Any]
+    date: dt.date
+    move: int | None  # index of the move that caused it (None: the passing of time)
+    move_text: str
+
+
+@dataclass
+class _Run:
+    """Everything one check accumulates; lives only as long as the check."""
+
+    sid: str
+    state: State
+    seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    used: set[str] = field(default_factory=set)
+    routes_seen: set[str] = field(default_factory=set)
+    findings: list[tuple[int, Finding]] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    changes: int = 0
+
+
+class Evaluator:
+    """A compiled contract bound to durable_rules. `check` is safe to call from many threads."""
+
+    def __init__(self, spec: ContractSpec) -> None:
+        self.spec = spec
+        self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
+        self._fired: list[tuple[RuleRole, dict[str, Any]]] = []
+        self._errors: list[BaseException] = []
+        self._initial = State.initial(spec)
+        with _DURABLE_LOCK:
+            self._host = _SyncHost(self)
+            try:
+                self._host.register_rulesets(self.compiled.definitions())
+            except Exception as error:  # durable_rules raises bare Exceptions with C error codes
+                raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
+        self._names = {p.id: p.name for p in spec.parties.values()} | {
+            e.id: e.name for e in spec.entities.values()
+        } | {k: v.kind.title for k, v in spec.event_kinds.items()}
+
+    # -- called by durable_rules ---------------------------------------------------------------
+    def _record(self, role: RuleRole, c: Any) -> None:
+        try:
+            self._fired.append((role, c.m._d))
+        except BaseException as error:  # durable_rules would store this and carry on
+            self._errors.append(error)
+            raise
+
+    # -- the check ---------------------------------------------------------------------------
+    def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
+        if len(moves) > MAX_MOVES_PER_CHECK:
+            raise EngineError(f"{len(moves)} moves in one check; the limit is {MAX_MOVES_PER_CHECK}")
+        run = _Run(sid=f"s{next(_sessions)}", state=self._initial.copy())
+        first = min([m.date for m in moves if m.date] + [check_date])
+        before = self._view(run.state, first)
+        order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
+        with _DURABLE_LOCK:
+            try:
+                for index in order:
+                    move = moves[index]
+                    day = move.date or check_date
+                    self._advance(run, day, waivers)
+                    self._process_move(run, index, move, day, waivers)
+                self._advance(run, check_date, waivers)
+            finally:
+                self._fired = []
+                for name in sorted(run.used):
+                    self._host.delete_state(name, run.sid)
+        if self._errors:
+            errors, self._errors = self._errors, []
+            raise EngineError(f"an action failed inside the rule engine: {errors[0]!r}")
+        return self._report(run, moves, check_date, before)
+
+    def _advance(self, run: _Run, day: dt.date, waivers: dict[str, str]) -> None:
+        """Let time pass up to `day`: deadlines and expiries whose last day is before it fire."""
+        state = run.state
+        while True:
+            due = sorted(
+                [(d.due, "deadline_passed", d.norm) for d in state.deadlines.values() if d.due < day]
+                + [(on, "expiry_reached", norm) for norm, on in state.expiries.items() if on < day]
+            )
+            if not due:
+                return
+            last_day, kind, norm = due[0]
+            if kind == "deadline_passed":
+                del state.deadlines[norm]
+                text = f"the deadline of {norm} passed ({last_day} was the last day)"
+            else:
+                del state.expiries[norm]
+                text = f"the term of {norm} ran out ({last_day} was the last day)"
+            when = last_day + dt.timedelta(days=1)
+            self._chain(run, [_Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)], waivers)
+
+    def _process_move(self, run: _Run, index: int, move: Move, day: dt.date, waivers: dict[str, str]) -> None:
+        values: dict[str, Any] = {KIND_FIELD: move.kind, "actor": move.actor, **move.fields}
+        fact = _Fact(f"move:{move.kind}", values, day, index, move.describe())
+        if fact.route not in self.compiled.rulesets:
+            run.findings.append((next(run.seq), Finding(
+                type="notice", rule=None, clause=None, severity=Severity.info,
+                message=f"No rule of this contract covers a {self._names.get(move.kind, move.kind)} move: "
+                "the contract, as modelled, says nothing about it.",
+                move=index, move_text=fact.move_text, date=day,
+            )))
+        follow_ups = self._evaluate(run, fact, waivers)
+        run.state.happened.add(move.kind)
+        effects: list[_Fact] = []
+        for consequence in self.spec.event_kinds[move.kind].effects:
+            args = {k: _fill(v, values) for k, v in consequence.args}
+            for change in run.state.apply(consequence.op, args, f"{fact.move_text} on {day}"):
+                effects.append(self._change_fact(change, fact))
+        self._chain(run, effects + follow_ups, waivers)
+
+    def _chain(self, run: _Run, queue_items: list[_Fact], waivers: dict[str, str]) -> None:
+        """Forward chaining: changes are facts too, and may fire further norms."""
+        queue = deque(queue_items)
+        while queue:
+            run.changes += 1
+            if run.changes > MAX_CHANGES_PER_CHECK:
+                raise EngineError(
+                    f"consequences set off more than {MAX_CHANGES_PER_CHECK} changes in one check: "
+                    "norms are triggering each other in a cycle"
+                )
+            queue.extend(self._evaluate(run, queue.popleft(), waivers))
+
+    def _change_fact(self, change: dict[str, Any], cause: _Fact) -> _Fact:
+        return _Fact(f"change:{change[KIND_FIELD]}", change, cause.date, cause.move, cause.move_text)
+
+    def _evaluate(self, run: _Run, fact: _Fact, waivers: dict[str, str]) -> list[_Fact]:
+        """Assert one fact into the rulesets of its route; turn what fired into findings."""
+        groups = self.compiled.rulesets.get(fact.route)
+        if not groups:
+            return []
+        run.routes_seen.add(fact.route)
+        fired: list[tuple[RuleRole, dict[str, Any]]] = []
+        for rs in groups:
+            values = dict(fact.values)
+            for test in rs.probes:
+                values[test.probe] = run.state.answer(test, fact.values)
+            values["sid"] = run.sid
+            values[SEQ_FIELD] = next(run.seq)
+            values[DATE_FIELD] = date_number(fact.date)
+            self._fired = []
+            try:
+                self._host.assert_fact(rs.name, values)
+            except Exception as error:
+                raise EngineError(f"durable_rules failed on {fact.move_text!r}: {error}") from None
+            finally:
+                run.used.add(rs.name)
+            fired.extend(self._fired)
+        by_norm: dict[int, dict[str, list[int]]] = {}
+        seen_values: dict[str, Any] = {}
+        for role, values in fired:
+            by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
+            seen_values = values
+        follow_ups: list[_Fact] = []
+        for rs in groups:
+            for n in rs.norms:
+                follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), seen_values, waivers)
+        for n, roles in sorted(by_norm.items()):
+            if "fulfil" in roles:
+                follow_ups += self._fulfil(run, fact, self.compiled.norms[n])
+            if "start" in roles:
+                follow_ups += self._start(run, fact, self.compiled.norms[n])
+        return follow_ups
+
+    # -- interpreting what fired ---------------------------------------------------------------
+    def _outcome(
+        self, run: _Run, fact: _Fact, index: int, roles: dict[str, list[int]],
+        values: dict[str, Any], waivers: dict[str, str],
+    ) -> list[_Fact]:
+        norm = self.compiled.norms[index]
+        n = norm.norm
+        if "fire" in roles:
+            waived = waivers.get(n.id)
+            status = "waived" if waived else "applied"
+            reason = f"waived: {waived}" if waived else "applies: " + norm.trigger.describe()
+            run.outcomes.append(Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason))
+            return self._fire(run, fact, norm, values, waived)
+        if "match" in roles:
+            if "ended" in roles:
+                status, reason = "clause_ended", (
+                    f"not applicable: clause {n.clause} is no longer in force: "
+                    + run.state.why_clause_ended(n.clause)
+                )
+            elif "window" in roles:
+                status, reason = "out_of_window", f"not applicable on {fact.date}: {_window(norm)}"
+            else:
+                names = [norm.exceptions[i].name for i in sorted(roles.get("unless", []))]
+                status, reason = "defeated", "defeated by exception: " + ", ".join(names)
+        else:
+            held = set(roles.get("test", []))
+            failed = [t for i, t in enumerate(norm.trigger.tests) if i not in held]
+            if failed:
+                parts = [f"{t.describe()} does not hold ({_actual(t, fact.values, self._names)})" for t in failed]
+            else:
+                parts = [f"it needs {t.describe()}" for t in norm.requires]
+            status, reason = "not_triggered", "not triggered: " + "; ".join(parts)
+        run.outcomes.append(Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason))  # type: ignore[arg-type]
+        return []
+
+    def _fire(self, run: _Run, fact: _Fact, norm: NormSpec, values: dict[str, Any], waived: str | None) -> list[_Fact]:
+        n = norm.norm
+        state = run.state
+        display = {k: self._names.get(v, v) if isinstance(v, str) else v for k, v in fact.values.items()}
+        display["date"] = fact.date.isoformat()
+        message = _fill(n.message, display)
+        kind = n.kind
+        is_conflict = kind in (NormKind.prohibition, NormKind.consent, NormKind.obligation)
+        effects: list[str] = []
+        follow_ups: list[_Fact] = []
+        if not waived:
+            by = f"{n.id}, on {fact.date}"
+            consequences = [(c.op, {k: _fill(v, fact.values) for k, v in c.args}) for c in norm.consequences]
+            if kind is NormKind.entitlement and n.beneficiary and n.grants:
+                consequences.insert(0, ("grant_right", {"to": n.beneficiary, "right": _fill(n.grants, display)}))
+            if is_conflict and state.clause_in_force(n.clause):
+                state.clauses[n.clause] = "violated"
+                state.clause_notes[n.clause] = f"violated by {fact.move_text} on {fact.date} ({n.id})"
+                effects.append(f"clause {n.clause} violated")
+            for op, args in consequences:
+                for change in state.apply(op, args, by):
+                    effects.append(_describe_change(change, self._names))
+                    follow_ups.append(self._change_fact(change, fact))
+        clause = self.spec.clauses[n.clause]
+        finding = Finding(
+            type="conflict" if is_conflict else "consequence",
+            rule=n.id, clause=n.clause, clause_title=clause.title, source=clause.source,
+            norm_kind=kind.value, severity=n.effective_severity, message=message,
+            move=fact.move, move_text=fact.move_text, date=fact.date,
+            evidence=self._evidence(norm, fact, values), effects=effects, waived=waived,
+        )
+        run.findings.append((next(run.seq), finding))
+        return follow_ups
+
+    def _evidence(self, norm: NormSpec, fact: _Fact, values: dict[str, Any]) -> list[Evidence]:
+        evidence = [Evidence(condition=f"the move is {norm.trigger.describe().split(' where ')[0]}", value=str(fact.values.get(KIND_FIELD)), held=True)]
+        for test in (*norm.trigger.tests, *norm.requires):
+            evidence.append(Evidence(condition=test.describe(), value=_actual(test, values, self._names), held=True))
+        for exception in norm.exceptions:
+            evidence.append(Evidence(condition=f"exception: {exception.describe()}", value="no", held=False))
+        if norm.norm.valid_from or norm.norm.valid_until:
+            evidence.append(Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True))
+        evidence.append(Evidence(condition=f"clause {norm.norm.clause} is in force", value="yes", held=True))
+        return evidence
+
+    def _fulfil(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
+        n = norm.norm
+        pending = run.state.deadlines.pop(n.id, None)
+        if pending is None:
+            return []
+        run.state.fulfilled.add(n.id)
+        clause = self.spec.clauses[n.clause]
+        run.findings.append((next(run.seq), Finding(
+            type="consequence", rule=n.id, clause=n.clause, clause_title=clause.title, source=clause.source,
+            norm_kind=n.kind.value, severity=Severity.info,
+            message=f"Obligation met before its deadline ({pending.due}): {norm.fulfils.describe() if norm.fulfils else n.id}.",
+            move=fact.move, move_text=fact.move_text, date=fact.date, effects=[f"deadline {n.id} met"],
+        )))
+        return []
+
+    def _start(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
+        n = norm.norm
+        if n.id in run.state.deadlines or n.id in run.state.fulfilled or n.within_days is None:
+            return []
+        due = fact.date + dt.timedelta(days=n.within_days)
+        run.state.deadlines[n.id] = Deadline(n.id, due, f"{fact.move_text} on {fact.date}")
+        clause = self.spec.clauses[n.clause]
+        run.findings.append((next(run.seq), Finding(
+            type="consequence", rule=n.id, clause=n.clause, clause_title=clause.title, source=clause.source,
+            norm_kind=n.kind.value, severity=Severity.info,
+            message=f"A deadline starts: {norm.fulfils.describe() if norm.fulfils else n.id} by {due}.",
+            move=fact.move, move_text=fact.move_text, date=fact.date, effects=[f"deadline {n.id} due {due}"],
+        )))
+        return []
+
+    # -- the report ---------------------------------------------------------------------------
+    def _view(self, state: State, day: dt.date) -> StateView:
+        return StateView(
+            date=day,
+            partnership=state.partnership,  # type: ignore[arg-type]
+            partnership_ended_by=state.partnership_ended_by,
+            clauses={
+                c: ClauseState(
+                    status="ended" if not state.clause_in_force(c) else state.clauses[c],  # type: ignore[arg-type]
+                    note=(state.why_clause_ended(c) if not state.clause_in_force(c) else state.clause_notes.get(c)),
+                    until=state.clause_until.get(c),
+                )
+                for c in sorted(state.clauses)
+            },
+            consents=sorted(f"{a} consented to {b}" for a, b in state.consents),
+            happened=sorted(state.happened),
+            sets={k: sorted(v) for k, v in sorted(state.sets.items())},
+            flags=sorted(state.flags),
+            rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
+            deadlines=[DeadlineView(rule=d.norm, due=d.due, started_by=d.started) for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm))],
+        )
+
+    def _report(self, run: _Run, moves: list[Move], check_date: dt.date, before: StateView) -> Report:
+        found = [f for _, f in sorted(run.findings, key=lambda sf: sf[0])]
+        conflicts = sorted(
+            [f for f in found if f.type == "conflict" and not f.waived],
+            key=lambda f: (SEVERITY_ORDER[f.severity], f.rule or "", f.date, f.move if f.move is not None else -1),
+        )
+        waived = [f for f in found if f.waived]
+        consequences = [f for f in found if f.type == "consequence" and not f.waived]
+        notices = [f for f in found if f.type == "notice"]
+        blocking = any(f.severity is Severity.blocking for f in conflicts)
+        considered = {n for g in (self.compiled.rulesets.get(r, []) for r in run.routes_seen) for rs in g for n in rs.norms}
+        header = self.spec.contract.contract
+        return Report(
+            contract=self.spec.id,
+            contract_title=header.title,
+            notice=header.notice,
+            verdict="conflict" if blocking else "clear",
+            check_date=check_date,
+            moves=moves,
+            conflicts=conflicts,
+            consequences=consequences,
+            notices=notices,
+            waived=waived,
+            outcomes=run.outcomes,
+            other_norms=len(self.compiled.norms) - len(considered),
+            state={"before": before, "after": self._view(run.state, check_date)},
+        )
+
+
+class _Template(string.Formatter):
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        return kwargs.get(key, "{" + str(key) + "}")
+
+
+_TEMPLATE = _Template()
+
+
+def _fill(template: Any, values: dict[str, Any]) -> Any:
+    if not isinstance(template, str) or "{" not in template:
+        return template
+    return _TEMPLATE.vformat(template, (), values)
+
+
+def _window(norm: NormSpec) -> str:
+    n = norm.norm
+    if n.valid_from and n.valid_until:
+        return f"the norm applies from {n.valid_from} until {n.valid_until}"
+    if n.valid_from:
+        return f"the norm applies from {n.valid_from}"
+    return f"the norm applies until {n.valid_until}"
+
+
+def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
+    if isinstance(test, FieldTest):
+        if test.field not in values:
+            return f"{test.field} not given"
+        value = values[test.field]
+        if test.field == "d" or (isinstance(value, int) and test.shown is not None and "-" in str(test.shown)):
+            return f"{test.field} is {value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+        return f"{test.field} is {value}"
+    held = values.get(test.probe)
+    if held is None:
+        return "not asked"
+    return "yes" if held == 1 else "no"
+
+
+def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
+    kind = change[KIND_FIELD]
+    if kind == "partnership_ended":
+        return "the partnership ended"
+    if kind == "clause_ended":
+        return f"clause {change['clause']} ended"
+    if kind == "clause_extended":
+        return f"clause {change['clause']} extended"
+    if kind == "set_joined":
+        return f"{names.get(change['entity'], change['entity'])} joined {change['set']}"
+    if kind == "consent_recorded":
+        return f"{change['from']} consented to {change['for']}"
+    if kind == "right_granted":
+        return f"{change['to']} gained: {change['right']}"
+    if kind == "flag_set":
+        return f"{change['flag']} set"
+    return kind
+
+
+__all__ = ["Evaluator", "clause_ended_test"]

@@ -1,0 +1,159 @@
+"""Stage 1, load: YAML text to plain data, safely, with the line of every node kept.
+
+Safety comes first: only the YAML safe subset (no Python tags), no aliases (the "billion laughs"
+expansion needs them and contract data never does), duplicate keys refused rather than silently
+overwritten, and limits on file size and nesting depth so hostile input costs bounded time and memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine.errors import ContractFileError, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 48
+
+
+class LocatedDict(dict[str, Any]):
+    """A mapping that remembers the line of itself and of each of its keys."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class LocatedList(list[Any]):
+    """A sequence that remembers the line of itself and of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed in contract files", event.start_mark
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"nesting deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
+            )
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> LocatedDict:  # type: ignore[override]
+        result = LocatedDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            # Keys are taken as written: YAML 1.1 would turn `on:` or `no:` into booleans.
+            if not isinstance(key_node, ScalarNode):
+                raise yaml.MarkedYAMLError(
+                    None, None, "mapping keys must be plain words", key_node.start_mark
+                )
+            key = str(key_node.value)
+            if key in result:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LocatedList:  # type: ignore[override]
+        result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+    def construct_scalar(self, node: ScalarNode) -> Any:  # type: ignore[override]
+        return super().construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+
+
+def _timestamp_as_text(loader: _Loader, node: ScalarNode) -> str:
+    # Dates stay text until validation, so that a bad date is reported with its line.
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """Parse YAML text; any problem becomes a ContractFileError naming source and line."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        what = error.problem or error.context or "malformed YAML"
+        if "could not determine a constructor" in what:
+            what = "tags such as !!python/... are not allowed: rule files are data, not code"
+        raise ContractFileError([Problem(source, line, what)]) from None
+    except yaml.YAMLError as error:
+        raise ContractFileError([Problem(source, None, f"malformed YAML: {error}")]) from None
+    except RecursionError:
+        raise ContractFileError([Problem(source, None, "nesting too deep")]) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml_file(path: Path) -> Any:
+    """Read and parse one YAML file within the documented limits."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ContractFileError([Problem(source, None, f"cannot read file: {error.strerror}")]) from None
+    if size > MAX_FILE_BYTES:
+        raise ContractFileError(
+            [Problem(source, None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ContractFileError([Problem(source, None, f"cannot read file: {error.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContractFileError(
+            [Problem(source, line, "the file is not valid UTF-8 text")]
+        ) from None
+    data = parse_yaml(text, source)
+    if data is None:
+        raise ContractFileError([Problem(source, None, "the file is empty")])
+    return data
+
+
+def line_of(data: Any, loc: tuple[str | int, ...]) -> int | None:
+    """The line of the deepest node along a pydantic error location that we can still find."""
+    line: int | None = getattr(data, "line", None)
+    node = data
+    for part in loc:
+        if isinstance(node, LocatedDict) and isinstance(part, str) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LocatedList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line

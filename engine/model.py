@@ -1,0 +1,229 @@
+"""The vocabulary of contract and rule files, as pydantic models.
+
+These models are the single source of truth for the file formats: validation uses them and
+`contract-engine schema` exports their JSON Schema. Every model forbids unknown fields, so a typo
+in a file is an error, not a silently ignored line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
+]
+"""Ids are lower-case words joined by '-' or '_', so they read well in reports and Gherkin."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Party(_Strict):
+    """A party to the contract, with the names people use for it."""
+
+    id: Identifier
+    name: str
+    aliases: list[str] = []
+
+
+class Entity(_Strict):
+    """Something moves can name that is not a party: a cloud provider, a company, a product."""
+
+    id: Identifier
+    name: str
+    aliases: list[str] = []
+    category: str | None = Field(None, description="A grouping such as cloud_provider, for `of:`.")
+
+
+class Clause(_Strict):
+    """An identified part of the contract, paraphrased, with where the paraphrase comes from."""
+
+    id: Identifier
+    title: str
+    text: str
+    source: str
+    survives_termination: bool = Field(
+        False, description="Stays in force when the partnership ends (e.g. a third party's term)."
+    )
+
+
+class EntitySet(_Strict):
+    """A named set of entities that rules can test and consequences can grow (e.g. OpenAI's IP)."""
+
+    id: Identifier
+    title: str
+    members: list[Identifier] = []
+
+
+class Consent(_Strict):
+    given_by: Identifier = Field(alias="from")
+    subject: Identifier = Field(alias="for", description="The event kind consented to.")
+
+
+class InitialState(_Strict):
+    """What is true before the first move of any check."""
+
+    partnership: Literal["in_force", "ended"] = "in_force"
+    consents: list[Consent] = []
+    happened: list[Identifier] = Field([], description="Event kinds that already took place.")
+    flags: list[Identifier] = []
+
+
+class Waiver(_Strict):
+    """A norm set aside on purpose: its findings are reported as waived and counted, never dropped."""
+
+    rule: Identifier
+    reason: str = Field(min_length=1)
+
+
+class ContractHeader(_Strict):
+    id: Identifier
+    title: str
+    notice: str | None = Field(None, description="Shown on every report, e.g. 'hypothetical model'.")
+    as_of: dt.date = Field(description="The default date of a move.")
+    rules: list[str] = Field(
+        min_length=1, description="Rule files or folders, relative to this contract file."
+    )
+
+
+class ContractFile(_Strict):
+    """The contract file: parties, clauses and the state the world starts in."""
+
+    contract: ContractHeader
+    parties: list[Party] = Field(min_length=1)
+    entities: list[Entity] = []
+    clauses: list[Clause] = Field(min_length=1)
+    sets: list[EntitySet] = []
+    state: InitialState = InitialState()
+    waivers: list[Waiver] = []
+
+
+class FieldType(StrEnum):
+    party = "party"
+    entity = "entity"
+    name = "name"
+    kind = "kind"
+    money = "money"
+    date = "date"
+    number = "number"
+    text = "text"
+
+
+class FieldSpec(_Strict):
+    """A field of an event kind. `entity` fields take a known entity; `name` fields take any name."""
+
+    type: FieldType
+    required: bool = True
+    default: str | int | float | None = None
+    of: list[str] | None = Field(
+        None, description="For entity fields: allowed entity ids or categories."
+    )
+
+
+class Phrase(_Strict):
+    text: str = Field(description="Words with {field} holes, e.g. 'partner with {provider}'.")
+    set: dict[Identifier, str | int | float] = Field(
+        {}, description="Fields this phrase fixes, e.g. {subject: conversion}."
+    )
+
+
+class NormKind(StrEnum):
+    prohibition = "prohibition"
+    obligation = "obligation"
+    consent = "consent"
+    entitlement = "entitlement"
+    termination = "termination"
+    expiry = "expiry"
+    trigger = "trigger"
+
+
+class Severity(StrEnum):
+    blocking = "blocking"
+    warning = "warning"
+    info = "info"
+
+
+class EventKind(_Strict):
+    """A kind of move, declared in YAML so that a new contract needs no Python."""
+
+    id: Identifier
+    title: str
+    aliases: list[str] = []
+    actor: Identifier | None = Field(None, description="The party that makes this move by default.")
+    fields: dict[Identifier, FieldSpec] = {}
+    phrases: list[str | Phrase] = []
+    effects: list[dict[str, Any]] = Field(
+        [], description="What the move itself changes in the world, whatever the contract says."
+    )
+
+
+class Norm(_Strict):
+    """A rule of the contract. Kind-specific keys are checked by kind."""
+
+    id: Identifier
+    clause: Identifier
+    kind: NormKind
+    bearer: Identifier
+    beneficiary: Identifier | None = None
+    description: str | None = None
+    when: dict[str, Any] | None = Field(
+        None, description="The pattern: {move: kind, field: condition...} or {change: ...}."
+    )
+    if_: list[Any] = Field([], alias="if", description="State conditions that must hold.")
+    unless: list[Any] = Field([], description="Exceptions that defeat the norm, by name.")
+    valid_from: dt.date | None = Field(None, alias="from")
+    valid_until: dt.date | None = Field(None, alias="until")
+    severity: Severity | None = None
+    message: str
+    then: list[dict[str, Any]] = []
+    consent_of: Identifier | None = Field(None, description="consent: whose consent is needed.")
+    grants: str | None = Field(None, description="entitlement: the right the beneficiary gains.")
+    ends: Literal["partnership"] | list[Identifier] | None = Field(
+        None, description="termination: the partnership, or a list of clause ids."
+    )
+    on: dt.date | None = Field(None, description="expiry: the date the clause stops.")
+    must: dict[str, Any] | None = Field(None, description="obligation: the move that fulfils it.")
+    by: dt.date | None = Field(None, description="obligation: the deadline.")
+    within_days: int | None = Field(None, ge=1, description="obligation: days after `when`.")
+
+    @model_validator(mode="after")
+    def _kind_specific(self) -> Norm:
+        k = self.kind
+        need: dict[NormKind, tuple[str, ...]] = {
+            NormKind.prohibition: ("when",),
+            NormKind.consent: ("when", "consent_of"),
+            NormKind.entitlement: ("when", "grants"),
+            NormKind.termination: ("when", "ends"),
+            NormKind.expiry: ("on",),
+            NormKind.obligation: ("must",),
+            NormKind.trigger: ("when",),
+        }
+        missing = [n for n in need[k] if getattr(self, n) is None]
+        if missing:
+            names = ", ".join(f"'{n}'" for n in missing)
+            raise ValueError(f"a {k.value} norm needs {names}")
+        if k is NormKind.obligation and (self.by is None) == (self.within_days is None):
+            raise ValueError("an obligation needs exactly one of 'by' (a date) or 'within_days'")
+        if k is NormKind.obligation and self.within_days is not None and self.when is None:
+            raise ValueError("an obligation with 'within_days' needs 'when' to start its clock")
+        return self
+
+    @property
+    def effective_severity(self) -> Severity:
+        if self.severity is not None:
+            return self.severity
+        if self.kind in (NormKind.prohibition, NormKind.consent, NormKind.obligation):
+            return Severity.blocking
+        return Severity.info
+
+
+class RuleFile(_Strict):
+    """A rule file: event kinds (with their phrases) and norms."""
+
+    event_kinds: list[EventKind] = []
+    norms: list[Norm] = []

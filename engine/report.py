@@ -1,0 +1,142 @@
+"""Stage 5, report: the typed result of a check, and its renderings as text and JSON.
+
+Reports are deterministic: findings are ordered by move, then severity, then rule id, and
+nothing in them depends on the wall clock, the machine or the order rules happened to fire in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.model import Severity
+
+SEVERITY_ORDER = {Severity.blocking: 0, Severity.warning: 1, Severity.info: 2}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Move(_Frozen):
+    """A proposed move, resolved: its kind, its fields, its date and the words it came from."""
+
+    kind: str
+    actor: str
+    fields: dict[str, str | int | float] = {}
+    date: dt.date | None = None
+    text: str | None = None
+
+    def describe(self) -> str:
+        if self.text:
+            return self.text
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(self.fields.items()))
+        return f"{self.kind}({shown})" if shown else self.kind
+
+
+class Evidence(_Frozen):
+    """One condition the engine checked, and the value it saw."""
+
+    condition: str
+    value: str
+    held: bool
+
+
+class Finding(_Frozen):
+    """A conflict, a consequence or a notice, with everything a reader needs to trust it."""
+
+    type: Literal["conflict", "consequence", "notice"]
+    rule: str | None
+    clause: str | None
+    clause_title: str | None = None
+    source: str | None = None
+    norm_kind: str | None = None
+    severity: Severity
+    message: str
+    move: int | None  # index into Report.moves; None for a deadline at the check date
+    move_text: str
+    date: dt.date
+    evidence: list[Evidence] = []
+    effects: list[str] = []
+    waived: str | None = None  # the waiver's reason, when the norm was waived
+
+
+class Outcome(_Frozen):
+    """Why a considered norm did or did not apply to one move: the "why not" of a report."""
+
+    rule: str
+    clause: str
+    move: int | None
+    status: Literal[
+        "applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived"
+    ]
+    reason: str
+
+
+class ClauseState(_Frozen):
+    status: Literal["in_force", "ended", "violated"]
+    note: str | None = None
+    until: dt.date | None = None
+
+
+class DeadlineView(_Frozen):
+    rule: str
+    due: dt.date
+    started_by: str
+
+
+class RightView(_Frozen):
+    party: str
+    right: str
+    rule: str
+
+
+class StateView(_Frozen):
+    """What is true at one point of a check: the before and after of a report."""
+
+    date: dt.date
+    partnership: Literal["in_force", "ended"]
+    partnership_ended_by: str | None = None
+    clauses: dict[str, ClauseState]
+    consents: list[str]
+    happened: list[str]
+    sets: dict[str, list[str]]
+    flags: list[str]
+    rights: list[RightView]
+    deadlines: list[DeadlineView]
+
+
+class Report(_Frozen):
+    """The result of checking moves against a contract. `verdict` is "conflict" when any
+    non-waived conflict is blocking; warnings are reported but leave the verdict "clear"."""
+
+    contract: str
+    contract_title: str
+    notice: str | None = None
+    verdict: Literal["clear", "conflict"]
+    check_date: dt.date
+    moves: list[Move]
+    conflicts: list[Finding]
+    consequences: list[Finding]
+    notices: list[Finding]
+    waived: list[Finding]
+    outcomes: list[Outcome]
+    other_norms: int  # norms that listen for kinds of moves or changes this check never saw
+    state: dict[Literal["before", "after"], StateView]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.verdict == "conflict" else 0
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    def to_text(self) -> str:
+        from engine.render import render_text
+
+        return render_text(self)
+
+    def fired(self) -> list[Finding]:
+        return [*self.conflicts, *self.consequences]

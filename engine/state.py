@@ -1,0 +1,160 @@
+"""The state of the world a move sees, and the consequences that change it.
+
+State is plain data copied for each check, so two checks never share it. Every change returns
+the change facts it caused, which the evaluator feeds back to the rules (forward chaining).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.conditions import StateTest
+from engine.model import NormKind
+from engine.validate import ContractSpec
+
+
+@dataclass
+class Deadline:
+    norm: str
+    due: dt.date  # the last day on which the obligation can still be met
+    started: str  # what started the clock
+
+
+@dataclass
+class State:
+    partnership: str  # in_force | ended
+    partnership_ended_by: str | None
+    clauses: dict[str, str]  # clause id -> in_force | ended | violated
+    clause_notes: dict[str, str]  # clause id -> why it ended or was violated
+    clause_until: dict[str, dt.date | None]  # clause id -> end date set by an expiry
+    surviving: set[str]
+    consents: set[tuple[str, str]]
+    happened: set[str]
+    sets: dict[str, set[str]]
+    flags: set[str]
+    rights: list[tuple[str, str, str]]  # (party, right, norm)
+    deadlines: dict[str, Deadline]
+    expiries: dict[str, dt.date]  # expiry norm -> last day in force
+    expiry_clause: dict[str, str]  # expiry norm -> the clause it ends
+    fulfilled: set[str] = field(default_factory=set)
+
+    @classmethod
+    def initial(cls, spec: ContractSpec) -> State:
+        s = spec.state
+        deadlines: dict[str, Deadline] = {}
+        expiries: dict[str, dt.date] = {}
+        expiry_clause: dict[str, str] = {}
+        until: dict[str, dt.date | None] = {}
+        for norm in spec.norms:
+            n = norm.norm
+            if n.kind is NormKind.obligation and n.by is not None and n.when is None:
+                deadlines[n.id] = Deadline(n.id, n.by, "the contract")
+            if n.kind is NormKind.expiry and n.on is not None:
+                expiries[n.id] = n.on
+                expiry_clause[n.id] = n.clause
+                until[n.clause] = n.on
+        return cls(
+            partnership=s.partnership,
+            partnership_ended_by="the initial state" if s.partnership == "ended" else None,
+            clauses={c: "in_force" for c in spec.clauses},
+            clause_notes={},
+            clause_until=until,
+            surviving={c.id for c in spec.clauses.values() if c.survives_termination},
+            consents={(c.given_by, c.subject) for c in s.consents},
+            happened=set(s.happened),
+            sets={k: set(v.members) for k, v in spec.sets.items()},
+            flags=set(s.flags),
+            rights=[],
+            deadlines=deadlines,
+            expiries=expiries,
+            expiry_clause=expiry_clause,
+        )
+
+    def copy(self) -> State:
+        return copy.deepcopy(self)
+
+    # -- questions the rules ask ----------------------------------------------------------------
+    def clause_in_force(self, clause: str) -> bool:
+        if self.clauses.get(clause) == "ended":
+            return False
+        return not (self.partnership == "ended" and clause not in self.surviving)
+
+    def why_clause_ended(self, clause: str) -> str:
+        if self.clauses.get(clause) == "ended":
+            return self.clause_notes.get(clause, f"clause {clause} has ended")
+        return f"the partnership has ended ({self.partnership_ended_by})"
+
+    def answer(self, test: StateTest, fact: dict[str, Any]) -> int:
+        q, a = test.question, test.args
+        if q == "partnership_ended":
+            result = self.partnership == "ended"
+        elif q == "consent":
+            result = (a[0], a[1]) in self.consents
+        elif q == "happened":
+            result = a[0] in self.happened
+        elif q == "clause_ended":
+            result = not self.clause_in_force(a[0])
+        elif q == "flag":
+            result = a[0] in self.flags
+        elif q in ("in_set", "not_in_set"):
+            inside = fact.get(a[1]) in self.sets.get(a[0], set())
+            result = inside if q == "in_set" else not inside
+        else:  # pragma: no cover - validation admits no other question
+            raise ValueError(q)
+        return 1 if result else 0
+
+    # -- changes ---------------------------------------------------------------------------
+    def apply(self, op: str, args: dict[str, Any], by: str) -> list[dict[str, Any]]:
+        """Apply one consequence; return the change facts it caused (none if nothing changed)."""
+        if op == "end_partnership":
+            if self.partnership == "ended":
+                return []
+            self.partnership, self.partnership_ended_by = "ended", by
+            return [{"kind": "partnership_ended"}]
+        if op == "end_clause":
+            clause = args["clause"]
+            if self.clauses.get(clause) == "ended":
+                return []
+            self.clauses[clause] = "ended"
+            self.clause_notes[clause] = by
+            return [{"kind": "clause_ended", "clause": clause}]
+        if op == "extend_clause":
+            clause, until = args["clause"], args.get("until")
+            day = dt.date.fromisoformat(until) if until else None
+            self.clause_until[clause] = day
+            for norm, _ in list(self.expiries.items()):
+                if self.expiry_clause.get(norm) == clause:
+                    if day is None:
+                        del self.expiries[norm]
+                    else:
+                        self.expiries[norm] = day
+            if self.clauses.get(clause) == "ended" and self.clause_notes.get(clause, "").startswith("expired"):
+                self.clauses[clause] = "in_force"
+            return [{"kind": "clause_extended", "clause": clause}]
+        if op == "add_to_set":
+            members = self.sets.setdefault(args["set"], set())
+            if args["entity"] in members:
+                return []
+            members.add(args["entity"])
+            return [{"kind": "set_joined", "set": args["set"], "entity": args["entity"]}]
+        if op == "record_consent":
+            key = (args["from"], args["for"])
+            if key in self.consents:
+                return []
+            self.consents.add(key)
+            return [{"kind": "consent_recorded", "from": key[0], "for": key[1]}]
+        if op == "grant_right":
+            right = (args["to"], args["right"], by)
+            if any(r[:2] == right[:2] for r in self.rights):
+                return []
+            self.rights.append(right)
+            return [{"kind": "right_granted", "to": right[0], "right": right[1]}]
+        if op == "set_flag":
+            if args["flag"] in self.flags:
+                return []
+            self.flags.add(args["flag"])
+            return [{"kind": "flag_set", "flag": args["flag"]}]
+        raise ValueError(f"unknown consequence {op}")  # pragma: no cover
