@@ -1,10 +1,10 @@
 """contract-engine: partnership contracts as declarative rules, checked on durable_rules.
 
-    >>> from engine import Contract
-    >>> contract = Contract.load("contracts/openai-microsoft.yaml")
-    >>> report = contract.check("partner with Google Cloud")
-    >>> report.verdict
-    'conflict'
+>>> from engine import Contract
+>>> contract = Contract.load("contracts/openai-microsoft.yaml")
+>>> report = contract.check("partner with Google Cloud")
+>>> report.verdict
+'conflict'
 """
 
 from engine.api import Contract

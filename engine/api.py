@@ -66,7 +66,9 @@ class Contract:
         raise MoveError(f"contract {self.id} has no norm '{norm_id}'")
 
     # -- checking ----------------------------------------------------------------------------
-    def parse_move(self, move: MoveLike, date: dt.date | str | None = None, actor: str | None = None) -> Move:
+    def parse_move(
+        self, move: MoveLike, date: dt.date | str | None = None, actor: str | None = None
+    ) -> Move:
         """A move from plain words ("partner with Google Cloud"), a mapping, or a Move."""
         return self._parser.parse(move, _date(date), actor)
 

@@ -14,10 +14,10 @@ from typing import Annotated, NoReturn
 import typer
 
 from engine.api import Contract
-from engine.errors import ContractEngineError, ContractFileError, Problem
+from engine.errors import Collector, ContractEngineError, ContractFileError, Problem
 from engine.load import load_yaml_file
 from engine.model import ContractFile, RuleFile
-from engine.validate import _Collector, _pydantic, load_contract
+from engine.validate import load_contract, validate_model
 
 app = typer.Typer(
     add_completion=False,
@@ -52,11 +52,28 @@ def _load(path: Path) -> Contract:
 
 @app.command()
 def check(
-    contract: Annotated[Path, typer.Argument(help="The contract file, e.g. contracts/openai-microsoft.yaml.")],
-    move: Annotated[list[str], typer.Option("--move", "-m", help='A move in plain words, e.g. "partner with Google Cloud", or as JSON. Repeat for a timeline; prefix "YYYY-MM-DD: " to date one move.')],
-    at: Annotated[str | None, typer.Option(help="The check date (YYYY-MM-DD), also the date of undated moves. Default: the contract's as_of.")] = None,
+    contract: Annotated[
+        Path, typer.Argument(help="The contract file, e.g. contracts/openai-microsoft.yaml.")
+    ],
+    move: Annotated[
+        list[str],
+        typer.Option(
+            "--move",
+            "-m",
+            help='A move in plain words, e.g. "partner with Google Cloud", or as JSON. Repeat for a timeline; prefix "YYYY-MM-DD: " to date one move.',
+        ),
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="The check date (YYYY-MM-DD), also the date of undated moves. Default: the contract's as_of."
+        ),
+    ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
-    waive: Annotated[list[str] | None, typer.Option(help="RULE=REASON: waive a norm; its findings are shown as waived.")] = None,
+    waive: Annotated[
+        list[str] | None,
+        typer.Option(help="RULE=REASON: waive a norm; its findings are shown as waived."),
+    ] = None,
 ) -> None:
     """Check moves (one timeline, in date order) and report every conflict and consequence."""
     loaded = _load(contract)
@@ -75,7 +92,9 @@ def check(
 
 
 @app.command()
-def validate(paths: Annotated[list[Path], typer.Argument(help="Contract files, rule files or folders.")]) -> None:
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Contract files, rule files or folders.")],
+) -> None:
     """Load and check contract and rule files; print problems as file:line: message."""
     problems: list[Problem] = []
     checked = 0
@@ -88,8 +107,8 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Contract files, r
                 if isinstance(raw, dict) and "contract" in raw:
                     load_contract(file)
                 else:
-                    collector = _Collector()
-                    _pydantic(RuleFile, raw, str(file), collector)
+                    collector = Collector()
+                    validate_model(RuleFile, raw, str(file), collector)
                     collector.raise_if_any()
             except ContractFileError as error:
                 problems.extend(error.problems)
@@ -112,7 +131,11 @@ def explain(
     if spec is None:
         from engine.validate import did_you_mean
 
-        _fail(ContractEngineError(f"no norm '{rule}'{did_you_mean(rule, [n.id for n in loaded.spec.norms])}"))
+        _fail(
+            ContractEngineError(
+                f"no norm '{rule}'{did_you_mean(rule, [n.id for n in loaded.spec.norms])}"
+            )
+        )
     n = spec.norm
     clause = loaded.spec.clauses[n.clause]
     lines = [
@@ -125,11 +148,20 @@ def explain(
     lines += [f"  requires: {t.describe()}" for t in spec.requires]
     lines += [f"  unless: {e.describe()}" for e in spec.exceptions]
     if n.valid_from or n.valid_until:
-        lines.append(f"  in force: from {n.valid_from or 'the start'} until {n.valid_until or 'the end'}")
+        lines.append(
+            f"  in force: from {n.valid_from or 'the start'} until {n.valid_until or 'the end'}"
+        )
     if spec.fulfils:
-        lines.append(f"  met by: {spec.fulfils.describe()}" + (f" by {n.by}" if n.by else f" within {n.within_days} days"))
+        lines.append(
+            f"  met by: {spec.fulfils.describe()}"
+            + (f" by {n.by}" if n.by else f" within {n.within_days} days")
+        )
     lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]
-    lines += [f"  message: {n.message}", f"  clause text: {clause.text}", f"  source: {clause.source}"]
+    lines += [
+        f"  message: {n.message}",
+        f"  clause text: {clause.text}",
+        f"  source: {clause.source}",
+    ]
     typer.echo("\n".join(lines))
 
 
@@ -148,7 +180,10 @@ def schema(
     which: Annotated[str, typer.Argument(help="contract or rules")] = "contract",
 ) -> None:
     """Print the JSON Schema of contract files or rule files."""
-    models = {"contract": ContractFile, "rules": RuleFile}
+    models: dict[str, type[ContractFile] | type[RuleFile]] = {
+        "contract": ContractFile,
+        "rules": RuleFile,
+    }
     if which not in models:
         _fail(ContractEngineError(f"schema: expected 'contract' or 'rules', got '{which}'"))
     typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))

@@ -52,6 +52,7 @@ class CompiledContract:
     norms: list[NormSpec]
     rulesets: dict[str, list[Ruleset]]  # route -> rulesets (more than one past the rule limit)
     roles: dict[str, RuleRole]  # durable rule name -> meaning
+    covered_kinds: frozenset[str]  # move kinds some norm reacts to, directly or via effects
 
     def definitions(self) -> dict[str, dict[str, Any]]:
         return {rs.name: rs.rules for group in self.rulesets.values() for rs in group}
@@ -125,10 +126,16 @@ class _Builder:
         rs = self.ruleset(trigger.route, size)
         rs.norms.append(index)
         rs.probes.update(_tests_state(trigger.tests, norm.requires, norm.exceptions, (ended,)))
-        self.add(rs, RuleRole(index, "fire"), _all(
-            *base, *(test_json(e, holds=False) for e in norm.exceptions),
-            inside or {}, test_json(ended, holds=False),
-        ))
+        self.add(
+            rs,
+            RuleRole(index, "fire"),
+            _all(
+                *base,
+                *(test_json(e, holds=False) for e in norm.exceptions),
+                inside or {},
+                test_json(ended, holds=False),
+            ),
+        )
         self.add(rs, RuleRole(index, "match"), _all(*base))
         for i, exception in enumerate(norm.exceptions):
             self.add(rs, RuleRole(index, "unless", i), _all(*base, test_json(exception)))
@@ -155,6 +162,47 @@ def compile_contract(spec: ContractSpec, prefix: str) -> CompiledContract:
     builder = _Builder(spec, prefix)
     for index, norm in enumerate(spec.norms):
         builder.norm(index, norm)
-    return CompiledContract(spec=spec, norms=spec.norms, rulesets=builder.rulesets, roles=builder.roles)
+    return CompiledContract(
+        spec=spec,
+        norms=spec.norms,
+        rulesets=builder.rulesets,
+        roles=builder.roles,
+        covered_kinds=_covered_kinds(spec, builder.rulesets),
+    )
 
 
+_CHANGE_OF_CONSEQUENCE = {
+    "end_partnership": "partnership_ended",
+    "end_clause": "clause_ended",
+    "extend_clause": "clause_extended",
+    "add_to_set": "set_joined",
+    "record_consent": "consent_recorded",
+    "grant_right": "right_granted",
+    "set_flag": "flag_set",
+}
+
+
+def _covered_kinds(spec: ContractSpec, rulesets: dict[str, list[Ruleset]]) -> frozenset[str]:
+    """Move kinds a norm can react to: a move without one gets a "no rule covers it" notice."""
+    covered = {route.split(":", 1)[1] for route in rulesets if route.startswith("move:")}
+    questions: set[str] = set()
+    for norm in spec.norms:
+        for test in (*norm.trigger.tests, *norm.requires, *norm.exceptions):
+            if isinstance(test, StateTest):
+                questions.add(test.question)
+                if test.question == "happened":
+                    covered.add(test.args[0])
+    read_by = {
+        "record_consent": {"consent"},
+        "add_to_set": {"in_set", "not_in_set"},
+        "set_flag": {"flag"},
+        "end_clause": {"clause_ended"},
+        "end_partnership": {"partnership_ended", "clause_ended"},
+    }
+    for kind in spec.event_kinds.values():
+        for c in kind.effects:
+            if f"change:{_CHANGE_OF_CONSEQUENCE[c.op]}" in rulesets or questions & read_by.get(
+                c.op, set()
+            ):
+                covered.add(kind.id)
+    return frozenset(covered)

@@ -97,9 +97,9 @@ class StateTest:
         if q == "flag":
             return f"{a[0]} is set"
         if q == "in_set":
-            return f"the {a[1]} is in {a[0]}"
+            return f"{a[1]} is in {a[0]}"
         if q == "not_in_set":
-            return f"the {a[1]} is not in {a[0]}"
+            return f"{a[1]} is not in {a[0]}"
         return self.name
 
 

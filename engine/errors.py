@@ -39,7 +39,7 @@ class EngineError(ContractEngineError):
 
 
 @dataclass
-class _Collector:
+class Collector:
     """Gathers problems so that one run reports all of them, not just the first."""
 
     problems: list[Problem] = field(default_factory=list)

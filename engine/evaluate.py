@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import string
 import threading
 from collections import deque
@@ -36,6 +37,7 @@ from engine.report import (
     Report,
     RightView,
     StateView,
+    Status,
 )
 from engine.state import Deadline, State
 from engine.validate import ContractSpec, NormSpec
@@ -86,6 +88,7 @@ class _Run:
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     used: set[str] = field(default_factory=set)
     routes_seen: set[str] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)  # display names for this check
     findings: list[tuple[int, Finding]] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     changes: int = 0
@@ -106,9 +109,11 @@ class Evaluator:
                 self._host.register_rulesets(self.compiled.definitions())
             except Exception as error:  # durable_rules raises bare Exceptions with C error codes
                 raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
-        self._names = {p.id: p.name for p in spec.parties.values()} | {
-            e.id: e.name for e in spec.entities.values()
-        } | {k: v.kind.title for k, v in spec.event_kinds.items()}
+        self._names = (
+            {p.id: p.name for p in spec.parties.values()}
+            | {e.id: e.name for e in spec.entities.values()}
+            | {k: v.kind.title for k, v in spec.event_kinds.items()}
+        )
 
     # -- called by durable_rules ---------------------------------------------------------------
     def _record(self, role: RuleRole, c: Any) -> None:
@@ -121,8 +126,13 @@ class Evaluator:
     # -- the check ---------------------------------------------------------------------------
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
         if len(moves) > MAX_MOVES_PER_CHECK:
-            raise EngineError(f"{len(moves)} moves in one check; the limit is {MAX_MOVES_PER_CHECK}")
+            raise EngineError(
+                f"{len(moves)} moves in one check; the limit is {MAX_MOVES_PER_CHECK}"
+            )
         run = _Run(sid=f"s{next(_sessions)}", state=self._initial.copy())
+        run.labels = dict(self._names)
+        for move in moves:
+            run.labels.update({k: v for k, v in move.labels.items() if k not in self._names})
         first = min([m.date for m in moves if m.date] + [check_date])
         before = self._view(run.state, first)
         order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
@@ -148,7 +158,11 @@ class Evaluator:
         state = run.state
         while True:
             due = sorted(
-                [(d.due, "deadline_passed", d.norm) for d in state.deadlines.values() if d.due < day]
+                [
+                    (d.due, "deadline_passed", d.norm)
+                    for d in state.deadlines.values()
+                    if d.due < day
+                ]
                 + [(on, "expiry_reached", norm) for norm, on in state.expiries.items() if on < day]
             )
             if not due:
@@ -161,18 +175,34 @@ class Evaluator:
                 del state.expiries[norm]
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
             when = last_day + dt.timedelta(days=1)
-            self._chain(run, [_Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)], waivers)
+            self._chain(
+                run,
+                [_Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)],
+                waivers,
+            )
 
-    def _process_move(self, run: _Run, index: int, move: Move, day: dt.date, waivers: dict[str, str]) -> None:
+    def _process_move(
+        self, run: _Run, index: int, move: Move, day: dt.date, waivers: dict[str, str]
+    ) -> None:
         values: dict[str, Any] = {KIND_FIELD: move.kind, "actor": move.actor, **move.fields}
         fact = _Fact(f"move:{move.kind}", values, day, index, move.describe())
-        if fact.route not in self.compiled.rulesets:
-            run.findings.append((next(run.seq), Finding(
-                type="notice", rule=None, clause=None, severity=Severity.info,
-                message=f"No rule of this contract covers a {self._names.get(move.kind, move.kind)} move: "
-                "the contract, as modelled, says nothing about it.",
-                move=index, move_text=fact.move_text, date=day,
-            )))
+        if move.kind not in self.compiled.covered_kinds:
+            run.findings.append(
+                (
+                    next(run.seq),
+                    Finding(
+                        type="notice",
+                        rule=None,
+                        clause=None,
+                        severity=Severity.info,
+                        message=f"No rule of this contract covers a {self._names.get(move.kind, move.kind)} move: "
+                        "the contract, as modelled, says nothing about it.",
+                        move=index,
+                        move_text=fact.move_text,
+                        date=day,
+                    ),
+                )
+            )
         follow_ups = self._evaluate(run, fact, waivers)
         run.state.happened.add(move.kind)
         effects: list[_Fact] = []
@@ -195,7 +225,9 @@ class Evaluator:
             queue.extend(self._evaluate(run, queue.popleft(), waivers))
 
     def _change_fact(self, change: dict[str, Any], cause: _Fact) -> _Fact:
-        return _Fact(f"change:{change[KIND_FIELD]}", change, cause.date, cause.move, cause.move_text)
+        return _Fact(
+            f"change:{change[KIND_FIELD]}", change, cause.date, cause.move, cause.move_text
+        )
 
     def _evaluate(self, run: _Run, fact: _Fact, waivers: dict[str, str]) -> list[_Fact]:
         """Assert one fact into the rulesets of its route; turn what fired into findings."""
@@ -204,6 +236,7 @@ class Evaluator:
             return []
         run.routes_seen.add(fact.route)
         fired: list[tuple[RuleRole, dict[str, Any]]] = []
+        asserted: dict[str, Any] = {}
         for rs in groups:
             values = dict(fact.values)
             for test in rs.probes:
@@ -219,15 +252,14 @@ class Evaluator:
             finally:
                 run.used.add(rs.name)
             fired.extend(self._fired)
+            asserted.update(values)
         by_norm: dict[int, dict[str, list[int]]] = {}
-        seen_values: dict[str, Any] = {}
-        for role, values in fired:
+        for role, _ in fired:
             by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
-            seen_values = values
         follow_ups: list[_Fact] = []
         for rs in groups:
             for n in rs.norms:
-                follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), seen_values, waivers)
+                follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
         for n, roles in sorted(by_norm.items()):
             if "fulfil" in roles:
                 follow_ups += self._fulfil(run, fact, self.compiled.norms[n])
@@ -237,22 +269,33 @@ class Evaluator:
 
     # -- interpreting what fired ---------------------------------------------------------------
     def _outcome(
-        self, run: _Run, fact: _Fact, index: int, roles: dict[str, list[int]],
-        values: dict[str, Any], waivers: dict[str, str],
+        self,
+        run: _Run,
+        fact: _Fact,
+        index: int,
+        roles: dict[str, list[int]],
+        values: dict[str, Any],
+        waivers: dict[str, str],
     ) -> list[_Fact]:
         norm = self.compiled.norms[index]
         n = norm.norm
+        status: Status
         if "fire" in roles:
             waived = waivers.get(n.id)
             status = "waived" if waived else "applied"
             reason = f"waived: {waived}" if waived else "applies: " + norm.trigger.describe()
-            run.outcomes.append(Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason))
+            run.outcomes.append(
+                Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
+            )
             return self._fire(run, fact, norm, values, waived)
         if "match" in roles:
             if "ended" in roles:
-                status, reason = "clause_ended", (
-                    f"not applicable: clause {n.clause} is no longer in force: "
-                    + run.state.why_clause_ended(n.clause)
+                status, reason = (
+                    "clause_ended",
+                    (
+                        f"not applicable: clause {n.clause} is no longer in force: "
+                        + run.state.why_clause_ended(n.clause)
+                    ),
                 )
             elif "window" in roles:
                 status, reason = "out_of_window", f"not applicable on {fact.date}: {_window(norm)}"
@@ -263,17 +306,28 @@ class Evaluator:
             held = set(roles.get("test", []))
             failed = [t for i, t in enumerate(norm.trigger.tests) if i not in held]
             if failed:
-                parts = [f"{t.describe()} does not hold ({_actual(t, fact.values, self._names)})" for t in failed]
+                parts = [
+                    f"needs {t.describe()} ({_actual(t, values, self._names)})" for t in failed
+                ]
             else:
-                parts = [f"it needs {t.describe()}" for t in norm.requires]
+                parts = [
+                    f"needs {t.describe()} ({_actual(t, values, self._names)})"
+                    for t in norm.requires
+                ]
             status, reason = "not_triggered", "not triggered: " + "; ".join(parts)
-        run.outcomes.append(Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason))  # type: ignore[arg-type]
+        run.outcomes.append(
+            Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
+        )
         return []
 
-    def _fire(self, run: _Run, fact: _Fact, norm: NormSpec, values: dict[str, Any], waived: str | None) -> list[_Fact]:
+    def _fire(
+        self, run: _Run, fact: _Fact, norm: NormSpec, values: dict[str, Any], waived: str | None
+    ) -> list[_Fact]:
         n = norm.norm
         state = run.state
-        display = {k: self._names.get(v, v) if isinstance(v, str) else v for k, v in fact.values.items()}
+        display = {
+            k: run.labels.get(v, v) if isinstance(v, str) else v for k, v in fact.values.items()
+        }
         display["date"] = fact.date.isoformat()
         message = _fill(n.message, display)
         kind = n.kind
@@ -282,37 +336,70 @@ class Evaluator:
         follow_ups: list[_Fact] = []
         if not waived:
             by = f"{n.id}, on {fact.date}"
-            consequences = [(c.op, {k: _fill(v, fact.values) for k, v in c.args}) for c in norm.consequences]
+            consequences = [
+                (c.op, {k: _fill(v, fact.values) for k, v in c.args}) for c in norm.consequences
+            ]
             if kind is NormKind.entitlement and n.beneficiary and n.grants:
-                consequences.insert(0, ("grant_right", {"to": n.beneficiary, "right": _fill(n.grants, display)}))
+                consequences.insert(
+                    0, ("grant_right", {"to": n.beneficiary, "right": _fill(n.grants, display)})
+                )
             if is_conflict and state.clause_in_force(n.clause):
                 state.clauses[n.clause] = "violated"
-                state.clause_notes[n.clause] = f"violated by {fact.move_text} on {fact.date} ({n.id})"
+                state.clause_notes[n.clause] = (
+                    f"violated by {fact.move_text} on {fact.date} ({n.id})"
+                )
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
                 for change in state.apply(op, args, by):
-                    effects.append(_describe_change(change, self._names))
+                    effects.append(_describe_change(change, run.labels))
                     follow_ups.append(self._change_fact(change, fact))
         clause = self.spec.clauses[n.clause]
         finding = Finding(
             type="conflict" if is_conflict else "consequence",
-            rule=n.id, clause=n.clause, clause_title=clause.title, source=clause.source,
-            norm_kind=kind.value, severity=n.effective_severity, message=message,
-            move=fact.move, move_text=fact.move_text, date=fact.date,
-            evidence=self._evidence(norm, fact, values), effects=effects, waived=waived,
+            rule=n.id,
+            clause=n.clause,
+            clause_title=clause.title,
+            source=clause.source,
+            norm_kind=kind.value,
+            severity=n.effective_severity,
+            message=message,
+            move=fact.move,
+            move_text=fact.move_text,
+            date=fact.date,
+            evidence=self._evidence(norm, fact, values),
+            effects=effects,
+            waived=waived,
         )
         run.findings.append((next(run.seq), finding))
         return follow_ups
 
     def _evidence(self, norm: NormSpec, fact: _Fact, values: dict[str, Any]) -> list[Evidence]:
-        evidence = [Evidence(condition=f"the move is {norm.trigger.describe().split(' where ')[0]}", value=str(fact.values.get(KIND_FIELD)), held=True)]
+        evidence = [
+            Evidence(
+                condition=f"the move is {norm.trigger.describe().split(' where ')[0]}",
+                value=str(fact.values.get(KIND_FIELD)),
+                held=True,
+            )
+        ]
         for test in (*norm.trigger.tests, *norm.requires):
-            evidence.append(Evidence(condition=test.describe(), value=_actual(test, values, self._names), held=True))
+            evidence.append(
+                Evidence(
+                    condition=test.describe(), value=_actual(test, values, self._names), held=True
+                )
+            )
         for exception in norm.exceptions:
-            evidence.append(Evidence(condition=f"exception: {exception.describe()}", value="no", held=False))
+            evidence.append(
+                Evidence(
+                    condition=f"unless {exception.describe()}", value="it does not", held=False
+                )
+            )
         if norm.norm.valid_from or norm.norm.valid_until:
-            evidence.append(Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True))
-        evidence.append(Evidence(condition=f"clause {norm.norm.clause} is in force", value="yes", held=True))
+            evidence.append(
+                Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True)
+            )
+        evidence.append(
+            Evidence(condition=f"clause {norm.norm.clause} is in force", value="it is", held=True)
+        )
         return evidence
 
     def _fulfil(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
@@ -322,12 +409,25 @@ class Evaluator:
             return []
         run.state.fulfilled.add(n.id)
         clause = self.spec.clauses[n.clause]
-        run.findings.append((next(run.seq), Finding(
-            type="consequence", rule=n.id, clause=n.clause, clause_title=clause.title, source=clause.source,
-            norm_kind=n.kind.value, severity=Severity.info,
-            message=f"Obligation met before its deadline ({pending.due}): {norm.fulfils.describe() if norm.fulfils else n.id}.",
-            move=fact.move, move_text=fact.move_text, date=fact.date, effects=[f"deadline {n.id} met"],
-        )))
+        run.findings.append(
+            (
+                next(run.seq),
+                Finding(
+                    type="consequence",
+                    rule=n.id,
+                    clause=n.clause,
+                    clause_title=clause.title,
+                    source=clause.source,
+                    norm_kind=n.kind.value,
+                    severity=Severity.info,
+                    message=f"Obligation met before its deadline ({pending.due}): {norm.fulfils.describe() if norm.fulfils else n.id}.",
+                    move=fact.move,
+                    move_text=fact.move_text,
+                    date=fact.date,
+                    effects=[f"deadline {n.id} met"],
+                ),
+            )
+        )
         return []
 
     def _start(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
@@ -337,24 +437,41 @@ class Evaluator:
         due = fact.date + dt.timedelta(days=n.within_days)
         run.state.deadlines[n.id] = Deadline(n.id, due, f"{fact.move_text} on {fact.date}")
         clause = self.spec.clauses[n.clause]
-        run.findings.append((next(run.seq), Finding(
-            type="consequence", rule=n.id, clause=n.clause, clause_title=clause.title, source=clause.source,
-            norm_kind=n.kind.value, severity=Severity.info,
-            message=f"A deadline starts: {norm.fulfils.describe() if norm.fulfils else n.id} by {due}.",
-            move=fact.move, move_text=fact.move_text, date=fact.date, effects=[f"deadline {n.id} due {due}"],
-        )))
+        run.findings.append(
+            (
+                next(run.seq),
+                Finding(
+                    type="consequence",
+                    rule=n.id,
+                    clause=n.clause,
+                    clause_title=clause.title,
+                    source=clause.source,
+                    norm_kind=n.kind.value,
+                    severity=Severity.info,
+                    message=f"A deadline starts: {norm.fulfils.describe() if norm.fulfils else n.id} by {due}.",
+                    move=fact.move,
+                    move_text=fact.move_text,
+                    date=fact.date,
+                    effects=[f"deadline {n.id} due {due}"],
+                ),
+            )
+        )
         return []
 
     # -- the report ---------------------------------------------------------------------------
     def _view(self, state: State, day: dt.date) -> StateView:
         return StateView(
             date=day,
-            partnership=state.partnership,  # type: ignore[arg-type]
+            partnership=state.partnership,
             partnership_ended_by=state.partnership_ended_by,
             clauses={
                 c: ClauseState(
-                    status="ended" if not state.clause_in_force(c) else state.clauses[c],  # type: ignore[arg-type]
-                    note=(state.why_clause_ended(c) if not state.clause_in_force(c) else state.clause_notes.get(c)),
+                    status="ended" if not state.clause_in_force(c) else state.clauses[c],
+                    note=(
+                        state.why_clause_ended(c)
+                        if not state.clause_in_force(c)
+                        else state.clause_notes.get(c)
+                    ),
                     until=state.clause_until.get(c),
                 )
                 for c in sorted(state.clauses)
@@ -364,20 +481,35 @@ class Evaluator:
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},
             flags=sorted(state.flags),
             rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
-            deadlines=[DeadlineView(rule=d.norm, due=d.due, started_by=d.started) for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm))],
+            deadlines=[
+                DeadlineView(rule=d.norm, due=d.due, started_by=d.started)
+                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm))
+            ],
         )
 
-    def _report(self, run: _Run, moves: list[Move], check_date: dt.date, before: StateView) -> Report:
+    def _report(
+        self, run: _Run, moves: list[Move], check_date: dt.date, before: StateView
+    ) -> Report:
         found = [f for _, f in sorted(run.findings, key=lambda sf: sf[0])]
         conflicts = sorted(
             [f for f in found if f.type == "conflict" and not f.waived],
-            key=lambda f: (SEVERITY_ORDER[f.severity], f.rule or "", f.date, f.move if f.move is not None else -1),
+            key=lambda f: (
+                SEVERITY_ORDER[f.severity],
+                f.rule or "",
+                f.date,
+                f.move if f.move is not None else -1,
+            ),
         )
         waived = [f for f in found if f.waived]
         consequences = [f for f in found if f.type == "consequence" and not f.waived]
         notices = [f for f in found if f.type == "notice"]
         blocking = any(f.severity is Severity.blocking for f in conflicts)
-        considered = {n for g in (self.compiled.rulesets.get(r, []) for r in run.routes_seen) for rs in g for n in rs.norms}
+        considered = {
+            n
+            for g in (self.compiled.rulesets.get(r, []) for r in run.routes_seen)
+            for rs in g
+            for n in rs.norms
+        }
         header = self.spec.contract.contract
         return Report(
             contract=self.spec.id,
@@ -405,9 +537,16 @@ _TEMPLATE = _Template()
 
 
 def _fill(template: Any, values: dict[str, Any]) -> Any:
+    """Fill {field} holes; a lone hole for a field the move left out gives None."""
     if not isinstance(template, str) or "{" not in template:
         return template
+    lone = _LONE_HOLE.match(template)
+    if lone:
+        return values.get(lone.group(1))
     return _TEMPLATE.vformat(template, (), values)
+
+
+_LONE_HOLE = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
 
 
 def _window(norm: NormSpec) -> str:
@@ -424,13 +563,15 @@ def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
         if test.field not in values:
             return f"{test.field} not given"
         value = values[test.field]
-        if test.field == "d" or (isinstance(value, int) and test.shown is not None and "-" in str(test.shown)):
-            return f"{test.field} is {value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+        if test.field == "d" or (
+            isinstance(value, int) and test.shown is not None and "-" in str(test.shown)
+        ):
+            return (
+                f"{test.field} is {value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+            )
         return f"{test.field} is {value}"
     held = values.get(test.probe)
-    if held is None:
-        return "not asked"
-    return "yes" if held == 1 else "no"
+    return "it does" if held == 1 else "it does not"
 
 
 def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
@@ -449,7 +590,7 @@ def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
         return f"{change['to']} gained: {change['right']}"
     if kind == "flag_set":
         return f"{change['flag']} set"
-    return kind
+    return str(kind)
 
 
 __all__ = ["Evaluator", "clause_ended_test"]

@@ -40,17 +40,23 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed in contract files", event.start_mark
+                None,
+                None,
+                "YAML aliases (*name) are not allowed in contract files",
+                event.start_mark,
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise yaml.MarkedYAMLError(
-                None, None, f"nesting deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
+                None,
+                None,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -73,7 +79,7 @@ class _Loader(yaml.SafeLoader):
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
-    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LocatedList:  # type: ignore[override]
+    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LocatedList:
         result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
         result.line = node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
@@ -121,7 +127,9 @@ def load_yaml_file(path: Path) -> Any:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise ContractFileError([Problem(source, None, f"cannot read file: {error.strerror}")]) from None
+        raise ContractFileError(
+            [Problem(source, None, f"cannot read file: {error.strerror}")]
+        ) from None
     if size > MAX_FILE_BYTES:
         raise ContractFileError(
             [Problem(source, None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
@@ -129,7 +137,9 @@ def load_yaml_file(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ContractFileError([Problem(source, None, f"cannot read file: {error.strerror}")]) from None
+        raise ContractFileError(
+            [Problem(source, None, f"cannot read file: {error.strerror}")]
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -84,7 +84,9 @@ class Waiver(_Strict):
 class ContractHeader(_Strict):
     id: Identifier
     title: str
-    notice: str | None = Field(None, description="Shown on every report, e.g. 'hypothetical model'.")
+    notice: str | None = Field(
+        None, description="Shown on every report, e.g. 'hypothetical model'."
+    )
     as_of: dt.date = Field(description="The default date of a move.")
     rules: list[str] = Field(
         min_length=1, description="Rule files or folders, relative to this contract file."

@@ -29,9 +29,9 @@ _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1
 MAX_PHRASE_CHARS = 500
 
 
-def normalise(text: str) -> str:
-    text = text.strip().lower().replace("’", "'")
-    text = re.sub(r"[\s]+", " ", text)
+def normalise(text: str, lower: bool = True) -> str:
+    text = text.strip().replace("\u2019", "'")
+    text = re.sub(r"[\s]+", " ", text.lower() if lower else text)
     return text.rstrip(".!")
 
 
@@ -81,14 +81,20 @@ class MoveParser:
             last = match.end()
         parts.append(re.escape(text[last:]))
         literal = len(_HOLE.sub("", text))
-        return _Pattern(kind, phrase, re.compile("^" + "".join(parts) + "$"), tuple(holes), literal)
+        regex = re.compile("^" + "".join(parts) + "$", re.IGNORECASE)
+        return _Pattern(kind, phrase, regex, tuple(holes), literal)
 
     @property
     def phrases(self) -> list[str]:
         return sorted(p.phrase.text for p in self._patterns)
 
     # -- entry points ----------------------------------------------------------------------
-    def parse(self, move: str | Mapping[str, Any] | Move, date: dt.date | None = None, actor: str | None = None) -> Move:
+    def parse(
+        self,
+        move: str | Mapping[str, Any] | Move,
+        date: dt.date | None = None,
+        actor: str | None = None,
+    ) -> Move:
         if isinstance(move, Move):
             return move
         if isinstance(move, Mapping):
@@ -100,7 +106,9 @@ class MoveParser:
             try:
                 data = parse_yaml(text, "<move>")
             except ContractFileError as error:
-                raise MoveError(f"the move is not valid JSON or YAML: {error.problems[0].message}") from None
+                raise MoveError(
+                    f"the move is not valid JSON or YAML: {error.problems[0].message}"
+                ) from None
             if not isinstance(data, dict):
                 raise MoveError("a move given as data must be a mapping with a 'kind'")
             return self.from_data(json.loads(json.dumps(data)), date, actor)
@@ -112,7 +120,7 @@ class MoveParser:
         if prefix:
             date = _parse_date(prefix.group(1), "the move's date")
             text = prefix.group(2)
-        words = normalise(text)
+        words = normalise(text, lower=False)  # holes keep the user's spelling: "Cursor"
         failures: list[str] = []
         for pattern in self._patterns:
             match = pattern.regex.match(words)
@@ -126,12 +134,18 @@ class MoveParser:
                 failures.append(str(error))
         if failures:
             raise MoveError(f"'{original}': {failures[0]}")
-        close = difflib.get_close_matches(words, [normalise(p) for p in self.phrases], n=3, cutoff=0.3)
+        close = difflib.get_close_matches(
+            words.lower(), [normalise(p) for p in self.phrases], n=3, cutoff=0.3
+        )
         hint = "; closest known phrases: " + "; ".join(f'"{c}"' for c in close) if close else ""
-        raise MoveError(f"no phrase of contract {self.spec.id} matches '{original}'{hint}. "
-                        "`contract-engine phrases CONTRACT` lists them all.")
+        raise MoveError(
+            f"no phrase of contract {self.spec.id} matches '{original}'{hint}. "
+            "`contract-engine phrases CONTRACT` lists them all."
+        )
 
-    def from_data(self, data: dict[str, Any], date: dt.date | None = None, actor: str | None = None) -> Move:
+    def from_data(
+        self, data: dict[str, Any], date: dt.date | None = None, actor: str | None = None
+    ) -> Move:
         kind_id = data.pop("kind", None)
         if not isinstance(kind_id, str) or kind_id not in self.spec.event_kinds:
             known = sorted(self.spec.event_kinds)
@@ -146,17 +160,29 @@ class MoveParser:
         return self._build(self.spec.event_kinds[kind_id], data, date, actor, text)
 
     # -- building and resolving ------------------------------------------------------------
-    def _build(self, kind: EventKindSpec, values: dict[str, Any], date: dt.date | None, actor: str | None, text: str | None) -> Move:
+    def _build(
+        self,
+        kind: EventKindSpec,
+        values: dict[str, Any],
+        date: dt.date | None,
+        actor: str | None,
+        text: str | None,
+    ) -> Move:
         fields_spec = kind.kind.fields
         unknown = sorted(set(values) - set(fields_spec) - {"actor"})
         if unknown:
-            raise MoveError(f"a {kind.id} move has no field '{unknown[0]}'; fields: {', '.join(sorted(fields_spec)) or '(none)'}")
+            raise MoveError(
+                f"a {kind.id} move has no field '{unknown[0]}'; fields: {', '.join(sorted(fields_spec)) or '(none)'}"
+            )
         if "actor" in values:
             actor = str(values.pop("actor"))
         resolved_actor = self._resolve_party(actor, "actor") if actor else kind.kind.actor
         if resolved_actor is None:
-            raise MoveError(f"a {kind.id} move needs an actor: who makes it? parties: {', '.join(sorted(self.spec.parties))}")
+            raise MoveError(
+                f"a {kind.id} move needs an actor: who makes it? parties: {', '.join(sorted(self.spec.parties))}"
+            )
         fields: dict[str, str | int | float] = {}
+        labels: dict[str, str] = {}
         for name, spec in sorted(fields_spec.items()):
             raw = values.get(name, spec.default)
             if raw is None:
@@ -164,13 +190,19 @@ class MoveParser:
                     raise MoveError(f"a {kind.id} move needs '{name}' ({spec.type.value})")
                 continue
             fields[name] = self._resolve(name, spec, raw)
-        return Move(kind=kind.id, actor=resolved_actor, fields=fields, date=date, text=text)
+            if spec.type is FieldType.name and fields[name] not in self.spec.entities:
+                labels[str(fields[name])] = str(raw).strip()
+        return Move(
+            kind=kind.id, actor=resolved_actor, fields=fields, date=date, text=text, labels=labels
+        )
 
     def _resolve_party(self, raw: str, field: str) -> str:
         party = self._names.get(normalise(raw))
         if party is None:
             known = sorted({p.name for p in self.spec.parties.values()})
-            raise MoveError(f"'{raw}' is not a party of this contract ({field}); parties: {', '.join(known)}")
+            raise MoveError(
+                f"'{raw}' is not a party of this contract ({field}); parties: {', '.join(known)}"
+            )
         return party
 
     def _resolve(self, name: str, spec: FieldSpec, raw: Any) -> str | int | float:
@@ -196,7 +228,9 @@ class MoveParser:
             key = normalise(str(raw)).removeprefix("the ")
             kind = self._kind_names.get(key) or self._kind_names.get(normalise(str(raw)))
             if kind is None:
-                raise MoveError(f"'{raw}' is not a kind of move of this contract ({name}); kinds: {', '.join(sorted(self.spec.event_kinds))}")
+                raise MoveError(
+                    f"'{raw}' is not a kind of move of this contract ({name}); kinds: {', '.join(sorted(self.spec.event_kinds))}"
+                )
             return kind
         if t is FieldType.money:
             return _parse_money(raw, name)
@@ -212,7 +246,9 @@ class MoveParser:
     def _allowed(self, spec: FieldSpec) -> set[str]:
         if spec.of is None:
             return set(self.spec.entities)
-        return {e.id for e in self.spec.entities.values() if e.id in spec.of or (e.category in spec.of)}
+        return {
+            e.id for e in self.spec.entities.values() if e.id in spec.of or (e.category in spec.of)
+        }
 
 
 def _parse_money(raw: Any, name: str) -> int | float:
@@ -220,7 +256,9 @@ def _parse_money(raw: Any, name: str) -> int | float:
         return raw
     match = _MONEY.match(str(raw).strip())
     if not match:
-        raise MoveError(f"{name}: '{raw}' is not an amount of money; write e.g. $3B, 3 billion or 3000000")
+        raise MoveError(
+            f"{name}: '{raw}' is not an amount of money; write e.g. $3B, 3 billion or 3000000"
+        )
     number = float(match.group(1).replace(",", ""))
     value = number * _SCALE.get((match.group(2) or "").lower(), 1)
     return int(value) if value == int(value) else value

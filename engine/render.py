@@ -6,7 +6,11 @@ from engine.report import Finding, Report, StateView
 
 
 def _finding(f: Finding, lines: list[str]) -> None:
-    head = f"[{f.severity.value}] {f.rule} ({f.clause}: {f.clause_title})" if f.rule else f"[{f.severity.value}]"
+    head = (
+        f"[{f.severity.value}] {f.rule} ({f.clause}: {f.clause_title})"
+        if f.rule
+        else f"[{f.severity.value}]"
+    )
     lines.append(f"  - {head}")
     lines.append(f"    {f.message}")
     lines.append(f"    move: {f.move_text} ({f.date})")
@@ -57,8 +61,12 @@ def render_text(report: Report) -> str:
         f"{len(report.conflicts) - blocking} warning(s), {len(report.consequences)} consequence(s), "
         f"{len(report.waived)} waived, {len(report.notices)} notice(s)"
     )
-    for title, items in (("Conflicts", report.conflicts), ("Consequences", report.consequences),
-                         ("Waived", report.waived), ("Notices", report.notices)):
+    for title, items in (
+        ("Conflicts", report.conflicts),
+        ("Consequences", report.consequences),
+        ("Waived", report.waived),
+        ("Notices", report.notices),
+    ):
         if items:
             lines.append(f"{title}:")
             for f in items:
@@ -70,7 +78,9 @@ def render_text(report: Report) -> str:
             where = f"move {o.move + 1}" if o.move is not None else "time"
             lines.append(f"  - {o.rule} ({o.clause}), {where}: {o.reason}")
     if report.other_norms:
-        lines.append(f"Not considered: {report.other_norms} norm(s) listen for other kinds of moves.")
+        lines.append(
+            f"Not considered: {report.other_norms} norm(s) listen for other kinds of moves."
+        )
     lines.append(f"State before ({report.state['before'].date}):")
     _state(report.state["before"], lines)
     lines.append(f"State after ({report.state['after'].date}):")

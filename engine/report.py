@@ -28,6 +28,7 @@ class Move(_Frozen):
     fields: dict[str, str | int | float] = {}
     date: dt.date | None = None
     text: str | None = None
+    labels: dict[str, str] = {}  # free names as written: {"cursor": "Cursor"}
 
     def describe(self) -> str:
         if self.text:
@@ -63,15 +64,16 @@ class Finding(_Frozen):
     waived: str | None = None  # the waiver's reason, when the norm was waived
 
 
+Status = Literal["applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived"]
+
+
 class Outcome(_Frozen):
     """Why a considered norm did or did not apply to one move: the "why not" of a report."""
 
     rule: str
     clause: str
     move: int | None
-    status: Literal[
-        "applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived"
-    ]
+    status: Status
     reason: str
 
 

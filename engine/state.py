@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from engine.conditions import StateTest
 from engine.model import NormKind
@@ -25,9 +25,9 @@ class Deadline:
 
 @dataclass
 class State:
-    partnership: str  # in_force | ended
+    partnership: Literal["in_force", "ended"]
     partnership_ended_by: str | None
-    clauses: dict[str, str]  # clause id -> in_force | ended | violated
+    clauses: dict[str, Literal["in_force", "ended", "violated"]]
     clause_notes: dict[str, str]  # clause id -> why it ended or was violated
     clause_until: dict[str, dt.date | None]  # clause id -> end date set by an expiry
     surviving: set[str]
@@ -131,7 +131,9 @@ class State:
                         del self.expiries[norm]
                     else:
                         self.expiries[norm] = day
-            if self.clauses.get(clause) == "ended" and self.clause_notes.get(clause, "").startswith("expired"):
+            if self.clauses.get(clause) == "ended" and self.clause_notes.get(clause, "").startswith(
+                "expired"
+            ):
                 self.clauses[clause] = "in_force"
             return [{"kind": "clause_extended", "clause": clause}]
         if op == "add_to_set":

@@ -24,7 +24,7 @@ from engine.conditions import (
     Trigger,
     date_number,
 )
-from engine.errors import ContractFileError, Problem, _Collector
+from engine.errors import Collector, ContractFileError, Problem
 from engine.load import LocatedDict, line_of, load_yaml_file
 from engine.model import (
     Clause,
@@ -133,8 +133,8 @@ def did_you_mean(value: object, known: list[str] | Any) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _pydantic(
-    model: type[BaseModel], data: Any, file: str, problems: _Collector
+def validate_model(
+    model: type[BaseModel], data: Any, file: str, problems: Collector
 ) -> BaseModel | None:
     try:
         return model.model_validate(data)
@@ -186,7 +186,9 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def _rule_paths(header_rules: list[str], base: Path, file: str, raw: Any, problems: _Collector) -> list[Path]:
+def _rule_paths(
+    header_rules: list[str], base: Path, file: str, raw: Any, problems: Collector
+) -> list[Path]:
     paths: list[Path] = []
     for index, entry in enumerate(header_rules):
         target = (base / entry).resolve()
@@ -199,21 +201,39 @@ def _rule_paths(header_rules: list[str], base: Path, file: str, raw: Any, proble
         elif target.is_file():
             paths.append(target)
         else:
-            problems.add(file, line, f"contract.rules: no file or folder '{entry}' next to the contract")
+            problems.add(
+                file, line, f"contract.rules: no file or folder '{entry}' next to the contract"
+            )
     return paths
 
 
 def load_contract(path: str | Path) -> ContractSpec:
     """Load a contract file and its rule files, validate them and resolve every reference."""
     contract_path = Path(path)
-    problems = _Collector()
+    problems = Collector()
     file = str(contract_path)
     raw = load_yaml_file(contract_path)
     if not isinstance(raw, dict):
-        raise ContractFileError([Problem(file, line_of(raw, ()), "a contract file must be a mapping with a 'contract' key")])
+        raise ContractFileError(
+            [
+                Problem(
+                    file,
+                    line_of(raw, ()),
+                    "a contract file must be a mapping with a 'contract' key",
+                )
+            ]
+        )
     if "contract" not in raw and ("norms" in raw or "event_kinds" in raw):
-        raise ContractFileError([Problem(file, 1, "this is a rule file; give the contract file that lists it under contract.rules")])
-    contract = _pydantic(ContractFile, raw, file, problems)
+        raise ContractFileError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "this is a rule file; give the contract file that lists it under contract.rules",
+                )
+            ]
+        )
+    contract = validate_model(ContractFile, raw, file, problems)
     problems.raise_if_any()
     assert isinstance(contract, ContractFile)
     rule_paths = _rule_paths(contract.contract.rules, contract_path.parent, file, raw, problems)
@@ -227,9 +247,13 @@ def load_contract(path: str | Path) -> ContractSpec:
             problems.problems.extend(error.problems)
             continue
         if not isinstance(rule_raw, dict):
-            problems.add(str(rule_path), line_of(rule_raw, ()), "a rule file must be a mapping with 'event_kinds' and/or 'norms'")
+            problems.add(
+                str(rule_path),
+                line_of(rule_raw, ()),
+                "a rule file must be a mapping with 'event_kinds' and/or 'norms'",
+            )
             continue
-        parsed = _pydantic(RuleFile, rule_raw, str(rule_path), problems)
+        parsed = validate_model(RuleFile, rule_raw, str(rule_path), problems)
         if isinstance(parsed, RuleFile):
             rule_files.append((rule_path, rule_raw, parsed))
     problems.raise_if_any()
@@ -245,7 +269,7 @@ class _Resolver:
         raw: Any,
         contract: ContractFile,
         rule_files: list[tuple[Path, Any, RuleFile]],
-        problems: _Collector,
+        problems: Collector,
     ) -> None:
         self.path, self.raw, self.contract = path, raw, contract
         self.rule_files = rule_files
@@ -258,17 +282,29 @@ class _Resolver:
         self.kinds: dict[str, EventKind] = {}
 
     # -- helpers -----------------------------------------------------------------------------
-    def _unique(self, items: list[Any], section: str, file: str, raw: Any, into: dict[str, Any]) -> None:
+    def _unique(
+        self, items: list[Any], section: str, file: str, raw: Any, into: dict[str, Any]
+    ) -> None:
         for index, item in enumerate(items):
             if item.id in into:
-                self.problems.add(file, line_of(raw, (section, index, "id")), f"{section}: duplicate id '{item.id}'")
+                self.problems.add(
+                    file,
+                    line_of(raw, (section, index, "id")),
+                    f"{section}: duplicate id '{item.id}'",
+                )
             else:
                 into[item.id] = item
 
-    def _ref(self, value: str, known: dict[str, Any], what: str, file: str, line: int | None, where: str) -> bool:
+    def _ref(
+        self, value: str, known: dict[str, Any], what: str, file: str, line: int | None, where: str
+    ) -> bool:
         if value in known:
             return True
-        self.problems.add(file, line, f"{where}: unknown {what} '{value}'{did_you_mean(value, known)}; known: {', '.join(sorted(known)) or '(none)'}")
+        self.problems.add(
+            file,
+            line,
+            f"{where}: unknown {what} '{value}'{did_you_mean(value, known)}; known: {', '.join(sorted(known)) or '(none)'}",
+        )
         return False
 
     # -- the whole contract ----------------------------------------------------------------------
@@ -292,7 +328,11 @@ class _Resolver:
             for index, norm in enumerate(rules.norms):
                 line = line_of(rule_raw, ("norms", index))
                 if norm.id in seen:
-                    self.problems.add(str(path), line_of(rule_raw, ("norms", index, "id")), f"norms: duplicate id '{norm.id}' (first in {seen[norm.id]})")
+                    self.problems.add(
+                        str(path),
+                        line_of(rule_raw, ("norms", index, "id")),
+                        f"norms: duplicate id '{norm.id}' (first in {seen[norm.id]})",
+                    )
                     continue
                 seen[norm.id] = str(path)
                 spec = self._norm(norm, str(path), rule_raw, index, line)
@@ -301,7 +341,14 @@ class _Resolver:
         if len(norms) > MAX_NORMS:
             self.problems.add(file, None, f"{len(norms)} norms; the limit is {MAX_NORMS}")
         for index, waiver in enumerate(c.waivers):
-            self._ref(waiver.rule, seen, "norm", file, line_of(raw, ("waivers", index, "rule")), "waivers.rule")
+            self._ref(
+                waiver.rule,
+                seen,
+                "norm",
+                file,
+                line_of(raw, ("waivers", index, "rule")),
+                "waivers.rule",
+            )
         self.problems.raise_if_any()
         return ContractSpec(
             path=self.path,
@@ -318,21 +365,51 @@ class _Resolver:
     def _initial_state(self) -> None:
         s, raw, file = self.contract.state, self.raw, self.file
         for index, consent in enumerate(s.consents):
-            self._ref(consent.given_by, self.parties, "party", file, line_of(raw, ("state", "consents", index, "from")), "state.consents.from")
-            self._ref(consent.subject, self.kinds, "event kind", file, line_of(raw, ("state", "consents", index, "for")), "state.consents.for")
+            self._ref(
+                consent.given_by,
+                self.parties,
+                "party",
+                file,
+                line_of(raw, ("state", "consents", index, "from")),
+                "state.consents.from",
+            )
+            self._ref(
+                consent.subject,
+                self.kinds,
+                "event kind",
+                file,
+                line_of(raw, ("state", "consents", index, "for")),
+                "state.consents.for",
+            )
         for index, kind in enumerate(s.happened):
-            self._ref(kind, self.kinds, "event kind", file, line_of(raw, ("state", "happened", index)), "state.happened")
+            self._ref(
+                kind,
+                self.kinds,
+                "event kind",
+                file,
+                line_of(raw, ("state", "happened", index)),
+                "state.happened",
+            )
 
     def _event_kind(self, kind_id: str) -> EventKindSpec:
         kind = self.kinds[kind_id]
         file, raw, index = self._locate_kind(kind_id)
         where = f"event_kinds[{kind_id}]"
         if kind.actor is not None:
-            self._ref(kind.actor, self.parties, "party", file, line_of(raw, ("event_kinds", index, "actor")), f"{where}.actor")
+            self._ref(
+                kind.actor,
+                self.parties,
+                "party",
+                file,
+                line_of(raw, ("event_kinds", index, "actor")),
+                f"{where}.actor",
+            )
         for name, spec in kind.fields.items():
             line = line_of(raw, ("event_kinds", index, "fields", name))
             if name in RESERVED_FIELDS or name == "actor" or name.startswith("s__"):
-                self.problems.add(file, line, f"{where}.fields: '{name}' is reserved; choose another field name")
+                self.problems.add(
+                    file, line, f"{where}.fields: '{name}' is reserved; choose another field name"
+                )
             self._field_spec(spec, f"{where}.fields.{name}", file, line)
         phrases: list[Phrase] = []
         for p_index, phrase in enumerate(kind.phrases):
@@ -340,14 +417,32 @@ class _Resolver:
             line = line_of(raw, ("event_kinds", index, "phrases", p_index))
             for hole in _holes(p.text):
                 if hole != "actor" and hole not in kind.fields:
-                    self.problems.add(file, line, f"{where}.phrases: '{{{hole}}}' is not a field of {kind_id}{did_you_mean(hole, kind.fields)}")
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.phrases: '{{{hole}}}' is not a field of {kind_id}{did_you_mean(hole, kind.fields)}",
+                    )
             for fixed in p.set:
                 if fixed not in kind.fields:
-                    self.problems.add(file, line, f"{where}.phrases.set: '{fixed}' is not a field of {kind_id}{did_you_mean(fixed, kind.fields)}")
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.phrases.set: '{fixed}' is not a field of {kind_id}{did_you_mean(fixed, kind.fields)}",
+                    )
             phrases.append(p)
         effects = tuple(
-            c for e_index, effect in enumerate(kind.effects)
-            if (c := self._consequence(effect, file, line_of(raw, ("event_kinds", index, "effects", e_index)), f"{where}.effects", set(kind.fields) | {"actor"})) is not None
+            c
+            for e_index, effect in enumerate(kind.effects)
+            if (
+                c := self._consequence(
+                    effect,
+                    file,
+                    line_of(raw, ("event_kinds", index, "effects", e_index)),
+                    f"{where}.effects",
+                    set(kind.fields) | {"actor"},
+                )
+            )
+            is not None
         )
         return EventKindSpec(kind=kind, phrases=tuple(phrases), effects=effects)
 
@@ -365,7 +460,11 @@ class _Resolver:
             categories = {e.category for e in self.entities.values() if e.category}
             for allowed in spec.of:
                 if allowed not in self.entities and allowed not in categories:
-                    self.problems.add(file, line, f"{where}.of: '{allowed}' is neither an entity nor a category{did_you_mean(allowed, [*self.entities, *categories])}")
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.of: '{allowed}' is neither an entity nor a category{did_you_mean(allowed, [*self.entities, *categories])}",
+                    )
         if spec.default is not None:
             try:
                 self.field_value(spec, spec.default)
@@ -400,23 +499,68 @@ class _Resolver:
         return str(value)
 
     # -- norms --------------------------------------------------------------------------------
-    def _norm(self, norm: Norm, file: str, raw: Any, index: int, line: int | None) -> NormSpec | None:
+    def _norm(
+        self, norm: Norm, file: str, raw: Any, index: int, line: int | None
+    ) -> NormSpec | None:
         before = len(self.problems.problems)
         loc = ("norms", index)
         where = f"norms[{norm.id}]"
-        self._ref(norm.clause, self.clauses, "clause", file, line_of(raw, (*loc, "clause")), f"{where}.clause")
-        self._ref(norm.bearer, self.parties, "party", file, line_of(raw, (*loc, "bearer")), f"{where}.bearer")
+        self._ref(
+            norm.clause,
+            self.clauses,
+            "clause",
+            file,
+            line_of(raw, (*loc, "clause")),
+            f"{where}.clause",
+        )
+        self._ref(
+            norm.bearer,
+            self.parties,
+            "party",
+            file,
+            line_of(raw, (*loc, "bearer")),
+            f"{where}.bearer",
+        )
         if norm.beneficiary is not None:
-            self._ref(norm.beneficiary, self.parties, "party", file, line_of(raw, (*loc, "beneficiary")), f"{where}.beneficiary")
+            self._ref(
+                norm.beneficiary,
+                self.parties,
+                "party",
+                file,
+                line_of(raw, (*loc, "beneficiary")),
+                f"{where}.beneficiary",
+            )
         if norm.consent_of is not None:
-            self._ref(norm.consent_of, self.parties, "party", file, line_of(raw, (*loc, "consent_of")), f"{where}.consent_of")
+            self._ref(
+                norm.consent_of,
+                self.parties,
+                "party",
+                file,
+                line_of(raw, (*loc, "consent_of")),
+                f"{where}.consent_of",
+            )
         if isinstance(norm.ends, list):
             for e_index, clause in enumerate(norm.ends):
-                self._ref(clause, self.clauses, "clause", file, line_of(raw, (*loc, "ends", e_index)), f"{where}.ends")
+                self._ref(
+                    clause,
+                    self.clauses,
+                    "clause",
+                    file,
+                    line_of(raw, (*loc, "ends", e_index)),
+                    f"{where}.ends",
+                )
         if norm.valid_from and norm.valid_until and norm.valid_from > norm.valid_until:
-            self.problems.add(file, line_of(raw, (*loc, "until")), f"{where}.until: {norm.valid_until} is before 'from' {norm.valid_from}")
+            self.problems.add(
+                file,
+                line_of(raw, (*loc, "until")),
+                f"{where}.until: {norm.valid_until} is before 'from' {norm.valid_from}",
+            )
         if norm.kind is NormKind.expiry and norm.when is not None:
-            self.problems.add(file, line_of(raw, (*loc, "when")), f"{where}.when: an expiry fires on its date ('on'), not on a move")
+            self.problems.add(
+                file,
+                line_of(raw, (*loc, "when")),
+                f"{where}.when: an expiry fires on its date ('on'), not on a move",
+            )
 
         when = None
         if norm.when is not None:
@@ -427,21 +571,47 @@ class _Resolver:
             trigger = Trigger("change", "deadline_passed", (FieldTest("norm", "eq", norm.id),))
         else:
             trigger = when  # type: ignore[assignment]
-        fulfils = self._trigger(norm.must, file, raw, (*loc, "must"), f"{where}.must") if norm.must else None
+        fulfils = (
+            self._trigger(norm.must, file, raw, (*loc, "must"), f"{where}.must")
+            if norm.must
+            else None
+        )
         fields = self._fields_of(trigger) if trigger else set()
         requires = tuple(
-            t for i, cond in enumerate(norm.if_)
-            if (t := self._state_test(cond, file, line_of(raw, (*loc, "if", i)), f"{where}.if", fields)) is not None
+            t
+            for i, cond in enumerate(norm.if_)
+            if (
+                t := self._state_test(
+                    cond, file, line_of(raw, (*loc, "if", i)), f"{where}.if", fields
+                )
+            )
+            is not None
         )
         exceptions = [
-            t for i, cond in enumerate(norm.unless)
-            if (t := self._state_test(cond, file, line_of(raw, (*loc, "unless", i)), f"{where}.unless", fields)) is not None
+            t
+            for i, cond in enumerate(norm.unless)
+            if (
+                t := self._state_test(
+                    cond, file, line_of(raw, (*loc, "unless", i)), f"{where}.unless", fields
+                )
+            )
+            is not None
         ]
         if norm.kind is NormKind.consent and trigger is not None and norm.consent_of is not None:
-            exceptions.append(StateTest("consent", (norm.consent_of, trigger.kind), f"consent from {norm.consent_of}"))
+            exceptions.append(
+                StateTest(
+                    "consent", (norm.consent_of, trigger.kind), f"consent from {norm.consent_of}"
+                )
+            )
         consequences = [
-            c for i, raw_c in enumerate(norm.then)
-            if (c := self._consequence(raw_c, file, line_of(raw, (*loc, "then", i)), f"{where}.then", fields)) is not None
+            c
+            for i, raw_c in enumerate(norm.then)
+            if (
+                c := self._consequence(
+                    raw_c, file, line_of(raw, (*loc, "then", i)), f"{where}.then", fields
+                )
+            )
+            is not None
         ]
         if norm.kind is NormKind.termination:
             if norm.ends == "partnership":
@@ -452,10 +622,16 @@ class _Resolver:
         if norm.kind is NormKind.expiry:
             consequences.insert(0, Consequence("end_clause", (("clause", norm.clause),)))
         if norm.kind is NormKind.entitlement and norm.beneficiary is None:
-            self.problems.add(file, line, f"{where}: an entitlement needs a 'beneficiary' who gains the right")
-        self._check_template(norm.message, fields, file, line_of(raw, (*loc, "message")), f"{where}.message")
+            self.problems.add(
+                file, line, f"{where}: an entitlement needs a 'beneficiary' who gains the right"
+            )
+        self._check_template(
+            norm.message, fields, file, line_of(raw, (*loc, "message")), f"{where}.message"
+        )
         if norm.grants:
-            self._check_template(norm.grants, fields, file, line_of(raw, (*loc, "grants")), f"{where}.grants")
+            self._check_template(
+                norm.grants, fields, file, line_of(raw, (*loc, "grants")), f"{where}.grants"
+            )
         if len(self.problems.problems) > before or trigger is None:
             return None
         return NormSpec(
@@ -476,26 +652,47 @@ class _Resolver:
             return (set(kind.fields) if kind else set()) | {"actor"}
         return set(CHANGE_KINDS.get(trigger.kind, ()))
 
-    def _check_template(self, text: str, fields: set[str], file: str, line: int | None, where: str) -> None:
+    def _check_template(
+        self, text: str, fields: set[str], file: str, line: int | None, where: str
+    ) -> None:
         for hole in _holes(text):
             if hole not in fields and hole not in ("date",):
-                self.problems.add(file, line, f"{where}: '{{{hole}}}' is not a field of the move{did_you_mean(hole, fields)}")
+                self.problems.add(
+                    file,
+                    line,
+                    f"{where}: '{{{hole}}}' is not a field of the move{did_you_mean(hole, fields)}",
+                )
 
-    def _trigger(self, when: dict[str, Any], file: str, raw: Any, loc: tuple[Any, ...], where: str) -> Trigger | None:
+    def _trigger(
+        self, when: dict[str, Any], file: str, raw: Any, loc: tuple[Any, ...], where: str
+    ) -> Trigger | None:
         line = line_of(raw, loc)
         sources = [s for s in ("move", "change") if s in when]
         if len(sources) != 1:
-            self.problems.add(file, line, f"{where}: expected exactly one of 'move: <event kind>' or 'change: <change kind>'")
+            self.problems.add(
+                file,
+                line,
+                f"{where}: expected exactly one of 'move: <event kind>' or 'change: <change kind>'",
+            )
             return None
         source = sources[0]
         kind = str(when[source])
         if source == "move":
-            if not self._ref(kind, self.kinds, "event kind", file, line_of(raw, (*loc, source)), f"{where}.move"):
+            if not self._ref(
+                kind, self.kinds, "event kind", file, line_of(raw, (*loc, source)), f"{where}.move"
+            ):
                 return None
             specs: dict[str, FieldSpec] = dict(self.kinds[kind].fields)
             specs["actor"] = FieldSpec(type=FieldType.party)
         else:
-            if not self._ref(kind, CHANGE_KINDS, "change kind", file, line_of(raw, (*loc, source)), f"{where}.change"):
+            if not self._ref(
+                kind,
+                CHANGE_KINDS,
+                "change kind",
+                file,
+                line_of(raw, (*loc, source)),
+                f"{where}.change",
+            ):
                 return None
             specs = {name: FieldSpec(type=FieldType.text) for name in CHANGE_KINDS[kind]}
         tests: list[Test] = []
@@ -504,12 +701,20 @@ class _Resolver:
                 continue
             f_line = line_of(raw, (*loc, name))
             if name not in specs:
-                self.problems.add(file, f_line, f"{where}: '{name}' is not a field of {kind}{did_you_mean(name, specs)}; fields: {', '.join(sorted(specs)) or '(none)'}")
+                self.problems.add(
+                    file,
+                    f_line,
+                    f"{where}: '{name}' is not a field of {kind}{did_you_mean(name, specs)}; fields: {', '.join(sorted(specs)) or '(none)'}",
+                )
                 continue
-            tests.extend(self._field_tests(name, specs[name], cond, file, f_line, f"{where}.{name}"))
+            tests.extend(
+                self._field_tests(name, specs[name], cond, file, f_line, f"{where}.{name}")
+            )
         return Trigger(source, kind, tuple(tests))
 
-    def _field_tests(self, name: str, spec: FieldSpec, cond: Any, file: str, line: int | None, where: str) -> list[Test]:
+    def _field_tests(
+        self, name: str, spec: FieldSpec, cond: Any, file: str, line: int | None, where: str
+    ) -> list[Test]:
         def value(v: Any) -> Any:
             try:
                 return self.field_value(spec, v)
@@ -530,7 +735,11 @@ class _Resolver:
                 tests.append(FieldTest(name, op, tuple(value(v) for v in operand), list(operand)))
             elif op in _COMPARISONS:
                 if spec.type not in (FieldType.money, FieldType.number, FieldType.date):
-                    self.problems.add(file, line, f"{where}.{op}: comparisons need a number, money or date field; '{name}' is {spec.type.value}")
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.{op}: comparisons need a number, money or date field; '{name}' is {spec.type.value}",
+                    )
                     continue
                 tests.append(FieldTest(name, op, value(operand), operand))
             elif op in ("in_set", "not_in_set"):
@@ -538,23 +747,45 @@ class _Resolver:
                     test = StateTest("in_set", (str(operand), name), f"{name} in {operand}")
                     tests.append(test if op == "in_set" else _Negated.of(test))
             else:
-                self.problems.add(file, line, f"{where}: unknown condition '{op}'{did_you_mean(op, _CONDITION_WORDS)}; expected one of: {', '.join(_CONDITION_WORDS)}")
+                self.problems.add(
+                    file,
+                    line,
+                    f"{where}: unknown condition '{op}'{did_you_mean(op, _CONDITION_WORDS)}; expected one of: {', '.join(_CONDITION_WORDS)}",
+                )
         return tests
 
-    def _state_test(self, cond: Any, file: str, line: int | None, where: str, fields: set[str]) -> StateTest | None:
+    def _state_test(
+        self, cond: Any, file: str, line: int | None, where: str, fields: set[str]
+    ) -> StateTest | None:
         if cond == "partnership_ended":
             return StateTest("partnership_ended", (), "partnership_ended")
         if not isinstance(cond, dict) or len(cond) != 1:
-            self.problems.add(file, line, f"{where}: expected 'partnership_ended' or one of {{consent: ...}}, {{happened: kind}}, {{clause_ended: id}}, {{flag: name}}, {{in_set: {{set, field}}}}; got {cond!r}")
+            self.problems.add(
+                file,
+                line,
+                f"{where}: expected 'partnership_ended' or one of {{consent: ...}}, {{happened: kind}}, {{clause_ended: id}}, {{flag: name}}, {{in_set: {{set, field}}}}; got {cond!r}",
+            )
             return None
-        (word, arg), = cond.items()
+        ((word, arg),) = cond.items()
         if word == "consent":
             if not isinstance(arg, dict) or set(arg) != {"from", "for"}:
-                self.problems.add(file, line, f"{where}.consent: expected {{from: <party>, for: <event kind>}}")
+                self.problems.add(
+                    file, line, f"{where}.consent: expected {{from: <party>, for: <event kind>}}"
+                )
                 return None
-            ok = self._ref(str(arg["from"]), self.parties, "party", file, line, f"{where}.consent.from")
-            ok &= self._ref(str(arg["for"]), self.kinds, "event kind", file, line, f"{where}.consent.for")
-            return StateTest("consent", (str(arg["from"]), str(arg["for"])), f"consent from {arg['from']}") if ok else None
+            ok = self._ref(
+                str(arg["from"]), self.parties, "party", file, line, f"{where}.consent.from"
+            )
+            ok &= self._ref(
+                str(arg["for"]), self.kinds, "event kind", file, line, f"{where}.consent.for"
+            )
+            return (
+                StateTest(
+                    "consent", (str(arg["from"]), str(arg["for"])), f"consent from {arg['from']}"
+                )
+                if ok
+                else None
+            )
         if word == "happened":
             if self._ref(str(arg), self.kinds, "event kind", file, line, f"{where}.happened"):
                 return StateTest("happened", (str(arg),), f"{arg} happened")
@@ -567,48 +798,95 @@ class _Resolver:
             return StateTest("flag", (str(arg),), f"flag {arg}")
         if word == "in_set":
             if not isinstance(arg, dict) or set(arg) != {"set", "field"}:
-                self.problems.add(file, line, f"{where}.in_set: expected {{set: <set id>, field: <move field>}}")
+                self.problems.add(
+                    file, line, f"{where}.in_set: expected {{set: <set id>, field: <move field>}}"
+                )
                 return None
             ok = self._ref(str(arg["set"]), self.sets, "set", file, line, f"{where}.in_set.set")
             if str(arg["field"]) not in fields:
-                self.problems.add(file, line, f"{where}.in_set.field: '{arg['field']}' is not a field of the move{did_you_mean(arg['field'], fields)}")
+                self.problems.add(
+                    file,
+                    line,
+                    f"{where}.in_set.field: '{arg['field']}' is not a field of the move{did_you_mean(arg['field'], fields)}",
+                )
                 ok = False
-            return StateTest("in_set", (str(arg["set"]), str(arg["field"])), f"{arg['field']} in {arg['set']}") if ok else None
-        self.problems.add(file, line, f"{where}: unknown condition '{word}'{did_you_mean(word, _STATE_WORDS)}; expected one of: {', '.join(_STATE_WORDS)}")
+            return (
+                StateTest(
+                    "in_set",
+                    (str(arg["set"]), str(arg["field"])),
+                    f"{arg['field']} in {arg['set']}",
+                )
+                if ok
+                else None
+            )
+        self.problems.add(
+            file,
+            line,
+            f"{where}: unknown condition '{word}'{did_you_mean(word, _STATE_WORDS)}; expected one of: {', '.join(_STATE_WORDS)}",
+        )
         return None
 
-    def _consequence(self, raw_c: dict[str, Any], file: str, line: int | None, where: str, fields: set[str]) -> Consequence | None:
+    def _consequence(
+        self, raw_c: dict[str, Any], file: str, line: int | None, where: str, fields: set[str]
+    ) -> Consequence | None:
         if len(raw_c) != 1:
-            self.problems.add(file, line, f"{where}: each consequence is one of: {', '.join(CONSEQUENCE_ARGS)}")
+            self.problems.add(
+                file, line, f"{where}: each consequence is one of: {', '.join(CONSEQUENCE_ARGS)}"
+            )
             return None
-        (op, arg), = raw_c.items()
+        ((op, arg),) = raw_c.items()
         if op not in CONSEQUENCE_ARGS:
-            self.problems.add(file, line, f"{where}: unknown consequence '{op}'{did_you_mean(op, CONSEQUENCE_ARGS)}; expected one of: {', '.join(CONSEQUENCE_ARGS)}")
+            self.problems.add(
+                file,
+                line,
+                f"{where}: unknown consequence '{op}'{did_you_mean(op, CONSEQUENCE_ARGS)}; expected one of: {', '.join(CONSEQUENCE_ARGS)}",
+            )
             return None
         names = CONSEQUENCE_ARGS[op]
         if len(names) == 0:
             return Consequence(op, ())
         if len(names) == 1 and not isinstance(arg, dict):
             arg = {names[0]: arg}
-        if not isinstance(arg, dict) or not set(arg) <= set(names) or (op != "extend_clause" and set(arg) != set(names)):
+        if (
+            not isinstance(arg, dict)
+            or not set(arg) <= set(names)
+            or (op != "extend_clause" and set(arg) != set(names))
+        ):
             self.problems.add(file, line, f"{where}.{op}: expected {{{', '.join(names)}}}")
             return None
         for name, value in arg.items():
             text = "" if value is None else str(value)
             for hole in _holes(text):
                 if hole not in fields:
-                    self.problems.add(file, line, f"{where}.{op}.{name}: '{{{hole}}}' is not a field of the move{did_you_mean(hole, fields)}")
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.{op}.{name}: '{{{hole}}}' is not a field of the move{did_you_mean(hole, fields)}",
+                    )
             if _holes(text):
                 continue
-            known = {"clause": self.clauses, "set": self.sets, "to": self.parties, "from": self.parties, "for": self.kinds}.get(name)
-            if known is not None:
-                self._ref(text, known, name if name in ("clause", "set") else ("party" if name in ("to", "from") else "event kind"), file, line, f"{where}.{op}.{name}")
+            targets: dict[str, tuple[dict[str, Any], str]] = {
+                "clause": (self.clauses, "clause"),
+                "set": (self.sets, "set"),
+                "to": (self.parties, "party"),
+                "from": (self.parties, "party"),
+                "for": (self.kinds, "event kind"),
+            }
+            if name in targets:
+                known, what = targets[name]
+                self._ref(text, known, what, file, line, f"{where}.{op}.{name}")
             if name == "until" and value is not None:
                 try:
                     dt.date.fromisoformat(text)
                 except ValueError:
-                    self.problems.add(file, line, f"{where}.{op}.until: '{text}' is not a date; expected YYYY-MM-DD")
-        return Consequence(op, tuple(sorted((k, None if v is None else str(v)) for k, v in arg.items())))
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.{op}.until: '{text}' is not a date; expected YYYY-MM-DD",
+                    )
+        return Consequence(
+            op, tuple(sorted((k, None if v is None else str(v)) for k, v in arg.items()))
+        )
 
 
 class _Negated:

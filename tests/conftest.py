@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine import Contract
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "contracts" / "openai-microsoft.yaml"
+LICENCE = ROOT / "tests" / "contracts" / "licence" / "contract.yaml"
+
+
+@pytest.fixture(scope="session")
+def contract() -> Contract:
+    return Contract.load(BUNDLED)
+
+
+@pytest.fixture(scope="session")
+def licence() -> Contract:
+    return Contract.load(LICENCE)
+
+
+@pytest.fixture
+def cli() -> Callable[..., tuple[int, str, str]]:
+    from engine.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(app, [str(a) for a in args])
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+MINIMAL_CONTRACT = """\
+contract:
+  id: mini
+  title: Mini
+  as_of: 2025-01-01
+  rules: [rules.yaml]
+parties:
+  - {id: alpha, name: Alpha}
+  - {id: beta, name: Beta}
+entities:
+  - {id: gamma, name: Gamma}
+clauses:
+  - {id: c1, title: Clause one, text: Some text., source: test}
+"""
+
+MINIMAL_RULES = """\
+event_kinds:
+  - id: deal
+    title: deal
+    actor: alpha
+    fields:
+      with: {type: entity}
+    phrases: ["deal with {with}"]
+norms:
+  - id: n1
+    clause: c1
+    kind: prohibition
+    bearer: alpha
+    when: {move: deal, with: gamma}
+    message: no deal with {with}
+"""
+
+
+@pytest.fixture
+def write_contract(tmp_path: Path) -> Callable[..., Path]:
+    """Write a small contract and rule file, with text replaced where a test breaks them."""
+
+    def write(contract: str = MINIMAL_CONTRACT, rules: str = MINIMAL_RULES) -> Path:
+        (tmp_path / "contract.yaml").write_text(textwrap.dedent(contract), encoding="utf-8")
+        (tmp_path / "rules.yaml").write_text(textwrap.dedent(rules), encoding="utf-8")
+        return tmp_path / "contract.yaml"
+
+    return write
