@@ -576,7 +576,9 @@ class _Resolver:
             if norm.must
             else None
         )
-        fields = self._fields_of(trigger) if trigger else set()
+        if trigger is None:
+            return None  # its problem is reported; checking templates against it would only echo it
+        fields = self._fields_of(trigger)
         requires = tuple(
             t
             for i, cond in enumerate(norm.if_)
@@ -632,7 +634,7 @@ class _Resolver:
             self._check_template(
                 norm.grants, fields, file, line_of(raw, (*loc, "grants")), f"{where}.grants"
             )
-        if len(self.problems.problems) > before or trigger is None:
+        if len(self.problems.problems) > before:
             return None
         return NormSpec(
             norm=norm,
