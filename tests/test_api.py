@@ -1,0 +1,121 @@
+"""The Python API and the report model: determinism, round trips, isolation, threads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from engine import Contract, Move, MoveError, Report
+
+MIXED = [
+    ("partner with Google Cloud",),
+    ("declare AGI", "partner with Google Cloud"),
+    ("acquire Windsurf", "withhold Windsurf IP from Microsoft"),
+    ("Microsoft consents to the conversion", "convert to a PBC", "go public"),
+    ("raise funding from SoftBank",),
+    ("build Stargate",),
+]
+
+
+def test_report_survives_a_json_round_trip(contract: Contract) -> None:
+    report = contract.check("acquire Windsurf", "declare AGI", "go public", at="2031-02-01")
+    assert Report.model_validate_json(report.to_json()) == report
+
+
+def test_same_check_twice_gives_the_same_bytes(contract: Contract) -> None:
+    a = contract.check("acquire Windsurf", "withhold Windsurf IP from Microsoft")
+    b = contract.check("acquire Windsurf", "withhold Windsurf IP from Microsoft")
+    assert a.to_json() == b.to_json() and a.to_text() == b.to_text()
+
+
+def test_checks_do_not_leak_state(contract: Contract) -> None:
+    alone = contract.check("partner with Google Cloud").to_json()
+    contract.check("declare AGI")  # ends the partnership, but only inside its own check
+    assert contract.check("partner with Google Cloud").to_json() == alone
+
+
+def test_two_loaded_contracts_are_independent(contract: Contract) -> None:
+    from conftest import BUNDLED
+
+    other = Contract.load(BUNDLED)
+    assert other.check("go public").to_json() == contract.check("go public").to_json()
+
+
+def test_threads_get_the_same_answers_as_alone(contract: Contract) -> None:
+    expected = {moves: contract.check(*moves).to_json() for moves in MIXED}
+    work = MIXED * 25
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda moves: (moves, contract.check(*moves).to_json()), work))
+    assert all(result == expected[moves] for moves, result in results)
+
+
+def test_moves_as_words_data_or_models_agree(contract: Contract) -> None:
+    words = contract.check("partner with AWS")
+    data = contract.check({"kind": "cloud_partnership", "provider": "Amazon"})
+    model = contract.check(
+        Move(kind="cloud_partnership", actor="openai", fields={"provider": "aws"})
+    )
+    assert (
+        [f.rule for f in words.conflicts]
+        == [f.rule for f in data.conflicts]
+        == [f.rule for f in model.conflicts]
+    )
+
+
+def test_phrase_aliases_money_and_dates(contract: Contract) -> None:
+    move = contract.parse_move("2025-08-01: Buy Windsurf for $3 billion")
+    assert move.kind == "acquisition"
+    assert move.fields == {"company": "windsurf", "price": 3_000_000_000}
+    assert move.date == dt.date(2025, 8, 1)
+    assert contract.parse_move("MSFT agrees to the restructuring").actor == "microsoft"
+    assert contract.parse_move("partner with the Google Cloud Platform").fields == {
+        "provider": "google_cloud"
+    }
+
+
+def test_move_date_defaults_to_at_then_as_of(contract: Contract) -> None:
+    assert contract.check("declare AGI").moves[0].date == dt.date(2025, 7, 1)
+    assert contract.check("declare AGI", at="2025-09-09").moves[0].date == dt.date(2025, 9, 9)
+
+
+def test_unknown_party_as_actor(contract: Contract) -> None:
+    with pytest.raises(MoveError, match="'Apple' is not a party of this contract"):
+        contract.check("Apple consents to the conversion")
+
+
+def test_contract_waiver_in_file_is_reported(write_contract) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MINIMAL_CONTRACT
+
+    path = write_contract(
+        contract=MINIMAL_CONTRACT + "waivers:\n  - {rule: n1, reason: signed side letter}\n"
+    )
+    report = Contract.load(path).check("deal with Gamma")
+    assert report.verdict == "clear"
+    assert [(f.rule, f.waived) for f in report.waived] == [("n1", "signed side letter")]
+    assert [o.status for o in report.outcomes] == ["waived"]
+
+
+def test_second_contract_in_yaml_alone(licence: Contract) -> None:
+    report = licence.check(
+        "sublicense 600 seats to Initech", "2024-02-01: renew the licence", at="2024-04-01"
+    )
+    assert [f.rule for f in report.conflicts] == [
+        "fee-after-renewal",
+        "no-sublicence-to-competitors",
+        "large-sublicence",
+    ]
+    assert [f.rule for f in report.consequences] == ["fee-after-renewal", "audit-on-sublicence"]
+    assert report.state["after"].rights[0].right == "the right to audit Globex's use by Initech"
+
+
+def test_second_contract_obligation_met_and_window(licence: Contract) -> None:
+    report = licence.check(
+        "2024-02-01: renew the licence", "2024-02-20: pay the annual fee", at="2024-06-01"
+    )
+    assert report.verdict == "clear"
+    late = licence.check("deploy 900 seats", at="2026-03-01")
+    assert [o.status for o in late.outcomes if o.rule == "seat-cap"] == ["out_of_window"]
+    assert licence.check("deploy 900 seats", at="2025-03-01").verdict == "conflict"
+    assert licence.check("deploy 400 seats", at="2025-03-01").verdict == "clear"
