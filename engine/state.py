@@ -6,9 +6,8 @@ the change facts it caused, which the evaluator feeds back to the rules (forward
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.conditions import StateTest
@@ -16,7 +15,7 @@ from engine.model import NormKind
 from engine.validate import ContractSpec
 
 
-@dataclass
+@dataclass(frozen=True)
 class Deadline:
     norm: str
     due: dt.date  # the last day on which the obligation can still be met
@@ -74,7 +73,21 @@ class State:
         )
 
     def copy(self) -> State:
-        return copy.deepcopy(self)
+        """A copy that shares nothing mutable with this state (deadlines are frozen)."""
+        return replace(
+            self,
+            clauses=dict(self.clauses),
+            clause_notes=dict(self.clause_notes),
+            clause_until=dict(self.clause_until),
+            consents=set(self.consents),
+            happened=set(self.happened),
+            sets={k: set(v) for k, v in self.sets.items()},
+            flags=set(self.flags),
+            rights=list(self.rights),
+            deadlines=dict(self.deadlines),
+            expiries=dict(self.expiries),
+            fulfilled=set(self.fulfilled),
+        )
 
     # -- questions the rules ask ----------------------------------------------------------------
     def clause_in_force(self, clause: str) -> bool:
