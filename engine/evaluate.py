@@ -408,6 +408,15 @@ class Evaluator:
         if pending is None:
             return []
         run.state.fulfilled.add(n.id)
+        run.outcomes.append(
+            Outcome(
+                rule=n.id,
+                clause=n.clause,
+                move=fact.move,
+                status="met",
+                reason=f"met: {fact.move_text} on {fact.date}, before the deadline ({pending.due})",
+            )
+        )
         clause = self.spec.clauses[n.clause]
         run.findings.append(
             (

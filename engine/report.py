@@ -64,7 +64,9 @@ class Finding(_Frozen):
     waived: str | None = None  # the waiver's reason, when the norm was waived
 
 
-Status = Literal["applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived"]
+Status = Literal[
+    "applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived", "met"
+]
 
 
 class Outcome(_Frozen):

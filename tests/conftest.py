@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from engine import Contract
 
+pytest_plugins = ["engine.bdd"]
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "contracts" / "openai-microsoft.yaml"
 LICENCE = ROOT / "tests" / "contracts" / "licence" / "contract.yaml"

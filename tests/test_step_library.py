@@ -1,0 +1,88 @@
+"""The step library as a user's project sees it: a plugin, features, coverage, Cucumber JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED, ROOT
+
+pytest_plugins = ["pytester"]
+
+WRONG = f"""\
+Feature: A scenario written wrong on purpose
+  Scenario: Azure is not blocked, but this scenario says it is
+    Given the contract "{BUNDLED}"
+    When OpenAI proposes to "partner with Azure"
+    Then the move is blocked by "azure-exclusivity"
+"""
+
+
+def project(
+    pytester: pytest.Pytester, features: Path | None = None, text: str | None = None
+) -> None:
+    pytester.makeconftest('pytest_plugins = ["engine.bdd"]\n')
+    if text is not None:
+        (pytester.path / "user.feature").write_text(text)
+        features = pytester.path
+    pytester.makepyfile(
+        test_user=f"from pytest_bdd import scenarios\n\nscenarios({str(features)!r})\n"
+    )
+
+
+def test_a_wrong_scenario_fails_and_shows_the_report(pytester: pytest.Pytester) -> None:
+    project(pytester, text=WRONG)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            '*Expected the move to be blocked by "azure-exclusivity", but it is not.*',
+            "*The engine's report:*",
+            "*Verdict: CLEAR*",
+            "*azure-exclusivity (azure-exclusivity), move 1: not triggered: needs provider is not azure (provider is azure)*",
+        ]
+    )
+
+
+def test_coverage_lists_no_untested_norm_for_the_bundled_contract(
+    pytester: pytest.Pytester,
+) -> None:
+    project(pytester, features=ROOT / "features")
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::pytest.PytestUnknownMarkWarning",
+        "--contract-coverage",
+        f"--rootdir={ROOT}",
+    )
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(
+        [
+            "*openai-microsoft: 11/11 norms shown both firing and not firing*",
+            "*openai-microsoft: no untested norm*",
+        ]
+    )
+
+
+def test_coverage_names_untested_norms(pytester: pytest.Pytester) -> None:
+    project(pytester, text=WRONG.replace("partner with Azure", "partner with AWS"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--contract-coverage")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*azure-exclusivity: fires; NEVER SHOWN NOT FIRING*",
+            "*openai-microsoft: untested norms: azure-exclusivity, ip-access-covers-acquisitions*",
+        ]
+    )
+
+
+def test_cucumber_json_output(pytester: pytest.Pytester) -> None:
+    project(pytester, text=WRONG.replace("partner with Azure", "partner with AWS"))
+    out = pytester.path / "cucumber.json"
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--cucumberjson={out}")
+    result.assert_outcomes(passed=1)
+    report = json.loads(out.read_text())
+    steps = report[0]["elements"][0]["steps"]
+    assert [s["result"]["status"] for s in steps] == ["passed"] * 3
