@@ -1,14 +1,17 @@
 """Stage 3, compile: validated norms to durable_rules rulesets, defined as data.
 
-Each norm becomes a handful of durable_rules rules, each with a named role, so that the engine
-reports not only that a norm fired but why another did not:
+Each norm becomes a handful of durable_rules rules, each named, its name bound to a role, so
+that the engine reports not only that a norm fired but why another did not:
 
 - `fire`: the trigger, the norm's `if`, none of its exceptions, inside its window, clause in force;
-- `match`: the trigger and `if` alone (the norm was triggered);
 - `unless`, one per exception: triggered and defeated by that exception;
 - `window`: triggered outside its from/until window;
 - `ended`: triggered while its clause is no longer in force;
-- `test`, one per condition of the trigger: which conditions held, for "not triggered because".
+- `test`, one per condition, only where a norm has two or more: this condition held while
+  another did not, so the conditions that failed are the ones whose `test` stayed silent.
+
+"Triggered" needs no rule of its own: a triggered norm fires one of fire, unless, window or
+ended. So a norm that applies costs one action, and one that does not costs at most a few.
 
 Norms are partitioned into one ruleset per route (a move kind or a change kind): a move is only
 asserted into the ruleset of its own kind, so its cost follows the norms that can match it. Every
@@ -33,7 +36,7 @@ class RuleRole:
     """What one compiled durable_rules rule means, looked up when its action runs."""
 
     norm: int  # index into CompiledContract.norms; -1 for the catch-all
-    role: str  # fire, match, unless, window, ended, test, fulfil, start, seen
+    role: str  # fire, unless, window, ended, test, fulfil, start, seen
     index: int = 0  # which exception or which test
 
 
@@ -76,6 +79,12 @@ def test_json(test: Test, holds: bool = True) -> dict[str, Any]:
     return test.to_durable()
 
 
+def negate_json(test: Test) -> dict[str, Any]:
+    if isinstance(test, StateTest):
+        return test.to_durable(holds=False)
+    return test.negated().to_durable()
+
+
 def clause_ended_test(norm: NormSpec) -> StateTest:
     return StateTest("clause_ended", (norm.norm.clause,), f"clause {norm.norm.clause} ended")
 
@@ -114,15 +123,17 @@ class _Builder:
     def add(self, rs: Ruleset, role: RuleRole, condition: dict[str, Any]) -> None:
         self.count += 1
         name = f"r{self.count}"
-        rs.rules[name] = {"all": [{"m": condition}], "run": name}
+        rs.rules[name] = {"all": [{"m": condition}]}  # the rule's name is its action's name
         self.roles[name] = role
 
     def norm(self, index: int, norm: NormSpec) -> None:
         trigger = norm.trigger
-        base = [test_json(t) for t in trigger.tests] + [test_json(t) for t in norm.requires]
+        conditions: list[Test] = [*trigger.tests, *norm.requires]
+        base = [test_json(t) for t in conditions]
         inside, outside = window_json(norm)
         ended = clause_ended_test(norm)
-        size = 3 + len(norm.exceptions) + len(trigger.tests) + (1 if inside else 0)
+        explain = len(conditions) >= 2
+        size = 2 + len(norm.exceptions) + (1 if inside else 0) + (len(conditions) if explain else 0)
         rs = self.ruleset(trigger.route, size)
         rs.norms.append(index)
         rs.probes.update(_tests_state(trigger.tests, norm.requires, norm.exceptions, (ended,)))
@@ -136,14 +147,16 @@ class _Builder:
                 test_json(ended, holds=False),
             ),
         )
-        self.add(rs, RuleRole(index, "match"), _all(*base))
         for i, exception in enumerate(norm.exceptions):
             self.add(rs, RuleRole(index, "unless", i), _all(*base, test_json(exception)))
         if outside is not None:
             self.add(rs, RuleRole(index, "window"), _all(*base, outside))
         self.add(rs, RuleRole(index, "ended"), _all(*base, test_json(ended)))
-        for i, test in enumerate(trigger.tests):
-            self.add(rs, RuleRole(index, "test", i), _all(test_json(test)))
+        if explain:
+            for i, test in enumerate(conditions):
+                others = [negate_json(t) for j, t in enumerate(conditions) if j != i]
+                failed = others[0] if len(others) == 1 else {"$or": others}
+                self.add(rs, RuleRole(index, "test", i), _all(test_json(test), failed))
         if norm.norm.kind is NormKind.obligation:
             for role, sub in (("fulfil", norm.fulfils), ("start", norm.starts)):
                 if sub is None:

@@ -26,6 +26,17 @@ def number_date(value: int) -> dt.date:
     return dt.date(value // 10000, value // 100 % 100, value % 100)
 
 
+_NEGATION = {
+    "eq": "neq",
+    "neq": "eq",
+    "in": "not_in",
+    "not_in": "in",
+    "gt": "lte",
+    "lte": "gt",
+    "gte": "lt",
+    "lt": "gte",
+}
+
 _OP_WORDS = {
     "eq": "is",
     "neq": "is not",
@@ -59,6 +70,9 @@ class FieldTest:
         if self.op == "not_in":
             return {"$and": [{"$neq": {self.field: v}} for v in self.value]}
         return {f"${self.op}": {self.field: self.value}}
+
+    def negated(self) -> FieldTest:
+        return FieldTest(self.field, _NEGATION[self.op], self.value, self.shown)
 
     def describe(self) -> str:
         shown = self.shown if self.shown is not None else self.value

@@ -4,25 +4,32 @@ Each check gets its own session id, deleted afterwards, so checks never see each
 Moves are asserted as facts, not posted as events: durable_rules consumes an event at the first
 rule that matches it, and a move that breaks three norms must report three conflicts.
 
-durable_rules keeps its state in global C structures and is not thread-safe, so every call into
-it is made under one process-wide lock. Our host never starts durable_rules' background
-dispatcher threads: they would run a session's actions on another thread, out of our order.
+We drive durable_rules' Rete engine (its C module) directly with the rulesets the compiler made:
+assert a fact, then take the actions it scheduled, one by one, until there are none. Each action's
+name is the name of the rule that fired, which the compiler bound to a role. This skips
+durable_rules' Python host, which would create a closure and re-serialise the session for every
+action and run background threads that dispatch any session's actions; the decisions are the same.
+durable_rules keeps its state in global C structures, so every call into it holds one
+process-wide lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import json
 import re
 import string
 import threading
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from durable import engine as durable_engine
+import durable_rules_engine as _rete
 
-from engine.compile import CompiledContract, RuleRole, clause_ended_test, compile_contract
+from engine.compile import CompiledContract, compile_contract
 from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
 from engine.errors import EngineError
 from engine.model import NormKind, Severity
@@ -48,26 +55,6 @@ MAX_MOVES_PER_CHECK = 1_000
 _DURABLE_LOCK = threading.Lock()
 _prefixes = itertools.count()
 _sessions = itertools.count()
-
-
-class _SyncHost(durable_engine.Host):  # type: ignore[misc]
-    """A durable_rules host whose actions run only inside our own calls, on our thread."""
-
-    def __init__(self, evaluator: Evaluator) -> None:
-        self._evaluator = evaluator
-        super().__init__()
-
-    def _run(self) -> None:
-        """No background dispatch: every action runs synchronously within assert_fact."""
-
-    def get_action(self, action_name: str) -> Any:
-        role = self._evaluator.compiled.roles[action_name]
-        record = self._evaluator._record
-
-        def action(c: Any) -> None:
-            record(role, c)
-
-        return action
 
 
 @dataclass
@@ -100,28 +87,37 @@ class Evaluator:
     def __init__(self, spec: ContractSpec) -> None:
         self.spec = spec
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
-        self._fired: list[tuple[RuleRole, dict[str, Any]]] = []
-        self._errors: list[BaseException] = []
         self._initial = State.initial(spec)
+        self._before: dict[dt.date, StateView] = {}
+        self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
-            self._host = _SyncHost(self)
             try:
-                self._host.register_rulesets(self.compiled.definitions())
-            except Exception as error:  # durable_rules raises bare Exceptions with C error codes
+                for name, rules in self.compiled.definitions().items():
+                    self._handles[name] = _rete.create_ruleset(name, json.dumps(rules))
+            except _rete.error as error:
+                _delete_rulesets(list(self._handles.values()), locked=True)
                 raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
+        weakref.finalize(self, _delete_rulesets, list(self._handles.values()))
         self._names = (
             {p.id: p.name for p in spec.parties.values()}
             | {e.id: e.name for e in spec.entities.values()}
             | {k: v.kind.title for k, v in spec.event_kinds.items()}
         )
 
-    # -- called by durable_rules ---------------------------------------------------------------
-    def _record(self, role: RuleRole, c: Any) -> None:
+    def _assert(self, ruleset: str, fact: dict[str, Any]) -> list[str]:
+        """Assert one fact; return the names of the rules that fired, in durable_rules' order."""
+        handle = self._handles[ruleset]
+        fired: list[str] = []
         try:
-            self._fired.append((role, c.m._d))
-        except BaseException as error:  # durable_rules would store this and carry on
-            self._errors.append(error)
-            raise
+            state = _rete.assert_fact(handle, json.dumps(fact))[1]
+            started = _rete.start_action_for_state(handle, state)
+            message = started[1] if started else None
+            while message:
+                fired.append(message[2 : message.index('"', 2)])  # '{"r12":{"m":...}}'
+                message = _rete.complete_and_start_action(handle, state)
+        except _rete.error as error:
+            raise EngineError(f"durable_rules failed in ruleset {ruleset}: {error}") from None
+        return fired
 
     # -- the check ---------------------------------------------------------------------------
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
@@ -134,7 +130,11 @@ class Evaluator:
         for move in moves:
             run.labels.update({k: v for k, v in move.labels.items() if k not in self._names})
         first = min([m.date for m in moves if m.date] + [check_date])
-        before = self._view(run.state, first)
+        before = self._before.get(first)
+        if before is None:  # every check starts from the initial state: its view is shared
+            before = self._view(run.state, first)
+            if len(self._before) < 4096:
+                self._before[first] = before
         order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
         with _DURABLE_LOCK:
             try:
@@ -145,12 +145,8 @@ class Evaluator:
                     self._process_move(run, index, move, day, waivers)
                 self._advance(run, check_date, waivers)
             finally:
-                self._fired = []
                 for name in sorted(run.used):
-                    self._host.delete_state(name, run.sid)
-        if self._errors:
-            errors, self._errors = self._errors, []
-            raise EngineError(f"an action failed inside the rule engine: {errors[0]!r}")
+                    _rete.delete_state(self._handles[name], run.sid)
         return self._report(run, moves, check_date, before)
 
     def _advance(self, run: _Run, day: dt.date, waivers: dict[str, str]) -> None:
@@ -235,7 +231,8 @@ class Evaluator:
         if not groups:
             return []
         run.routes_seen.add(fact.route)
-        fired: list[tuple[RuleRole, dict[str, Any]]] = []
+        roles = self.compiled.roles
+        by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
         for rs in groups:
             values = dict(fact.values)
@@ -244,26 +241,19 @@ class Evaluator:
             values["sid"] = run.sid
             values[SEQ_FIELD] = next(run.seq)
             values[DATE_FIELD] = date_number(fact.date)
-            self._fired = []
-            try:
-                self._host.assert_fact(rs.name, values)
-            except Exception as error:
-                raise EngineError(f"durable_rules failed on {fact.move_text!r}: {error}") from None
-            finally:
-                run.used.add(rs.name)
-            fired.extend(self._fired)
+            run.used.add(rs.name)
+            for name in self._assert(rs.name, values):
+                role = roles[name]
+                by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
             asserted.update(values)
-        by_norm: dict[int, dict[str, list[int]]] = {}
-        for role, _ in fired:
-            by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
         follow_ups: list[_Fact] = []
         for rs in groups:
             for n in rs.norms:
                 follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
-        for n, roles in sorted(by_norm.items()):
-            if "fulfil" in roles:
+        for n, fired in sorted(by_norm.items()):
+            if "fulfil" in fired:
                 follow_ups += self._fulfil(run, fact, self.compiled.norms[n])
-            if "start" in roles:
+            if "start" in fired:
                 follow_ups += self._start(run, fact, self.compiled.norms[n])
         return follow_ups
 
@@ -288,7 +278,7 @@ class Evaluator:
                 Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
             )
             return self._fire(run, fact, norm, values, waived)
-        if "match" in roles:
+        if roles.keys() & {"unless", "window", "ended"}:  # triggered, but did not fire
             if "ended" in roles:
                 status, reason = (
                     "clause_ended",
@@ -303,17 +293,13 @@ class Evaluator:
                 names = [norm.exceptions[i].name for i in sorted(roles.get("unless", []))]
                 status, reason = "defeated", "defeated by exception: " + ", ".join(names)
         else:
-            held = set(roles.get("test", []))
-            failed = [t for i, t in enumerate(norm.trigger.tests) if i not in held]
-            if failed:
-                parts = [
-                    f"needs {t.describe()} ({_actual(t, values, self._names)})" for t in failed
-                ]
+            conditions = [*norm.trigger.tests, *norm.requires]
+            if len(conditions) >= 2:
+                held = set(roles.get("test", []))
+                failed = [t for i, t in enumerate(conditions) if i not in held]
             else:
-                parts = [
-                    f"needs {t.describe()} ({_actual(t, values, self._names)})"
-                    for t in norm.requires
-                ]
+                failed = conditions
+            parts = [f"needs {t.describe()} ({_actual(t, values, self._names)})" for t in failed]
             status, reason = "not_triggered", "not triggered: " + "; ".join(parts)
         run.outcomes.append(
             Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
@@ -473,18 +459,7 @@ class Evaluator:
             date=day,
             partnership=state.partnership,
             partnership_ended_by=state.partnership_ended_by,
-            clauses={
-                c: ClauseState(
-                    status="ended" if not state.clause_in_force(c) else state.clauses[c],
-                    note=(
-                        state.why_clause_ended(c)
-                        if not state.clause_in_force(c)
-                        else state.clause_notes.get(c)
-                    ),
-                    until=state.clause_until.get(c),
-                )
-                for c in sorted(state.clauses)
-            },
+            clauses={c: _clause_view(state, c) for c in sorted(state.clauses)},
             consents=sorted(f"{a} consented to {b}" for a, b in state.consents),
             happened=sorted(state.happened),
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},
@@ -535,6 +510,19 @@ class Evaluator:
             other_norms=len(self.compiled.norms) - len(considered),
             state={"before": before, "after": self._view(run.state, check_date)},
         )
+
+
+def _clause_view(state: State, clause: str) -> ClauseState:
+    if state.clause_in_force(clause):
+        status, note = state.clauses[clause], state.clause_notes.get(clause)
+    else:
+        status, note = "ended", state.why_clause_ended(clause)
+    return _clause_state(status, note, state.clause_until.get(clause))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clause_state(status: str, note: str | None, until: dt.date | None) -> ClauseState:
+    return ClauseState(status=status, note=note, until=until)
 
 
 class _Template(string.Formatter):
@@ -602,4 +590,12 @@ def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
     return str(kind)
 
 
-__all__ = ["Evaluator", "clause_ended_test"]
+def _delete_rulesets(handles: list[int], locked: bool = False) -> None:
+    """Free a contract's rulesets in durable_rules when its evaluator is garbage collected."""
+    if locked:
+        for handle in handles:
+            _rete.delete_ruleset(handle)
+        return
+    with _DURABLE_LOCK:
+        for handle in handles:
+            _rete.delete_ruleset(handle)
