@@ -32,7 +32,7 @@ import durable_rules_engine as _rete
 from engine.compile import CompiledContract, compile_contract
 from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
 from engine.errors import EngineError
-from engine.model import NormKind, Severity
+from engine.model import FieldType, NormKind, Severity
 from engine.report import (
     SEVERITY_ORDER,
     ClauseState,
@@ -60,10 +60,15 @@ _sessions = itertools.count()
 @dataclass
 class _Fact:
     route: str
-    values: dict[str, Any]
+    values: dict[str, Any]  # as asserted: dates as YYYYMMDD numbers, so they compare as dates
     date: dt.date
     move: int | None  # index of the move that caused it (None: the passing of time)
     move_text: str
+    words: dict[str, Any] | None = None  # as written, for messages and consequences
+
+    @property
+    def template_values(self) -> dict[str, Any]:
+        return self.values if self.words is None else self.words
 
 
 @dataclass
@@ -98,6 +103,10 @@ class Evaluator:
                 _delete_rulesets(list(self._handles.values()), locked=True)
                 raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
         weakref.finalize(self, _delete_rulesets, list(self._handles.values()))
+        self._date_fields = {
+            k.id: {name for name, f in k.kind.fields.items() if f.type is FieldType.date}
+            for k in spec.event_kinds.values()
+        }
         self._names = (
             {p.id: p.name for p in spec.parties.values()}
             | {e.id: e.name for e in spec.entities.values()}
@@ -180,8 +189,12 @@ class Evaluator:
     def _process_move(
         self, run: _Run, index: int, move: Move, day: dt.date, waivers: dict[str, str]
     ) -> None:
-        values: dict[str, Any] = {KIND_FIELD: move.kind, "actor": move.actor, **move.fields}
-        fact = _Fact(f"move:{move.kind}", values, day, index, move.describe())
+        words: dict[str, Any] = {KIND_FIELD: move.kind, "actor": move.actor, **move.fields}
+        dates = self._date_fields[move.kind]
+        values = {
+            k: date_number(dt.date.fromisoformat(v)) if k in dates else v for k, v in words.items()
+        }
+        fact = _Fact(f"move:{move.kind}", values, day, index, move.describe(), words)
         if move.kind not in self.compiled.covered_kinds:
             run.findings.append(
                 (
@@ -203,7 +216,7 @@ class Evaluator:
         run.state.happened.add(move.kind)
         effects: list[_Fact] = []
         for consequence in self.spec.event_kinds[move.kind].effects:
-            args = {k: _fill(v, values) for k, v in consequence.args}
+            args = {k: _fill(v, words) for k, v in consequence.args}
             for change in run.state.apply(consequence.op, args, f"{fact.move_text} on {day}"):
                 effects.append(self._change_fact(change, fact))
         self._chain(run, effects + follow_ups, waivers)
@@ -312,7 +325,8 @@ class Evaluator:
         n = norm.norm
         state = run.state
         display = {
-            k: run.labels.get(v, v) if isinstance(v, str) else v for k, v in fact.values.items()
+            k: run.labels.get(v, v) if isinstance(v, str) else v
+            for k, v in fact.template_values.items()
         }
         display["date"] = fact.date.isoformat()
         message = _fill(n.message, display)
@@ -323,7 +337,8 @@ class Evaluator:
         if not waived:
             by = f"{n.id}, on {fact.date}"
             consequences = [
-                (c.op, {k: _fill(v, fact.values) for k, v in c.args}) for c in norm.consequences
+                (c.op, {k: _fill(v, fact.template_values) for k, v in c.args})
+                for c in norm.consequences
             ]
             if kind is NormKind.entitlement and n.beneficiary and n.grants:
                 consequences.insert(

@@ -119,3 +119,23 @@ def test_second_contract_obligation_met_and_window(licence: Contract) -> None:
     assert [o.status for o in late.outcomes if o.rule == "seat-cap"] == ["out_of_window"]
     assert licence.check("deploy 900 seats", at="2025-03-01").verdict == "conflict"
     assert licence.check("deploy 400 seats", at="2025-03-01").verdict == "clear"
+
+
+def test_date_fields_compare_as_dates(write_contract) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MINIMAL_RULES
+
+    rules = (
+        MINIMAL_RULES.replace(
+            "      with: {type: entity}",
+            "      with: {type: entity}\n      until: {type: date, required: false}",
+        )
+        .replace(
+            'phrases: ["deal with {with}"]',
+            'phrases: ["deal with {with}", "deal with {with} until {until}"]',
+        )
+        .replace("when: {move: deal, with: gamma}", "when: {move: deal, until: {gt: 2030-12-31}}")
+    )
+    contract = Contract.load(write_contract(rules=rules))
+    assert contract.check("deal with Gamma until 2031-01-01").verdict == "conflict"
+    assert contract.check("deal with Gamma until 2030-06-30").verdict == "clear"
+    assert contract.check("deal with Gamma").verdict == "clear"  # a missing field fails every test
