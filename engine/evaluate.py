@@ -351,7 +351,7 @@ class Evaluator:
                 )
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
-                for change in state.apply(op, args, by):
+                for change in state.apply(op, args, by, n.id):
                     effects.append(_describe_change(change, run.labels))
                     follow_ups.append(self._change_fact(change, fact))
         clause = self.spec.clauses[n.clause]

@@ -120,8 +120,9 @@ class State:
         return 1 if result else 0
 
     # -- changes ---------------------------------------------------------------------------
-    def apply(self, op: str, args: dict[str, Any], by: str) -> list[dict[str, Any]]:
-        """Apply one consequence; return the change facts it caused (none if nothing changed)."""
+    def apply(self, op: str, args: dict[str, Any], by: str, rule: str = "") -> list[dict[str, Any]]:
+        """Apply one consequence; return the change facts it caused (none if nothing changed).
+        `by` says in words what caused it; `rule` is the norm whose consequence it is."""
         if op == "end_partnership":
             if self.partnership == "ended":
                 return []
@@ -144,10 +145,6 @@ class State:
                         del self.expiries[norm]
                     else:
                         self.expiries[norm] = day
-            if self.clauses.get(clause) == "ended" and self.clause_notes.get(clause, "").startswith(
-                "expired"
-            ):
-                self.clauses[clause] = "in_force"
             return [{"kind": "clause_extended", "clause": clause}]
         if op == "add_to_set":
             members = self.sets.setdefault(args["set"], set())
@@ -162,7 +159,7 @@ class State:
             self.consents.add(key)
             return [{"kind": "consent_recorded", "from": key[0], "for": key[1]}]
         if op == "grant_right":
-            right = (args["to"], args["right"], by)
+            right = (args["to"], args["right"], rule)
             if any(r[:2] == right[:2] for r in self.rights):
                 return []
             self.rights.append(right)

@@ -1,0 +1,429 @@
+"""A reference evaluator: the engine's semantics in plain Python, written to be obviously right.
+
+It shares only the validated models with the engine: no durable_rules, no compiled rules, no
+code of the evaluator or of the state. Differential tests check that the engine and this model
+agree on generated contracts and timelines (as Cedar checks its engine against a model), and the
+benchmarks use it as the straightforward baseline: every norm's conditions tested in a loop.
+
+`summary(report)` and `reference_summary(...)` give the same comparable shape: the findings, the
+outcome of every norm considered, and the state after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
+from engine.model import FieldType, NormKind
+from engine.report import Move, Report
+from engine.validate import ContractSpec, NormSpec
+
+Summary = dict[str, Any]
+
+_CONFLICT_KINDS = (NormKind.prohibition, NormKind.consent, NormKind.obligation)
+
+
+def summary(report: Report) -> Summary:
+    """What the differential tests compare, taken from an engine report."""
+    after = report.state["after"]
+    findings = [*report.conflicts, *report.consequences, *report.notices, *report.waived]
+    return {
+        "findings": sorted(
+            (
+                f.type,
+                f.rule or "",
+                -1 if f.move is None else f.move,
+                f.date.isoformat(),
+                f.severity.value,
+                bool(f.waived),
+            )
+            for f in findings
+        ),
+        "outcomes": sorted(
+            (o.rule, -1 if o.move is None else o.move, o.status) for o in report.outcomes
+        ),
+        "partnership": after.partnership,
+        "clauses": {c: s.status for c, s in after.clauses.items()},
+        "consents": sorted(after.consents),
+        "sets": after.sets,
+        "flags": after.flags,
+        "rights": sorted((r.party, r.rule) for r in after.rights),
+        "deadlines": sorted((d.rule, d.due.isoformat()) for d in after.deadlines),
+    }
+
+
+@dataclass
+class _World:
+    partnership: str
+    clauses: dict[str, str]
+    survives: set[str]
+    consents: set[tuple[str, str]]
+    happened: set[str]
+    sets: dict[str, set[str]]
+    flags: set[str]
+    rights: list[tuple[str, str, str]]
+    deadlines: dict[str, dt.date]
+    expiries: dict[str, dt.date]
+    fulfilled: set[str] = field(default_factory=set)
+
+    def in_force(self, clause: str) -> bool:
+        if self.clauses[clause] == "ended":
+            return False
+        return self.partnership == "in_force" or clause in self.survives
+
+
+@dataclass
+class _Occurrence:
+    """A move or a change of state: something norms may react to."""
+
+    source: str  # "move" or "change"
+    kind: str
+    values: dict[str, Any]  # dates as YYYYMMDD numbers, as the engine asserts them
+    words: dict[str, Any]
+    date: dt.date
+    move: int | None
+
+
+def reference_summary(
+    spec: ContractSpec, moves: list[Move], check_date: dt.date, waivers: dict[str, str]
+) -> Summary:
+    return _Reference(spec, waivers).run(moves, check_date)
+
+
+class _Reference:
+    def __init__(self, spec: ContractSpec, waivers: dict[str, str]) -> None:
+        self.spec = spec
+        self.waivers = waivers
+        self.findings: list[tuple[str, str, int, str, str, bool]] = []
+        self.outcomes: list[tuple[str, int, str]] = []
+        s = spec.state
+        self.world = _World(
+            partnership=s.partnership,
+            clauses={c: "in_force" for c in spec.clauses},
+            survives={c.id for c in spec.clauses.values() if c.survives_termination},
+            consents={(c.given_by, c.subject) for c in s.consents},
+            happened=set(s.happened),
+            sets={k: set(v.members) for k, v in spec.sets.items()},
+            flags=set(s.flags),
+            rights=[],
+            deadlines={
+                n.id: n.norm.by
+                for n in spec.norms
+                if n.norm.kind is NormKind.obligation and n.norm.by and not n.norm.when
+            },
+            expiries={
+                n.id: n.norm.on
+                for n in spec.norms
+                if n.norm.kind is NormKind.expiry and n.norm.on
+            },
+        )
+
+    # -- the timeline ------------------------------------------------------------------------
+    def run(self, moves: list[Move], check_date: dt.date) -> Summary:
+        order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
+        for index in order:
+            day = moves[index].date or check_date
+            self.let_time_pass(day)
+            self.move(index, moves[index], day)
+        self.let_time_pass(check_date)
+        w = self.world
+        return {
+            "findings": sorted(self.findings),
+            "outcomes": sorted(self.outcomes),
+            "partnership": w.partnership,
+            "clauses": {
+                c: ("ended" if not w.in_force(c) else w.clauses[c]) for c in sorted(w.clauses)
+            },
+            "consents": sorted(f"{a} consented to {b}" for a, b in w.consents),
+            "sets": {k: sorted(v) for k, v in sorted(w.sets.items())},
+            "flags": sorted(w.flags),
+            "rights": sorted((party, norm) for party, _, norm in w.rights),
+            "deadlines": sorted((n, d.isoformat()) for n, d in w.deadlines.items()),
+        }
+
+    def let_time_pass(self, day: dt.date) -> None:
+        while True:
+            due = sorted(
+                [(d, "deadline_passed", n) for n, d in self.world.deadlines.items() if d < day]
+                + [(d, "expiry_reached", n) for n, d in self.world.expiries.items() if d < day]
+            )
+            if not due:
+                return
+            last, kind, norm = due[0]
+            (self.world.deadlines if kind == "deadline_passed" else self.world.expiries).pop(norm)
+            change = _Occurrence(
+                "change",
+                kind,
+                {"kind": kind, "norm": norm},
+                {"kind": kind, "norm": norm},
+                last + dt.timedelta(days=1),
+                None,
+            )
+            self.chain([change])
+
+    def move(self, index: int, move: Move, day: dt.date) -> None:
+        kind = self.spec.event_kinds[move.kind]
+        words = {"kind": move.kind, "actor": move.actor, **move.fields}
+        values = {
+            k: date_number(dt.date.fromisoformat(str(v)))
+            if k in kind.kind.fields and kind.kind.fields[k].type is FieldType.date
+            else v
+            for k, v in words.items()
+        }
+        if not self.covered(move.kind):
+            self.findings.append(("notice", "", index, day.isoformat(), "info", False))
+        occurrence = _Occurrence("move", move.kind, values, words, day, index)
+        follow = self.react(occurrence)
+        self.world.happened.add(move.kind)
+        changes = []
+        for effect in kind.effects:
+            args = {k: _fill(v, words) for k, v in effect.args}
+            changes += [self.change(c, occurrence) for c in self.apply(effect.op, args, "")]
+        self.chain(changes + follow)
+
+    def chain(self, queue: list[_Occurrence]) -> None:
+        while queue:
+            queue = queue[1:] + self.react(queue[0])
+
+    def change(self, values: dict[str, Any], cause: _Occurrence) -> _Occurrence:
+        return _Occurrence("change", values["kind"], values, values, cause.date, cause.move)
+
+    # -- norms -------------------------------------------------------------------------------
+    def react(self, occ: _Occurrence) -> list[_Occurrence]:
+        """Every norm is tested against a snapshot of the world, then the applying ones act."""
+        judged = []
+        for norm in self.spec.norms:
+            if self.listens(norm.trigger, occ):
+                judged.append((norm, self.judge(norm, occ)))
+        extras = []
+        for norm in self.spec.norms:
+            if norm.norm.kind is not NormKind.obligation:
+                continue
+            if (
+                norm.fulfils
+                and self.listens(norm.fulfils, occ)
+                and self.all_hold(norm.fulfils.tests, occ)
+            ):
+                extras.append(("fulfil", norm))
+            if (
+                norm.starts
+                and self.listens(norm.starts, occ)
+                and self.all_hold(norm.starts.tests, occ)
+            ):
+                extras.append(("start", norm))
+        follow: list[_Occurrence] = []
+        move = -1 if occ.move is None else occ.move
+        for norm, status in judged:
+            self.outcomes.append((norm.id, move, status))
+            if status in ("applied", "waived"):
+                follow += self.fire(norm, occ, waived=status == "waived")
+        for what, norm in sorted(extras, key=lambda e: self.spec.norms.index(e[1])):
+            if what == "fulfil" and norm.id in self.world.deadlines:
+                del self.world.deadlines[norm.id]
+                self.world.fulfilled.add(norm.id)
+                self.findings.append(
+                    ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
+                )
+                self.outcomes.append((norm.id, move, "met"))
+            if (
+                what == "start"
+                and norm.id not in self.world.deadlines
+                and norm.id not in self.world.fulfilled
+            ):
+                assert norm.norm.within_days is not None
+                self.world.deadlines[norm.id] = occ.date + dt.timedelta(days=norm.norm.within_days)
+                self.findings.append(
+                    ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
+                )
+        return follow
+
+    @staticmethod
+    def listens(trigger: Trigger, occ: _Occurrence) -> bool:
+        return (trigger.source, trigger.kind) == (occ.source, occ.kind)
+
+    def judge(self, norm: NormSpec, occ: _Occurrence) -> str:
+        if not self.all_hold((*norm.trigger.tests, *norm.requires), occ):
+            return "not_triggered"
+        n = norm.norm
+        if not self.world.in_force(n.clause):
+            return "clause_ended"
+        if (n.valid_from and occ.date < n.valid_from) or (
+            n.valid_until and occ.date > n.valid_until
+        ):
+            return "out_of_window"
+        if any(self.holds(e, occ) for e in norm.exceptions):
+            return "defeated"
+        return "waived" if n.id in self.waivers else "applied"
+
+    def all_hold(self, tests: tuple[Test, ...], occ: _Occurrence) -> bool:
+        return all(self.holds(t, occ) for t in tests)
+
+    def holds(self, test: Test, occ: _Occurrence) -> bool:
+        if isinstance(test, FieldTest):
+            if test.field not in occ.values:
+                return False  # a missing field fails every test, as in durable_rules
+            value = occ.values[test.field]
+            op, wanted = test.op, test.value
+            if op == "eq":
+                return bool(value == wanted)
+            if op == "neq":
+                return bool(value != wanted)
+            if op == "in":
+                return value in wanted
+            if op == "not_in":
+                return value not in wanted
+            if op == "gt":
+                return bool(value > wanted)
+            if op == "gte":
+                return bool(value >= wanted)
+            if op == "lt":
+                return bool(value < wanted)
+            return bool(value <= wanted)
+        return self.answer(test, occ)
+
+    def answer(self, test: StateTest, occ: _Occurrence) -> bool:
+        w, q, a = self.world, test.question, test.args
+        if q == "partnership_ended":
+            return w.partnership == "ended"
+        if q == "consent":
+            return (a[0], a[1]) in w.consents
+        if q == "happened":
+            return a[0] in w.happened
+        if q == "clause_ended":
+            return not w.in_force(a[0])
+        if q == "flag":
+            return a[0] in w.flags
+        inside = occ.values.get(a[1]) in w.sets.get(a[0], set())
+        return inside if q == "in_set" else not inside
+
+    def fire(self, norm: NormSpec, occ: _Occurrence, waived: bool) -> list[_Occurrence]:
+        n = norm.norm
+        conflict = n.kind in _CONFLICT_KINDS
+        move = -1 if occ.move is None else occ.move
+        self.findings.append(
+            (
+                "conflict" if conflict else "consequence",
+                n.id,
+                move,
+                occ.date.isoformat(),
+                n.effective_severity.value,
+                waived,
+            )
+        )
+        if waived:
+            return []
+        if conflict and self.world.in_force(n.clause):
+            self.world.clauses[n.clause] = "violated"
+        todo: list[tuple[str, dict[str, Any]]] = []
+        if n.kind is NormKind.entitlement and n.beneficiary and n.grants:
+            todo.append(("grant_right", {"to": n.beneficiary, "right": _fill(n.grants, occ.words)}))
+        todo += [(c.op, {k: _fill(v, occ.words) for k, v in c.args}) for c in norm.consequences]
+        changes = []
+        for op, args in todo:
+            changes += [self.change(c, occ) for c in self.apply(op, args, n.id)]
+        return changes
+
+    # -- the world changing ---------------------------------------------------------------------
+    def apply(self, op: str, args: dict[str, Any], norm: str) -> list[dict[str, Any]]:
+        w = self.world
+        if op == "end_partnership":
+            if w.partnership == "ended":
+                return []
+            w.partnership = "ended"
+            return [{"kind": "partnership_ended"}]
+        if op == "end_clause":
+            if w.clauses[args["clause"]] == "ended":
+                return []
+            w.clauses[args["clause"]] = "ended"
+            return [{"kind": "clause_ended", "clause": args["clause"]}]
+        if op == "extend_clause":
+            until = args.get("until")
+            for expiry in [n for n in self.spec.norms if n.norm.kind is NormKind.expiry]:
+                if expiry.norm.clause == args["clause"] and expiry.id in w.expiries:
+                    if until:
+                        w.expiries[expiry.id] = dt.date.fromisoformat(until)
+                    else:
+                        del w.expiries[expiry.id]
+            return [{"kind": "clause_extended", "clause": args["clause"]}]
+        if op == "add_to_set":
+            members = w.sets.setdefault(args["set"], set())
+            if args["entity"] in members:
+                return []
+            members.add(args["entity"])
+            return [{"kind": "set_joined", "set": args["set"], "entity": args["entity"]}]
+        if op == "record_consent":
+            if (args["from"], args["for"]) in w.consents:
+                return []
+            w.consents.add((args["from"], args["for"]))
+            return [{"kind": "consent_recorded", "from": args["from"], "for": args["for"]}]
+        if op == "grant_right":
+            if any((p, r) == (args["to"], args["right"]) for p, r, _ in w.rights):
+                return []
+            w.rights.append((args["to"], args["right"], norm))
+            return [{"kind": "right_granted", "to": args["to"], "right": args["right"]}]
+        if op == "set_flag":
+            if args["flag"] in w.flags:
+                return []
+            w.flags.add(args["flag"])
+            return [{"kind": "flag_set", "flag": args["flag"]}]
+        raise ValueError(op)
+
+    def covered(self, kind: str) -> bool:
+        """A move kind some norm can react to, directly, through its effects, or later."""
+        routes = {
+            (t.source, t.kind)
+            for n in self.spec.norms
+            for t in (n.trigger, n.fulfils, n.starts)
+            if t is not None
+        }
+        if ("move", kind) in routes:
+            return True
+        questions = {
+            t.question
+            for n in self.spec.norms
+            for t in (*n.trigger.tests, *n.requires, *n.exceptions)
+            if isinstance(t, StateTest)
+        }
+        if any(
+            t.question == "happened" and t.args[0] == kind
+            for n in self.spec.norms
+            for t in (*n.trigger.tests, *n.requires, *n.exceptions)
+            if isinstance(t, StateTest)
+        ):
+            return True
+        change_of = {
+            "end_partnership": "partnership_ended",
+            "end_clause": "clause_ended",
+            "extend_clause": "clause_extended",
+            "add_to_set": "set_joined",
+            "record_consent": "consent_recorded",
+            "grant_right": "right_granted",
+            "set_flag": "flag_set",
+        }
+        read_by = {
+            "record_consent": {"consent"},
+            "add_to_set": {"in_set", "not_in_set"},
+            "set_flag": {"flag"},
+            "end_clause": {"clause_ended"},
+            "end_partnership": {"partnership_ended", "clause_ended"},
+        }
+        return any(
+            ("change", change_of[e.op]) in routes or questions & read_by.get(e.op, set())
+            for e in self.spec.event_kinds[kind].effects
+        )
+
+
+class _Blank(string.Formatter):
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        return kwargs.get(key, "{" + str(key) + "}")
+
+
+def _fill(template: Any, values: dict[str, Any]) -> Any:
+    if not isinstance(template, str) or "{" not in template:
+        return template
+    if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
+        return values.get(template[1:-1])
+    return _Blank().vformat(template, (), values)
