@@ -115,9 +115,7 @@ class _Reference:
                 if n.norm.kind is NormKind.obligation and n.norm.by and not n.norm.when
             },
             expiries={
-                n.id: n.norm.on
-                for n in spec.norms
-                if n.norm.kind is NormKind.expiry and n.norm.on
+                n.id: n.norm.on for n in spec.norms if n.norm.kind is NormKind.expiry and n.norm.on
             },
         )
 

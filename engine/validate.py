@@ -658,7 +658,7 @@ class _Resolver:
         self, text: str, fields: set[str], file: str, line: int | None, where: str
     ) -> None:
         for hole in _holes(text):
-            if hole not in fields and hole not in ("date",):
+            if hole not in fields and hole not in ("date", "kind"):
                 self.problems.add(
                     file,
                     line,

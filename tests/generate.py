@@ -1,0 +1,278 @@
+"""Hypothesis strategies for contracts and timelines, written as YAML through the real loader.
+
+The generated contracts use every part of the rule language: field tests of every operator,
+set membership, state conditions in `if` and `unless`, windows, every norm kind, consequences that
+chain (a norm listening for the change another one makes), deadlines and expiries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import strategies as st
+
+PARTIES = ["p1", "p2"]
+ENTITIES = ["e1", "e2", "e3", "e4"]
+CLAUSES = ["c1", "c2", "c3", "c4"]
+KINDS = ["k1", "k2", "k3"]
+FLAGS = ["f1", "f2"]
+START = dt.date(2025, 1, 1)
+
+dates = st.integers(min_value=0, max_value=900).map(lambda d: START + dt.timedelta(days=d))
+
+
+def iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+@st.composite
+def field_condition(draw: st.DrawFn) -> tuple[str, Any]:
+    which = draw(st.sampled_from(["who", "who", "amount", "until"]))
+    if which == "who":
+        op = draw(st.sampled_from(["eq", "not", "in", "not_in", "in_set", "not_in_set"]))
+        if op == "eq":
+            return "who", draw(st.sampled_from(ENTITIES))
+        if op in ("in", "not_in"):
+            return "who", {
+                op: draw(st.lists(st.sampled_from(ENTITIES), min_size=1, max_size=3, unique=True))
+            }
+        if op in ("in_set", "not_in_set"):
+            return "who", {op: "s1"}
+        return "who", {"not": draw(st.sampled_from(ENTITIES))}
+    op = draw(st.sampled_from(["gt", "gte", "lt", "lte"]))
+    if which == "amount":
+        return "amount", {op: draw(st.integers(0, 100))}
+    return "until", {op: iso(draw(dates))}
+
+
+@st.composite
+def state_condition(draw: st.DrawFn) -> Any:
+    which = draw(
+        st.sampled_from(
+            ["partnership_ended", "consent", "happened", "clause_ended", "flag", "in_set"]
+        )
+    )
+    if which == "partnership_ended":
+        return "partnership_ended"
+    if which == "consent":
+        return {
+            "consent": {"from": draw(st.sampled_from(PARTIES)), "for": draw(st.sampled_from(KINDS))}
+        }
+    if which == "happened":
+        return {"happened": draw(st.sampled_from(KINDS))}
+    if which == "clause_ended":
+        return {"clause_ended": draw(st.sampled_from(CLAUSES))}
+    if which == "flag":
+        return {"flag": draw(st.sampled_from(FLAGS))}
+    return {"in_set": {"set": "s1", "field": "who"}}
+
+
+@st.composite
+def consequence(draw: st.DrawFn) -> dict[str, Any]:
+    which = draw(
+        st.sampled_from(
+            [
+                "end_clause",
+                "add_to_set",
+                "set_flag",
+                "end_partnership",
+                "record_consent",
+                "grant_right",
+            ]
+        )
+    )
+    if which == "end_clause":
+        return {"end_clause": draw(st.sampled_from(CLAUSES))}
+    if which == "add_to_set":
+        return {"add_to_set": {"set": "s1", "entity": draw(st.sampled_from(ENTITIES))}}
+    if which == "set_flag":
+        return {"set_flag": draw(st.sampled_from(FLAGS))}
+    if which == "end_partnership":
+        return {"end_partnership": True}
+    if which == "record_consent":
+        return {
+            "record_consent": {
+                "from": draw(st.sampled_from(PARTIES)),
+                "for": draw(st.sampled_from(KINDS)),
+            }
+        }
+    return {
+        "grant_right": {
+            "to": draw(st.sampled_from(PARTIES)),
+            "right": draw(st.sampled_from(["r1", "r2"])),
+        }
+    }
+
+
+@st.composite
+def trigger(draw: st.DrawFn, move_only: bool = False) -> dict[str, Any]:
+    if move_only or draw(st.integers(0, 4)) > 0:
+        when: dict[str, Any] = {"move": draw(st.sampled_from(KINDS))}
+        for name, cond in draw(st.lists(field_condition(), max_size=2)):
+            when[name] = cond
+        return when
+    change = draw(
+        st.sampled_from(
+            ["set_joined", "partnership_ended", "clause_ended", "flag_set", "consent_recorded"]
+        )
+    )
+    when = {"change": change}
+    if change == "set_joined" and draw(st.booleans()):
+        when["entity"] = draw(st.sampled_from(ENTITIES))
+    if change == "clause_ended" and draw(st.booleans()):
+        when["clause"] = draw(st.sampled_from(CLAUSES))
+    return when
+
+
+@st.composite
+def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    kind = draw(
+        st.sampled_from(
+            [
+                "prohibition",
+                "prohibition",
+                "consent",
+                "entitlement",
+                "termination",
+                "trigger",
+                "obligation",
+                "expiry",
+            ]
+        )
+    )
+    n: dict[str, Any] = {
+        "id": f"n{index}",
+        "clause": draw(st.sampled_from(CLAUSES)),
+        "kind": kind,
+        "bearer": "p1",
+        "beneficiary": "p2",
+        "message": "{kind} by {actor}",
+    }
+    if kind == "expiry":
+        n["on"] = iso(draw(dates))
+        n["message"] = "expired"
+    elif kind == "obligation":
+        n["must"] = draw(trigger(move_only=True))
+        n["message"] = "missed"
+        if draw(st.booleans()):
+            n["by"] = iso(draw(dates))
+        else:
+            n["when"] = draw(trigger(move_only=True))
+            n["within_days"] = draw(st.integers(1, 120))
+    else:
+        n["when"] = draw(trigger(move_only=kind == "consent"))
+        if "change" in n["when"]:
+            n["message"] = "changed"
+    if kind == "consent":
+        n["consent_of"] = "p2"
+    if kind == "entitlement":
+        n["grants"] = draw(st.sampled_from(["right one", "right two"]))
+    if kind == "termination":
+        n["ends"] = (
+            "partnership"
+            if draw(st.booleans())
+            else draw(st.lists(st.sampled_from(CLAUSES), min_size=1, max_size=2, unique=True))
+        )
+    if kind not in ("expiry", "obligation"):
+        n["if"] = draw(st.lists(state_condition(), max_size=1))
+        n["unless"] = draw(st.lists(state_condition(), max_size=2))
+        if draw(st.booleans()):
+            n["then"] = draw(st.lists(consequence(), min_size=1, max_size=2))
+    if kind != "expiry" and draw(st.integers(0, 3)) == 0:
+        start = draw(dates)
+        n["from"] = iso(start)
+        n["until"] = iso(start + dt.timedelta(days=draw(st.integers(0, 400))))
+    n["severity"] = draw(st.sampled_from(["blocking", "warning", "info"]))
+    if "when" in n and "move" in n["when"] and "in_set" in str(n.get("if", [])):
+        pass  # in_set on the field `who`, which every move kind has
+    elif "change" in n.get("when", {}):
+        n["if"] = [c for c in n.get("if", []) if "in_set" not in str(c)]
+        n["unless"] = [c for c in n.get("unless", []) if "in_set" not in str(c)]
+    return n
+
+
+@st.composite
+def contract_files(draw: st.DrawFn) -> dict[str, Any]:
+    """The contract as YAML-ready data: {"contract": ..., "rules": ...}."""
+    event_kinds = []
+    for kind in KINDS:
+        effects = draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        {"add_to_set": {"set": "s1", "entity": "{who}"}},
+                        {"record_consent": {"from": "p2", "for": draw(st.sampled_from(KINDS))}},
+                    ]
+                ),
+                max_size=1,
+            )
+        )
+        event_kinds.append(
+            {
+                "id": kind,
+                "title": f"kind {kind}",
+                "actor": "p1",
+                "fields": {
+                    "who": {"type": "entity"},
+                    "amount": {"type": "number", "required": False},
+                    "until": {"type": "date", "required": False},
+                },
+                "phrases": [f"{kind} {{who}}"],
+                "effects": effects,
+            }
+        )
+    norms = [draw(norm(i)) for i in range(draw(st.integers(1, 7)))]
+    contract = {
+        "contract": {
+            "id": "generated",
+            "title": "Generated",
+            "as_of": iso(START),
+            "rules": ["rules.yaml"],
+        },
+        "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
+        "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
+        "clauses": [
+            {"id": c, "title": c, "text": "t", "source": "s", "survives_termination": c == "c4"}
+            for c in CLAUSES
+        ],
+        "sets": [
+            {
+                "id": "s1",
+                "title": "set one",
+                "members": draw(st.lists(st.sampled_from(ENTITIES), max_size=2, unique=True)),
+            }
+        ],
+        "state": {"partnership": "in_force", "consents": [], "flags": []},
+    }
+    return {"contract": contract, "rules": {"event_kinds": event_kinds, "norms": norms}}
+
+
+@st.composite
+def timeline(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
+    moves = []
+    for _ in range(draw(st.integers(0, 5))):
+        move: dict[str, Any] = {
+            "kind": draw(st.sampled_from(KINDS)),
+            "who": draw(st.sampled_from(ENTITIES)),
+        }
+        if draw(st.booleans()):
+            move["amount"] = draw(st.integers(0, 100))
+        if draw(st.booleans()):
+            move["until"] = iso(draw(dates))
+        if draw(st.booleans()):
+            move["date"] = iso(draw(dates))
+        if draw(st.integers(0, 4)) == 0:
+            move["actor"] = "p2"
+        moves.append(move)
+    return moves, iso(draw(dates))
+
+
+def write(files: dict[str, Any], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rules.yaml").write_text(yaml.safe_dump(files["rules"], sort_keys=False))
+    path = folder / "contract.yaml"
+    path.write_text(yaml.safe_dump(files["contract"], sort_keys=False))
+    return path
