@@ -15,6 +15,7 @@ from engine.report import Move, Report
 from engine.validate import ContractSpec, load_contract
 
 MoveLike = str | Mapping[str, Any] | Move
+MAX_MOVES_PER_CHECK = 1_000
 
 
 class Contract:
@@ -65,6 +66,11 @@ class Contract:
                 return n.norm
         raise MoveError(f"contract {self.id} has no norm '{norm_id}'")
 
+    def open_sessions(self) -> int:
+        """How many durable_rules sessions of recent checks are still open: always 0 between
+        checks, since each check deletes its own. For leak detection when embedding the engine."""
+        return self._evaluator.open_sessions()
+
     # -- checking ----------------------------------------------------------------------------
     def parse_move(
         self, move: MoveLike, date: dt.date | str | None = None, actor: str | None = None
@@ -89,7 +95,12 @@ class Contract:
         waivers: Mapping[str, str] | None = None,
     ) -> Report:
         day = _date(at) or self.as_of
-        parsed = [self.parse_move(m, date=day) for m in moves]
+        given = list(moves)
+        if len(given) > MAX_MOVES_PER_CHECK:
+            raise MoveError(
+                f"{len(given):,} moves in one check; the limit is {MAX_MOVES_PER_CHECK:,}"
+            )
+        parsed = [self.parse_move(m, date=day) for m in given]
         parsed = [m if m.date else m.model_copy(update={"date": day}) for m in parsed]
         check_date = max([day, *(m.date for m in parsed if m.date)])
         all_waivers = {w.rule: w.reason for w in self._spec.waivers}

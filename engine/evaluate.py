@@ -50,7 +50,6 @@ from engine.state import Deadline, State
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
-MAX_MOVES_PER_CHECK = 1_000
 
 _DURABLE_LOCK = threading.Lock()
 _prefixes = itertools.count()
@@ -94,6 +93,7 @@ class Evaluator:
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
         self._before: dict[dt.date, StateView] = {}
+        self._recent_sessions: deque[str] = deque(maxlen=4096)
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
             try:
@@ -113,6 +113,19 @@ class Evaluator:
             | {k: v.kind.title for k, v in spec.event_kinds.items()}
         )
 
+    def open_sessions(self) -> int:
+        """Sessions of the last 4,096 checks that durable_rules still holds: 0 unless leaking."""
+        found = 0
+        with _DURABLE_LOCK:
+            for sid in self._recent_sessions:
+                for handle in self._handles.values():
+                    try:
+                        _rete.get_state(handle, sid)
+                    except _rete.error:
+                        continue  # no such session: deleted, as it should be
+                    found += 1
+        return found
+
     def _assert(self, ruleset: str, fact: dict[str, Any]) -> list[str]:
         """Assert one fact; return the names of the rules that fired, in durable_rules' order."""
         handle = self._handles[ruleset]
@@ -130,10 +143,6 @@ class Evaluator:
 
     # -- the check ---------------------------------------------------------------------------
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
-        if len(moves) > MAX_MOVES_PER_CHECK:
-            raise EngineError(
-                f"{len(moves)} moves in one check; the limit is {MAX_MOVES_PER_CHECK}"
-            )
         run = _Run(sid=f"s{next(_sessions)}", state=self._initial.copy())
         run.labels = dict(self._names)
         for move in moves:
@@ -146,6 +155,7 @@ class Evaluator:
                 self._before[first] = before
         order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
         with _DURABLE_LOCK:
+            self._recent_sessions.append(run.sid)
             try:
                 for index in order:
                     move = moves[index]
@@ -153,10 +163,23 @@ class Evaluator:
                     self._advance(run, day, waivers)
                     self._process_move(run, index, move, day, waivers)
                 self._advance(run, check_date, waivers)
-            finally:
-                for name in sorted(run.used):
-                    _rete.delete_state(self._handles[name], run.sid)
+            except BaseException:
+                self._end_sessions(run, failing=True)
+                raise
+            self._end_sessions(run, failing=False)
         return self._report(run, moves, check_date, before)
+
+    def _end_sessions(self, run: _Run, failing: bool) -> None:
+        """Delete the check's session in every ruleset it touched. When the check is already
+        failing, a session durable_rules never created is expected and the first error wins."""
+        for name in sorted(run.used):
+            try:
+                _rete.delete_state(self._handles[name], run.sid)
+            except _rete.error as error:
+                if not failing:
+                    raise EngineError(
+                        f"durable_rules could not delete session {run.sid} of ruleset {name}: {error}"
+                    ) from None
 
     def _advance(self, run: _Run, day: dt.date, waivers: dict[str, str]) -> None:
         """Let time pass up to `day`: deadlines and expiries whose last day is before it fire."""
@@ -256,7 +279,11 @@ class Evaluator:
             values[DATE_FIELD] = date_number(fact.date)
             run.used.add(rs.name)
             for name in self._assert(rs.name, values):
-                role = roles[name]
+                role = roles.get(name)
+                if role is None:
+                    raise EngineError(
+                        f"durable_rules fired rule {name!r}, which the compiler never made"
+                    )
                 by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
             asserted.update(values)
         follow_ups: list[_Fact] = []
