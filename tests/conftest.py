@@ -16,6 +16,26 @@ BUNDLED = ROOT / "contracts" / "openai-microsoft.yaml"
 LICENCE = ROOT / "tests" / "contracts" / "licence" / "contract.yaml"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--soak",
+        action="store",
+        type=int,
+        default=0,
+        metavar="CHECKS",
+        help="run the soak test (marked 'soak') with this many checks, e.g. --soak 1000000",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--soak"):
+        return
+    skip = pytest.mark.skip(reason="soak test: run with --soak CHECKS")
+    for item in items:
+        if "soak" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def contract() -> Contract:
     return Contract.load(BUNDLED)

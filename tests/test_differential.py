@@ -1,5 +1,6 @@
 """Differential testing: on generated contracts and timelines, the engine (durable_rules) and the
-reference evaluator (plain Python) must give the same findings, outcomes and final state.
+reference evaluator (plain Python) must give the same findings, outcomes and final state; and a
+check repeated after others gives the same report, byte for byte.
 
 The default run checks 2,000 generated cases (400 contracts x 5 timelines). For the long run:
     DIFFERENTIAL_CONTRACTS=20000 python -m pytest tests/test_differential.py
@@ -54,5 +55,11 @@ def test_engine_agrees_with_the_reference(files: dict[str, Any], timelines: list
         contract = Contract.load(path)
     except ContractFileError as error:  # the generator only writes valid contracts
         raise AssertionError(f"generated contract did not load: {error}") from None
+    first = contract.check(*timelines[0][0], at=timelines[0][1])
     for moves, at in timelines:
         compare(contract, moves, at)
+    # the same properties as on the bundled contract: no leak between checks, byte-identical
+    # reports, and a lossless JSON round trip through the report model
+    again = contract.check(*timelines[0][0], at=timelines[0][1])
+    assert again.to_json() == first.to_json()
+    assert type(again).model_validate_json(again.to_json()) == again
