@@ -103,7 +103,12 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML text; any problem becomes a ContractFileError naming source and line."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader checks for unprintable characters here
+    except yaml.reader.ReaderError as error:
+        bad_line = text[: error.position].count("\n") + 1
+        what = f"character #x{error.character:04x} is not allowed in YAML (control characters)"
+        raise ContractFileError([Problem(source, bad_line, what)]) from None
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
