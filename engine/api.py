@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ class Contract:
         self._spec = spec
         self._parser = MoveParser(spec)
         self._evaluator = Evaluator(spec)
+        # Moves in words are parsed once: checking the same hypothetical move many times is
+        # the common case, and a Move is immutable.
+        self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_move)
 
     @classmethod
     def load(cls, path: str | Path) -> Contract:
@@ -100,14 +104,20 @@ class Contract:
             raise MoveError(
                 f"{len(given):,} moves in one check; the limit is {MAX_MOVES_PER_CHECK:,}"
             )
-        parsed = [self.parse_move(m, date=day) for m in given]
-        parsed = [m if m.date else m.model_copy(update={"date": day}) for m in parsed]
+        parsed = [
+            self._parse_words(m, day) if isinstance(m, str) else self._dated_move(m, day)
+            for m in given
+        ]
         check_date = max([day, *(m.date for m in parsed if m.date)])
         all_waivers = {w.rule: w.reason for w in self._spec.waivers}
         for rule, reason in (waivers or {}).items():
             self.norm(rule)
             all_waivers[rule] = reason
         return self._evaluator.check(parsed, check_date, all_waivers)
+
+    def _dated_move(self, move: MoveLike, day: dt.date) -> Move:
+        parsed = self._parser.parse(move, day)
+        return parsed if parsed.date else parsed.model_copy(update={"date": day})
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

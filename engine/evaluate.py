@@ -92,7 +92,7 @@ class Evaluator:
         self.spec = spec
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
-        self._before: dict[dt.date, StateView] = {}
+        self._views: dict[tuple[Any, ...], StateView] = {}
         self._recent_sessions: deque[str] = deque(maxlen=4096)
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
@@ -148,11 +148,7 @@ class Evaluator:
         for move in moves:
             run.labels.update({k: v for k, v in move.labels.items() if k not in self._names})
         first = min([m.date for m in moves if m.date] + [check_date])
-        before = self._before.get(first)
-        if before is None:  # every check starts from the initial state: its view is shared
-            before = self._view(run.state, first)
-            if len(self._before) < 4096:
-                self._before[first] = before
+        before = self._view(run.state, first)
         order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
         with _DURABLE_LOCK:
             self._recent_sessions.append(run.sid)
@@ -497,6 +493,17 @@ class Evaluator:
 
     # -- the report ---------------------------------------------------------------------------
     def _view(self, state: State, day: dt.date) -> StateView:
+        """The state as the report shows it. Most checks start from the same state and many
+        end in one seen before, so views are cached by the state's fingerprint."""
+        key = (day, *state.fingerprint())
+        view = self._views.get(key)
+        if view is None:
+            view = self._build_view(state, day)
+            if len(self._views) < 4096:
+                self._views[key] = view
+        return view
+
+    def _build_view(self, state: State, day: dt.date) -> StateView:
         return StateView(
             date=day,
             partnership=state.partnership,

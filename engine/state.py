@@ -89,6 +89,22 @@ class State:
             fulfilled=set(self.fulfilled),
         )
 
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Everything a report shows of this state, hashable: equal fingerprints, equal views."""
+        return (
+            self.partnership,
+            self.partnership_ended_by,
+            tuple(self.clauses.items()),
+            tuple(self.clause_notes.items()),
+            tuple(self.clause_until.items()),
+            frozenset(self.consents),
+            frozenset(self.happened),
+            tuple((k, frozenset(v)) for k, v in self.sets.items()),
+            frozenset(self.flags),
+            tuple(self.rights),
+            tuple(self.deadlines.items()),
+        )
+
     # -- questions the rules ask ----------------------------------------------------------------
     def clause_in_force(self, clause: str) -> bool:
         if self.clauses.get(clause) == "ended":
