@@ -13,10 +13,11 @@ that the engine reports not only that a norm fired but why another did not:
 "Triggered" needs no rule of its own: a triggered norm fires one of fire, unless, window or
 ended. So a norm that applies costs one action, and one that does not costs at most a few.
 
-Norms are partitioned into one ruleset per route (a move kind or a change kind): a move is only
-asserted into the ruleset of its own kind, so its cost follows the norms that can match it. Every
-ruleset also has a catch-all rule, because durable_rules must handle every fact it is given (an
-unhandled fact leaves a session behind that cannot be deleted safely).
+Norms are partitioned into rulesets by the routing index (engine/routing.py): one per route (a
+move kind or a change kind), and for a large route one per value of its key field, so a fact is
+only asserted into rulesets that can match it and its cost follows those norms, not the contract's
+size. Every ruleset also has a catch-all rule, because durable_rules must handle every fact it is
+given (an unhandled fact leaves a session behind that cannot be deleted safely).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 from engine.conditions import DATE_FIELD, SEQ_FIELD, StateTest, Test, date_number
 from engine.model import NormKind
+from engine.routing import Route, build_routes, key_value
 from engine.validate import ContractSpec, NormSpec
 
 MAX_RULES_PER_RULESET = 4000  # durable_rules refuses more than 4,096 actions in one ruleset
@@ -49,16 +51,41 @@ class Ruleset:
     norms: list[int] = field(default_factory=list)  # norms whose trigger is this route
 
 
+_REST = object()  # the bucket of a route's norms that have no key value: every fact meets them
+
+
+@dataclass
+class CompiledRoute:
+    """The rulesets of one route: per value of its key field, and the rest."""
+
+    key: str | None
+    keyed: dict[Any, list[Ruleset]] = field(default_factory=dict)
+    rest: list[Ruleset] = field(default_factory=list)
+
+    def rulesets_for(self, values: dict[str, Any]) -> list[Ruleset]:
+        if self.key is None:
+            return self.rest
+        value = values.get(self.key)
+        try:
+            keyed = self.keyed.get(value, [])
+        except TypeError:  # an unhashable value matches no key
+            keyed = []
+        return [*self.rest, *keyed] if keyed else self.rest
+
+    def all(self) -> list[Ruleset]:
+        return [*self.rest, *(rs for group in self.keyed.values() for rs in group)]
+
+
 @dataclass
 class CompiledContract:
     spec: ContractSpec
     norms: list[NormSpec]
-    rulesets: dict[str, list[Ruleset]]  # route -> rulesets (more than one past the rule limit)
+    routes: dict[str, CompiledRoute]  # route -> its rulesets
     roles: dict[str, RuleRole]  # durable rule name -> meaning
     covered_kinds: frozenset[str]  # move kinds some norm reacts to, directly or via effects
 
     def definitions(self) -> dict[str, dict[str, Any]]:
-        return {rs.name: rs.rules for group in self.rulesets.values() for rs in group}
+        return {rs.name: rs.rules for route in self.routes.values() for rs in route.all()}
 
 
 def _tautology() -> dict[str, Any]:
@@ -108,17 +135,31 @@ class _Builder:
     def __init__(self, spec: ContractSpec, prefix: str) -> None:
         self.spec = spec
         self.prefix = prefix
-        self.rulesets: dict[str, list[Ruleset]] = {}
+        self.index: dict[str, Route] = build_routes(spec.norms)
+        self.routes: dict[str, CompiledRoute] = {}
         self.roles: dict[str, RuleRole] = {}
         self.count = 0
+        self.made = 0
 
-    def ruleset(self, route: str, size: int) -> Ruleset:
-        group = self.rulesets.setdefault(route, [])
+    def ruleset(self, route: str, bucket: Any, size: int) -> Ruleset:
+        compiled = self.routes.get(route)
+        if compiled is None:
+            index = self.index.get(route)
+            compiled = self.routes[route] = CompiledRoute(index.key if index else None)
+        group = compiled.rest if bucket is _REST else compiled.keyed.setdefault(bucket, [])
         if not group or len(group[-1].rules) + size > MAX_RULES_PER_RULESET:
-            rs = Ruleset(name=f"{self.prefix}{len(self.rulesets)}_{len(group)}", route=route)
+            self.made += 1
+            rs = Ruleset(name=f"{self.prefix}{self.made}", route=route)
             self.add(rs, RuleRole(-1, "seen"), _tautology())
             group.append(rs)
         return group[-1]
+
+    def bucket(self, norm: NormSpec) -> Any:
+        route = self.index[norm.trigger.route]
+        if route.key is None:
+            return _REST
+        has_key, value = key_value(norm, route.key)
+        return value if has_key else _REST
 
     def add(self, rs: Ruleset, role: RuleRole, condition: dict[str, Any]) -> None:
         self.count += 1
@@ -134,7 +175,7 @@ class _Builder:
         ended = clause_ended_test(norm)
         explain = len(conditions) >= 2
         size = 2 + len(norm.exceptions) + (1 if inside else 0) + (len(conditions) if explain else 0)
-        rs = self.ruleset(trigger.route, size)
+        rs = self.ruleset(trigger.route, self.bucket(norm), size)
         rs.norms.append(index)
         rs.probes.update(_tests_state(trigger.tests, norm.requires, norm.exceptions, (ended,)))
         self.add(
@@ -161,7 +202,7 @@ class _Builder:
             for role, sub in (("fulfil", norm.fulfils), ("start", norm.starts)):
                 if sub is None:
                     continue
-                srs = self.ruleset(sub.route, 1)
+                srs = self.ruleset(sub.route, _REST, 1)
                 srs.probes.update(_tests_state(sub.tests))
                 self.add(srs, RuleRole(index, role), _all(*(test_json(t) for t in sub.tests)))
 
@@ -178,9 +219,9 @@ def compile_contract(spec: ContractSpec, prefix: str) -> CompiledContract:
     return CompiledContract(
         spec=spec,
         norms=spec.norms,
-        rulesets=builder.rulesets,
+        routes=builder.routes,
         roles=builder.roles,
-        covered_kinds=_covered_kinds(spec, builder.rulesets),
+        covered_kinds=_covered_kinds(spec, builder.routes),
     )
 
 
@@ -195,7 +236,7 @@ _CHANGE_OF_CONSEQUENCE = {
 }
 
 
-def _covered_kinds(spec: ContractSpec, rulesets: dict[str, list[Ruleset]]) -> frozenset[str]:
+def _covered_kinds(spec: ContractSpec, rulesets: dict[str, CompiledRoute]) -> frozenset[str]:
     """Move kinds a norm can react to: a move without one gets a "no rule covers it" notice."""
     covered = {route.split(":", 1)[1] for route in rulesets if route.startswith("move:")}
     questions: set[str] = set()

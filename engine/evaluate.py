@@ -52,6 +52,9 @@ from engine.validate import ContractSpec, NormSpec
 MAX_CHANGES_PER_CHECK = 10_000
 
 _DURABLE_LOCK = threading.Lock()
+# Rulesets of garbage-collected evaluators, freed by the next holder of the lock. A finalizer
+# must not take the lock itself: the collector can run it in a thread that already holds it.
+_retired_handles: deque[int] = deque()
 _prefixes = itertools.count()
 _sessions = itertools.count()
 
@@ -78,7 +81,7 @@ class _Run:
     state: State
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     used: set[str] = field(default_factory=set)
-    routes_seen: set[str] = field(default_factory=set)
+    considered: set[int] = field(default_factory=set)  # norms some fact was tested against
     labels: dict[str, str] = field(default_factory=dict)  # display names for this check
     findings: list[tuple[int, Finding]] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
@@ -96,13 +99,15 @@ class Evaluator:
         self._recent_sessions: deque[str] = deque(maxlen=4096)
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
+            _free_retired()
             try:
                 for name, rules in self.compiled.definitions().items():
                     self._handles[name] = _rete.create_ruleset(name, json.dumps(rules))
             except _rete.error as error:
-                _delete_rulesets(list(self._handles.values()), locked=True)
+                for handle in self._handles.values():
+                    _rete.delete_ruleset(handle)
                 raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
-        weakref.finalize(self, _delete_rulesets, list(self._handles.values()))
+        weakref.finalize(self, _retired_handles.extend, list(self._handles.values()))
         self._date_fields = {
             k.id: {name for name, f in k.kind.fields.items() if f.type is FieldType.date}
             for k in spec.event_kinds.values()
@@ -151,6 +156,7 @@ class Evaluator:
         before = self._view(run.state, first)
         order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
         with _DURABLE_LOCK:
+            _free_retired()
             self._recent_sessions.append(run.sid)
             try:
                 for index in order:
@@ -259,10 +265,10 @@ class Evaluator:
 
     def _evaluate(self, run: _Run, fact: _Fact, waivers: dict[str, str]) -> list[_Fact]:
         """Assert one fact into the rulesets of its route; turn what fired into findings."""
-        groups = self.compiled.rulesets.get(fact.route)
-        if not groups:
+        route = self.compiled.routes.get(fact.route)
+        if route is None:
             return []
-        run.routes_seen.add(fact.route)
+        groups = route.rulesets_for(fact.values)
         roles = self.compiled.roles
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
@@ -283,9 +289,12 @@ class Evaluator:
                 by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
             asserted.update(values)
         follow_ups: list[_Fact] = []
-        for rs in groups:
-            for n in rs.norms:
-                follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
+        considered = [n for rs in groups for n in rs.norms]
+        if len(groups) > 1:
+            considered.sort()
+        run.considered.update(considered)
+        for n in considered:
+            follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
         for n, fired in sorted(by_norm.items()):
             if "fulfil" in fired:
                 follow_ups += self._fulfil(run, fact, self.compiled.norms[n])
@@ -537,12 +546,6 @@ class Evaluator:
         consequences = [f for f in found if f.type == "consequence" and not f.waived]
         notices = [f for f in found if f.type == "notice"]
         blocking = any(f.severity is Severity.blocking for f in conflicts)
-        considered = {
-            n
-            for g in (self.compiled.rulesets.get(r, []) for r in run.routes_seen)
-            for rs in g
-            for n in rs.norms
-        }
         header = self.spec.contract.contract
         return Report(
             contract=self.spec.id,
@@ -556,7 +559,7 @@ class Evaluator:
             notices=notices,
             waived=waived,
             outcomes=run.outcomes,
-            other_norms=len(self.compiled.norms) - len(considered),
+            other_norms=len(self.compiled.norms) - len(run.considered),
             state={"before": before, "after": self._view(run.state, check_date)},
         )
 
@@ -639,12 +642,7 @@ def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
     return str(kind)
 
 
-def _delete_rulesets(handles: list[int], locked: bool = False) -> None:
-    """Free a contract's rulesets in durable_rules when its evaluator is garbage collected."""
-    if locked:
-        for handle in handles:
-            _rete.delete_ruleset(handle)
-        return
-    with _DURABLE_LOCK:
-        for handle in handles:
-            _rete.delete_ruleset(handle)
+def _free_retired() -> None:
+    """Free the rulesets of collected evaluators; the caller holds `_DURABLE_LOCK`."""
+    while _retired_handles:
+        _rete.delete_ruleset(_retired_handles.popleft())

@@ -1,7 +1,8 @@
 """A reference evaluator: the engine's semantics in plain Python, written to be obviously right.
 
-It shares only the validated models with the engine: no durable_rules, no compiled rules, no
-code of the evaluator or of the state. Differential tests check that the engine and this model
+It shares only the validated models and the routing index (which norms a fact is tested
+against) with the engine: no durable_rules, no compiled rules, no code of the evaluator or of
+the state. Differential tests check that the engine and this model
 agree on generated contracts and timelines (as Cedar checks its engine against a model), and the
 benchmarks use it as the straightforward baseline: every norm's conditions tested in a loop.
 
@@ -19,6 +20,7 @@ from typing import Any
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
 from engine.model import FieldType, NormKind
 from engine.report import Move, Report
+from engine.routing import build_routes
 from engine.validate import ContractSpec, NormSpec
 
 Summary = dict[str, Any]
@@ -97,6 +99,9 @@ class _Reference:
     def __init__(self, spec: ContractSpec, waivers: dict[str, str]) -> None:
         self.spec = spec
         self.waivers = waivers
+        # Which norms a fact is tested against (and so listed in the outcomes) is defined by
+        # the routing index; the only thing this model shares with the engine beyond the models.
+        self.routes = build_routes(spec.norms)
         self.findings: list[tuple[str, str, int, str, str, bool]] = []
         self.outcomes: list[tuple[str, int, str]] = []
         s = spec.state
@@ -193,8 +198,13 @@ class _Reference:
     def react(self, occ: _Occurrence) -> list[_Occurrence]:
         """Every norm is tested against a snapshot of the world, then the applying ones act."""
         judged = []
-        for norm in self.spec.norms:
-            if self.listens(norm.trigger, occ):
+        reached = (
+            self.routes[f"{occ.source}:{occ.kind}"].norms_for(occ.values)
+            if (f"{occ.source}:{occ.kind}" in self.routes)
+            else ()
+        )
+        for index, norm in enumerate(self.spec.norms):
+            if self.listens(norm.trigger, occ) and index in reached:
                 judged.append((norm, self.judge(norm, occ)))
         extras = []
         for norm in self.spec.norms:

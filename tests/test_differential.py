@@ -2,7 +2,8 @@
 reference evaluator (plain Python) must give the same findings, outcomes and final state; and a
 check repeated after others gives the same report, byte for byte.
 
-The default run checks 2,000 generated cases (400 contracts x 5 timelines). For the long run:
+The default run checks 2,500 generated cases (400 + 100 contracts x 5 timelines). For the long
+run (100,000 cases and more):
     DIFFERENTIAL_CONTRACTS=20000 python -m pytest tests/test_differential.py
 """
 
@@ -13,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from generate import contract_files, timeline, write
 from hypothesis import HealthCheck, given, settings
@@ -50,6 +52,30 @@ def compare(contract: Contract, moves: list[dict[str, Any]], at: str) -> None:
     ),
 )
 def test_engine_agrees_with_the_reference(files: dict[str, Any], timelines: list[Any]) -> None:
+    check_generated(files, timelines)
+
+
+@settings(
+    max_examples=max(CONTRACTS // 4, 1),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    files=contract_files(),
+    timelines=st.lists(
+        timeline(), min_size=TIMELINES_PER_CONTRACT, max_size=TIMELINES_PER_CONTRACT
+    ),
+)
+def test_engine_agrees_with_the_reference_when_routes_are_split(
+    files: dict[str, Any], timelines: list[Any]
+) -> None:
+    """Generated contracts are small; splitting every route by its key field from two norms up
+    runs them through the routing index as a contract of thousands of norms would be."""
+    with mock.patch("engine.routing.PARTITION_FROM", 2):
+        check_generated(files, timelines)
+
+
+def check_generated(files: dict[str, Any], timelines: list[Any]) -> None:
     path = write(files, _root / str(next(_folders)))
     try:
         contract = Contract.load(path)

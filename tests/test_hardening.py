@@ -3,7 +3,9 @@ not, in bounded time and memory, and never mixes up the state of two checks."""
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -312,3 +314,28 @@ def test_a_process_pool_gives_the_same_answers(contract: Contract) -> None:
         results = list(pool.map(_check_in_worker, MIXED * 25, chunksize=20))
     assert [r for r, _ in results] == expected
     assert all(open_sessions == 0 for _, open_sessions in results)
+
+
+def test_contracts_collected_during_checks_do_not_deadlock(contract: Contract) -> None:
+    """The garbage collector may free a contract while this thread holds the engine's lock."""
+    expected = contract.check("partner with Google Cloud").to_json()
+    results: list[bool] = []
+
+    def load_and_check() -> None:
+        for _ in range(10):
+            Contract.load(BUNDLED)  # garbage at once; only the cycle collector frees it
+            for _ in range(3):
+                results.append(contract.check("partner with Google Cloud").to_json() == expected)
+
+    old_threshold = gc.get_threshold()
+    gc.freeze()  # the test run's own heap would make full collections rare
+    gc.set_threshold(1, 1, 1)  # collect on almost every allocation, inside checks too
+    try:
+        worker = threading.Thread(target=load_and_check, daemon=True)
+        worker.start()
+        worker.join(timeout=30)
+    finally:
+        gc.set_threshold(*old_threshold)
+        gc.unfreeze()
+    assert not worker.is_alive(), "a check deadlocked while a contract was being collected"
+    assert len(results) == 30 and all(results)
