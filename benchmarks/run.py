@@ -1,0 +1,558 @@
+"""The performance budget, measured: `python benchmarks/run.py` prints a table and writes JSON.
+
+Every figure comes with the baselines measured in the same run, on the same rules and moves:
+the reference evaluator (plain Python, every norm of the move's kind tested in a loop) and two
+engines from PyPI a user might pick instead, zen-engine (GoRules, Rust) and rule-engine. Each
+baseline's answers are checked against the engine's before it is timed, so a ratio never
+compares a right answer with a wrong one.
+
+Each contract size is measured in a fresh process, so that its peak memory is its own.
+Install the baselines with `pip install -e ".[bench]"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT)]
+
+import synthetic  # noqa: E402
+
+from engine import Contract  # noqa: E402
+from engine.reference import reference_summary, summary  # noqa: E402
+
+BUNDLED = ROOT / "contracts" / "openai-microsoft.yaml"
+MAIN_MOVE = "partner with Google Cloud"
+MIXED = [
+    "partner with Google Cloud",
+    "acquire Windsurf for $3B",
+    "declare AGI",
+    "raise funding from SoftBank",
+    "file an antitrust complaint against Microsoft",
+    "go public",
+    "Microsoft consents to the conversion",
+    "withhold Windsurf IP from Microsoft",
+]
+TIMELINE = [
+    "raise funding from SoftBank",
+    "acquire Windsurf for $3B",
+    "withhold Windsurf IP from Microsoft",
+    "partner with AWS",
+    "Microsoft consents to the conversion",
+    "convert to a public benefit corporation",
+    "file an antitrust complaint against Microsoft",
+    "declare AGI",
+    "partner with Google Cloud",
+    "go public",
+]
+SIZES = (10, 100, 1_000, 10_000)
+TARGETS = {
+    "bundled_median_us": 150.0,
+    "scaling_ratio": 3.0,
+    "load_10000_s": 10.0,
+    "checks_per_s_per_core": 7_000.0,
+    "two_process_speedup": 1.7,
+    "rss_growth_mb": 20.0,
+}
+
+
+# -- measuring -------------------------------------------------------------------------------
+def timings(call: Callable[[], object], runs: int, warmup: int = 50) -> list[float]:
+    """Seconds per call, one figure per call."""
+    for _ in range(min(warmup, runs)):
+        call()
+    found = []
+    clock = time.perf_counter
+    for _ in range(runs):
+        start = clock()
+        call()
+        found.append(clock() - start)
+    return found
+
+
+def micro(seconds: list[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    return {
+        "median_us": round(statistics.median(ordered) * 1e6, 1),
+        "p99_us": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1e6, 1),
+        "runs": len(ordered),
+    }
+
+
+def rss_mb() -> float:
+    """Resident memory now (not the peak), from /proc where there is one."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cycle(items: list[Any]) -> Callable[[], Any]:
+    """The next item on each call, round and round."""
+    state = {"i": 0}
+
+    def next_item() -> Any:
+        state["i"] += 1
+        return items[state["i"] % len(items)]
+
+    return next_item
+
+
+# -- the bundled contract --------------------------------------------------------------------
+def bundled(runs: int) -> dict[str, Any]:
+    contract = Contract.load(BUNDLED)
+    assert [c.rule for c in contract.check(MAIN_MOVE).conflicts] == ["azure-exclusivity"]
+    one = micro(timings(lambda: contract.check(MAIN_MOVE), runs))
+    with_json = micro(timings(lambda: contract.check(MAIN_MOVE).to_json(), runs // 5))
+    timeline = micro(timings(lambda: contract.check(*TIMELINE), max(runs // 10, 200)))
+    spec = contract.spec
+    report = contract.check(MAIN_MOVE)
+    assert reference_summary(spec, report.moves, report.check_date, {}) == summary(report)
+    reference = micro(
+        timings(lambda: reference_summary(spec, report.moves, report.check_date, {}), runs // 5)
+    )
+    return {
+        "one_move": one,
+        "one_move_json": with_json,
+        "timeline_10": timeline,
+        "reference_one_move": reference,
+    }
+
+
+_worker: Contract | None = None
+
+
+def _load_worker(path: str) -> None:
+    global _worker
+    _worker = Contract.load(path)
+    for move in MIXED:  # warm the caches, as a long-running embedder would be
+        _worker.check(move)
+
+
+def _check_many(count: int) -> int:
+    assert _worker is not None
+    for i in range(count):
+        _worker.check(MIXED[i % len(MIXED)])
+    return count
+
+
+def throughput(checks: int) -> dict[str, Any]:
+    _load_worker(str(BUNDLED))
+    start = time.perf_counter()
+    _check_many(checks)
+    one = checks / (time.perf_counter() - start)
+    workers = os.cpu_count() or 1
+    with ProcessPoolExecutor(workers, initializer=_load_worker, initargs=(str(BUNDLED),)) as pool:
+        list(pool.map(_check_many, [10] * workers))  # started and warm before the clock runs
+        start = time.perf_counter()
+        done = sum(pool.map(_check_many, [checks // workers] * workers))
+        many = done / (time.perf_counter() - start)
+    return {
+        "checks": checks,
+        "one_process_per_s": round(one),
+        "processes": workers,
+        "all_processes_per_s": round(many),
+        "speedup": round(many / one, 2),
+    }
+
+
+def memory(checks: int) -> dict[str, Any]:
+    contract = Contract.load(BUNDLED)
+    for i in range(2_000):
+        contract.check(MIXED[i % len(MIXED)])
+    gc.collect()
+    before = rss_mb()
+    for i in range(checks):
+        contract.check(MIXED[i % len(MIXED)])
+    gc.collect()
+    after = rss_mb()
+    return {
+        "checks": checks,
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": round(after, 1),
+        "growth_mb": round(after - before, 1),
+        "open_sessions": contract.open_sessions(),
+    }
+
+
+# -- synthetic contracts, one size per process -----------------------------------------------
+def measure_size(norms: int, runs: int) -> dict[str, Any]:
+    """Everything about one contract size; run in its own process (see `--size`)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"ce-bench-{norms}-"))
+    path = synthetic.write_contract(folder, norms)
+    probes = synthetic.probes(norms)
+    gc.collect()
+    rss_before = rss_mb()
+    start = time.perf_counter()
+    contract = Contract.load(path)
+    load_s = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before
+    for probe in probes:
+        found = tuple(sorted(c.rule or "" for c in contract.check(probe.words).conflicts))
+        assert found == probe.breaks, (probe, found)
+    next_probe = cycle(probes)
+    engine = micro(timings(lambda: contract.check(next_probe().words), runs))
+    result: dict[str, Any] = {
+        "norms": norms,
+        "load_compile_s": round(load_s, 3),
+        "load_peak_mb": round(peak_mb, 1),
+        "matching_norms": sorted({len(p.breaks) for p in probes}),
+        "engine": engine,
+    }
+    result["durable_one_ruleset"] = durable_floor(norms, probes, runs)
+    result["reference"] = reference_baseline(contract, probes, runs)
+    result["zen_engine"] = zen_baseline(norms, probes, runs)
+    result["rule_engine"] = rule_engine_baseline(norms, probes, runs)
+    return result
+
+
+def _scaled(runs: int, norms: int) -> int:
+    """Fewer runs for the baselines whose cost grows with every norm."""
+    return max(20, min(runs, runs * 100 // norms))
+
+
+def durable_floor(norms: int, probes: list[Any], runs: int) -> dict[str, Any] | str:
+    """durable_rules alone, all norms in one ruleset, as a naive port would do it: a fresh
+    session, one fact, the actions run, the session deleted; no routing, no report."""
+    import durable_rules_engine as rete
+
+    if norms > 4_000:
+        return "over durable_rules' 4,096 rules per ruleset"
+    conds = synthetic.conditions(norms)
+    rules = {
+        c.norm: {
+            "all": [
+                {
+                    "m": {
+                        "$and": [
+                            {"kind": c.kind},
+                            {"counterparty": c.counterparty},
+                            {"$gt": {"amount": c.above}},
+                        ]
+                    }
+                }
+            ]
+        }
+        for c in conds
+    }
+    handle = rete.create_ruleset(f"floor{norms}", json.dumps(rules))
+    sessions = iter(range(10**9))
+
+    def one(probe: Any) -> list[str]:
+        sid = f"s{next(sessions)}"
+        fact = {
+            "sid": sid,
+            "id": 1,
+            "kind": probe.kind,
+            "counterparty": probe.counterparty,
+            "amount": probe.amount,
+        }
+        state = rete.assert_fact(handle, json.dumps(fact))[1]
+        fired = []
+        started = rete.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            fired.append(json.loads(message).popitem()[0])
+            message = rete.complete_and_start_action(handle, state)
+        rete.delete_state(handle, sid)
+        return sorted(fired)
+
+    for probe in probes:
+        assert tuple(one(probe)) == probe.breaks, ("durable_rules", probe)
+    next_probe = cycle(probes)
+    try:
+        return micro(timings(lambda: one(next_probe()), _scaled(runs, norms), warmup=5))
+    finally:
+        rete.delete_ruleset(handle)
+
+
+def reference_baseline(contract: Contract, probes: list[Any], runs: int) -> dict[str, Any]:
+    spec = contract.spec
+    cases = []
+    for probe in probes:
+        report = contract.check(probe.words)
+        expected = summary(report)["findings"]
+        got = reference_summary(spec, report.moves, report.check_date, {}, indexed=False)
+        assert got["findings"] == expected, (probe, got["findings"], expected)
+        cases.append((report.moves, report.check_date))
+    next_case = cycle(cases)
+
+    def run() -> object:
+        moves, day = next_case()
+        return reference_summary(spec, moves, day, {}, indexed=False)
+
+    return micro(timings(run, _scaled(runs, len(spec.norms)), warmup=5))
+
+
+def zen_baseline(norms: int, probes: list[Any], runs: int) -> dict[str, Any] | str:
+    try:
+        import zen
+    except ImportError:
+        return "not installed (pip install zen-engine)"
+    rows = [
+        {
+            "_id": c.norm,
+            "kind": json.dumps(c.kind),
+            "party": json.dumps(c.counterparty),
+            "amount": f"> {c.above}",
+            "norm": json.dumps(c.norm),
+        }
+        for c in synthetic.conditions(norms)
+    ]
+    table = {
+        "hitPolicy": "collect",
+        "inputs": [
+            {"id": "kind", "name": "kind", "field": "kind"},
+            {"id": "party", "name": "counterparty", "field": "counterparty"},
+            {"id": "amount", "name": "amount", "field": "amount"},
+        ],
+        "outputs": [{"id": "norm", "name": "norm", "field": "norm"}],
+        "rules": rows,
+    }
+    graph = {
+        "nodes": [
+            {"id": "in", "type": "inputNode", "name": "move", "position": {"x": 0, "y": 0}},
+            {
+                "id": "t",
+                "type": "decisionTableNode",
+                "name": "norms",
+                "content": table,
+                "position": {"x": 1, "y": 0},
+            },
+            {"id": "out", "type": "outputNode", "name": "broken", "position": {"x": 2, "y": 0}},
+        ],
+        "edges": [
+            {"id": "a", "sourceId": "in", "targetId": "t", "type": "edge"},
+            {"id": "b", "sourceId": "t", "targetId": "out", "type": "edge"},
+        ],
+    }
+    start = time.perf_counter()
+    decision = zen.ZenEngine().create_decision(json.dumps(graph))
+    build_s = time.perf_counter() - start
+    inputs = [{"kind": p.kind, "counterparty": p.counterparty, "amount": p.amount} for p in probes]
+    for probe, given in zip(probes, inputs, strict=True):
+        found = tuple(sorted(r["norm"] for r in decision.evaluate(given)["result"]))
+        assert found == probe.breaks, ("zen-engine", probe, found)
+    next_input = cycle(inputs)
+    return {
+        **micro(timings(lambda: decision.evaluate(next_input()), _scaled(runs, norms), warmup=5)),
+        "build_s": round(build_s, 3),
+    }
+
+
+def rule_engine_baseline(norms: int, probes: list[Any], runs: int) -> dict[str, Any] | str:
+    try:
+        import rule_engine  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:
+        return "not installed (pip install rule-engine)"
+    start = time.perf_counter()
+    rules = [
+        (
+            c.norm,
+            rule_engine.Rule(
+                f"kind == {json.dumps(c.kind)} and counterparty == {json.dumps(c.counterparty)}"
+                f" and amount > {c.above}"
+            ),
+        )
+        for c in synthetic.conditions(norms)
+    ]
+    build_s = time.perf_counter() - start
+
+    def broken(move: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(norm for norm, rule in rules if rule.matches(move))
+
+    moves = [{"kind": p.kind, "counterparty": p.counterparty, "amount": p.amount} for p in probes]
+    for probe, move in zip(probes, moves, strict=True):
+        assert broken(move) == probe.breaks, ("rule-engine", probe, broken(move))
+    next_move = cycle(moves)
+    return {
+        **micro(timings(lambda: broken(next_move()), _scaled(runs, norms), warmup=5)),
+        "build_s": round(build_s, 3),
+    }
+
+
+def scaling(sizes: tuple[int, ...], runs: int) -> list[dict[str, Any]]:
+    found = []
+    for norms in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--size", str(norms), "--runs", str(runs)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        found.append(json.loads(out))
+        print(f"  measured {norms:,} norms", file=sys.stderr)
+    return found
+
+
+# -- the table -------------------------------------------------------------------------------
+def _us(figure: dict[str, Any] | str) -> str:
+    return f"{figure['median_us']:,.0f}" if isinstance(figure, dict) else "-"
+
+
+def _ratio(other: dict[str, Any] | str, engine: dict[str, Any]) -> str:
+    if not isinstance(other, dict):
+        return "-"
+    return f"{other['median_us'] / engine['median_us']:.1f}x"
+
+
+def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    b, t, m, s = (results[k] for k in ("bundled", "throughput", "memory", "scaling"))
+    by_size = {row["norms"]: row for row in s}
+    found = [
+        (
+            "one-move check, bundled contract (median)",
+            f"{b['one_move']['median_us']:.0f} us < {TARGETS['bundled_median_us']:.0f} us",
+            b["one_move"]["median_us"] < TARGETS["bundled_median_us"],
+        ),
+        (
+            "throughput, one process",
+            f"{t['one_process_per_s']:,} checks/s >= {TARGETS['checks_per_s_per_core']:,.0f}",
+            t["one_process_per_s"] >= TARGETS["checks_per_s_per_core"],
+        ),
+        (
+            f"throughput, {t['processes']} processes",
+            f"{t['speedup']}x >= {TARGETS['two_process_speedup']}x",
+            t["speedup"] >= TARGETS["two_process_speedup"],
+        ),
+        (
+            "memory growth",
+            f"{m['growth_mb']} MB over {m['checks']:,} checks < {TARGETS['rss_growth_mb']:.0f} MB",
+            m["growth_mb"] < TARGETS["rss_growth_mb"],
+        ),
+    ]
+    if min(by_size) == 10 and max(by_size) == 10_000:
+        ratio = by_size[10_000]["engine"]["median_us"] / by_size[10]["engine"]["median_us"]
+        found.append(("check at 10,000 norms vs 10", f"{ratio:.2f}x <= 3x", ratio <= 3))
+        load = by_size[10_000]["load_compile_s"]
+        found.append(("load+compile 10,000 norms", f"{load:.1f} s < 10 s", load < 10))
+    big = [row for row in s if row["norms"] >= 1_000]
+    found.append(
+        (
+            "faster than the reference at >= 1,000 norms",
+            ", ".join(_ratio(r["reference"], r["engine"]) for r in big),
+            all(
+                isinstance(r["reference"], dict)
+                and r["reference"]["median_us"] > r["engine"]["median_us"]
+                for r in big
+            ),
+        )
+    )
+    for peer in ("zen_engine", "rule_engine"):
+        found.append(
+            (
+                f"faster than {peer.replace('_', '-')} at every size",
+                ", ".join(_ratio(r[peer], r["engine"]) for r in s),
+                all(
+                    isinstance(r[peer], dict) and r[peer]["median_us"] > r["engine"]["median_us"]
+                    for r in s
+                ),
+            )
+        )
+    return found
+
+
+def render(results: dict[str, Any]) -> str:
+    b, t, m = results["bundled"], results["throughput"], results["memory"]
+    lines = [
+        f"contract-engine benchmarks, {results['date']}, {results['machine']}",
+        "",
+        "bundled contract (openai-microsoft)        median us    p99 us",
+        f"  one move, report built                   {b['one_move']['median_us']:>9,.0f} "
+        f"{b['one_move']['p99_us']:>9,.0f}",
+        f"  one move, report as JSON                 {b['one_move_json']['median_us']:>9,.0f} "
+        f"{b['one_move_json']['p99_us']:>9,.0f}",
+        f"  timeline of 10 moves                     {b['timeline_10']['median_us']:>9,.0f} "
+        f"{b['timeline_10']['p99_us']:>9,.0f}",
+        f"  reference evaluator, one move            {b['reference_one_move']['median_us']:>9,.0f} "
+        f"{b['reference_one_move']['p99_us']:>9,.0f}",
+        "",
+        f"throughput over {t['checks']:,} checks: {t['one_process_per_s']:,}/s in one process, "
+        f"{t['all_processes_per_s']:,}/s in {t['processes']} ({t['speedup']}x)",
+        f"memory over {m['checks']:,} checks: RSS {m['rss_before_mb']} -> {m['rss_after_mb']} MB "
+        f"({m['growth_mb']:+} MB), sessions left open: {m['open_sessions']}",
+        "",
+        "synthetic contracts (50 event kinds; 1-3 norms match each move); one-move check, median us",
+        "   norms  load+compile  peak MB  engine  p99  durable-1  reference  zen-engine"
+        "  rule-engine  ref/eng  zen/eng  re/eng",
+    ]
+    for r in results["scaling"]:
+        lines.append(
+            f"{r['norms']:>8,} {r['load_compile_s']:>11.2f}s {r['load_peak_mb']:>8.1f} "
+            f"{_us(r['engine']):>7} {r['engine']['p99_us']:>4,.0f} "
+            f"{_us(r['durable_one_ruleset']):>10} {_us(r['reference']):>10} "
+            f"{_us(r['zen_engine']):>11} {_us(r['rule_engine']):>12} "
+            f"{_ratio(r['reference'], r['engine']):>8} {_ratio(r['zen_engine'], r['engine']):>8} "
+            f"{_ratio(r['rule_engine'], r['engine']):>7}"
+        )
+    lines += ["", "targets"]
+    for name, figure, met in verdicts(results):
+        lines.append(f"  {'met ' if met else 'MISSED'}  {name}: {figure}")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs: a smoke test, not figures"
+    )
+    parser.add_argument("--json", default=str(HERE / "results.json"), help="where to write JSON")
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)  # one size, in a subprocess
+    parser.add_argument("--runs", type=int, default=10_000, help="checks per latency figure")
+    args = parser.parse_args()
+    if args.size:
+        print(json.dumps(measure_size(args.size, args.runs)))
+        return 0
+    runs = 500 if args.quick else args.runs
+    results: dict[str, Any] = {"date": dt.date.today().isoformat(), "machine": machine()}
+    print("measuring the bundled contract", file=sys.stderr)
+    results["bundled"] = bundled(runs)
+    print("measuring throughput", file=sys.stderr)
+    results["throughput"] = throughput(5_000 if args.quick else 100_000)
+    print("measuring memory", file=sys.stderr)
+    results["memory"] = memory(5_000 if args.quick else 200_000)
+    print("measuring synthetic contracts", file=sys.stderr)
+    results["scaling"] = scaling(SIZES, max(runs // 5, 100))
+    results["targets"] = [
+        {"target": name, "figure": figure, "met": met} for name, figure, met in verdicts(results)
+    ]
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    print(render(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
