@@ -79,7 +79,7 @@ def render_text(report: Report) -> str:
             lines.append(f"  - {o.rule} ({o.clause}), {where}: {o.reason}")
     if report.other_norms:
         lines.append(
-            f"Not considered: {report.other_norms} norm(s) listen for other kinds of moves."
+            f"Not considered: {report.other_norms} norm(s) listen for other kinds of moves or values."
         )
     lines.append(f"State before ({report.state['before'].date}):")
     _state(report.state["before"], lines)

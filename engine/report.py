@@ -127,7 +127,7 @@ class Report(_Frozen):
     notices: list[Finding]
     waived: list[Finding]
     outcomes: list[Outcome]
-    other_norms: int  # norms that listen for kinds of moves or changes this check never saw
+    other_norms: int  # norms no fact of this check could reach (other kinds, other key values)
     state: dict[Literal["before", "after"], StateView]
 
     @property
