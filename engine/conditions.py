@@ -8,6 +8,7 @@ set?"). durable_rules evaluates every condition; Python only answers the state q
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,10 @@ class FieldTest:
         return FieldTest(self.field, _NEGATION[self.op], self.value, self.shown)
 
     def describe(self) -> str:
+        return self._description
+
+    @functools.cached_property
+    def _description(self) -> str:  # reports ask on every check; the test never changes
         shown = self.shown if self.shown is not None else self.value
         if self.op == "in":
             return f"{self.field} is one of {_show(shown)}"
@@ -99,6 +104,10 @@ class StateTest:
         return {self.probe: 1} if holds else {"$neq": {self.probe: 1}}
 
     def describe(self) -> str:
+        return self._description
+
+    @functools.cached_property
+    def _description(self) -> str:
         q, a = self.question, self.args
         if q == "partnership_ended":
             return "the partnership has ended"
@@ -133,6 +142,10 @@ class Trigger:
         return f"{self.source}:{self.kind}"
 
     def describe(self) -> str:
+        return self._description
+
+    @functools.cached_property
+    def _description(self) -> str:
         what = f"a {self.kind} move" if self.source == "move" else f"the change {self.kind}"
         if not self.tests:
             return what

@@ -585,13 +585,16 @@ class _Template(string.Formatter):
 _TEMPLATE = _Template()
 
 
-def _fill(template: Any, values: dict[str, Any]) -> Any:
-    """Fill {field} holes; a lone hole for a field the move left out gives None."""
+def _fill(template: Any, values: dict[str, Any]) -> str | None:
+    """Fill {field} holes; a lone hole for a field the move left out gives None. The result is
+    text whatever the field's type: state and change facts hold text (`for: "7"`, never 7), so
+    a norm's value, the routing index and durable_rules all compare the same thing."""
     if not isinstance(template, str) or "{" not in template:
-        return template
+        return None if template is None else str(template)
     lone = _LONE_HOLE.match(template)
     if lone:
-        return values.get(lone.group(1))
+        value = values.get(lone.group(1))
+        return None if value is None else str(value)
     return _TEMPLATE.vformat(template, (), values)
 
 

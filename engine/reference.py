@@ -433,9 +433,11 @@ class _Blank(string.Formatter):
         return kwargs.get(key, "{" + str(key) + "}")
 
 
-def _fill(template: Any, values: dict[str, Any]) -> Any:
+def _fill(template: Any, values: dict[str, Any]) -> str | None:
+    """Consequences deal in text: a number field fills `for: "{code}"` as "7"."""
     if not isinstance(template, str) or "{" not in template:
-        return template
+        return None if template is None else str(template)
     if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
-        return values.get(template[1:-1])
+        value = values.get(template[1:-1])
+        return None if value is None else str(value)
     return _Blank().vformat(template, (), values)

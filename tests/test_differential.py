@@ -38,6 +38,15 @@ def compare(contract: Contract, moves: list[dict[str, Any]], at: str) -> None:
         raise AssertionError(
             f"engine and reference differ on {moves} at {at}: {diff}\n\n{report.to_text()}"
         )
+    # The routing index decides which norms are tested; the reference without it tests every
+    # norm of the kind, so a norm the index wrongly skips shows up here as a missing finding.
+    unindexed = reference_summary(contract.spec, report.moves, report.check_date, {}, indexed=False)
+    del unindexed["outcomes"], actual["outcomes"]
+    if actual != unindexed:
+        diff = {k: (actual[k], unindexed[k]) for k in actual if actual[k] != unindexed[k]}
+        raise AssertionError(
+            f"the routing index lost a norm on {moves} at {at}: {diff}\n\n{report.to_text()}"
+        )
 
 
 @settings(

@@ -42,3 +42,20 @@ def test_a_control_character_is_refused_with_its_line(
 def test_a_control_character_in_a_move_given_as_data(contract: Contract) -> None:
     with pytest.raises(MoveError, match="not valid JSON or YAML: character #x0000"):
         contract.parse_move('{"kind": "ipo",\x00}')
+
+
+def test_a_lone_surrogate_in_a_move_given_as_data(contract: Contract) -> None:
+    """Found in review after the switch to LibYAML: its parser encodes to UTF-8 first."""
+    with pytest.raises(MoveError, match="character #xdcff is not valid Unicode"):
+        contract.check("{kind: cloud_partnership, provider: g\udcff}")
+
+
+def test_a_control_character_after_wide_characters_has_the_right_line(
+    write_contract: Callable[..., Path],
+) -> None:
+    """LibYAML reports byte offsets: the line must still count characters, not bytes."""
+    rules = MINIMAL_RULES.replace("title: deal", "title: déal — 取引", 1)
+    path = write_contract(rules=rules.replace("norms:", "norms: \x07", 1))
+    line = rules.splitlines().index("norms:") + 1
+    with pytest.raises(ContractFileError, match=rf"rules\.yaml:{line}: character #x0007"):
+        Contract.load(path)
