@@ -74,25 +74,35 @@ TARGETS = {
 
 
 # -- measuring -------------------------------------------------------------------------------
-def timings(call: Callable[[], object], runs: int, warmup: int = 50) -> list[float]:
-    """Seconds per call, one figure per call."""
+ROUNDS = 5
+
+
+def timings(call: Callable[[], object], runs: int, warmup: int = 50) -> list[list[float]]:
+    """Seconds per call, in rounds: a shared machine's noise spoils a round, rarely all five."""
     for _ in range(min(warmup, runs)):
         call()
-    found = []
+    rounds = []
     clock = time.perf_counter
-    for _ in range(runs):
-        start = clock()
-        call()
-        found.append(clock() - start)
-    return found
+    for r in range(ROUNDS):
+        found = []
+        for _ in range(runs // ROUNDS + (r < runs % ROUNDS)):
+            start = clock()
+            call()
+            found.append(clock() - start)
+        rounds.append(found)
+    return rounds
 
 
-def micro(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
+def micro(rounds: list[list[float]]) -> dict[str, Any]:
+    """The median of the quietest round (as timeit takes the best of its repeats), the p99 of
+    all calls, and every round's median, so the spread is on record."""
+    medians = [statistics.median(r) for r in rounds if r]
+    ordered = sorted(t for r in rounds for t in r)
     return {
-        "median_us": round(statistics.median(ordered) * 1e6, 1),
+        "median_us": round(min(medians) * 1e6, 1),
         "p99_us": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1e6, 1),
         "runs": len(ordered),
+        "round_medians_us": [round(m * 1e6, 1) for m in medians],
     }
 
 

@@ -138,9 +138,10 @@ def parse_yaml(text: str, source: str) -> Any:
     except yaml.reader.ReaderError as error:
         raise ContractFileError([_unreadable(error, text, source)]) from None
     except UnicodeEncodeError as error:  # a lone surrogate: text that is not Unicode
-        line = text[: error.start].count("\n") + 1
         what = f"character #x{ord(text[error.start]):04x} is not valid Unicode"
-        raise ContractFileError([Problem(source, line, what)]) from None
+        raise ContractFileError(
+            [Problem(source, text[: error.start].count("\n") + 1, what)]
+        ) from None
     try:
         return loader.get_single_data()
     except yaml.reader.ReaderError as error:  # LibYAML reads as it parses
