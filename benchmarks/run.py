@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import multiprocessing
 import os
 import platform
 import resource
@@ -25,7 +26,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -100,19 +100,20 @@ def micro(rounds: list[list[float]]) -> dict[str, Any]:
     ordered = sorted(t for r in rounds for t in r)
     return {
         "median_us": round(min(medians) * 1e6, 1),
-        "p99_us": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1e6, 1),
+        # fewer than 100 calls have no 99th percentile worth the name
+        "p99_us": round(ordered[int(len(ordered) * 0.99)] * 1e6, 1)
+        if len(ordered) >= 100
+        else None,
         "runs": len(ordered),
         "round_medians_us": [round(m * 1e6, 1) for m in medians],
     }
 
 
 def rss_mb() -> float:
-    """Resident memory now (not the peak), from /proc where there is one."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Resident memory now, in MB. Needs Linux's /proc: elsewhere only the peak is known, which
+    cannot show memory that grows and shrinks, so the figure would mislead."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def cycle(items: list[Any]) -> Callable[[], Any]:
@@ -133,6 +134,12 @@ def bundled(runs: int) -> dict[str, Any]:
     one = micro(timings(lambda: contract.check(MAIN_MOVE), runs))
     with_json = micro(timings(lambda: contract.check(MAIN_MOVE).to_json(), runs // 5))
     timeline = micro(timings(lambda: contract.check(*TIMELINE), max(runs // 10, 200)))
+    # Moves in words are parsed once and cached; an embedder checking new moves pays the parse.
+    price = iter(range(1, 10**9))
+    acquire = micro(timings(lambda: contract.check("acquire Windsurf for $3B"), runs // 2))
+    acquire_new = micro(
+        timings(lambda: contract.check(f"acquire Windsurf for ${next(price)}"), runs // 2)
+    )
     spec = contract.spec
     report = contract.check(MAIN_MOVE)
     assert reference_summary(spec, report.moves, report.check_date, {}) == summary(report)
@@ -143,6 +150,8 @@ def bundled(runs: int) -> dict[str, Any]:
         "one_move": one,
         "one_move_json": with_json,
         "timeline_10": timeline,
+        "acquisition_same_words": acquire,
+        "acquisition_new_words": acquire_new,
         "reference_one_move": reference,
     }
 
@@ -164,17 +173,35 @@ def _check_many(count: int) -> int:
     return count
 
 
+def _timed_worker(path: str, count: int, ready: Any, results: Any) -> None:
+    _load_worker(path)
+    ready.wait()  # every worker loaded and warm: the clock starts for all at once
+    start = time.perf_counter()
+    _check_many(count)
+    results.put(time.perf_counter() - start)
+
+
 def throughput(checks: int) -> dict[str, Any]:
+    """Checks per second in this process, then with one worker process per core, each loaded
+    and warm before a barrier; the slowest worker's time counts for all."""
     _load_worker(str(BUNDLED))
     start = time.perf_counter()
     _check_many(checks)
     one = checks / (time.perf_counter() - start)
     workers = os.cpu_count() or 1
-    with ProcessPoolExecutor(workers, initializer=_load_worker, initargs=(str(BUNDLED),)) as pool:
-        list(pool.map(_check_many, [10] * workers))  # started and warm before the clock runs
-        start = time.perf_counter()
-        done = sum(pool.map(_check_many, [checks // workers] * workers))
-        many = done / (time.perf_counter() - start)
+    ready = multiprocessing.Barrier(workers)
+    results: multiprocessing.Queue[float] = multiprocessing.Queue()
+    share = checks // workers
+    procs = [
+        multiprocessing.Process(target=_timed_worker, args=(str(BUNDLED), share, ready, results))
+        for _ in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    slowest = max(results.get(timeout=600) for _ in procs)
+    for proc in procs:
+        proc.join()
+    many = share * workers / slowest
     return {
         "checks": checks,
         "one_process_per_s": round(one),
@@ -220,18 +247,35 @@ def measure_size(norms: int, runs: int) -> dict[str, Any]:
         assert found == probe.breaks, (probe, found)
     next_probe = cycle(probes)
     engine = micro(timings(lambda: contract.check(next_probe().words), runs))
+    for call, probe in enumerate(probes):
+        found = tuple(
+            sorted(c.rule or "" for c in contract.check(_new_words(probe, call)).conflicts)
+        )
+        assert found == probe.breaks, (probe, found)
+    calls = iter(range(10**9))
+    engine_new = micro(timings(lambda: contract.check(_new_words(next_probe(), next(calls))), runs))
     result: dict[str, Any] = {
         "norms": norms,
         "load_compile_s": round(load_s, 3),
         "load_peak_mb": round(peak_mb, 1),
         "matching_norms": sorted({len(p.breaks) for p in probes}),
         "engine": engine,
+        "engine_new_words": engine_new,
     }
     result["durable_one_ruleset"] = durable_floor(norms, probes, runs)
     result["reference"] = reference_baseline(contract, probes, runs)
     result["zen_engine"] = zen_baseline(norms, probes, runs)
     result["rule_engine"] = rule_engine_baseline(norms, probes, runs)
     return result
+
+
+def _new_words(probe: Any, call: int) -> str:
+    """The probe's move with an amount never used before, in the same band of thresholds, so it
+    breaks the same norms but its words miss the parse cache."""
+    low, width = max((t for t in synthetic.THRESHOLDS if t < probe.amount), default=0), 10**6
+    band_top = min((t for t in synthetic.THRESHOLDS if t >= probe.amount), default=low + width)
+    amount = low + 1 + call % max(band_top - low - 1, 1)
+    return f"{probe.kind} deal with {probe.counterparty} worth {amount}.{call}"
 
 
 def _scaled(runs: int, norms: int) -> int:
@@ -424,14 +468,27 @@ def _ratio(other: dict[str, Any] | str, engine: dict[str, Any]) -> str:
     return f"{other['median_us'] / engine['median_us']:.1f}x"
 
 
+def _faster(rows: list[dict[str, Any]], other: str) -> bool:
+    return bool(rows) and all(
+        isinstance(r[other], dict) and r[other]["median_us"] > r["engine"]["median_us"]
+        for r in rows
+    )
+
+
 def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     b, t, m, s = (results[k] for k in ("bundled", "throughput", "memory", "scaling"))
     by_size = {row["norms"]: row for row in s}
+    budget = TARGETS["bundled_median_us"]
     found = [
         (
-            "one-move check, bundled contract (median)",
-            f"{b['one_move']['median_us']:.0f} us < {TARGETS['bundled_median_us']:.0f} us",
-            b["one_move"]["median_us"] < TARGETS["bundled_median_us"],
+            "one-move check, bundled contract, same words (median)",
+            f"{b['one_move']['median_us']:.0f} us < {budget:.0f} us",
+            b["one_move"]["median_us"] < budget,
+        ),
+        (
+            "one-move check, bundled contract, new words each time (median)",
+            f"{b['acquisition_new_words']['median_us']:.0f} us < {budget:.0f} us",
+            b["acquisition_new_words"]["median_us"] < budget,
         ),
         (
             "throughput, one process",
@@ -449,21 +506,20 @@ def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
             m["growth_mb"] < TARGETS["rss_growth_mb"],
         ),
     ]
-    if min(by_size) == 10 and max(by_size) == 10_000:
-        ratio = by_size[10_000]["engine"]["median_us"] / by_size[10]["engine"]["median_us"]
-        found.append(("check at 10,000 norms vs 10", f"{ratio:.2f}x <= 3x", ratio <= 3))
+    if {10, 10_000} <= by_size.keys():
+        for figure, words in (("engine", "same words"), ("engine_new_words", "new words")):
+            ratio = by_size[10_000][figure]["median_us"] / by_size[10][figure]["median_us"]
+            found.append(
+                (f"check at 10,000 norms vs 10, {words}", f"{ratio:.2f}x <= 3x", ratio <= 3)
+            )
         load = by_size[10_000]["load_compile_s"]
         found.append(("load+compile 10,000 norms", f"{load:.1f} s < 10 s", load < 10))
     big = [row for row in s if row["norms"] >= 1_000]
     found.append(
         (
             "faster than the reference at >= 1,000 norms",
-            ", ".join(_ratio(r["reference"], r["engine"]) for r in big),
-            all(
-                isinstance(r["reference"], dict)
-                and r["reference"]["median_us"] > r["engine"]["median_us"]
-                for r in big
-            ),
+            ", ".join(_ratio(r["reference"], r["engine"]) for r in big) or "not measured",
+            _faster(big, "reference"),
         )
     )
     for peer in ("zen_engine", "rule_engine"):
@@ -471,51 +527,57 @@ def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
             (
                 f"faster than {peer.replace('_', '-')} at every size",
                 ", ".join(_ratio(r[peer], r["engine"]) for r in s),
-                all(
-                    isinstance(r[peer], dict) and r[peer]["median_us"] > r["engine"]["median_us"]
-                    for r in s
-                ),
+                _faster(s, peer),
             )
         )
     return found
 
 
+def _p99(figure: dict[str, Any] | str) -> str:
+    if isinstance(figure, dict) and figure["p99_us"] is not None:
+        return f"{figure['p99_us']:,.0f}"
+    return "-"
+
+
 def render(results: dict[str, Any]) -> str:
     b, t, m = results["bundled"], results["throughput"], results["memory"]
+    rows = [
+        ("one move, report built", "one_move"),
+        ("one move, report as JSON", "one_move_json"),
+        ("acquisition, same words each time", "acquisition_same_words"),
+        ("acquisition, new words each time", "acquisition_new_words"),
+        ("timeline of 10 moves", "timeline_10"),
+        ("reference evaluator, one move", "reference_one_move"),
+    ]
     lines = [
         f"contract-engine benchmarks, {results['date']}, {results['machine']}",
         "",
-        "bundled contract (openai-microsoft)        median us    p99 us",
-        f"  one move, report built                   {b['one_move']['median_us']:>9,.0f} "
-        f"{b['one_move']['p99_us']:>9,.0f}",
-        f"  one move, report as JSON                 {b['one_move_json']['median_us']:>9,.0f} "
-        f"{b['one_move_json']['p99_us']:>9,.0f}",
-        f"  timeline of 10 moves                     {b['timeline_10']['median_us']:>9,.0f} "
-        f"{b['timeline_10']['p99_us']:>9,.0f}",
-        f"  reference evaluator, one move            {b['reference_one_move']['median_us']:>9,.0f} "
-        f"{b['reference_one_move']['p99_us']:>9,.0f}",
+        f"{'bundled contract (openai-microsoft)':<40} {'median us':>10} {'p99 us':>9}",
+        *(f"  {name:<38} {_us(b[key]):>10} {_p99(b[key]):>9}" for name, key in rows),
         "",
         f"throughput over {t['checks']:,} checks: {t['one_process_per_s']:,}/s in one process, "
         f"{t['all_processes_per_s']:,}/s in {t['processes']} ({t['speedup']}x)",
         f"memory over {m['checks']:,} checks: RSS {m['rss_before_mb']} -> {m['rss_after_mb']} MB "
         f"({m['growth_mb']:+} MB), sessions left open: {m['open_sessions']}",
         "",
-        "synthetic contracts (50 event kinds; 1-3 norms match each move); one-move check, median us",
-        "   norms  load+compile  peak MB  engine  p99  durable-1  reference  zen-engine"
-        "  rule-engine  ref/eng  zen/eng  re/eng",
+        "synthetic contracts, 50 event kinds, 1-3 norms break each move: one-move check, median us",
+        f"{'norms':>7} {'load s':>7} {'peak MB':>8} {'engine':>7} {'p99':>5} {'new words':>10} "
+        f"{'durable-1':>10} {'reference':>10} {'zen':>8} {'rule-eng':>9} "
+        f"{'ref/eng':>8} {'zen/eng':>8} {'re/eng':>8}",
     ]
     for r in results["scaling"]:
+        e = r["engine"]
         lines.append(
-            f"{r['norms']:>8,} {r['load_compile_s']:>11.2f}s {r['load_peak_mb']:>8.1f} "
-            f"{_us(r['engine']):>7} {r['engine']['p99_us']:>4,.0f} "
+            f"{r['norms']:>7,} {r['load_compile_s']:>7.2f} {r['load_peak_mb']:>8.1f} "
+            f"{_us(e):>7} {_p99(e):>5} {_us(r['engine_new_words']):>10} "
             f"{_us(r['durable_one_ruleset']):>10} {_us(r['reference']):>10} "
-            f"{_us(r['zen_engine']):>11} {_us(r['rule_engine']):>12} "
-            f"{_ratio(r['reference'], r['engine']):>8} {_ratio(r['zen_engine'], r['engine']):>8} "
-            f"{_ratio(r['rule_engine'], r['engine']):>7}"
+            f"{_us(r['zen_engine']):>8} {_us(r['rule_engine']):>9} "
+            f"{_ratio(r['reference'], e):>8} {_ratio(r['zen_engine'], e):>8} "
+            f"{_ratio(r['rule_engine'], e):>8}"
         )
     lines += ["", "targets"]
     for name, figure, met in verdicts(results):
-        lines.append(f"  {'met ' if met else 'MISSED'}  {name}: {figure}")
+        lines.append(f"  {'met   ' if met else 'MISSED'}  {name}: {figure}")
     return "\n".join(lines)
 
 
