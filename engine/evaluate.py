@@ -19,8 +19,6 @@ import datetime as dt
 import functools
 import itertools
 import json
-import re
-import string
 import threading
 import weakref
 from collections import deque
@@ -47,6 +45,7 @@ from engine.report import (
     Status,
 )
 from engine.state import Deadline, State
+from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
@@ -242,7 +241,7 @@ class Evaluator:
         run.state.happened.add(move.kind)
         effects: list[_Fact] = []
         for consequence in self.spec.event_kinds[move.kind].effects:
-            args = {k: _fill(v, words) for k, v in consequence.args}
+            args = {k: fill(v, words) for k, v in consequence.args}
             for change in run.state.apply(consequence.op, args, f"{fact.move_text} on {day}"):
                 effects.append(self._change_fact(change, fact))
         self._chain(run, effects + follow_ups, waivers)
@@ -362,7 +361,7 @@ class Evaluator:
             for k, v in fact.template_values.items()
         }
         display["date"] = fact.date.isoformat()
-        message = _fill(n.message, display)
+        message = fill(n.message, display)
         kind = n.kind
         is_conflict = kind in (NormKind.prohibition, NormKind.consent, NormKind.obligation)
         effects: list[str] = []
@@ -370,12 +369,12 @@ class Evaluator:
         if not waived:
             by = f"{n.id}, on {fact.date}"
             consequences = [
-                (c.op, {k: _fill(v, fact.template_values) for k, v in c.args})
+                (c.op, {k: fill(v, fact.template_values) for k, v in c.args})
                 for c in norm.consequences
             ]
             if kind is NormKind.entitlement and n.beneficiary and n.grants:
                 consequences.insert(
-                    0, ("grant_right", {"to": n.beneficiary, "right": _fill(n.grants, display)})
+                    0, ("grant_right", {"to": n.beneficiary, "right": fill(n.grants, display)})
                 )
             if is_conflict and state.clause_in_force(n.clause):
                 state.clauses[n.clause] = "violated"
@@ -576,30 +575,6 @@ def _clause_view(state: State, clause: str) -> ClauseState:
 @functools.lru_cache(maxsize=4096)
 def _clause_state(status: str, note: str | None, until: dt.date | None) -> ClauseState:
     return ClauseState(status=status, note=note, until=until)
-
-
-class _Template(string.Formatter):
-    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
-        return kwargs.get(key, "{" + str(key) + "}")
-
-
-_TEMPLATE = _Template()
-
-
-def _fill(template: Any, values: dict[str, Any]) -> str | None:
-    """Fill {field} holes; a lone hole for a field the move left out gives None. The result is
-    text whatever the field's type: state and change facts hold text (`for: "7"`, never 7), so
-    a norm's value, the routing index and durable_rules all compare the same thing."""
-    if not isinstance(template, str) or "{" not in template:
-        return None if template is None else str(template)
-    lone = _LONE_HOLE.match(template)
-    if lone:
-        value = values.get(lone.group(1))
-        return None if value is None else str(value)
-    return _TEMPLATE.vformat(template, (), values)
-
-
-_LONE_HOLE = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
 
 
 def _window(norm: NormSpec) -> str:

@@ -25,14 +25,14 @@ _DATE_PREFIX = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:,]\s*(.+)$")
 _MONEY = re.compile(
     r"^\$?\s*(\d+(?:[.,]\d+)*)\s*(k|m|b|bn|thousand|million|billion)?\s*(?:dollars|usd)?$", re.I
 )
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
 MAX_PHRASE_CHARS = 500
 
 
 def normalise(text: str, lower: bool = True) -> str:
-    text = text.strip().replace("\u2019", "'")
-    text = re.sub(r"[\s]+", " ", text.lower() if lower else text)
-    return text.rstrip(".!")
+    text = " ".join(text.replace("\u2019", "'").split())  # split() knows Unicode spaces, as \s does
+    return (text.lower() if lower else text).rstrip(".!")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class MoveParser:
         for entity in spec.entities.values():
             for name in (entity.id, entity.name, entity.id.replace("_", " "), *entity.aliases):
                 self._entity_names.setdefault(normalise(name), entity.id)
+        self._allowed_by_of: dict[tuple[str, ...] | None, frozenset[str]] = {}
         self._kind_names: dict[str, str] = {}
         for kind in spec.event_kinds.values():
             for name in (kind.id, kind.kind.title, kind.id.replace("_", " "), *kind.kind.aliases):
@@ -210,8 +211,10 @@ class MoveParser:
         if t is FieldType.party:
             return self._resolve_party(str(raw), name)
         if t is FieldType.entity:
-            key = normalise(str(raw)).removeprefix("the ")
-            entity = self._entity_names.get(key) or self._entity_names.get(normalise(str(raw)))
+            plain = normalise(str(raw))
+            entity = self._entity_names.get(plain.removeprefix("the ")) or self._entity_names.get(
+                plain
+            )
             allowed = self._allowed(spec)
             if entity is None or entity not in allowed:
                 names = sorted(self.spec.entities[e].name for e in allowed)
@@ -220,10 +223,11 @@ class MoveParser:
                 raise MoveError(f"unknown {name} '{raw}'{hint}; known: {', '.join(names)}")
             return entity
         if t is FieldType.name:
-            slug = re.sub(r"[^a-z0-9]+", "_", normalise(str(raw))).strip("_")
+            plain = normalise(str(raw))
+            slug = _NOT_SLUG.sub("_", plain).strip("_")
             if not slug:
                 raise MoveError(f"'{raw}' is not a usable name for {name}")
-            return self._entity_names.get(normalise(str(raw)), slug)
+            return self._entity_names.get(plain, slug)
         if t is FieldType.kind:
             key = normalise(str(raw)).removeprefix("the ")
             kind = self._kind_names.get(key) or self._kind_names.get(normalise(str(raw)))
@@ -243,12 +247,16 @@ class MoveParser:
             return _parse_date(str(raw), name).isoformat()
         return str(raw)
 
-    def _allowed(self, spec: FieldSpec) -> set[str]:
-        if spec.of is None:
-            return set(self.spec.entities)
-        return {
-            e.id for e in self.spec.entities.values() if e.id in spec.of or (e.category in spec.of)
-        }
+    def _allowed(self, spec: FieldSpec) -> frozenset[str]:
+        key = tuple(spec.of) if spec.of is not None else None
+        allowed = self._allowed_by_of.get(key)
+        if allowed is None:
+            allowed = self._allowed_by_of[key] = frozenset(
+                e.id
+                for e in self.spec.entities.values()
+                if spec.of is None or e.id in spec.of or e.category in spec.of
+            )
+        return allowed
 
 
 def _parse_money(raw: Any, name: str) -> int | float:

@@ -13,7 +13,6 @@ outcome of every norm considered, and the state after.
 from __future__ import annotations
 
 import datetime as dt
-import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
 from engine.model import FieldType, NormKind
 from engine.report import Move, Report
 from engine.routing import build_routes
+from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
 Summary = dict[str, Any]
@@ -190,7 +190,7 @@ class _Reference:
         self.world.happened.add(move.kind)
         changes = []
         for effect in kind.effects:
-            args = {k: _fill(v, words) for k, v in effect.args}
+            args = {k: fill(v, words) for k, v in effect.args}
             changes += [self.change(c, occurrence) for c in self.apply(effect.op, args, "")]
         self.chain(changes + follow)
 
@@ -331,8 +331,8 @@ class _Reference:
             self.world.clauses[n.clause] = "violated"
         todo: list[tuple[str, dict[str, Any]]] = []
         if n.kind is NormKind.entitlement and n.beneficiary and n.grants:
-            todo.append(("grant_right", {"to": n.beneficiary, "right": _fill(n.grants, occ.words)}))
-        todo += [(c.op, {k: _fill(v, occ.words) for k, v in c.args}) for c in norm.consequences]
+            todo.append(("grant_right", {"to": n.beneficiary, "right": fill(n.grants, occ.words)}))
+        todo += [(c.op, {k: fill(v, occ.words) for k, v in c.args}) for c in norm.consequences]
         changes = []
         for op, args in todo:
             changes += [self.change(c, occ) for c in self.apply(op, args, n.id)]
@@ -426,18 +426,3 @@ class _Reference:
             ("change", change_of[e.op]) in routes or questions & read_by.get(e.op, set())
             for e in self.spec.event_kinds[kind].effects
         )
-
-
-class _Blank(string.Formatter):
-    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
-        return kwargs.get(key, "{" + str(key) + "}")
-
-
-def _fill(template: Any, values: dict[str, Any]) -> str | None:
-    """Consequences deal in text: a number field fills `for: "{code}"` as "7"."""
-    if not isinstance(template, str) or "{" not in template:
-        return None if template is None else str(template)
-    if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
-        value = values.get(template[1:-1])
-        return None if value is None else str(value)
-    return _Blank().vformat(template, (), values)

@@ -139,3 +139,28 @@ def test_date_fields_compare_as_dates(write_contract) -> None:  # type: ignore[n
     assert contract.check("deal with Gamma until 2031-01-01").verdict == "conflict"
     assert contract.check("deal with Gamma until 2030-06-30").verdict == "clear"
     assert contract.check("deal with Gamma").verdict == "clear"  # a missing field fails every test
+
+
+def test_message_templates_fill_holes_specs_and_leave_missing_fields(write_contract) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MINIMAL_RULES
+
+    rules = (
+        MINIMAL_RULES.replace(
+            "      with: {type: entity}",
+            "      with: {type: entity}\n      price: {type: money, required: false}",
+        )
+        .replace(
+            'phrases: ["deal with {with}"]',
+            'phrases: ["deal with {with}", "deal with {with} for {price}"]',
+        )
+        .replace(
+            "message: no deal with {with}",
+            "message: 'no deal with {with} on {date} at {price}; {price:,} dollars{with:,}'",
+        )
+    )
+    contract = Contract.load(write_contract(rules=rules))
+    priced = contract.check("deal with Gamma for $3B").conflicts[0].message
+    # a spec that does not suit the value ({with:,} on a name) gives the plain value
+    assert priced == "no deal with Gamma on 2025-01-01 at 3000000000; 3,000,000,000 dollarsGamma"
+    bare = contract.check("deal with Gamma").conflicts[0].message
+    assert bare == "no deal with Gamma on 2025-01-01 at {price}; {price:,} dollarsGamma"
