@@ -95,6 +95,7 @@ class Evaluator:
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
         self._views: dict[tuple[Any, ...], StateView] = {}
+        self._start_views: dict[dt.date, StateView] = {}
         self._recent_sessions: deque[str] = deque(maxlen=4096)
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
@@ -153,7 +154,11 @@ class Evaluator:
         for move in moves:
             run.labels.update({k: v for k, v in move.labels.items() if k not in self._names})
         first = min([m.date for m in moves if m.date] + [check_date])
-        before = self._view(run.state, first)
+        before = self._start_views.get(first)
+        if before is None:  # every check starts from the initial state: one view a date
+            before = self._view(run.state, first)
+            if len(self._start_views) < 4096:
+                self._start_views[first] = before
         order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
         with _DURABLE_LOCK:
             _free_retired()

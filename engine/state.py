@@ -7,7 +7,7 @@ the change facts it caused, which the evaluator feeds back to the rules (forward
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.conditions import StateTest
@@ -29,7 +29,7 @@ class State:
     clauses: dict[str, Literal["in_force", "ended", "violated"]]
     clause_notes: dict[str, str]  # clause id -> why it ended or was violated
     clause_until: dict[str, dt.date | None]  # clause id -> end date set by an expiry
-    surviving: set[str]
+    surviving: frozenset[str]
     consents: set[tuple[str, str]]
     happened: set[str]
     sets: dict[str, set[str]]
@@ -61,7 +61,7 @@ class State:
             clauses={c: "in_force" for c in spec.clauses},
             clause_notes={},
             clause_until=until,
-            surviving={c.id for c in spec.clauses.values() if c.survives_termination},
+            surviving=frozenset(c.id for c in spec.clauses.values() if c.survives_termination),
             consents={(c.given_by, c.subject) for c in s.consents},
             happened=set(s.happened),
             sets={k: set(v.members) for k, v in spec.sets.items()},
@@ -73,9 +73,11 @@ class State:
         )
 
     def copy(self) -> State:
-        """A copy that shares nothing mutable with this state (deadlines are frozen)."""
-        return replace(
-            self,
+        """A copy that shares nothing that a check changes (deadlines are frozen; the surviving
+        clauses and which clause each expiry ends are fixed at the start)."""
+        return State(  # not dataclasses.replace: it walks the fields on every check
+            partnership=self.partnership,
+            partnership_ended_by=self.partnership_ended_by,
             clauses=dict(self.clauses),
             clause_notes=dict(self.clause_notes),
             clause_until=dict(self.clause_until),
@@ -83,9 +85,11 @@ class State:
             happened=set(self.happened),
             sets={k: set(v) for k, v in self.sets.items()},
             flags=set(self.flags),
+            surviving=self.surviving,  # never changed after the start
             rights=list(self.rights),
             deadlines=dict(self.deadlines),
             expiries=dict(self.expiries),
+            expiry_clause=self.expiry_clause,  # never changed after the start
             fulfilled=set(self.fulfilled),
         )
 
