@@ -35,6 +35,16 @@ def normalise(text: str, lower: bool = True) -> str:
     return (text.lower() if lower else text).rstrip(".!")
 
 
+def _first_word(phrase: str) -> str | None:
+    """The phrase's first word when it is literal, whole and plain ASCII (so that lower() and
+    the pattern's IGNORECASE agree on it); None when a move of any first word may match."""
+    text = normalise(phrase)
+    word = text.split(" ", 1)[0]
+    if not word or "{" in word or not word.isascii():
+        return None
+    return word
+
+
 @dataclass(frozen=True)
 class _Pattern:
     kind: EventKindSpec
@@ -55,6 +65,16 @@ class MoveParser:
                 self._patterns.append(self._compile(kind, phrase))
         # Most specific first: more fields, then more literal words.
         self._patterns.sort(key=lambda p: (-len(p.holes), -p.literal_chars, p.phrase.text))
+        # An index by first word, so that words are matched against the phrases that can match
+        # them, not all of them: a contract of 50 kinds has hundreds of phrases. Phrases that
+        # open with a hole, or with a word that is not plain ASCII, are tried for every move.
+        self._by_first_word: dict[str, list[_Pattern]] = {}
+        anywhere = [p for p in self._patterns if _first_word(p.phrase.text) is None]
+        for word in {w for p in self._patterns if (w := _first_word(p.phrase.text))}:
+            self._by_first_word[word] = [
+                p for p in self._patterns if _first_word(p.phrase.text) in (word, None)
+            ]
+        self._anywhere = anywhere  # for a first word no phrase starts with
         self._names: dict[str, str] = {}
         for party in spec.parties.values():
             for name in (party.id, party.name, *party.aliases):
@@ -123,7 +143,11 @@ class MoveParser:
             text = prefix.group(2)
         words = normalise(text, lower=False)  # holes keep the user's spelling: "Cursor"
         failures: list[str] = []
-        for pattern in self._patterns:
+        lead = words.split(" ", 1)[0].lower()
+        candidates = (
+            self._by_first_word.get(lead, self._anywhere) if lead.isascii() else self._patterns
+        )
+        for pattern in candidates:
             match = pattern.regex.match(words)
             if not match:
                 continue

@@ -164,3 +164,23 @@ def test_message_templates_fill_holes_specs_and_leave_missing_fields(write_contr
     assert priced == "no deal with Gamma on 2025-01-01 at 3000000000; 3,000,000,000 dollarsGamma"
     bare = contract.check("deal with Gamma").conflicts[0].message
     assert bare == "no deal with Gamma on 2025-01-01 at {price}; {price:,} dollarsGamma"
+
+
+def test_phrases_match_whatever_word_they_start_with(write_contract) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MINIMAL_RULES
+
+    rules = MINIMAL_RULES.replace(
+        'phrases: ["deal with {with}"]',
+        'phrases: ["deal with {with}", "{with} signs a deal", "Dealing done with {with}"]',
+    )
+    contract = Contract.load(write_contract(rules=rules))
+    for words in (
+        "deal with Gamma",
+        "DEAL WITH gamma",
+        "Gamma signs a deal",
+        "dealing  done with Gamma.",
+        "2025-03-01: deal with Gamma",
+    ):
+        assert contract.parse_move(words).fields == {"with": "gamma"}, words
+    with pytest.raises(MoveError, match="closest known phrases"):
+        contract.parse_move("deals with Gamma")

@@ -217,6 +217,23 @@ def test_a_rule_the_compiler_never_made_is_an_error(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@given(words=st.sampled_from(PHRASES), flips=st.lists(st.booleans(), min_size=80, max_size=80))
+def test_the_case_of_a_moves_words_changes_nothing_but_its_text(
+    contract: Contract, words: str, flips: list[bool]
+) -> None:
+    shouted = "".join(c.swapcase() if flip else c for c, flip in zip(words, flips, strict=False))
+    shouted += words[len(flips) :]
+    plain, loud = contract.parse_move(words), contract.parse_move(shouted)
+    assert (loud.kind, loud.actor) == (plain.kind, plain.actor)
+    # free text and names keep the spelling they were given; everything else is resolved
+    assert {k: str(v).lower() for k, v in loud.fields.items()} == {
+        k: str(v).lower() for k, v in plain.fields.items()
+    }
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(a=timelines, b=timelines, at=check_dates)
 def test_checks_are_deterministic_and_isolated(
     contract: Contract, a: list[str], b: list[str], at: str | None
