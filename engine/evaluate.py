@@ -96,6 +96,7 @@ class Evaluator:
         self._initial = State.initial(spec)
         self._views: dict[tuple[Any, ...], StateView] = {}
         self._start_views: dict[dt.date, StateView] = {}
+        self._initial_clauses: dict[str, ClauseState] | None = None
         self._recent_sessions: deque[str] = deque(maxlen=4096)
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
@@ -517,12 +518,36 @@ class Evaluator:
                 self._views[key] = view
         return view
 
+    def _clause_views(self, state: State) -> dict[str, ClauseState]:
+        """Every clause as the report shows it. A check changes few clauses of many, so the
+        views of the initial state are copied and only clauses that differ from it are redone."""
+        start = self._initial
+        if self._initial_clauses is None:
+            self._initial_clauses = {c: _clause_view(start, c) for c in sorted(start.clauses)}
+        if (state.partnership, state.partnership_ended_by) != (
+            start.partnership,
+            start.partnership_ended_by,
+        ):
+            return {c: _clause_view(state, c) for c in sorted(state.clauses)}
+        changed = {
+            c
+            for c, _ in (state.clauses.items() ^ start.clauses.items())
+            | (state.clause_notes.items() ^ start.clause_notes.items())
+            | (state.clause_until.items() ^ start.clause_until.items())
+        }
+        views = dict(self._initial_clauses)
+        for clause in changed:
+            if clause not in views:  # pragma: no cover - validation admits only known clauses
+                return {c: _clause_view(state, c) for c in sorted(state.clauses)}
+            views[clause] = _clause_view(state, clause)
+        return views
+
     def _build_view(self, state: State, day: dt.date) -> StateView:
         return StateView(
             date=day,
             partnership=state.partnership,
             partnership_ended_by=state.partnership_ended_by,
-            clauses={c: _clause_view(state, c) for c in sorted(state.clauses)},
+            clauses=self._clause_views(state),
             consents=sorted(f"{a} consented to {b}" for a, b in state.consents),
             happened=sorted(state.happened),
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},

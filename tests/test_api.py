@@ -184,3 +184,25 @@ def test_phrases_match_whatever_word_they_start_with(write_contract) -> None:  #
         assert contract.parse_move(words).fields == {"with": "gamma"}, words
     with pytest.raises(MoveError, match="closest known phrases"):
         contract.parse_move("deals with Gamma")
+
+
+def test_the_after_state_shows_every_clause_a_check_changed(contract: Contract) -> None:
+    def after(*moves: str) -> dict[str, tuple[str, str | None, dt.date | None]]:
+        clauses = contract.check(*moves).state["after"].clauses
+        return {c: (v.status, v.note, v.until) for c, v in clauses.items()}
+
+    untouched = after("build Stargate")
+    extended = after("extend Microsoft's model access until 2035-01-01")
+    assert extended["model-access-term"] == ("in_force", None, dt.date(2035, 1, 1))
+    assert untouched["model-access-term"][2] == dt.date(2030, 12, 31)
+    assert {c for c in extended if extended[c] != untouched[c]} == {"model-access-term"}
+    twice = after("partner with Google Cloud", "partner with AWS")
+    assert twice["azure-exclusivity"][:2] == (
+        "violated",
+        "violated by partner with AWS on 2025-07-01 (azure-exclusivity)",
+    )
+    ended = after("declare AGI")
+    assert ended["azure-exclusivity"][:2] == (
+        "ended",
+        "the partnership has ended (agi-ends-partnership, on 2025-07-01)",
+    )
