@@ -415,7 +415,15 @@ class _Resolver:
         for p_index, phrase in enumerate(kind.phrases):
             p = Phrase(text=phrase) if isinstance(phrase, str) else phrase
             line = line_of(raw, ("event_kinds", index, "phrases", p_index))
-            for hole in _holes(p.text):
+            holes = _holes(p.text)
+            for hole in sorted({h for h in holes if holes.count(h) > 1}):
+                self.problems.add(
+                    file,
+                    line,
+                    f"{where}.phrases: '{{{hole}}}' appears more than once in '{p.text}'; "
+                    "expected each field at most once in a phrase",
+                )
+            for hole in holes:
                 if hole != "actor" and hole not in kind.fields:
                     self.problems.add(
                         file,

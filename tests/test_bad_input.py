@@ -176,6 +176,17 @@ def test_message_template_naming_a_missing_field(write_contract: Callable[..., P
     assert only_problem(path).endswith("norms[n1].message: '{partner}' is not a field of the move")
 
 
+def test_phrase_using_a_field_twice(write_contract: Callable[..., Path]) -> None:
+    # found by the loader fuzzer: two phrases run together into one line
+    path = write_contract(
+        rules=MINIMAL_RULES.replace('"deal with {with}"', '"deal with {with} - sign with {with}"')
+    )
+    assert only_problem(path) == (
+        f"{path.parent / 'rules.yaml'}:7: event_kinds[deal].phrases: '{{with}}' appears more than "
+        "once in 'deal with {with} - sign with {with}'; expected each field at most once in a phrase"
+    )
+
+
 def test_unknown_consequence(write_contract: Callable[..., Path]) -> None:
     path = write_contract(rules=MINIMAL_RULES + "    then: [{end_partnershp: true}]\n")
     assert "unknown consequence 'end_partnershp' (did you mean 'end_partnership'?)" in only_problem(
