@@ -18,9 +18,9 @@ from engine.errors import ContractFileError, MoveError
 from engine.load import parse_yaml
 from engine.model import FieldSpec, FieldType, Phrase
 from engine.report import Move
+from engine.templates import HOLE
 from engine.validate import ContractSpec, EventKindSpec
 
-_HOLE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _DATE_PREFIX = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:,]\s*(.+)$")
 _MONEY = re.compile(
     r"^\$?\s*(\d+(?:[.,]\d+)*)\s*(k|m|b|bn|thousand|million|billion)?\s*(?:dollars|usd)?$", re.I
@@ -52,6 +52,7 @@ class _Pattern:
     regex: re.Pattern[str]
     holes: tuple[str, ...]
     literal_chars: int
+    first_word: str | None
 
 
 class MoveParser:
@@ -69,11 +70,9 @@ class MoveParser:
         # them, not all of them: a contract of 50 kinds has hundreds of phrases. Phrases that
         # open with a hole, or with a word that is not plain ASCII, are tried for every move.
         self._by_first_word: dict[str, list[_Pattern]] = {}
-        anywhere = [p for p in self._patterns if _first_word(p.phrase.text) is None]
-        for word in {w for p in self._patterns if (w := _first_word(p.phrase.text))}:
-            self._by_first_word[word] = [
-                p for p in self._patterns if _first_word(p.phrase.text) in (word, None)
-            ]
+        anywhere = [p for p in self._patterns if p.first_word is None]
+        for word in {p.first_word for p in self._patterns if p.first_word}:
+            self._by_first_word[word] = [p for p in self._patterns if p.first_word in (word, None)]
         self._anywhere = anywhere  # for a first word no phrase starts with
         self._names: dict[str, str] = {}
         for party in spec.parties.values():
@@ -95,15 +94,15 @@ class MoveParser:
         parts: list[str] = []
         holes: list[str] = []
         last = 0
-        for match in _HOLE.finditer(text):
+        for match in HOLE.finditer(text):
             parts.append(re.escape(text[last : match.start()]))
             parts.append(f"(?P<{match.group(1)}>.+?)")
             holes.append(match.group(1))
             last = match.end()
         parts.append(re.escape(text[last:]))
-        literal = len(_HOLE.sub("", text))
+        literal = len(HOLE.sub("", text))
         regex = re.compile("^" + "".join(parts) + "$", re.IGNORECASE)
-        return _Pattern(kind, phrase, regex, tuple(holes), literal)
+        return _Pattern(kind, phrase, regex, tuple(holes), literal, _first_word(phrase.text))
 
     @property
     def phrases(self) -> list[str]:

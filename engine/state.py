@@ -24,6 +24,8 @@ class Deadline:
 
 @dataclass
 class State:
+    """What a check knows and changes. A field added here must be added to `copy` too."""
+
     partnership: Literal["in_force", "ended"]
     partnership_ended_by: str | None
     clauses: dict[str, Literal["in_force", "ended", "violated"]]

@@ -1,7 +1,9 @@
-"""Filling {field} holes in contract text: messages, granted rights and consequence values.
+"""Holes in contract text: which {field}s a phrase or a template names, and filling them.
 
-One filler for the engine and the reference evaluator alike: templates are text, not rules,
-and both must read them the same way.
+One module decides what a hole is, so that validation accepts exactly what the phrase compiler
+and the filler understand: a field name in braces, nothing more (no format specs, conversions or
+nested fields, which would let a contract or a move's values raise or allocate at check time).
+The engine and the reference evaluator fill templates with the same `fill`.
 """
 
 from __future__ import annotations
@@ -9,58 +11,63 @@ from __future__ import annotations
 import functools
 import re
 import string
-from dataclasses import dataclass
 from typing import Any
 
-
-@dataclass(frozen=True)
-class _Hole:
-    """A field the move left out: its hole stays in the text, as written."""
-
-    name: str
-
-
-class _Template(string.Formatter):
-    """str.format for contract text: a missing field leaves its hole, and a format spec that
-    does not suit the value ("{with:,}" on a name) gives the plain value, never an error."""
-
-    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
-        return kwargs.get(key, _Hole(str(key)))
-
-    def convert_field(self, value: Any, conversion: str | None) -> Any:
-        return value if isinstance(value, _Hole) else super().convert_field(value, conversion)
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, _Hole):
-            return "{" + value.name + (":" + format_spec if format_spec else "") + "}"
-        try:
-            return format(value, format_spec)
-        except (ValueError, TypeError):
-            return str(value)
+HOLE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_LONE_HOLE = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
+_FORMATTER = string.Formatter()
+_WHAT_A_HOLE_IS = "a hole is a field name in braces, as in {provider}"
 
 
-_FORMATTER = _Template()
+def template_holes(text: str) -> tuple[list[str], str | None]:
+    """The fields a message or value names, and what is wrong with it, if anything. Braces of
+    the text itself are written twice: {{ and }}."""
+    try:
+        parsed = list(_FORMATTER.parse(text))
+    except ValueError:
+        return [], f"unbalanced braces: {_WHAT_A_HOLE_IS}; write {{{{ and }}}} for a brace"
+    names: list[str] = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not _NAME.fullmatch(name) or spec or conversion:
+            written = "{" + name + (f"!{conversion}" if conversion else "")
+            written += (f":{spec}" if spec else "") + "}"
+            return names, f"'{written}' is not a hole: {_WHAT_A_HOLE_IS}"
+        names.append(name)
+    return names, None
+
+
+def phrase_holes(text: str) -> tuple[list[str], str | None]:
+    """The fields a phrase takes, in order, and what is wrong with it, if anything."""
+    names = HOLE.findall(text)
+    rest = HOLE.sub("", text)
+    if "{" in rest or "}" in rest:
+        return names, f"braces go only around a field name: {_WHAT_A_HOLE_IS}"
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        return names, f"'{{{twice[0]}}}' appears more than once; expected each field at most once"
+    return names, None
 
 
 def fill(template: Any, values: dict[str, Any]) -> str | None:
-    """Fill {field} holes; a lone hole for a field the move left out gives None. The result is
-    text whatever the field's type: state and change facts hold text (`for: "7"`, never 7), so
-    a norm's value, the routing index and durable_rules all compare the same thing."""
+    """Fill {field} holes; a lone hole for a field the move left out gives None, other holes of
+    missing fields stay as written. The result is text whatever the field's type: state and
+    change facts hold text (`for: "7"`, never 7), so a norm's value, the routing index and
+    durable_rules all compare the same thing."""
     if not isinstance(template, str) or "{" not in template:
         return None if template is None else str(template)
     lone = _LONE_HOLE.match(template)
     if lone:
         value = values.get(lone.group(1))
         return None if value is None else str(value)
-    pieces = _pieces(template)
-    if pieces is None:  # format specs, conversions or "{}": let the Formatter do it all
-        return _FORMATTER.vformat(template, (), values)
     out = []
-    for literal, hole in pieces:
+    for literal, hole in _pieces(template):
         out.append(literal)
         if hole is not None:
             value = values.get(hole, _MISSING)
-            out.append("{" + hole + "}" if value is _MISSING else format(value))
+            out.append("{" + hole + "}" if value is _MISSING else str(value))
     return "".join(out)
 
 
@@ -68,16 +75,7 @@ _MISSING = object()
 
 
 @functools.lru_cache(maxsize=1024)
-def _pieces(template: str) -> tuple[tuple[str, str | None], ...] | None:
-    """A template cut once into literal text and plain {field} holes: the Formatter re-parses
-    it on every call, and messages are filled on every finding."""
-    try:
-        parsed = list(_FORMATTER.parse(template))
-    except ValueError:
-        return None
-    if any(field == "" or spec or conversion for _, field, spec, conversion in parsed):
-        return None
-    return tuple((literal, field) for literal, field, _, _ in parsed)
-
-
-_LONE_HOLE = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
+def _pieces(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A validated template cut once into literal text and holes: string.Formatter would parse
+    it again on every call, and messages are filled on every finding."""
+    return tuple((literal, name) for literal, name, _, _ in _FORMATTER.parse(template))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from engine.model import (
     RuleFile,
     Waiver,
 )
+from engine.templates import phrase_holes, template_holes
 
 MAX_NORMS = 20_000
 
@@ -415,14 +415,9 @@ class _Resolver:
         for p_index, phrase in enumerate(kind.phrases):
             p = Phrase(text=phrase) if isinstance(phrase, str) else phrase
             line = line_of(raw, ("event_kinds", index, "phrases", p_index))
-            holes = _holes(p.text)
-            for hole in sorted({h for h in holes if holes.count(h) > 1}):
-                self.problems.add(
-                    file,
-                    line,
-                    f"{where}.phrases: '{{{hole}}}' appears more than once in '{p.text}'; "
-                    "expected each field at most once in a phrase",
-                )
+            holes, problem = phrase_holes(p.text)
+            if problem:
+                self.problems.add(file, line, f"{where}.phrases: '{p.text}': {problem}")
             for hole in holes:
                 if hole != "actor" and hole not in kind.fields:
                     self.problems.add(
@@ -665,7 +660,10 @@ class _Resolver:
     def _check_template(
         self, text: str, fields: set[str], file: str, line: int | None, where: str
     ) -> None:
-        for hole in _holes(text):
+        holes, problem = template_holes(text)
+        if problem:
+            self.problems.add(file, line, f"{where}: {problem}")
+        for hole in holes:
             if hole not in fields and hole not in ("date", "kind"):
                 self.problems.add(
                     file,
@@ -866,14 +864,17 @@ class _Resolver:
             return None
         for name, value in arg.items():
             text = "" if value is None else str(value)
-            for hole in _holes(text):
+            holes, problem = template_holes(text)
+            if problem:
+                self.problems.add(file, line, f"{where}.{op}.{name}: {problem}")
+            for hole in holes:
                 if hole not in fields:
                     self.problems.add(
                         file,
                         line,
                         f"{where}.{op}.{name}: '{{{hole}}}' is not a field of the move{did_you_mean(hole, fields)}",
                     )
-            if _holes(text):
+            if holes or problem:
                 continue
             targets: dict[str, tuple[dict[str, Any], str]] = {
                 "clause": (self.clauses, "clause"),
@@ -909,13 +910,6 @@ class _Negated:
 
 _CONDITION_WORDS = ("not", "in", "not_in", "gt", "gte", "lt", "lte", "in_set", "not_in_set")
 _STATE_WORDS = ("partnership_ended", "consent", "happened", "clause_ended", "flag", "in_set")
-
-
-def _holes(text: str) -> list[str]:
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(text) if name]
-    except ValueError:
-        return ["(unbalanced braces)"]
 
 
 def is_contract_file(raw: Any) -> bool:

@@ -176,15 +176,50 @@ def test_message_template_naming_a_missing_field(write_contract: Callable[..., P
     assert only_problem(path).endswith("norms[n1].message: '{partner}' is not a field of the move")
 
 
-def test_phrase_using_a_field_twice(write_contract: Callable[..., Path]) -> None:
-    # found by the loader fuzzer: two phrases run together into one line
-    path = write_contract(
-        rules=MINIMAL_RULES.replace('"deal with {with}"', '"deal with {with} - sign with {with}"')
+@pytest.mark.parametrize(
+    ("phrase", "problem"),
+    [
+        # found by the loader fuzzer: two phrases run together into one line
+        (
+            "deal with {with} - sign with {with}",
+            "'{with}' appears more than once; expected each field at most once",
+        ),
+        ("deal with {{with}}", "braces go only around a field name"),
+        ("deal with {With}", "braces go only around a field name"),
+    ],
+)
+def test_phrase_holes_that_the_parser_could_not_use(
+    write_contract: Callable[..., Path], phrase: str, problem: str
+) -> None:
+    path = write_contract(rules=MINIMAL_RULES.replace('"deal with {with}"', f'"{phrase}"'))
+    assert only_problem(path).startswith(
+        f"{path.parent / 'rules.yaml'}:7: event_kinds[deal].phrases: '{phrase}': {problem}"
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "written"),
+    [
+        ("no deal with {with!r}", "{with!r}"),
+        ("no deal with {with:,}", "{with:,}"),
+        ("no deal with {with:>{with}}", "{with:>{with}}"),  # a width the move's words would set
+        ("no deal with {with.name}", "{with.name}"),
+        ("no deal with {}", "{}"),
+    ],
+)
+def test_message_holes_are_field_names_only(
+    write_contract: Callable[..., Path], message: str, written: str
+) -> None:
+    path = write_contract(rules=MINIMAL_RULES.replace("no deal with {with}", f"'{message}'"))
     assert only_problem(path) == (
-        f"{path.parent / 'rules.yaml'}:7: event_kinds[deal].phrases: '{{with}}' appears more than "
-        "once in 'deal with {with} - sign with {with}'; expected each field at most once in a phrase"
+        f"{path.parent / 'rules.yaml'}:14: norms[n1].message: '{written}' is not a hole: "
+        "a hole is a field name in braces, as in {provider}"
     )
+
+
+def test_message_with_unbalanced_braces(write_contract: Callable[..., Path]) -> None:
+    path = write_contract(rules=MINIMAL_RULES.replace("no deal with {with}", "'no deal {with'"))
+    assert "norms[n1].message: unbalanced braces" in only_problem(path)
 
 
 def test_unknown_consequence(write_contract: Callable[..., Path]) -> None:
