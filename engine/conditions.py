@@ -114,7 +114,7 @@ class StateTest:
         if q == "consent":
             return f"{a[0]} has consented to {a[1]}"
         if q == "happened":
-            return f"a {a[0]} has already happened"
+            return f"{_a(a[0])} has already happened"
         if q == "clause_ended":
             return f"clause {a[0]} has ended"
         if q == "flag":
@@ -146,7 +146,7 @@ class Trigger:
 
     @functools.cached_property
     def _description(self) -> str:
-        what = f"a {self.kind} move" if self.source == "move" else f"the change {self.kind}"
+        what = f"{_a(self.kind)} move" if self.source == "move" else f"the change {self.kind}"
         if not self.tests:
             return what
         return what + " where " + " and ".join(t.describe() for t in self.tests)
@@ -161,3 +161,8 @@ class Consequence:
 
     def arg(self, name: str) -> Any:
         return dict(self.args).get(name)
+
+
+def _a(word: str) -> str:
+    """The article English wants before a kind id: "an ipo", "a conversion"."""
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
