@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import gc
 import importlib.metadata
+import itertools
 import json
 import multiprocessing
 import os
@@ -119,13 +120,7 @@ def rss_mb() -> float:
 
 def cycle(items: list[Any]) -> Callable[[], Any]:
     """The next item on each call, round and round."""
-    state = {"i": 0}
-
-    def next_item() -> Any:
-        state["i"] += 1
-        return items[state["i"] % len(items)]
-
-    return next_item
+    return itertools.cycle(items).__next__
 
 
 # -- the bundled contract --------------------------------------------------------------------

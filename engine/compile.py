@@ -27,7 +27,7 @@ from typing import Any
 
 from engine.conditions import DATE_FIELD, SEQ_FIELD, StateTest, Test, date_number
 from engine.model import NormKind
-from engine.routing import Route, build_routes, key_value
+from engine.routing import UNKEYED, Route, build_routes, key_value
 from engine.validate import ContractSpec, NormSpec
 
 MAX_RULES_PER_RULESET = 4000  # durable_rules refuses more than 4,096 actions in one ruleset
@@ -51,26 +51,17 @@ class Ruleset:
     norms: list[int] = field(default_factory=list)  # norms whose trigger is this route
 
 
-_REST = object()  # the bucket of a route's norms that have no key value: every fact meets them
-
-
 @dataclass
 class CompiledRoute:
-    """The rulesets of one route: per value of its key field, and the rest."""
+    """The rulesets of one route: per value of its index's key field, and the rest."""
 
-    key: str | None
+    index: Route
     keyed: dict[Any, list[Ruleset]] = field(default_factory=dict)
     rest: list[Ruleset] = field(default_factory=list)
 
     def rulesets_for(self, values: dict[str, Any]) -> list[Ruleset]:
-        if self.key is None:
-            return self.rest
-        value = values.get(self.key)
-        try:
-            keyed = self.keyed.get(value, [])
-        except TypeError:  # an unhashable value matches no key
-            keyed = []
-        return [*self.rest, *keyed] if keyed else self.rest
+        value = self.index.key_of(values)
+        return self.rest if value is UNKEYED else [*self.rest, *self.keyed[value]]
 
     def all(self) -> list[Ruleset]:
         return [*self.rest, *(rs for group in self.keyed.values() for rs in group)]
@@ -143,10 +134,10 @@ class _Builder:
 
     def ruleset(self, route: str, bucket: Any, size: int) -> Ruleset:
         compiled = self.routes.get(route)
-        if compiled is None:
-            index = self.index.get(route)
-            compiled = self.routes[route] = CompiledRoute(index.key if index else None)
-        group = compiled.rest if bucket is _REST else compiled.keyed.setdefault(bucket, [])
+        if compiled is None:  # routes only obligations' fulfil and start listen to have no index
+            index = self.index.get(route) or Route(None, {}, ())
+            compiled = self.routes[route] = CompiledRoute(index)
+        group = compiled.rest if bucket is UNKEYED else compiled.keyed.setdefault(bucket, [])
         if not group or len(group[-1].rules) + size > MAX_RULES_PER_RULESET:
             self.made += 1
             rs = Ruleset(name=f"{self.prefix}{self.made}", route=route)
@@ -157,9 +148,9 @@ class _Builder:
     def bucket(self, norm: NormSpec) -> Any:
         route = self.index[norm.trigger.route]
         if route.key is None:
-            return _REST
+            return UNKEYED
         has_key, value = key_value(norm, route.key)
-        return value if has_key else _REST
+        return value if has_key else UNKEYED
 
     def add(self, rs: Ruleset, role: RuleRole, condition: dict[str, Any]) -> None:
         self.count += 1
@@ -202,7 +193,7 @@ class _Builder:
             for role, sub in (("fulfil", norm.fulfils), ("start", norm.starts)):
                 if sub is None:
                     continue
-                srs = self.ruleset(sub.route, _REST, 1)
+                srs = self.ruleset(sub.route, UNKEYED, 1)
                 srs.probes.update(_tests_state(sub.tests))
                 self.add(srs, RuleRole(index, role), _all(*(test_json(t) for t in sub.tests)))
 

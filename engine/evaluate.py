@@ -96,7 +96,9 @@ class Evaluator:
         self._initial = State.initial(spec)
         self._views: dict[tuple[Any, ...], StateView] = {}
         self._start_views: dict[dt.date, StateView] = {}
-        self._initial_clauses: dict[str, ClauseState] | None = None
+        self._initial_clauses = {
+            c: _clause_view(self._initial, c) for c in sorted(self._initial.clauses)
+        }
         self._recent_sessions: deque[str] = deque(maxlen=4096)
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
@@ -522,8 +524,6 @@ class Evaluator:
         """Every clause as the report shows it. A check changes few clauses of many, so the
         views of the initial state are copied and only clauses that differ from it are redone."""
         start = self._initial
-        if self._initial_clauses is None:
-            self._initial_clauses = {c: _clause_view(start, c) for c in sorted(start.clauses)}
         if (state.partnership, state.partnership_ended_by) != (
             start.partnership,
             start.partnership_ended_by,

@@ -35,10 +35,10 @@ def normalise(text: str, lower: bool = True) -> str:
     return (text.lower() if lower else text).rstrip(".!")
 
 
-def _first_word(phrase: str) -> str | None:
-    """The phrase's first word when it is literal, whole and plain ASCII (so that lower() and
-    the pattern's IGNORECASE agree on it); None when a move of any first word may match."""
-    text = normalise(phrase)
+def _first_word(text: str) -> str | None:
+    """The normalised phrase's first word when it is literal, whole and plain ASCII (so that
+    lower() and the pattern's IGNORECASE agree on it); None when a move of any first word may
+    match."""
     word = text.split(" ", 1)[0]
     if not word or "{" in word or not word.isascii():
         return None
@@ -69,11 +69,11 @@ class MoveParser:
         # An index by first word, so that words are matched against the phrases that can match
         # them, not all of them: a contract of 50 kinds has hundreds of phrases. Phrases that
         # open with a hole, or with a word that is not plain ASCII, are tried for every move.
-        self._by_first_word: dict[str, list[_Pattern]] = {}
-        anywhere = [p for p in self._patterns if p.first_word is None]
-        for word in {p.first_word for p in self._patterns if p.first_word}:
-            self._by_first_word[word] = [p for p in self._patterns if p.first_word in (word, None)]
-        self._anywhere = anywhere  # for a first word no phrase starts with
+        self._anywhere = [p for p in self._patterns if p.first_word is None]
+        self._by_first_word = {
+            word: [p for p in self._patterns if p.first_word in (word, None)]
+            for word in {p.first_word for p in self._patterns if p.first_word}
+        }
         self._names: dict[str, str] = {}
         for party in spec.parties.values():
             for name in (party.id, party.name, *party.aliases):
@@ -102,7 +102,7 @@ class MoveParser:
         parts.append(re.escape(text[last:]))
         literal = len(HOLE.sub("", text))
         regex = re.compile("^" + "".join(parts) + "$", re.IGNORECASE)
-        return _Pattern(kind, phrase, regex, tuple(holes), literal, _first_word(phrase.text))
+        return _Pattern(kind, phrase, regex, tuple(holes), literal, _first_word(text))
 
     @property
     def phrases(self) -> list[str]:
@@ -234,10 +234,7 @@ class MoveParser:
         if t is FieldType.party:
             return self._resolve_party(str(raw), name)
         if t is FieldType.entity:
-            plain = normalise(str(raw))
-            entity = self._entity_names.get(plain.removeprefix("the ")) or self._entity_names.get(
-                plain
-            )
+            entity = _by_name(self._entity_names, raw)
             allowed = self._allowed(spec)
             if entity is None or entity not in allowed:
                 names = sorted(self.spec.entities[e].name for e in allowed)
@@ -252,8 +249,7 @@ class MoveParser:
                 raise MoveError(f"'{raw}' is not a usable name for {name}")
             return self._entity_names.get(plain, slug)
         if t is FieldType.kind:
-            key = normalise(str(raw)).removeprefix("the ")
-            kind = self._kind_names.get(key) or self._kind_names.get(normalise(str(raw)))
+            kind = _by_name(self._kind_names, raw)
             if kind is None:
                 raise MoveError(
                     f"'{raw}' is not a kind of move of this contract ({name}); kinds: {', '.join(sorted(self.spec.event_kinds))}"
@@ -280,6 +276,12 @@ class MoveParser:
                 if spec.of is None or e.id in spec.of or e.category in spec.of
             )
         return allowed
+
+
+def _by_name(names: dict[str, str], raw: Any) -> str | None:
+    """An id by one of its names, with or without a leading "the"."""
+    plain = normalise(str(raw))
+    return names.get(plain.removeprefix("the ")) or names.get(plain)
 
 
 def _parse_money(raw: Any, name: str) -> int | float:

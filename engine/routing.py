@@ -23,6 +23,7 @@ from engine.conditions import FieldTest
 from engine.validate import NormSpec
 
 PARTITION_FROM = 16  # a route with at least this many norms is split by its key field
+UNKEYED = object()  # a fact whose key value no norm of its route is keyed on
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,17 @@ class Route:
     keyed: Mapping[Hashable, tuple[int, ...]]
     rest: tuple[int, ...]
 
+    def key_of(self, values: Mapping[str, Any]) -> Any:
+        """The fact's value of the key field when some norms are keyed on it, else UNKEYED."""
+        if self.key is None:
+            return UNKEYED
+        value = values.get(self.key)
+        return value if isinstance(value, Hashable) and value in self.keyed else UNKEYED
+
     def norms_for(self, values: Mapping[str, Any]) -> tuple[int, ...]:
         """The norms a fact with these field values is tested against, in contract order."""
-        if self.key is None:
-            return self.rest
-        value = values.get(self.key)
-        keyed = self.keyed.get(value, ()) if isinstance(value, Hashable) else ()
-        return tuple(sorted((*self.rest, *keyed))) if keyed else self.rest
+        value = self.key_of(values)
+        return self.rest if value is UNKEYED else tuple(sorted((*self.rest, *self.keyed[value])))
 
 
 def key_value(norm: NormSpec, key: str) -> tuple[bool, Hashable]:

@@ -13,9 +13,8 @@ import re
 import string
 from typing import Any
 
-HOLE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
-_LONE_HOLE = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
+HOLE = re.compile(r"\{(" + _NAME.pattern + r")\}")
 _FORMATTER = string.Formatter()
 _WHAT_A_HOLE_IS = "a hole is a field name in braces, as in {provider}"
 
@@ -58,7 +57,7 @@ def fill(template: Any, values: dict[str, Any]) -> str | None:
     durable_rules all compare the same thing."""
     if not isinstance(template, str) or "{" not in template:
         return None if template is None else str(template)
-    lone = _LONE_HOLE.match(template)
+    lone = HOLE.fullmatch(template)
     if lone:
         value = values.get(lone.group(1))
         return None if value is None else str(value)

@@ -49,32 +49,27 @@ def compare(contract: Contract, moves: list[dict[str, Any]], at: str) -> None:
         )
 
 
-@settings(
-    max_examples=CONTRACTS,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(
+# Generated contracts, each with its timelines; hypothesis may take long to make the bigger ones.
+_generated = given(
     files=contract_files(),
     timelines=st.lists(
         timeline(), min_size=TIMELINES_PER_CONTRACT, max_size=TIMELINES_PER_CONTRACT
     ),
 )
+_unhurried: dict[str, Any] = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+
+
+@settings(max_examples=CONTRACTS, **_unhurried)
+@_generated
 def test_engine_agrees_with_the_reference(files: dict[str, Any], timelines: list[Any]) -> None:
     check_generated(files, timelines)
 
 
-@settings(
-    max_examples=max(CONTRACTS // 4, 1),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(
-    files=contract_files(),
-    timelines=st.lists(
-        timeline(), min_size=TIMELINES_PER_CONTRACT, max_size=TIMELINES_PER_CONTRACT
-    ),
-)
+@settings(max_examples=max(CONTRACTS // 4, 1), **_unhurried)
+@_generated
 def test_engine_agrees_with_the_reference_when_routes_are_split(
     files: dict[str, Any], timelines: list[Any]
 ) -> None:
