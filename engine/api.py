@@ -113,7 +113,15 @@ class Contract:
         for rule, reason in (waivers or {}).items():
             self.norm(rule)
             all_waivers[rule] = reason
-        return self._evaluator.check(parsed, check_date, all_waivers)
+        report = self._evaluator.check(parsed, check_date, all_waivers)
+        if check_date != day:
+            given_by = "--at" if at is not None else "the contract's as_of"
+            note = (
+                f"the check date moved from {day} ({given_by}) to {check_date}, "
+                "the date of the last move"
+            )
+            report = report.model_copy(update={"notes": [*report.notes, note]})
+        return report
 
     def _dated_move(self, move: MoveLike, day: dt.date) -> Move:
         parsed = self._parser.parse(move, day)

@@ -88,7 +88,7 @@ class ContractScenario:
         return [f for f in findings if f.move is None or f.move >= first]
 
     def fail(self, what: str) -> AssertionError:
-        report = self.report.to_text() if self.report else "(no report)"
+        report = self.report.to_text(verbose=True) if self.report else "(no report)"
         return AssertionError(f"{what}\n\nThe engine's report:\n{report}")
 
 

@@ -1,32 +1,77 @@
 """The command line: `contract-engine` (or `python -m engine`).
 
-Exit codes work like a linter's: 0 when clear, 1 when there is a blocking conflict, 2 on bad input.
+Exit codes work like a linter's: 0 clear, 1 a blocking conflict, 2 bad input, 3 an internal error.
+A crash must never read as a conflict, so every command runs inside one guard that turns the
+project's errors into exit 2 and anything unexpected into exit 3, each with a one-line message
+(as JSON on stderr with `--format json`), never a traceback unless CONTRACT_ENGINE_DEBUG=1.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import functools
 import json
+import os
+import re
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from pydantic import BaseModel
+from typer.core import TyperCommand, TyperGroup
 
 from engine.api import Contract
-from engine.errors import Collector, ContractEngineError, ContractFileError, Problem
+from engine.conditions import with_article
+from engine.errors import (
+    Collector,
+    ContractEngineError,
+    ContractFileError,
+    EngineError,
+    MoveError,
+    Problem,
+)
 from engine.load import load_yaml_file
 from engine.model import ContractFile, RuleFile
+from engine.report import Report
 from engine.validate import load_contract, validate_model
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Check proposed moves against a partnership contract written as declarative rules.",
-    pretty_exceptions_enable=False,
-)
+EXIT_CLEAR, EXIT_CONFLICT, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+DEBUG_ENV = "CONTRACT_ENGINE_DEBUG"
 
-EXIT_CLEAR, EXIT_CONFLICT, EXIT_BAD_INPUT = 0, 1, 2
+
+class _Command(TyperCommand):
+    """Help without internal labels: flags (and -h/--help) show no `<bool>`."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    help="Check proposed moves against a partnership contract written as declarative rules.\n\n"
+    "Exit codes: 0 clear, 1 a blocking conflict, 2 bad input, 3 an internal error.",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
 class Format(StrEnum):
@@ -34,68 +79,312 @@ class Format(StrEnum):
     json = "json"
 
 
-def _fail(error: ContractEngineError) -> NoReturn:
+class _Failure(Exception):
+    """Bad input found by the CLI itself, located where it can be."""
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.file, self.line, self.field = file, line, field
+
+
+_FIELD = re.compile(r"^([A-Za-z_][\w.\-\[\]]*): (.+)$", re.S)
+
+
+def _problem_record(problem: Problem) -> dict[str, Any]:
+    match = _FIELD.match(problem.message)
+    field, message = (match.group(1), match.group(2)) if match else (None, problem.message)
+    return {"error": message, "file": problem.file, "line": problem.line, "field": field}
+
+
+def _records(error: BaseException) -> list[dict[str, Any]]:
     if isinstance(error, ContractFileError):
-        for problem in error.problems:
-            typer.echo(f"error: {problem}", err=True)
+        return [_problem_record(p) for p in error.problems]
+    if isinstance(error, _Failure):
+        return [{"error": str(error), "file": error.file, "line": error.line, "field": error.field}]
+    return [{"error": str(error), "file": None, "line": None, "field": None}]
+
+
+def _text_line(record: dict[str, Any], prefix: str = "error: ") -> str:
+    """file:line: field: message, as the project's Problem prints; without a file, the
+    message says itself which option it is about."""
+    if not record["file"]:
+        return f"{prefix}{record['error']}"
+    where = record["file"] + (f":{record['line']}" if record["line"] is not None else "")
+    field = f"{record['field']}: " if record["field"] else ""
+    return f"{where}: {field}{record['error']}"
+
+
+def _emit(records: list[dict[str, Any]], as_json: bool, prefix: str = "error: ") -> None:
+    for record in records:
+        line = json.dumps(record, sort_keys=True) if as_json else _text_line(record, prefix)
+        typer.echo(line, err=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guard(command: F) -> F:
+    """Run a command: the project's errors exit 2, anything unexpected exits 3, each as one
+    line (JSON with --format json), with the traceback only when CONTRACT_ENGINE_DEBUG is set."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        as_json = kwargs.get("output") is Format.json
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except EngineError as error:
+            _internal(error, as_json)
+        except (ContractEngineError, _Failure) as error:
+            _emit(_records(error), as_json)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except Exception as error:
+            if type(error).__module__.split(".")[0] in ("click", "typer"):
+                raise  # usage errors: the command line library reports them (exit 2)
+            _internal(error, as_json)
+
+    return run  # type: ignore[return-value]
+
+
+def _internal(error: BaseException, as_json: bool) -> NoReturn:
+    if os.environ.get(DEBUG_ENV):
+        raise error
+    text = " ".join(str(error).split()) or type(error).__name__
+    record = {
+        "error": f"internal error ({type(error).__name__}): {text}",
+        "file": None,
+        "line": None,
+        "field": None,
+    }
+    if as_json:
+        typer.echo(json.dumps(record, sort_keys=True), err=True)
     else:
-        typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
+        typer.echo(
+            f"internal error: {type(error).__name__}: {text} "
+            f"(set {DEBUG_ENV}=1 for the traceback; please report it)",
+            err=True,
+        )
+    raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"contract-engine {version('contract-engine')}")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            typer.echo("contract-engine (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Check proposed moves against a partnership contract written as declarative rules.
+
+    Exit codes: 0 clear, 1 a blocking conflict, 2 bad input, 3 an internal error.
+    """
 
 
 def _load(path: Path) -> Contract:
-    try:
-        return Contract.load(path)
-    except ContractEngineError as error:
-        _fail(error)
+    return Contract.load(path)
 
 
-@app.command()
+def suggest(value: str, known: list[str]) -> str:
+    """The hint " (did you mean 'x'?)" for a near miss, a prefix or a part of a known id."""
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    if not close:
+        lowered = value.lower()
+        close = sorted(k for k in known if lowered and lowered in k.lower())[:1]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# -- check --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _GivenMove:
+    text: str
+    file: str | None  # None: given by --move
+    line: int | None  # the line in the file, or the position among --move options
+
+
+def _read_moves(source: str, stdin_used: list[bool]) -> Iterator[_GivenMove]:
+    """Moves one per line: blank lines and `#` comments skipped; a line starting with `{` is a
+    move as JSON. `-` reads standard input (once)."""
+    if source == "-":
+        if stdin_used:
+            raise _Failure("standard input ('-') can be read only once", field="--moves")
+        stdin_used.append(True)
+        name, text = "<stdin>", sys.stdin.read()
+    else:
+        name = source
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise _Failure(
+                f"cannot read moves file: {error}", file=source, field="--moves"
+            ) from None
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield _GivenMove(line, name, number)
+
+
+def _gather_moves(moves: list[str], files: list[str]) -> list[_GivenMove]:
+    stdin_used: list[bool] = []
+    gathered: list[_GivenMove] = []
+    for index, text in enumerate(moves, 1):
+        if text == "-":
+            gathered += _read_moves("-", stdin_used)
+        else:
+            gathered.append(_GivenMove(text, None, index))
+    for source in files:
+        gathered += _read_moves(source, stdin_used)
+    return gathered
+
+
+def _locate(
+    loaded: Contract, given: list[_GivenMove], at: str | None, error: MoveError
+) -> _Failure:
+    """Which move a MoveError is about: the first that fails alone."""
+    for move in given:
+        try:
+            loaded.check(move.text, at=at)
+        except MoveError as own:
+            if move.file is None:
+                return _Failure(str(own), field="--move")
+            return _Failure(str(own), file=move.file, line=move.line, field="move")
+    return _Failure(str(error), field="--move")
+
+
+def _waivers(loaded: Contract, waive: list[str]) -> dict[str, str]:
+    known = [n.id for n in loaded.norms]
+    waivers: dict[str, str] = {}
+    for item in waive:
+        rule, sep, reason = item.partition("=")
+        rule = rule.strip()
+        if not sep or not reason.strip():
+            raise _Failure(f"--waive '{item}': expected RULE=REASON", field="--waive")
+        if rule not in known:
+            raise _Failure(
+                f"--waive: contract {loaded.id} has no norm '{rule}'{suggest(rule, known)}; "
+                "`contract-engine norms` lists them",
+                field="--waive",
+            )
+        waivers[rule] = reason.strip()
+    return waivers
+
+
+@app.command(cls=_Command)
+@_guard
 def check(
     contract: Annotated[
-        Path, typer.Argument(help="The contract file, e.g. contracts/openai-microsoft.yaml.")
+        Path,
+        typer.Argument(
+            help="The contract file, e.g. contracts/openai-microsoft.yaml.", metavar="CONTRACT"
+        ),
     ],
     move: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--move",
             "-m",
-            help='A move in plain words, e.g. "partner with Google Cloud", or as JSON. Repeat for a timeline; prefix "YYYY-MM-DD: " to date one move.',
+            metavar="MOVE",
+            help='A move in plain words, e.g. "partner with Google Cloud", or as JSON. Repeat for '
+            'a timeline; prefix "YYYY-MM-DD: " to date one move; "-" reads moves from stdin.',
         ),
-    ],
+    ] = None,
+    moves_file: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--moves",
+            metavar="FILE",
+            help="Read moves from FILE ('-': stdin), one per line or as JSON lines; blank "
+            "lines and # comments are skipped.",
+        ),
+    ] = None,
     at: Annotated[
         str | None,
         typer.Option(
-            help="The check date (YYYY-MM-DD), also the date of undated moves. Default: the contract's as_of."
+            metavar="YYYY-MM-DD",
+            help="The check date, also the date of undated moves. Default: the contract's "
+            "as_of. A move dated later moves the check date (the report says so).",
         ),
     ] = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    output: Annotated[
+        Format, typer.Option("--format", "-f", metavar="text|json", help="text or json.")
+    ] = Format.text,
     waive: Annotated[
         list[str] | None,
-        typer.Option(help="RULE=REASON: waive a norm; its findings are shown as waived."),
+        typer.Option(metavar="RULE=REASON", help="Waive a norm; its findings are shown as waived."),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also show the evidence, why every other norm did not apply, and the full state.",
+        ),
+    ] = False,
 ) -> None:
     """Check moves (one timeline, in date order) and report every conflict and consequence."""
     loaded = _load(contract)
-    waivers: dict[str, str] = {}
-    for item in waive or []:
-        rule, sep, reason = item.partition("=")
-        if not sep or not reason.strip():
-            _fail(ContractEngineError(f"--waive '{item}': expected RULE=REASON"))
-        waivers[rule.strip()] = reason.strip()
+    given = _gather_moves(move or [], moves_file or [])
+    if not given:
+        raise _Failure(
+            "no move given: use --move TEXT, --moves FILE or -m - (stdin)", field="--move"
+        )
+    if at is not None:
+        try:
+            dt.date.fromisoformat(at)
+        except ValueError:
+            raise _Failure(
+                f"--at '{at}' is not a date; expected YYYY-MM-DD", field="--at"
+            ) from None
+    waivers = _waivers(loaded, waive or [])
     try:
-        report = loaded.check(*move, at=at, waivers=waivers)
-    except ContractEngineError as error:
-        _fail(error)
-    sys.stdout.write(report.to_json() if output is Format.json else report.to_text())
+        report = loaded.check(*(m.text for m in given), at=at, waivers=waivers)
+    except MoveError as error:
+        raise _locate(loaded, given, at, error) from None
+    _write(report, output, verbose)
     raise typer.Exit(report.exit_code)
 
 
-@app.command()
+def _write(report: Report, output: Format, verbose: bool) -> None:
+    if output is Format.json:
+        sys.stdout.write(report.to_json())
+        return
+    from engine.render import write_report
+
+    write_report(report, sys.stdout, verbose=verbose)
+
+
+# -- validate -----------------------------------------------------------------------------------
+@app.command(cls=_Command)
+@_guard
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Contract files, rule files or folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Contract files, rule files or folders.", metavar="PATH..."),
+    ],
+    output: Annotated[
+        Format, typer.Option("--format", "-f", metavar="text|json", help="text or json.")
+    ] = Format.text,
 ) -> None:
-    """Load and check contract and rule files; print problems as file:line: message."""
+    """Load and check contract and rule files; print every problem as file:line: message."""
     problems: list[Problem] = []
     checked = 0
     for path in paths:
@@ -111,35 +400,62 @@ def validate(
                     validate_model(RuleFile, raw, str(file), collector)
                     collector.raise_if_any()
             except ContractFileError as error:
-                problems.extend(error.problems)
-    for problem in problems:
-        typer.echo(str(problem), err=True)
+                problems.extend(p for p in error.problems if p not in problems)
     if problems:
-        typer.echo(f"{len(problems)} problem(s) in {checked} file(s)", err=True)
+        _emit([_problem_record(p) for p in problems], output is Format.json, prefix="")
+        if output is Format.text:
+            typer.echo(f"{len(problems)} problem(s) in {checked} file(s)", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    typer.echo(f"ok: {checked} file(s) valid")
+    if output is Format.json:
+        typer.echo(json.dumps({"valid": True, "files": checked}))
+    else:
+        typer.echo(f"ok: {checked} file(s) valid")
 
 
-@app.command()
-def explain(
-    contract: Annotated[Path, typer.Argument(help="The contract file.")],
-    rule: Annotated[str, typer.Argument(help="A norm id.")],
+# -- norms and explain ----------------------------------------------------------------------------
+@app.command(cls=_Command)
+@_guard
+def norms(
+    contract: Annotated[Path, typer.Argument(help="The contract file.", metavar="CONTRACT")],
+    output: Annotated[
+        Format, typer.Option("--format", "-f", metavar="text|json", help="text or json.")
+    ] = Format.text,
 ) -> None:
-    """Explain one norm: its clause, what triggers it, what defeats it, how it compiles."""
+    """List the norms of a contract: id, clause, kind and severity."""
     loaded = _load(contract)
-    spec = next((n for n in loaded.spec.norms if n.id == rule), None)
-    if spec is None:
-        from engine.validate import did_you_mean
+    rows: list[dict[str, Any]] = [
+        {
+            "id": spec.id,
+            "clause": spec.norm.clause,
+            "clause_title": loaded.spec.clauses[spec.norm.clause].title,
+            "kind": spec.norm.kind.value,
+            "severity": spec.norm.effective_severity.value,
+            "file": str(spec.file),
+            "line": spec.line,
+        }
+        for spec in loaded.spec.norms
+    ]
+    if output is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    header: dict[str, Any] = {
+        "id": "NORM",
+        "clause": "CLAUSE",
+        "kind": "KIND",
+        "severity": "SEVERITY",
+    }
+    table = [header, *rows]
+    widths = {k: max(len(str(r[k])) for r in table) for k in header}
+    for row in table:
+        typer.echo("  ".join(str(row[k]).ljust(widths[k]) for k in header).rstrip())
 
-        _fail(
-            ContractEngineError(
-                f"no norm '{rule}'{did_you_mean(rule, [n.id for n in loaded.spec.norms])}"
-            )
-        )
+
+def _explain_norm(loaded: Contract, norm_id: str) -> list[str]:
+    spec = next(n for n in loaded.spec.norms if n.id == norm_id)
     n = spec.norm
     clause = loaded.spec.clauses[n.clause]
     lines = [
-        f"{n.id}: a {n.kind.value} of clause {clause.id} ({clause.title})",
+        f"{n.id}: {with_article(n.kind.value)} of clause {clause.id} ({clause.title})",
         f"  defined at: {spec.file}:{spec.line}",
         f"  bearer: {n.bearer}" + (f", beneficiary: {n.beneficiary}" if n.beneficiary else ""),
         f"  severity: {n.effective_severity.value}",
@@ -157,16 +473,51 @@ def explain(
             + (f" by {n.by}" if n.by else f" within {n.within_days} days")
         )
     lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]
-    lines += [
-        f"  message: {n.message}",
-        f"  clause text: {clause.text}",
-        f"  source: {clause.source}",
-    ]
+    lines.append(f"  message: {n.message}")
+    return lines
+
+
+@app.command(cls=_Command)
+@_guard
+def explain(
+    contract: Annotated[Path, typer.Argument(help="The contract file.", metavar="CONTRACT")],
+    ident: Annotated[
+        str, typer.Argument(help="A norm id, or a clause id (explains its norms).", metavar="ID")
+    ],
+) -> None:
+    """Explain a norm, or every norm of a clause: what triggers it, what defeats it."""
+    loaded = _load(contract)
+    norm_ids = [n.id for n in loaded.spec.norms]
+    clauses = loaded.spec.clauses
+    if ident in clauses:
+        clause = clauses[ident]
+        of_clause = [n.id for n in loaded.spec.norms if n.norm.clause == ident]
+        lines = [
+            f"clause {clause.id}: {clause.title}",
+            f"  text: {clause.text}",
+            f"  source: {clause.source}",
+            f"  norms: {', '.join(of_clause) or '(none)'}",
+        ]
+        for norm_id in of_clause:
+            lines += ["", *_explain_norm(loaded, norm_id)]
+    elif ident in norm_ids:
+        lines = _explain_norm(loaded, ident)
+        clause = clauses[loaded.norm(ident).clause]
+        lines += [f"  clause text: {clause.text}", f"  source: {clause.source}"]
+    else:
+        raise _Failure(
+            f"contract {loaded.id} has no norm or clause '{ident}'"
+            f"{suggest(ident, [*norm_ids, *clauses])}; `contract-engine norms` lists them",
+            field="ID",
+        )
     typer.echo("\n".join(lines))
 
 
-@app.command()
-def phrases(contract: Annotated[Path, typer.Argument(help="The contract file.")]) -> None:
+@app.command(cls=_Command)
+@_guard
+def phrases(
+    contract: Annotated[Path, typer.Argument(help="The contract file.", metavar="CONTRACT")],
+) -> None:
     """List the plain-words moves a contract understands."""
     loaded = _load(contract)
     for kind in sorted(loaded.spec.event_kinds.values(), key=lambda k: k.id):
@@ -175,19 +526,45 @@ def phrases(contract: Annotated[Path, typer.Argument(help="The contract file.")]
             typer.echo(f"  {phrase.text}")
 
 
-@app.command()
+@app.command(cls=_Command)
+@_guard
 def schema(
-    which: Annotated[str, typer.Argument(help="contract or rules")] = "contract",
+    which: Annotated[
+        str, typer.Argument(help="contract, rules or report.", metavar="contract|rules|report")
+    ] = "contract",
 ) -> None:
-    """Print the JSON Schema of contract files or rule files."""
-    models: dict[str, type[ContractFile] | type[RuleFile]] = {
+    """Print the JSON Schema of contract files, rule files or the JSON report."""
+    models: dict[str, type[BaseModel]] = {
         "contract": ContractFile,
         "rules": RuleFile,
+        "report": Report,
     }
     if which not in models:
-        _fail(ContractEngineError(f"schema: expected 'contract' or 'rules', got '{which}'"))
+        raise _Failure(
+            f"schema: expected 'contract', 'rules' or 'report', got '{which}'"
+            f"{suggest(which, list(models))}",
+            field="schema",
+        )
     typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))
 
 
 def main() -> None:
-    app()
+    """The console script: output that cannot encode a character gets a replacement, not a
+    crash; a closed pipe (`| head`) ends quietly."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    try:
+        app()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)  # as a shell reports a process ended by SIGPIPE
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # outside any command: still one line and exit 3
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL)

@@ -166,3 +166,7 @@ class Consequence:
 def _a(word: str) -> str:
     """The article English wants before a kind id: "an ipo", "a conversion"."""
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+with_article = _a
+OP_WORDS = _OP_WORDS  # how reports say a comparison: "is not", "is at least"

@@ -28,7 +28,15 @@ from typing import Any
 import durable_rules_engine as _rete
 
 from engine.compile import CompiledContract, compile_contract
-from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
+from engine.conditions import (
+    DATE_FIELD,
+    KIND_FIELD,
+    OP_WORDS,
+    SEQ_FIELD,
+    FieldTest,
+    date_number,
+)
+from engine.conditions import with_article as _a
 from engine.errors import EngineError
 from engine.model import FieldType, NormKind, Severity
 from engine.report import (
@@ -120,6 +128,8 @@ class Evaluator:
             | {e.id: e.name for e in spec.entities.values()}
             | {k: v.kind.title for k, v in spec.event_kinds.items()}
         )
+        self._parties = {p.id: p.name for p in spec.parties.values()}
+        self._sets = {s.id: s.title or s.id for s in spec.sets.values()}
 
     def open_sessions(self) -> int:
         """Sessions of the last 4,096 checks that durable_rules still holds: 0 unless leaking."""
@@ -392,7 +402,7 @@ class Evaluator:
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
                 for change in state.apply(op, args, by, n.id):
-                    effects.append(_describe_change(change, run.labels))
+                    effects.append(_describe_change(change, run.labels, self._sets))
                     follow_ups.append(self._change_fact(change, fact))
         clause = self.spec.clauses[n.clause]
         finding = Finding(
@@ -407,41 +417,78 @@ class Evaluator:
             move=fact.move,
             move_text=fact.move_text,
             date=fact.date,
-            evidence=self._evidence(norm, fact, values),
+            evidence=self._evidence(norm, fact, values, run.labels),
             effects=effects,
             waived=waived,
         )
         run.findings.append((next(run.seq), finding))
         return follow_ups
 
-    def _evidence(self, norm: NormSpec, fact: _Fact, values: dict[str, Any]) -> list[Evidence]:
-        evidence = [
-            Evidence(
-                condition=f"the move is {norm.trigger.describe().split(' where ')[0]}",
-                value=str(fact.values.get(KIND_FIELD)),
+    def _evidence(
+        self, norm: NormSpec, fact: _Fact, values: dict[str, Any], labels: dict[str, str]
+    ) -> list[Evidence]:
+        """Each condition that held, in the words of the contract: names and titles, not ids."""
+        trigger = norm.trigger
+        if trigger.source == "move":
+            first = Evidence(
+                condition=f"the move is {_a(labels.get(trigger.kind, trigger.kind))}",
+                value=fact.move_text,
                 held=True,
             )
-        ]
-        for test in (*norm.trigger.tests, *norm.requires):
+        else:
+            first = Evidence(
+                condition=_CHANGE_WORDS.get(trigger.kind, f"the change {trigger.kind}"),
+                value=_describe_change(fact.values, labels, self._sets),
+                held=True,
+            )
+        evidence = [first]
+        for test in (*trigger.tests, *norm.requires):
             evidence.append(
                 Evidence(
-                    condition=test.describe(), value=_actual(test, values, self._names), held=True
+                    condition=self._say(test, labels),
+                    value=_seen(test, values, labels, self._sets),
+                    held=True,
                 )
             )
         for exception in norm.exceptions:
             evidence.append(
-                Evidence(
-                    condition=f"unless {exception.describe()}", value="it does not", held=False
-                )
+                Evidence(condition=f"unless {self._say(exception, labels)}", value="no", held=False)
             )
         if norm.norm.valid_from or norm.norm.valid_until:
             evidence.append(
                 Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True)
             )
+        clause = self.spec.clauses[norm.norm.clause]
         evidence.append(
-            Evidence(condition=f"clause {norm.norm.clause} is in force", value="it is", held=True)
+            Evidence(
+                condition=f"clause {clause.id} ({clause.title}) is in force", value="yes", held=True
+            )
         )
         return evidence
+
+    def _say(self, test: Any, labels: dict[str, str]) -> str:
+        """A condition in words, with the names of parties, entities, kinds, sets and clauses."""
+        if isinstance(test, FieldTest):
+            shown = test.shown if test.shown is not None else test.value
+            named = _named(test.field, shown, labels, self._sets)
+            if test.op == "in":
+                return f"the {test.field} is one of {named}"
+            if test.op == "not_in":
+                return f"the {test.field} is none of {named}"
+            return f"the {test.field} {OP_WORDS[test.op]} {named}"
+        q, a = test.question, test.args
+        if q == "consent":
+            who = labels.get(a[0], a[0])
+            return f"{who} has consented to {_a(labels.get(a[1], a[1]))}"
+        if q == "happened":
+            return f"{_a(labels.get(a[0], a[0]))} has already happened"
+        if q == "clause_ended":
+            clause = self.spec.clauses.get(a[0])
+            return f"clause {a[0]} ({clause.title}) has ended" if clause else test.describe()
+        if q in ("in_set", "not_in_set"):
+            inside = "is" if q == "in_set" else "is not"
+            return f"the {a[1]} {inside} in {self._sets.get(a[0], a[0])}"
+        return str(test.describe())
 
     def _fulfil(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
         n = norm.norm
@@ -576,6 +623,7 @@ class Evaluator:
         consequences = [f for f in found if f.type == "consequence" and not f.waived]
         notices = [f for f in found if f.type == "notice"]
         blocking = any(f.severity is Severity.blocking for f in conflicts)
+        after = self._view(run.state, check_date)
         header = self.spec.contract.contract
         return Report(
             contract=self.spec.id,
@@ -590,8 +638,24 @@ class Evaluator:
             waived=waived,
             outcomes=run.outcomes,
             other_norms=len(self.compiled.norms) - len(run.considered),
-            state={"before": before, "after": self._view(run.state, check_date)},
+            state={"before": before, "after": after},
+            names=self._mentioned(run, moves, before, after),
         )
+
+    def _mentioned(
+        self, run: _Run, moves: list[Move], before: StateView, after: StateView
+    ) -> dict[str, str]:
+        """Display names of what a report shows by id: parties, moves' kinds and fields, sets
+        and what joined them, consents. Only those, so that a large contract's report stays small."""
+        names = {k: v for k, v in self._sets.items() if k in after.sets}
+        names.update(self._parties)
+        wanted = {m.kind for m in moves} | {subject for _, subject in run.state.consents}
+        for move in moves:
+            wanted.update(v for v in move.fields.values() if isinstance(v, str))
+        for set_id, members in after.sets.items():
+            wanted.update(set(members).difference(before.sets.get(set_id, ())))
+        names.update({w: run.labels[w] for w in sorted(wanted) if w in run.labels})
+        return {k: v for k, v in sorted(names.items()) if v != k}
 
 
 def _clause_view(state: State, clause: str) -> ClauseState:
@@ -632,8 +696,48 @@ def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
     return "it does" if held == 1 else "it does not"
 
 
-def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
+_CHANGE_WORDS = {
+    "set_joined": "something joins a set",
+    "partnership_ended": "the partnership ends",
+    "clause_ended": "a clause ends",
+    "clause_extended": "a clause is extended",
+    "consent_recorded": "a consent is given",
+    "right_granted": "a right is granted",
+    "flag_set": "a flag is set",
+    "deadline_passed": "a deadline passes",
+    "expiry_reached": "a term runs out",
+}
+
+
+def _named(field: str, value: Any, labels: dict[str, str], sets: dict[str, str]) -> str:
+    """A value as a reader knows it: a set's title, an entity's or a party's name."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_named(field, v, labels, sets) for v in value) + "]"
+    if isinstance(value, str):
+        return sets.get(value, value) if field == "set" else labels.get(value, value)
+    return str(value)
+
+
+def _seen(test: Any, values: dict[str, Any], labels: dict[str, str], sets: dict[str, str]) -> str:
+    """The value a condition saw, named; state questions answer yes or no."""
+    if isinstance(test, FieldTest):
+        if test.field not in values:
+            return "not given"
+        if test.field == DATE_FIELD or (
+            isinstance(values[test.field], int)
+            and test.shown is not None
+            and "-" in str(test.shown)
+        ):
+            return _actual(test, values, labels).split(" is ", 1)[1]
+        return _named(test.field, values[test.field], labels, sets)
+    return "yes" if values.get(test.probe) == 1 else "no"
+
+
+def _describe_change(
+    change: dict[str, Any], names: dict[str, str], sets: dict[str, str] | None = None
+) -> str:
     kind = change[KIND_FIELD]
+    sets = sets or {}
     if kind == "partnership_ended":
         return "the partnership ended"
     if kind == "clause_ended":
@@ -641,13 +745,19 @@ def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
     if kind == "clause_extended":
         return f"clause {change['clause']} extended"
     if kind == "set_joined":
-        return f"{names.get(change['entity'], change['entity'])} joined {change['set']}"
+        entity = names.get(change["entity"], change["entity"])
+        return f"{entity} joined {sets.get(change['set'], change['set'])}"
     if kind == "consent_recorded":
-        return f"{change['from']} consented to {change['for']}"
+        who = names.get(change["from"], change["from"])
+        return f"{who} consented to {_a(names.get(change['for'], change['for']))}"
     if kind == "right_granted":
-        return f"{change['to']} gained: {change['right']}"
+        return f"{names.get(change['to'], change['to'])} gained {change['right']}"
     if kind == "flag_set":
         return f"{change['flag']} set"
+    if kind == "deadline_passed":
+        return f"the deadline of {change['norm']} passed"
+    if kind == "expiry_reached":
+        return f"the term of {change['norm']} ran out"
     return str(kind)
 
 

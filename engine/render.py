@@ -1,88 +1,298 @@
-"""The report as text for people: verdict first, then why, then why not, then the state."""
+"""The report as text for people. It answers first: the verdict with its counts, then what
+blocks the moves, then warnings and consequences, then what changed; the evidence, the why-not
+of every norm and the full state only when asked (`verbose`).
+
+The report becomes a list of styled lines once; the same lines are written plain (piped, tests)
+or coloured (a terminal, through rich), wrapped to the width of the screen, with Unicode or ASCII
+symbols as the output's encoding allows.
+"""
 
 from __future__ import annotations
+
+import codecs
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
 
 from engine.report import Finding, Report, StateView
 
 
-def _finding(f: Finding, lines: list[str]) -> None:
-    head = (
-        f"[{f.severity.value}] {f.rule} ({f.clause}: {f.clause_title})"
-        if f.rule
-        else f"[{f.severity.value}]"
-    )
-    lines.append(f"  - {head}")
-    lines.append(f"    {f.message}")
-    lines.append(f"    move: {f.move_text} ({f.date})")
-    if f.waived:
-        lines.append(f"    WAIVED: {f.waived}")
-    if f.evidence:
-        lines.append("    why:")
-        for e in f.evidence:
-            mark = "✓" if e.held else "✗"
-            lines.append(f"      {mark} {e.condition} — {e.value}")
-    if f.effects:
-        lines.append("    sets off: " + "; ".join(f.effects))
-    if f.source:
-        lines.append(f"    source: {f.source}")
+@dataclass(frozen=True)
+class Symbols:
+    blocking: str
+    warning: str
+    consequence: str
+    waived: str
+    notice: str
+    held: str
+    failed: str
+    arrow: str
+    dash: str
+
+    def all(self) -> str:
+        return "".join(vars(self).values())
 
 
-def _state(view: StateView, lines: list[str]) -> None:
-    partnership = view.partnership.replace("_", " ")
-    if view.partnership_ended_by:
-        partnership += f" (by {view.partnership_ended_by})"
-    lines.append(f"    partnership: {partnership}")
-    for clause, state in view.clauses.items():
-        extra = f" — {state.note}" if state.note else ""
-        until = f" (until {state.until})" if state.until else ""
-        lines.append(f"    {clause}: {state.status.replace('_', ' ')}{until}{extra}")
-    if view.rights:
-        lines.append("    rights: " + "; ".join(f"{r.party}: {r.right}" for r in view.rights))
-    if view.deadlines:
-        lines.append("    deadlines: " + "; ".join(f"{d.rule} due {d.due}" for d in view.deadlines))
-    if view.consents:
-        lines.append("    consents: " + "; ".join(view.consents))
-    if view.flags:
-        lines.append("    flags: " + ", ".join(view.flags))
+UNICODE = Symbols("✗", "⚠", "•", "~", "?", "✓", "✗", "→", "—")
+ASCII = Symbols("x", "!", "-", "~", "?", "+", "x", "->", "-")
+
+# The groups of Report.groups(), in the order they are listed: title, count word, symbol, style.
+_GROUPS = (
+    ("blocking", "Blocking conflicts", ("blocking", "blocking"), "bold red"),
+    ("warning", "Warnings", ("warning", "warnings"), "yellow"),
+    ("consequence", "Consequences", ("consequence", "consequences"), "cyan"),
+    ("waived", "Waived", ("waived", "waived"), "magenta"),
+    ("notice", "Notices", ("notice", "notices"), "blue"),
+)
 
 
-def render_text(report: Report) -> str:
-    lines: list[str] = []
-    lines.append(f"Contract: {report.contract_title} ({report.contract})")
-    if report.notice:
-        lines.append(f"Note: {report.notice}")
-    lines.append(f"Check date: {report.check_date}")
-    lines.append("Moves:")
-    for i, move in enumerate(report.moves, 1):
-        lines.append(f"  {i}. {move.describe()} ({move.date}) -> {move.kind}, actor {move.actor}")
-    blocking = sum(1 for f in report.conflicts if f.severity.value == "blocking")
-    lines.append(
-        f"Verdict: {report.verdict.upper()} — {blocking} blocking, "
-        f"{len(report.conflicts) - blocking} warning(s), {len(report.consequences)} consequence(s), "
-        f"{len(report.waived)} waived, {len(report.notices)} notice(s)"
-    )
-    for title, items in (
-        ("Conflicts", report.conflicts),
-        ("Consequences", report.consequences),
-        ("Waived", report.waived),
-        ("Notices", report.notices),
-    ):
+@dataclass(frozen=True)
+class Line:
+    """One logical line: wrapped lines after the first are indented `hang` more."""
+
+    text: str
+    style: str = ""
+    indent: int = 0
+    hang: int = 2
+
+
+def symbols_for(encoding: str | None) -> Symbols:
+    """Unicode symbols when the output encoding can carry them, else ASCII."""
+    try:
+        codecs.encode(UNICODE.all(), encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII
+    return UNICODE
+
+
+def _count(n: int, words: tuple[str, str]) -> str:
+    return f"{n} {words[0] if n == 1 else words[1]}"
+
+
+def verdict_line(report: Report, symbols: Symbols = UNICODE) -> str:
+    """The first line: the verdict and one count per group listed below it."""
+    groups = report.groups()
+    counts = ", ".join(_count(len(groups[key]), words) for key, _, words, _ in _GROUPS)
+    return f"Verdict: {report.verdict.upper()} {symbols.dash} {counts}"
+
+
+def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICODE) -> list[Line]:
+    name = report.name
+    lines = [
+        Line(verdict_line(report, symbols), "bold red" if report.exit_code else "bold green"),
+        Line(f"Contract: {report.contract_title} ({report.contract})"),
+        Line(f"Check date: {report.check_date}"),
+    ]
+    moves = report.moves
+    for i, move in enumerate(moves, 1):
+        what = f"{move.describe()} ({move.date}) {symbols.arrow} {name(move.kind)} by {name(move.actor)}"
+        if len(moves) == 1:
+            lines.append(Line(f"Move: {what}"))
+        else:
+            if i == 1:
+                lines.append(Line("Moves:"))
+            lines.append(Line(f"{i}. {what}", indent=2, hang=3))
+    lines += [Line(f"Note: {note}", "yellow") for note in report.notes]
+    for key, title, _, style in _GROUPS:
+        items = report.groups()[key]
         if items:
-            lines.append(f"{title}:")
-            for f in items:
-                _finding(f, lines)
+            lines += [Line(""), Line(f"{title} ({len(items)})", "bold")]
+            for finding in items:
+                lines += _finding(finding, getattr(symbols, key), style, report, verbose, symbols)
+    lines += [Line(""), Line("What changed", "bold")]
+    changed = _changes(report, symbols)
+    lines += [Line(c, indent=2) for c in changed] or [Line("nothing", indent=2)]
+    if verbose:
+        lines += _why_not(report)
+        after = report.state["after"]
+        lines += [Line(""), Line(f"State after ({after.date})", "bold")]
+        lines += _state(after, report)
+    if report.notice:
+        lines += [Line(""), Line(f"Notice: {report.notice}", "dim", hang=0)]
+    return lines
+
+
+def _label(f: Finding) -> str:
+    if not f.rule:
+        return ""
+    if f.clause == f.rule:
+        return f"{f.rule} ({f.clause_title})"
+    return f"{f.rule} (clause {f.clause}: {f.clause_title})"
+
+
+def _finding(
+    f: Finding, symbol: str, style: str, report: Report, verbose: bool, symbols: Symbols
+) -> list[Line]:
+    where = ""
+    if f.move is None:
+        where = f" [{f.move_text}]"
+    elif len(report.moves) > 1:
+        where = f" [move {f.move + 1}]"
+    head = f"{symbol} {_label(f)}{where}: " if f.rule else f"{symbol}{where} "
+    lines = [Line(head + f.message, style, indent=2)]
+    if f.waived:
+        lines.append(Line(f"WAIVED: {f.waived}", indent=4))
+    if verbose:
+        if f.evidence:
+            lines.append(Line("why:", indent=4))
+            for e in f.evidence:
+                mark = symbols.held if e.held else symbols.failed
+                lines.append(Line(f"{mark} {e.condition} {symbols.dash} {e.value}", indent=6))
+        if f.effects:
+            lines.append(Line("sets off: " + "; ".join(f.effects), indent=4))
+        if f.source:
+            lines.append(Line(f"source: {f.source}", "dim", indent=4))
+    return lines
+
+
+def _changes(report: Report, symbols: Symbols) -> list[str]:
+    """What the moves changed, from the state before to the state after."""
+    before, after = report.state["before"], report.state["after"]
+    name, arrow = report.name, symbols.arrow
+    out: list[str] = []
+    with_partnership: list[str] = []
+    if before.partnership != after.partnership:
+        by = f" ({after.partnership_ended_by})" if after.partnership_ended_by else ""
+        out.append(
+            f"partnership: {_words(before.partnership)} {arrow} {_words(after.partnership)}{by}"
+        )
+    for clause, now in after.clauses.items():
+        was = before.clauses.get(clause)
+        if was is not None and (was.status, was.note) == (now.status, now.note):
+            if was.until != now.until:
+                out.append(
+                    f"{clause}: until {was.until or 'no end'} {arrow} {now.until or 'no end'}"
+                )
+            continue
+        if (
+            now.status == "ended"
+            and before.partnership == "in_force"
+            and after.partnership == "ended"
+            and (now.note or "").startswith("the partnership has ended")
+        ):
+            with_partnership.append(clause)
+            continue
+        old = _words(was.status) if was else "absent"
+        new = _words(now.status)
+        if now.note:  # "violated by ..." says the status itself
+            new = now.note if now.note.startswith(new) else f"{new} ({now.note})"
+        out.append(f"{clause}: {old} {arrow} {new}")
+    if with_partnership:
+        out.append("ended with the partnership: " + ", ".join(with_partnership))
+    for set_id, members in after.sets.items():
+        for member in sorted(set(members) - set(before.sets.get(set_id, ()))):
+            out.append(f"{name(member)} joined {name(set_id)}")
+    for consent in sorted(set(after.consents) - set(before.consents)):
+        who, _, what = consent.partition(" consented to ")
+        out.append(f"{name(who)} consented to {name(what)}")
+    had = {(r.party, r.right) for r in before.rights}
+    out += [
+        f"{name(r.party)} gained {r.right}" for r in after.rights if (r.party, r.right) not in had
+    ]
+    out += [f"flag {flag} set" for flag in after.flags if flag not in before.flags]
+    pending = {d.rule for d in after.deadlines}
+    met = {o.rule for o in report.outcomes if o.status == "met"}
+    for d in before.deadlines:
+        if d.rule not in pending:
+            out.append(f"deadline {d.rule} (due {d.due}) {'met' if d.rule in met else 'passed'}")
+    was_pending = {d.rule for d in before.deadlines}
+    out += [
+        f"deadline {d.rule} started, due {d.due} ({d.started_by})"
+        for d in after.deadlines
+        if d.rule not in was_pending
+    ]
+    return out
+
+
+def _words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def _why_not(report: Report) -> list[Line]:
+    lines: list[Line] = []
     not_applied = [o for o in report.outcomes if o.status not in ("applied", "waived")]
     if not_applied:
-        lines.append("Why not (norms considered that did not apply):")
+        lines += [Line(""), Line("Why not (norms considered that did not apply):", "bold")]
         for o in not_applied:
             where = f"move {o.move + 1}" if o.move is not None else "time"
-            lines.append(f"  - {o.rule} ({o.clause}), {where}: {o.reason}")
+            lines.append(Line(f"- {o.rule} ({o.clause}), {where}: {o.reason}", indent=2))
     if report.other_norms:
-        lines.append(
-            f"Not considered: {report.other_norms} norm(s) listen for other kinds of moves or values."
+        lines += [
+            Line(""),
+            Line(
+                f"Not considered: {report.other_norms} norm(s) listen for other kinds of moves "
+                "or values."
+            ),
+        ]
+    return lines
+
+
+def _state(view: StateView, report: Report) -> list[Line]:
+    name = report.name
+    partnership = _words(view.partnership)
+    if view.partnership_ended_by:
+        partnership += f" (by {view.partnership_ended_by})"
+    lines = [Line(f"partnership: {partnership}", indent=2)]
+    for clause, state in view.clauses.items():
+        extra = f" - {state.note}" if state.note else ""
+        until = f" (until {state.until})" if state.until else ""
+        lines.append(Line(f"{clause}: {_words(state.status)}{until}{extra}", indent=2))
+    for set_id, members in view.sets.items():
+        shown = ", ".join(name(m) for m in members) or "(empty)"
+        lines.append(Line(f"{name(set_id)}: {shown}", indent=2))
+    if view.rights:
+        rights = "; ".join(f"{name(r.party)}: {r.right}" for r in view.rights)
+        lines.append(Line(f"rights: {rights}", indent=2))
+    if view.deadlines:
+        due = "; ".join(f"{d.rule} due {d.due}" for d in view.deadlines)
+        lines.append(Line(f"deadlines: {due}", indent=2))
+    if view.consents:
+        lines.append(Line("consents: " + "; ".join(view.consents), indent=2))
+    if view.flags:
+        lines.append(Line("flags: " + ", ".join(view.flags), indent=2))
+    return lines
+
+
+def wrap(lines: Iterable[Line], width: int | None) -> list[tuple[str, str]]:
+    """Physical lines with their style: wrapped to `width` (None: never wrapped). Words are
+    not broken at hyphens, so rule ids stay whole for grep."""
+    out: list[tuple[str, str]] = []
+    for line in lines:
+        first = " " * line.indent
+        if width is None or not line.text:
+            out.append((first + line.text, line.style))
+            continue
+        rest = " " * (line.indent + line.hang)
+        parts = textwrap.wrap(
+            line.text,
+            width=width,
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_on_hyphens=False,
         )
-    lines.append(f"State before ({report.state['before'].date}):")
-    _state(report.state["before"], lines)
-    lines.append(f"State after ({report.state['after'].date}):")
-    _state(report.state["after"], lines)
-    return "\n".join(lines) + "\n"
+        out += [(p, line.style) for p in parts or [first]]
+    return out
+
+
+def render_text(
+    report: Report, verbose: bool = False, width: int | None = None, symbols: Symbols = UNICODE
+) -> str:
+    """The report as plain text, wrapped to `width` columns (None: one line per item)."""
+    return "".join(text + "\n" for text, _ in wrap(report_lines(report, verbose, symbols), width))
+
+
+def write_report(report: Report, stream: IO[str], verbose: bool = False) -> None:
+    """Write the text report: coloured and wrapped on a terminal (rich), plain when piped,
+    ASCII symbols when the stream's encoding cannot carry the Unicode ones."""
+    from rich.console import Console
+    from rich.text import Text
+
+    symbols = symbols_for(getattr(stream, "encoding", None))
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    lines = report_lines(report, verbose, symbols)
+    if not console.is_terminal:
+        stream.write("".join(text + "\n" for text, _ in wrap(lines, None)))
+        return
+    for text, style in wrap(lines, console.width):
+        console.print(Text(text, style=style or ""))

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from engine.model import Severity
 
 SEVERITY_ORDER = {Severity.blocking: 0, Severity.warning: 1, Severity.info: 2}
+SCHEMA_VERSION = "1.0"  # of the JSON report: a key added is a minor step, a key changed a major one
+GROUPS = ("blocking", "warning", "consequence", "waived", "notice")
 
 
 class _Frozen(BaseModel):
@@ -116,6 +118,7 @@ class Report(_Frozen):
     """The result of checking moves against a contract. `verdict` is "conflict" when any
     non-waived conflict is blocking; warnings are reported but leave the verdict "clear"."""
 
+    schema_version: str = SCHEMA_VERSION
     contract: str
     contract_title: str
     notice: str | None = None
@@ -129,6 +132,8 @@ class Report(_Frozen):
     outcomes: list[Outcome]
     other_norms: int  # norms no fact of this check could reach (other kinds, other key values)
     state: dict[Literal["before", "after"], StateView]
+    notes: list[str] = []  # what the engine decided for the user, e.g. that the check date moved
+    names: dict[str, str] = {}  # display names of the ids this report mentions (parties, sets...)
 
     @property
     def exit_code(self) -> int:
@@ -137,10 +142,30 @@ class Report(_Frozen):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
 
-    def to_text(self) -> str:
+    def to_text(self, verbose: bool = False, width: int | None = None) -> str:
+        """Plain text, verdict first; `verbose` adds the why-not of every norm and the state."""
         from engine.render import render_text
 
-        return render_text(self)
+        return render_text(self, verbose=verbose, width=width)
+
+    def groups(self) -> dict[str, list[Finding]]:
+        """The findings as the text report lists them, one group per count of its verdict line:
+        blocking conflicts, warnings (conflicts or consequences), other consequences, waived
+        findings and notices. Every finding is in exactly one group."""
+        blocking = [f for f in self.conflicts if f.severity is Severity.blocking]
+        rest = [f for f in self.conflicts if f.severity is not Severity.blocking]
+        rest += self.consequences
+        return {
+            "blocking": blocking,
+            "warning": [f for f in rest if f.severity is Severity.warning],
+            "consequence": [f for f in rest if f.severity is not Severity.warning],
+            "waived": list(self.waived),
+            "notice": list(self.notices),
+        }
+
+    def name(self, ident: str) -> str:
+        """How the report shows an id: its display name when it has one."""
+        return self.names.get(ident, ident)
 
     def fired(self) -> list[Finding]:
         return [*self.conflicts, *self.consequences]

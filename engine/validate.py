@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from engine.conditions import (
     date_number,
 )
 from engine.errors import Collector, ContractFileError, Problem
-from engine.load import LocatedDict, line_of, load_yaml_file
+from engine.load import LocatedDict, LocatedList, line_of, load_yaml_file
 from engine.model import (
     Clause,
     ContractFile,
@@ -158,6 +159,61 @@ def validate_model(
         return None
 
 
+def validate_salvaging(
+    model: type[BaseModel], data: Any, file: str, problems: Collector
+) -> tuple[BaseModel | None, Any, set[str]]:
+    """Validate, and when only items of top-level lists are invalid (a norm, a clause), set
+    those aside and validate the rest, so that the cross-reference checks still run and one run
+    reports every problem of a file, not the schema errors first and the references next time.
+    Returns the model (None when nothing could be salvaged), the data it was built from (with
+    the lines of the original) and the ids of the items set aside."""
+    parsed = validate_model(model, data, file, problems)
+    if parsed is not None or not isinstance(data, LocatedDict):
+        return parsed, data, set()
+    try:
+        model.model_validate(data)
+        return None, data, set()  # pragma: no cover - it failed a moment ago
+    except ValidationError as error:
+        bad: dict[str, set[int]] = {}
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            section = loc[0] if len(loc) >= 2 and isinstance(loc[1], int) else None
+            if not isinstance(section, str) or not isinstance(data.get(section), LocatedList):
+                return None, data, set()
+            bad.setdefault(section, set()).add(int(loc[1]))
+    kept = LocatedDict(data)
+    kept.line, kept.key_lines = data.line, data.key_lines
+    dropped: set[str] = set()
+    for section, indexes in bad.items():
+        items: LocatedList = data[section]
+        rest = LocatedList(x for i, x in enumerate(items) if i not in indexes)
+        rest.line = items.line
+        rest.item_lines = [n for i, n in enumerate(items.item_lines) if i not in indexes]
+        kept[section] = rest
+        for i in indexes:
+            ident = items[i].get("id") if isinstance(items[i], dict) else None
+            if isinstance(ident, str):
+                dropped.add(ident)
+    try:
+        return model.model_validate(kept), kept, dropped
+    except ValidationError:
+        return None, data, set()
+
+
+_UNKNOWN_REF = re.compile(r"unknown [\w ]+ '([^']*)'")
+
+
+def _without_echoes(problems: list[Problem], dropped: set[str]) -> list[Problem]:
+    """Problems less the references to items already reported invalid (set aside)."""
+    kept = []
+    for problem in problems:
+        match = _UNKNOWN_REF.search(problem.message)
+        if match and match.group(1) in dropped:
+            continue
+        kept.append(problem)
+    return kept
+
+
 def _parent_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed where an unknown field was found, for the "expected" hint."""
     current: Any = model
@@ -233,11 +289,17 @@ def load_contract(path: str | Path) -> ContractSpec:
                 )
             ]
         )
-    contract = validate_model(ContractFile, raw, file, problems)
-    problems.raise_if_any()
-    assert isinstance(contract, ContractFile)
-    rule_paths = _rule_paths(contract.contract.rules, contract_path.parent, file, raw, problems)
-    problems.raise_if_any()
+    contract, raw, dropped = validate_salvaging(ContractFile, raw, file, problems)
+    header = raw.get("contract")
+    listed = header.get("rules") if isinstance(header, dict) else None
+    if isinstance(contract, ContractFile):
+        listed = contract.contract.rules
+    elif not (isinstance(listed, list) and all(isinstance(r, str) for r in listed)):
+        listed = []
+    before = len(problems.problems)
+    rule_paths = _rule_paths(listed, contract_path.parent, file, raw, problems)
+    if len(problems.problems) > before:
+        problems.raise_if_any()
 
     rule_files: list[tuple[Path, Any, RuleFile]] = []
     for rule_path in rule_paths:
@@ -253,11 +315,26 @@ def load_contract(path: str | Path) -> ContractSpec:
                 "a rule file must be a mapping with 'event_kinds' and/or 'norms'",
             )
             continue
-        parsed = validate_model(RuleFile, rule_raw, str(rule_path), problems)
+        parsed, rule_raw, set_aside = validate_salvaging(
+            RuleFile, rule_raw, str(rule_path), problems
+        )
+        dropped |= set_aside
         if isinstance(parsed, RuleFile):
             rule_files.append((rule_path, rule_raw, parsed))
-    problems.raise_if_any()
-    return _Resolver(contract_path, raw, contract, rule_files, problems).resolve()
+    if not isinstance(contract, ContractFile):
+        problems.raise_if_any()
+    assert isinstance(contract, ContractFile)
+    try:
+        return _Resolver(contract_path, raw, contract, rule_files, problems).resolve()
+    except ContractFileError as error:
+        raise ContractFileError(_without_echoes(error.problems, dropped)) from None
+    except Exception:
+        if not problems.problems:
+            raise
+        # a file already reported invalid can confuse the reference checks: report what we have
+        raise ContractFileError(
+            sorted(problems.problems, key=lambda p: (p.file, p.line or 0))
+        ) from None
 
 
 class _Resolver:

@@ -30,7 +30,9 @@ def test_azure_exclusivity_fires_for_any_other_provider(contract: Contract, prov
     assert finding.clause == "azure-exclusivity"
     assert finding.clause_title == "Azure exclusivity"
     assert finding.severity.value == "blocking"
-    assert any(e.condition == "provider is not azure" and e.held for e in finding.evidence)
+    assert any(
+        e.condition == "the provider is not Microsoft Azure" and e.held for e in finding.evidence
+    )
     assert report.state["after"].clauses["azure-exclusivity"].status == "violated"
 
 
