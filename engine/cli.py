@@ -23,7 +23,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from engine.api import Contract
 from engine.conditions import with_article
@@ -44,24 +44,29 @@ EXIT_CLEAR, EXIT_CONFLICT, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEBUG_ENV = "CONTRACT_ENGINE_DEBUG"
 
 
-class _Command(TyperCommand):
-    """Help without internal labels: flags (and -h/--help) show no `<bool>`."""
+def _plain_labels(params: list[Any]) -> list[Any]:
+    """Help without the library's type labels (`<bool>`, `<list[str]>`, `<path>`): flags show
+    none, options their metavar, arguments their name."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+        elif isinstance(param, TyperArgument):
+            param.display_type_rich = _no_label  # type: ignore[method-assign]
+    return params
 
+
+def _no_label(ctx: Any) -> None:
+    return None
+
+
+class _Command(TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
+        return _plain_labels(super().get_params(ctx))
 
 
 class _Group(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
+        return _plain_labels(super().get_params(ctx))
 
 
 app = typer.Typer(
@@ -378,7 +383,7 @@ def _write(report: Report, output: Format, verbose: bool) -> None:
 def validate(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Contract files, rule files or folders.", metavar="PATH..."),
+        typer.Argument(help="Contract files, rule files or folders.", metavar="PATH"),
     ],
     output: Annotated[
         Format, typer.Option("--format", "-f", metavar="text|json", help="text or json.")

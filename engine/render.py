@@ -39,7 +39,7 @@ ASCII = Symbols("x", "!", "-", "~", "?", "+", "x", "->", "-")
 
 # The groups of Report.groups(), in the order they are listed: title, count word, symbol, style.
 _GROUPS = (
-    ("blocking", "Blocking conflicts", ("blocking", "blocking"), "bold red"),
+    ("blocking", "Blocking conflicts", ("blocking", "blocking"), "red"),
     ("warning", "Warnings", ("warning", "warnings"), "yellow"),
     ("consequence", "Consequences", ("consequence", "consequences"), "cyan"),
     ("waived", "Waived", ("waived", "waived"), "magenta"),
