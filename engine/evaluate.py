@@ -123,13 +123,14 @@ class Evaluator:
             k.id: {name for name, f in k.kind.fields.items() if f.type is FieldType.date}
             for k in spec.event_kinds.values()
         }
-        self._names = (
-            {p.id: p.name for p in spec.parties.values()}
+        self._sets = {s.id: s.title or s.id for s in spec.sets.values()}
+        self._names = (  # a set's title is its name; an entity or party of the same id wins
+            self._sets
+            | {p.id: p.name for p in spec.parties.values()}
             | {e.id: e.name for e in spec.entities.values()}
             | {k: v.kind.title for k, v in spec.event_kinds.items()}
         )
         self._parties = {p.id: p.name for p in spec.parties.values()}
-        self._sets = {s.id: s.title or s.id for s in spec.sets.values()}
 
     def open_sessions(self) -> int:
         """Sessions of the last 4,096 checks that durable_rules still holds: 0 unless leaking."""
@@ -402,7 +403,7 @@ class Evaluator:
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
                 for change in state.apply(op, args, by, n.id):
-                    effects.append(_describe_change(change, run.labels, self._sets))
+                    effects.append(_describe_change(change, run.labels))
                     follow_ups.append(self._change_fact(change, fact))
         clause = self.spec.clauses[n.clause]
         finding = Finding(
@@ -438,7 +439,7 @@ class Evaluator:
         else:
             first = Evidence(
                 condition=_CHANGE_WORDS.get(trigger.kind, f"the change {trigger.kind}"),
-                value=_describe_change(fact.values, labels, self._sets),
+                value=_describe_change(fact.values, labels),
                 held=True,
             )
         evidence = [first]
@@ -446,7 +447,7 @@ class Evaluator:
             evidence.append(
                 Evidence(
                     condition=self._say(test, labels),
-                    value=_seen(test, values, labels, self._sets),
+                    value=_seen(test, values, labels),
                     held=True,
                 )
             )
@@ -470,7 +471,7 @@ class Evaluator:
         """A condition in words, with the names of parties, entities, kinds, sets and clauses."""
         if isinstance(test, FieldTest):
             shown = test.shown if test.shown is not None else test.value
-            named = _named(test.field, shown, labels, self._sets)
+            named = _named(shown, labels)
             if test.op == "in":
                 return f"the {test.field} is one of {named}"
             if test.op == "not_in":
@@ -487,7 +488,7 @@ class Evaluator:
             return f"clause {a[0]} ({clause.title}) has ended" if clause else test.describe()
         if q in ("in_set", "not_in_set"):
             inside = "is" if q == "in_set" else "is not"
-            return f"the {a[1]} {inside} in {self._sets.get(a[0], a[0])}"
+            return f"the {a[1]} {inside} in {labels.get(a[0], a[0])}"
         return str(test.describe())
 
     def _fulfil(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
@@ -709,16 +710,14 @@ _CHANGE_WORDS = {
 }
 
 
-def _named(field: str, value: Any, labels: dict[str, str], sets: dict[str, str]) -> str:
-    """A value as a reader knows it: a set's title, an entity's or a party's name."""
+def _named(value: Any, labels: dict[str, str]) -> str:
+    """A value as a reader knows it: an entity's or a party's name, a set's title."""
     if isinstance(value, list):
-        return "[" + ", ".join(_named(field, v, labels, sets) for v in value) + "]"
-    if isinstance(value, str):
-        return sets.get(value, value) if field == "set" else labels.get(value, value)
-    return str(value)
+        return "[" + ", ".join(_named(v, labels) for v in value) + "]"
+    return labels.get(value, value) if isinstance(value, str) else str(value)
 
 
-def _seen(test: Any, values: dict[str, Any], labels: dict[str, str], sets: dict[str, str]) -> str:
+def _seen(test: Any, values: dict[str, Any], labels: dict[str, str]) -> str:
     """The value a condition saw, named; state questions answer yes or no."""
     if isinstance(test, FieldTest):
         if test.field not in values:
@@ -729,15 +728,14 @@ def _seen(test: Any, values: dict[str, Any], labels: dict[str, str], sets: dict[
             and "-" in str(test.shown)
         ):
             return _actual(test, values, labels).split(" is ", 1)[1]
-        return _named(test.field, values[test.field], labels, sets)
+        return _named(values[test.field], labels)
     return "yes" if values.get(test.probe) == 1 else "no"
 
 
-def _describe_change(
-    change: dict[str, Any], names: dict[str, str], sets: dict[str, str] | None = None
-) -> str:
+def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
+    """A change in the names of the contract: "Windsurf joined intellectual property owned by
+    OpenAI", "Microsoft gained access to the IP of Windsurf"."""
     kind = change[KIND_FIELD]
-    sets = sets or {}
     if kind == "partnership_ended":
         return "the partnership ended"
     if kind == "clause_ended":
@@ -746,7 +744,7 @@ def _describe_change(
         return f"clause {change['clause']} extended"
     if kind == "set_joined":
         entity = names.get(change["entity"], change["entity"])
-        return f"{entity} joined {sets.get(change['set'], change['set'])}"
+        return f"{entity} joined {names.get(change['set'], change['set'])}"
     if kind == "consent_recorded":
         who = names.get(change["from"], change["from"])
         return f"{who} consented to {_a(names.get(change['for'], change['for']))}"
