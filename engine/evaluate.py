@@ -130,7 +130,11 @@ class Evaluator:
             | {e.id: e.name for e in spec.entities.values()}
             | {k: v.kind.title for k, v in spec.event_kinds.items()}
         )
-        self._parties = {p.id: p.name for p in spec.parties.values()}
+        self._always_named = {  # what every report may show by id: parties and sets
+            k: v
+            for k, v in sorted(({p.id: p.name for p in spec.parties.values()} | self._sets).items())
+            if k != v
+        }
 
     def open_sessions(self) -> int:
         """Sessions of the last 4,096 checks that durable_rules still holds: 0 unless leaking."""
@@ -646,17 +650,22 @@ class Evaluator:
     def _mentioned(
         self, run: _Run, moves: list[Move], before: StateView, after: StateView
     ) -> dict[str, str]:
-        """Display names of what a report shows by id: parties, moves' kinds and fields, sets
-        and what joined them, consents. Only those, so that a large contract's report stays small."""
-        names = {k: v for k, v in self._sets.items() if k in after.sets}
-        names.update(self._parties)
-        wanted = {m.kind for m in moves} | {subject for _, subject in run.state.consents}
+        """Display names of what a report shows by id: parties and sets, the moves' kinds and
+        fields, what joined a set, consents. Only those, so a large contract's report stays small."""
+        wanted = {m.kind for m in moves}
         for move in moves:
             wanted.update(v for v in move.fields.values() if isinstance(v, str))
+        wanted.update(subject for _, subject in run.state.consents)
         for set_id, members in after.sets.items():
-            wanted.update(set(members).difference(before.sets.get(set_id, ())))
-        names.update({w: run.labels[w] for w in sorted(wanted) if w in run.labels})
-        return {k: v for k, v in sorted(names.items()) if v != k}
+            if len(members) != len(before.sets.get(set_id, ())):
+                wanted.update(members)
+        labels = run.labels
+        names = dict(self._always_named)
+        for ident in sorted(wanted.difference(names)):
+            label = labels.get(ident)
+            if label is not None and label != ident:
+                names[ident] = label
+        return names
 
 
 def _clause_view(state: State, clause: str) -> ClauseState:

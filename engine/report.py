@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.model import Severity
 
@@ -132,8 +132,10 @@ class Report(_Frozen):
     outcomes: list[Outcome]
     other_norms: int  # norms no fact of this check could reach (other kinds, other key values)
     state: dict[Literal["before", "after"], StateView]
-    notes: list[str] = []  # what the engine decided for the user, e.g. that the check date moved
-    names: dict[str, str] = {}  # display names of the ids this report mentions (parties, sets...)
+    # what the engine decided for the user, e.g. that the check date moved
+    notes: list[str] = Field(default_factory=list)
+    # display names of the ids this report mentions: parties, sets, entities, kinds of moves
+    names: dict[str, str] = Field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
