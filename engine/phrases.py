@@ -52,6 +52,13 @@ class _Read:
     group: int = 0  # moves of one list of objects share a group
     how: list[str] = field(default_factory=list)
 
+    @property
+    def subject(self) -> str | None:
+        """The subject written before the verb, when the phrase does not hold it itself."""
+        if self.reading.pattern.subject_hole is None and self.reading.subject is not None:
+            return self.reading.subject
+        return self.reading.values.get(self.reading.pattern.subject_hole or "")
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -244,12 +251,12 @@ class MoveParser:
     ) -> list[list[_Read]]:
         """Every way to cut the sentence where each part reads as a move, or as one more
         object of the list the move before it ends with."""
-        cache: dict[tuple[int, int, str | None], _Read | None] = {}
+        cache: dict[tuple[int, int, str | None, bool], _Read | None] = {}
         results: list[list[_Read]] = []
         n = len(parts)
 
-        def read(start: int, end: int, prefix: str | None) -> _Read | None:
-            key = (start, end, prefix)
+        def read(start: int, end: int, prefix: str | None, shared: bool = False) -> _Read | None:
+            key = (start, end, prefix, shared)
             if key not in cache:
                 text = split.join(parts, seps, start, end)
                 try:
@@ -271,6 +278,9 @@ class MoveParser:
                 if start == 0 and end == n:
                     continue  # the whole sentence is read on its own
                 own = read(start, end, None)
+                if own is None and done and done[-1][0].subject:
+                    # "Globex renewed the licence, then paid the fee": the subject carries on
+                    own = read(start, end, f"{done[-1][0].subject} ", shared=True)
                 if own is not None:
                     walk(end, [*done, (own, 0)], own.prefix)
                 if prefix is not None and done:
@@ -493,7 +503,10 @@ class MoveParser:
             try:
                 return float(raw) if "." in str(raw) else int(str(raw).replace(",", ""))
             except ValueError:
-                raise MoveError(f"{name}: '{raw}' is not a number") from None
+                amount = amounts.parse(str(raw))  # "six hundred", "1.5 million"
+                if amount is None or amount.currency is not None:
+                    raise MoveError(f"{name}: '{raw}' is not a number") from None
+                return amount.value
         if t is FieldType.date:
             return dates.value(str(raw), None, name, self._order).isoformat()
         return str(raw)

@@ -42,4 +42,6 @@ def is_proper_noun(text: str) -> bool:
             return False
         if not any(c.isupper() or c.isdigit() for c in word):
             return False
+        if index == len(words) - 1 and lower.endswith("'s"):
+            return False  # "Windsurf's IP": the possessive is not part of the name
     return True
