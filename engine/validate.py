@@ -398,6 +398,10 @@ class _Resolver:
             self._unique(rules.event_kinds, "event_kinds", str(path), rule_raw, self.kinds)
 
         kinds = {k: self._event_kind(k) for k in self.kinds}
+        every_phrase = [p.text for k in kinds.values() for p in k.phrases]
+        self._synonyms(
+            c.contract.synonyms, every_phrase, file, raw, ("contract", "synonyms"), "contract"
+        )
         self._initial_state()
         norms: list[NormSpec] = []
         seen: dict[str, str] = {}
@@ -524,7 +528,37 @@ class _Resolver:
             )
             is not None
         )
+        self._synonyms(
+            kind.synonyms,
+            [p.text for p in phrases],
+            file,
+            raw,
+            ("event_kinds", index, "synonyms"),
+            where,
+        )
         return EventKindSpec(kind=kind, phrases=tuple(phrases), effects=effects)
+
+    def _synonyms(
+        self,
+        table: dict[str, list[str]],
+        phrases: list[str],
+        file: str,
+        raw: Any,
+        loc: tuple[str | int, ...],
+        where: str,
+    ) -> None:
+        """A synonym replaces a phrase's opening words: its key must open some phrase."""
+        from engine.words.synonyms import is_opening, openings
+
+        for key in table:
+            if not is_opening(key, phrases):
+                known = openings(phrases)
+                self.problems.add(
+                    file,
+                    line_of(raw, (*loc, key)),
+                    f"{where}.synonyms: '{key}' opens no phrase{did_you_mean(key, known)}; "
+                    f"a synonym key is the opening words of a phrase, e.g. {', '.join(repr(k) for k in known[:3])}",
+                )
 
     def _locate_kind(self, kind_id: str) -> tuple[str, Any, int]:
         for path, rule_raw, rules in self.rule_files:
