@@ -553,9 +553,10 @@ def schema(
     typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))
 
 
-@app.command()
+@app.command(cls=_Command)
+@_guard
 def parse(
-    contract: Annotated[Path, typer.Argument(help="The contract file.")],
+    contract: Annotated[Path, typer.Argument(help="The contract file.", metavar="CONTRACT")],
     text: Annotated[
         str, typer.Argument(help='A move in plain words, e.g. "OpenAI partnered with Oracle".')
     ],
@@ -568,10 +569,7 @@ def parse(
     """Show how words are read: each move's kind, actor, fields, date, and the phrase (and the
     synonym, verb form or date form) it was read by. Checks nothing."""
     loaded = _load(contract)
-    try:
-        moves = loaded.parse(text, at=at)
-    except ContractEngineError as error:
-        _fail(error)
+    moves = loaded.parse(text, at=at)
     if output is Format.json:
         data = [m.model_dump(mode="json", exclude={"labels"}) for m in moves]
         sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
