@@ -29,6 +29,7 @@ import durable_rules_engine as _rete
 
 from engine.compile import CompiledContract, compile_contract
 from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
+from engine.constructs import CHANGES
 from engine.errors import EngineError
 from engine.model import FieldType, NormKind, Severity
 from engine.report import (
@@ -633,22 +634,8 @@ def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
-    kind = change[KIND_FIELD]
-    if kind == "partnership_ended":
-        return "the partnership ended"
-    if kind == "clause_ended":
-        return f"clause {change['clause']} ended"
-    if kind == "clause_extended":
-        return f"clause {change['clause']} extended"
-    if kind == "set_joined":
-        return f"{names.get(change['entity'], change['entity'])} joined {change['set']}"
-    if kind == "consent_recorded":
-        return f"{change['from']} consented to {change['for']}"
-    if kind == "right_granted":
-        return f"{change['to']} gained: {change['right']}"
-    if kind == "flag_set":
-        return f"{change['flag']} set"
-    return str(kind)
+    operation = CHANGES.get(change[KIND_FIELD])
+    return str(change[KIND_FIELD]) if operation is None else operation.describe_change(change, names)
 
 
 def _free_retired() -> None:

@@ -1,8 +1,9 @@
 """A reference evaluator: the engine's semantics in plain Python, written to be obviously right.
 
-It shares only the validated models and the routing index (which norms a fact is tested
-against) with the engine: no durable_rules, no compiled rules, no code of the evaluator or of
-the state. Differential tests check that the engine and this model
+It shares only the validated models, the routing index (which norms a fact is tested against)
+and the constructs' registry with the engine: no durable_rules, no compiled rules, no code of the
+evaluator or of the state. Each construct module holds two semantics side by side: `answer` /
+`apply` on the engine's `State`, and `reference` on this module's plain `World`. Differential tests check that the engine and this model
 agree on generated contracts and timelines (as Cedar checks its engine against a model), and the
 benchmarks use it as the straightforward baseline: every norm's conditions tested in a loop.
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
+from engine.constructs import OPERATIONS, QUESTIONS
 from engine.model import FieldType, NormKind
 from engine.report import Move, Report
 from engine.routing import build_routes
@@ -58,7 +60,7 @@ def summary(report: Report) -> Summary:
 
 
 @dataclass
-class _World:
+class World:
     partnership: str
     clauses: dict[str, str]
     survives: set[str]
@@ -69,6 +71,7 @@ class _World:
     rights: list[tuple[str, str, str]]
     deadlines: dict[str, dt.date]
     expiries: dict[str, dt.date]
+    expiry_clauses: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
 
     def in_force(self, clause: str) -> bool:
@@ -112,7 +115,7 @@ class _Reference:
         self.findings: list[tuple[str, str, int, str, str, bool]] = []
         self.outcomes: list[tuple[str, int, str]] = []
         s = spec.state
-        self.world = _World(
+        self.world = World(
             partnership=s.partnership,
             clauses={c: "in_force" for c in spec.clauses},
             survives={c.id for c in spec.clauses.values() if c.survives_termination},
@@ -128,6 +131,9 @@ class _Reference:
             },
             expiries={
                 n.id: n.norm.on for n in spec.norms if n.norm.kind is NormKind.expiry and n.norm.on
+            },
+            expiry_clauses={
+                n.id: n.norm.clause for n in spec.norms if n.norm.kind is NormKind.expiry
             },
         )
 
@@ -297,19 +303,7 @@ class _Reference:
         return self.answer(test, occ)
 
     def answer(self, test: StateTest, occ: _Occurrence) -> bool:
-        w, q, a = self.world, test.question, test.args
-        if q == "partnership_ended":
-            return w.partnership == "ended"
-        if q == "consent":
-            return (a[0], a[1]) in w.consents
-        if q == "happened":
-            return a[0] in w.happened
-        if q == "clause_ended":
-            return not w.in_force(a[0])
-        if q == "flag":
-            return a[0] in w.flags
-        inside = occ.values.get(a[1]) in w.sets.get(a[0], set())
-        return inside if q == "in_set" else not inside
+        return QUESTIONS[test.question].reference(self.world, test, occ.values)
 
     def fire(self, norm: NormSpec, occ: _Occurrence, waived: bool) -> list[_Occurrence]:
         n = norm.norm
@@ -340,48 +334,7 @@ class _Reference:
 
     # -- the world changing ---------------------------------------------------------------------
     def apply(self, op: str, args: dict[str, Any], norm: str) -> list[dict[str, Any]]:
-        w = self.world
-        if op == "end_partnership":
-            if w.partnership == "ended":
-                return []
-            w.partnership = "ended"
-            return [{"kind": "partnership_ended"}]
-        if op == "end_clause":
-            if w.clauses[args["clause"]] == "ended":
-                return []
-            w.clauses[args["clause"]] = "ended"
-            return [{"kind": "clause_ended", "clause": args["clause"]}]
-        if op == "extend_clause":
-            until = args.get("until")
-            for expiry in [n for n in self.spec.norms if n.norm.kind is NormKind.expiry]:
-                if expiry.norm.clause == args["clause"] and expiry.id in w.expiries:
-                    if until:
-                        w.expiries[expiry.id] = dt.date.fromisoformat(until)
-                    else:
-                        del w.expiries[expiry.id]
-            return [{"kind": "clause_extended", "clause": args["clause"]}]
-        if op == "add_to_set":
-            members = w.sets.setdefault(args["set"], set())
-            if args["entity"] in members:
-                return []
-            members.add(args["entity"])
-            return [{"kind": "set_joined", "set": args["set"], "entity": args["entity"]}]
-        if op == "record_consent":
-            if (args["from"], args["for"]) in w.consents:
-                return []
-            w.consents.add((args["from"], args["for"]))
-            return [{"kind": "consent_recorded", "from": args["from"], "for": args["for"]}]
-        if op == "grant_right":
-            if any((p, r) == (args["to"], args["right"]) for p, r, _ in w.rights):
-                return []
-            w.rights.append((args["to"], args["right"], norm))
-            return [{"kind": "right_granted", "to": args["to"], "right": args["right"]}]
-        if op == "set_flag":
-            if args["flag"] in w.flags:
-                return []
-            w.flags.add(args["flag"])
-            return [{"kind": "flag_set", "flag": args["flag"]}]
-        raise ValueError(op)
+        return OPERATIONS[op].reference(self.world, args, norm)
 
     def covered(self, kind: str) -> bool:
         """A move kind some norm can react to, directly, through its effects, or later."""
@@ -400,29 +353,13 @@ class _Reference:
             if isinstance(t, StateTest)
         }
         if any(
-            t.question == "happened" and t.args[0] == kind
+            kind in QUESTIONS[t.question].covers(t)
             for n in self.spec.norms
             for t in (*n.trigger.tests, *n.requires, *n.exceptions)
             if isinstance(t, StateTest)
         ):
             return True
-        change_of = {
-            "end_partnership": "partnership_ended",
-            "end_clause": "clause_ended",
-            "extend_clause": "clause_extended",
-            "add_to_set": "set_joined",
-            "record_consent": "consent_recorded",
-            "grant_right": "right_granted",
-            "set_flag": "flag_set",
-        }
-        read_by = {
-            "record_consent": {"consent"},
-            "add_to_set": {"in_set", "not_in_set"},
-            "set_flag": {"flag"},
-            "end_clause": {"clause_ended"},
-            "end_partnership": {"partnership_ended", "clause_ended"},
-        }
         return any(
-            ("change", change_of[e.op]) in routes or questions & read_by.get(e.op, set())
+            ("change", OPERATIONS[e.op].change) in routes or questions & OPERATIONS[e.op].reads
             for e in self.spec.event_kinds[kind].effects
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.conditions import StateTest
+from engine.constructs import OPERATIONS, QUESTIONS
 from engine.model import NormKind
 from engine.validate import ContractSpec
 
@@ -123,72 +124,10 @@ class State:
         return f"the partnership has ended ({self.partnership_ended_by})"
 
     def answer(self, test: StateTest, fact: dict[str, Any]) -> int:
-        q, a = test.question, test.args
-        if q == "partnership_ended":
-            result = self.partnership == "ended"
-        elif q == "consent":
-            result = (a[0], a[1]) in self.consents
-        elif q == "happened":
-            result = a[0] in self.happened
-        elif q == "clause_ended":
-            result = not self.clause_in_force(a[0])
-        elif q == "flag":
-            result = a[0] in self.flags
-        elif q in ("in_set", "not_in_set"):
-            inside = fact.get(a[1]) in self.sets.get(a[0], set())
-            result = inside if q == "in_set" else not inside
-        else:  # pragma: no cover - validation admits no other question
-            raise ValueError(q)
-        return 1 if result else 0
+        return 1 if QUESTIONS[test.question].answer(self, test, fact) else 0
 
     # -- changes ---------------------------------------------------------------------------
     def apply(self, op: str, args: dict[str, Any], by: str, rule: str = "") -> list[dict[str, Any]]:
         """Apply one consequence; return the change facts it caused (none if nothing changed).
         `by` says in words what caused it; `rule` is the norm whose consequence it is."""
-        if op == "end_partnership":
-            if self.partnership == "ended":
-                return []
-            self.partnership, self.partnership_ended_by = "ended", by
-            return [{"kind": "partnership_ended"}]
-        if op == "end_clause":
-            clause = args["clause"]
-            if self.clauses.get(clause) == "ended":
-                return []
-            self.clauses[clause] = "ended"
-            self.clause_notes[clause] = by
-            return [{"kind": "clause_ended", "clause": clause}]
-        if op == "extend_clause":
-            clause, until = args["clause"], args.get("until")
-            day = dt.date.fromisoformat(until) if until else None
-            self.clause_until[clause] = day
-            for norm, _ in list(self.expiries.items()):
-                if self.expiry_clause.get(norm) == clause:
-                    if day is None:
-                        del self.expiries[norm]
-                    else:
-                        self.expiries[norm] = day
-            return [{"kind": "clause_extended", "clause": clause}]
-        if op == "add_to_set":
-            members = self.sets.setdefault(args["set"], set())
-            if args["entity"] in members:
-                return []
-            members.add(args["entity"])
-            return [{"kind": "set_joined", "set": args["set"], "entity": args["entity"]}]
-        if op == "record_consent":
-            key = (args["from"], args["for"])
-            if key in self.consents:
-                return []
-            self.consents.add(key)
-            return [{"kind": "consent_recorded", "from": key[0], "for": key[1]}]
-        if op == "grant_right":
-            right = (args["to"], args["right"], rule)
-            if any(r[:2] == right[:2] for r in self.rights):
-                return []
-            self.rights.append(right)
-            return [{"kind": "right_granted", "to": right[0], "right": right[1]}]
-        if op == "set_flag":
-            if args["flag"] in self.flags:
-                return []
-            self.flags.add(args["flag"])
-            return [{"kind": "flag_set", "flag": args["flag"]}]
-        raise ValueError(f"unknown consequence {op}")  # pragma: no cover
+        return OPERATIONS[op].apply(self, args, by, rule)
