@@ -29,7 +29,7 @@ import durable_rules_engine as _rete
 
 from engine.compile import CompiledContract, compile_contract
 from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
-from engine.constructs import CHANGES
+from engine.constructs import CHANGES, consent
 from engine.errors import EngineError
 from engine.model import FieldType, NormKind, Severity
 from engine.report import (
@@ -116,6 +116,9 @@ class Evaluator:
             k.id: {name for name, f in k.kind.fields.items() if f.type is FieldType.date}
             for k in spec.event_kinds.values()
         }
+        self._consent_fields = consent.keyed_fields(
+            t for n in spec.norms for t in (*n.trigger.tests, *n.requires, *n.exceptions)
+        )
         self._names = (
             {p.id: p.name for p in spec.parties.values()}
             | {e.id: e.name for e in spec.entities.values()}
@@ -247,6 +250,15 @@ class Evaluator:
                 )
             )
         follow_ups = self._evaluate(run, fact, waivers)
+        if run.state.once_consents:
+            for key in consent.used_up(
+                run.state.once_consents, move.kind, values, self._consent_fields
+            ):
+                run.state.once_consents.discard(key)
+                if key[2] is None:
+                    run.state.consents.discard((key[0], key[1]))
+                else:
+                    run.state.keyed_consents.discard((key[0], key[1], key[2]))
         run.state.happened.add(move.kind)
         effects: list[_Fact] = []
         for consequence in self.spec.event_kinds[move.kind].effects:
@@ -549,7 +561,7 @@ class Evaluator:
             partnership=state.partnership,
             partnership_ended_by=state.partnership_ended_by,
             clauses=self._clause_views(state),
-            consents=sorted(f"{a} consented to {b}" for a, b in state.consents),
+            consents=consent.lines(state.consents, state.keyed_consents, state.once_consents),
             happened=sorted(state.happened),
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},
             flags=sorted(state.flags),
@@ -635,7 +647,9 @@ def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
 
 def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
     operation = CHANGES.get(change[KIND_FIELD])
-    return str(change[KIND_FIELD]) if operation is None else operation.describe_change(change, names)
+    return (
+        str(change[KIND_FIELD]) if operation is None else operation.describe_change(change, names)
+    )
 
 
 def _free_retired() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
-from engine.constructs import OPERATIONS, QUESTIONS
+from engine.constructs import OPERATIONS, QUESTIONS, consent
 from engine.model import FieldType, NormKind
 from engine.report import Move, Report
 from engine.routing import build_routes
@@ -65,6 +65,8 @@ class World:
     clauses: dict[str, str]
     survives: set[str]
     consents: set[tuple[str, str]]
+    keyed: set[tuple[str, str, str]]
+    once: set[tuple[str, str, str | None]]
     happened: set[str]
     sets: dict[str, set[str]]
     flags: set[str]
@@ -73,6 +75,9 @@ class World:
     expiries: dict[str, dt.date]
     expiry_clauses: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
+
+    def all_consents(self) -> set[tuple[str, str, str | None]]:
+        return {(a, b, None) for a, b in self.consents} | set(self.keyed)
 
     def in_force(self, clause: str) -> bool:
         if self.clauses[clause] == "ended":
@@ -113,6 +118,9 @@ class _Reference:
         # the routing index; the only thing this model shares with the engine beyond the models.
         self.routes = build_routes(spec.norms) if indexed else None
         self.findings: list[tuple[str, str, int, str, str, bool]] = []
+        self.consent_fields = consent.keyed_fields(
+            t for n in spec.norms for t in (*n.trigger.tests, *n.requires, *n.exceptions)
+        )
         self.outcomes: list[tuple[str, int, str]] = []
         s = spec.state
         self.world = World(
@@ -120,6 +128,8 @@ class _Reference:
             clauses={c: "in_force" for c in spec.clauses},
             survives={c.id for c in spec.clauses.values() if c.survives_termination},
             consents={(c.given_by, c.subject) for c in s.consents},
+            keyed=set(),
+            once=set(),
             happened=set(s.happened),
             sets={k: set(v.members) for k, v in spec.sets.items()},
             flags=set(s.flags),
@@ -153,7 +163,7 @@ class _Reference:
             "clauses": {
                 c: ("ended" if not w.in_force(c) else w.clauses[c]) for c in sorted(w.clauses)
             },
-            "consents": sorted(f"{a} consented to {b}" for a, b in w.consents),
+            "consents": consent.lines(w.consents, w.keyed, w.once),
             "sets": {k: sorted(v) for k, v in sorted(w.sets.items())},
             "flags": sorted(w.flags),
             "rights": sorted((party, norm) for party, _, norm in w.rights),
@@ -193,6 +203,17 @@ class _Reference:
             self.findings.append(("notice", "", index, day.isoformat(), "info", False))
         occurrence = _Occurrence("move", move.kind, values, words, day, index)
         follow = self.react(occurrence)
+        for key in sorted(self.world.once, key=str):  # a once-consent is spent by its move
+            party, subject, value = key
+            fields = self.consent_fields.get((party, subject), ())
+            if subject == move.kind and (
+                value is None or any(str(values.get(f, object())) == value for f in fields)
+            ):
+                self.world.once.discard(key)
+                if value is None:
+                    self.world.consents.discard((party, subject))
+                else:
+                    self.world.keyed.discard((party, subject, value))
         self.world.happened.add(move.kind)
         changes = []
         for effect in kind.effects:

@@ -33,7 +33,9 @@ class State:
     clause_notes: dict[str, str]  # clause id -> why it ended or was violated
     clause_until: dict[str, dt.date | None]  # clause id -> end date set by an expiry
     surviving: frozenset[str]
-    consents: set[tuple[str, str]]
+    consents: set[tuple[str, str]]  # blanket consents: (party, event kind)
+    keyed_consents: set[tuple[str, str, str]]  # (party, event kind, value of the keyed field)
+    once_consents: set[tuple[str, str, str | None]]  # those used up by the move they permit
     happened: set[str]
     sets: dict[str, set[str]]
     flags: set[str]
@@ -66,6 +68,8 @@ class State:
             clause_until=until,
             surviving=frozenset(c.id for c in spec.clauses.values() if c.survives_termination),
             consents={(c.given_by, c.subject) for c in s.consents},
+            keyed_consents=set(),
+            once_consents=set(),
             happened=set(s.happened),
             sets={k: set(v.members) for k, v in spec.sets.items()},
             flags=set(s.flags),
@@ -85,6 +89,8 @@ class State:
             clause_notes=dict(self.clause_notes),
             clause_until=dict(self.clause_until),
             consents=set(self.consents),
+            keyed_consents=set(self.keyed_consents),
+            once_consents=set(self.once_consents),
             happened=set(self.happened),
             sets={k: set(v) for k, v in self.sets.items()},
             flags=set(self.flags),
@@ -105,6 +111,8 @@ class State:
             tuple(self.clause_notes.items()),
             tuple(self.clause_until.items()),
             frozenset(self.consents),
+            frozenset(self.keyed_consents),
+            frozenset(self.once_consents),
             frozenset(self.happened),
             tuple((k, frozenset(v)) for k, v in self.sets.items()),
             frozenset(self.flags),

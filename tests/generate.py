@@ -58,9 +58,10 @@ def state_condition(draw: st.DrawFn) -> Any:
     if which == "partnership_ended":
         return "partnership_ended"
     if which == "consent":
-        return {
-            "consent": {"from": draw(st.sampled_from(PARTIES)), "for": draw(st.sampled_from(KINDS))}
-        }
+        test = {"from": draw(st.sampled_from(PARTIES)), "for": draw(st.sampled_from(KINDS))}
+        if draw(st.booleans()):
+            test["on"] = "who"  # keyed: the consent must be for the move's `who`
+        return {"consent": test}
     if which == "happened":
         return {"happened": draw(st.sampled_from(KINDS))}
     if which == "clause_ended":
@@ -93,12 +94,15 @@ def consequence(draw: st.DrawFn) -> dict[str, Any]:
     if which == "end_partnership":
         return {"end_partnership": True}
     if which == "record_consent":
-        return {
-            "record_consent": {
-                "from": draw(st.sampled_from(PARTIES)),
-                "for": draw(st.sampled_from(KINDS)),
-            }
+        record: dict[str, Any] = {
+            "from": draw(st.sampled_from(PARTIES)),
+            "for": draw(st.sampled_from(KINDS)),
         }
+        if draw(st.booleans()):
+            record["on"] = draw(st.sampled_from(ENTITIES))
+        if draw(st.booleans()):
+            record["once"] = True
+        return {"record_consent": record}
     return {
         "grant_right": {
             "to": draw(st.sampled_from(PARTIES)),
@@ -189,9 +193,14 @@ def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
     if "when" in n and "move" in n["when"] and "in_set" in str(n.get("if", [])):
         pass  # in_set on the field `who`, which every move kind has
     elif "change" in n.get("when", {}):
-        n["if"] = [c for c in n.get("if", []) if "in_set" not in str(c)]
-        n["unless"] = [c for c in n.get("unless", []) if "in_set" not in str(c)]
+        n["if"] = [c for c in n.get("if", []) if not _reads_move(c)]
+        n["unless"] = [c for c in n.get("unless", []) if not _reads_move(c)]
     return n
+
+
+def _reads_move(condition: Any) -> bool:
+    """A condition that reads a field of the move, which a change does not have."""
+    return "in_set" in str(condition) or "'on'" in str(condition)
 
 
 @st.composite
@@ -205,6 +214,14 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
                     [
                         {"add_to_set": {"set": "s1", "entity": "{who}"}},
                         {"record_consent": {"from": "p2", "for": draw(st.sampled_from(KINDS))}},
+                        {
+                            "record_consent": {
+                                "from": draw(st.sampled_from(PARTIES)),
+                                "for": draw(st.sampled_from(KINDS)),
+                                "on": "{who}",
+                                "once": draw(st.booleans()),
+                            }
+                        },
                     ]
                 ),
                 max_size=1,
