@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from engine.periods import Term
+
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
 ]
@@ -90,6 +92,9 @@ class ContractHeader(_Strict):
     as_of: dt.date = Field(description="The default date of a move.")
     rules: list[str] = Field(
         min_length=1, description="Rule files or folders, relative to this contract file."
+    )
+    term: Term | None = Field(
+        None, description="The contract term, with automatic renewal and non-renewal notice."
     )
 
 

@@ -14,12 +14,14 @@ outcome of every norm considered, and the state after.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine import periods
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
 from engine.constructs import OPERATIONS, QUESTIONS, consent
 from engine.model import FieldType, NormKind
+from engine.periods import Period, TermClock
 from engine.report import Move, Report
 from engine.routing import build_routes
 from engine.templates import fill
@@ -75,6 +77,9 @@ class World:
     expiries: dict[str, dt.date]
     expiry_clauses: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
+    periods: dict[str, Period] = field(default_factory=dict)
+    period_start: dt.date | None = None
+    term: TermClock | None = None
 
     def all_consents(self) -> set[tuple[str, str, str | None]]:
         return {(a, b, None) for a, b in self.consents} | set(self.keyed)
@@ -83,6 +88,11 @@ class World:
         if self.clauses[clause] == "ended":
             return False
         return self.partnership == "in_force" or clause in self.survives
+
+
+def w_term_open(world: World) -> bool:
+    """A term is running and no notice of non-renewal has been given in it yet."""
+    return world.term is not None and world.term.notice is None
 
 
 @dataclass
@@ -146,6 +156,15 @@ class _Reference:
                 n.id: n.norm.clause for n in spec.norms if n.norm.kind is NormKind.expiry
             },
         )
+        header = spec.contract.contract
+        start = periods.contract_start(header)
+        if start is not None:
+            self.world.period_start = start
+            self.world.periods = {
+                n: periods.first_period(n, start) for n in spec.periods if n != "term"
+            }
+        if header.term is not None:
+            self.world.term = periods.TermClock.first(header.term)
 
     # -- the timeline ------------------------------------------------------------------------
     def run(self, moves: list[Move], check_date: dt.date) -> Summary:
@@ -171,14 +190,44 @@ class _Reference:
         }
 
     def let_time_pass(self, day: dt.date) -> None:
+        w = self.world
+        if w.period_start is None and self.spec.periods:
+            w.period_start = day
+            w.periods = {n: periods.first_period(n, day) for n in self.spec.periods if n != "term"}
         while True:
             due = sorted(
                 [(d, "deadline_passed", n) for n, d in self.world.deadlines.items() if d < day]
                 + [(d, "expiry_reached", n) for n, d in self.world.expiries.items() if d < day]
+                + [
+                    (p.end, "period_ended", n)
+                    for n, p in w.periods.items()
+                    if p.end < day and w.partnership == "in_force"
+                ]
+                + [
+                    (w.term.end, "term_end", "term")
+                    for _ in [0]
+                    if w.term is not None and w.term.end < day and w.partnership == "in_force"
+                ]
             )
             if not due:
                 return
             last, kind, norm = due[0]
+            when = last + dt.timedelta(days=1)
+            if kind == "period_ended":
+                period = w.periods[norm]
+                assert w.period_start is not None
+                w.periods[norm] = periods.following(period, w.period_start)
+                self.chain([self.timed(period.change(), when)])
+                continue
+            if kind == "term_end":
+                assert w.term is not None
+                if "term" in self.spec.periods:
+                    self.chain([self.timed(w.term.period().change(), when)])
+                if w.partnership == "ended":
+                    w.term = None
+                    continue
+                self.term_end(when)
+                continue
             (self.world.deadlines if kind == "deadline_passed" else self.world.expiries).pop(norm)
             change = _Occurrence(
                 "change",
@@ -189,6 +238,31 @@ class _Reference:
                 None,
             )
             self.chain([change])
+
+    def timed(self, values: dict[str, Any], when: dt.date) -> _Occurrence:
+        return _Occurrence("change", values["kind"], values, values, when, None)
+
+    def term_end(self, when: dt.date) -> None:
+        w, term = self.world, self.spec.contract.contract.term
+        assert w.term is not None and term is not None
+        clock = w.term
+        notice_in_time = clock.notice is not None and clock.notice <= clock.end - dt.timedelta(
+            days=term.notice_days
+        )
+        if term.renews is not None and not notice_in_time:
+            w.term = clock.renewed(term)
+            renewed = {
+                "kind": "term_renewed",
+                "term": w.term.index,
+                "start": w.term.start.isoformat(),
+                "end": w.term.end.isoformat(),
+            }
+            self.chain([self.timed(renewed, when)])
+            return
+        w.term = None
+        ended = {"kind": "term_ended", "term": clock.index, "end": clock.end.isoformat()}
+        self.chain([self.timed(ended, when)])
+        self.chain([self.timed(c, when) for c in self.apply("end_partnership", {}, "")])
 
     def move(self, index: int, move: Move, day: dt.date) -> None:
         kind = self.spec.event_kinds[move.kind]
@@ -203,6 +277,10 @@ class _Reference:
             self.findings.append(("notice", "", index, day.isoformat(), "info", False))
         occurrence = _Occurrence("move", move.kind, values, words, day, index)
         follow = self.react(occurrence)
+        term = self.spec.contract.contract.term
+        if term is not None and w_term_open(self.world) and move.kind == term.non_renewal:
+            assert self.world.term is not None
+            self.world.term = replace(self.world.term, notice=day)
         for key in sorted(self.world.once, key=str):  # a once-consent is spent by its move
             party, subject, value = key
             fields = self.consent_fields.get((party, subject), ())
@@ -359,6 +437,9 @@ class _Reference:
 
     def covered(self, kind: str) -> bool:
         """A move kind some norm can react to, directly, through its effects, or later."""
+        term = self.spec.contract.contract.term
+        if term is not None and kind == term.non_renewal:
+            return True
         routes = {
             (t.source, t.kind)
             for n in self.spec.norms

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from engine.conditions import StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
 from engine.model import NormKind
+from engine.periods import Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
 
 
@@ -44,6 +45,11 @@ class State:
     expiries: dict[str, dt.date]  # expiry norm -> last day in force
     expiry_clause: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
+    # recurring periods and the term (engine/periods.py): the running period of each period
+    # some norm listens to, and where the term stands (None: no term, or it has ended)
+    periods: dict[str, Period] = field(default_factory=dict)
+    period_start: dt.date | None = None  # the contract's start, which periods count from
+    term: TermClock | None = None
 
     @classmethod
     def initial(cls, spec: ContractSpec) -> State:
@@ -60,7 +66,16 @@ class State:
                 expiries[n.id] = n.on
                 expiry_clause[n.id] = n.clause
                 until[n.clause] = n.on
+        header = spec.contract.contract
+        start = contract_start(header)
         return cls(
+            periods={
+                name: first_period(name, start)
+                for name in spec.periods
+                if name != "term" and start is not None
+            },
+            period_start=start,
+            term=TermClock.first(header.term) if header.term is not None else None,
             partnership=s.partnership,
             partnership_ended_by="the initial state" if s.partnership == "ended" else None,
             clauses={c: "in_force" for c in spec.clauses},
@@ -100,6 +115,9 @@ class State:
             expiries=dict(self.expiries),
             expiry_clause=self.expiry_clause,  # never changed after the start
             fulfilled=set(self.fulfilled),
+            periods=dict(self.periods),
+            period_start=self.period_start,
+            term=self.term,  # frozen
         )
 
     def fingerprint(self) -> tuple[Any, ...]:

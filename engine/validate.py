@@ -7,6 +7,7 @@ the bad value and what was expected, with a "did you mean" where an id looks mis
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from engine.conditions import (
     Trigger,
     date_number,
 )
-from engine.constructs import CHANGE_KINDS, CONDITIONS, OPERATIONS, Site
+from engine.constructs import CHANGE_KINDS, CONDITIONS, NUMBER_CHANGE_FIELDS, OPERATIONS, Site
 from engine.errors import Collector, ContractFileError, Problem
 from engine.load import LocatedDict, line_of, load_yaml_file
 from engine.model import (
@@ -41,6 +42,7 @@ from engine.model import (
     RuleFile,
     Waiver,
 )
+from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
 from engine.templates import phrase_holes, template_holes
 
@@ -98,6 +100,11 @@ class ContractSpec:
     @property
     def id(self) -> str:
         return self.contract.contract.id
+
+    @functools.cached_property
+    def periods(self) -> tuple[str, ...]:
+        """The recurring periods whose ends some norm listens to: only these are emitted."""
+        return listened(t for n in self.norms for t in (n.trigger, n.starts, n.fulfils))
 
     @property
     def state(self) -> InitialState:
@@ -297,6 +304,7 @@ class _Resolver:
 
         kinds = {k: self._event_kind(k) for k in self.kinds}
         self._initial_state()
+        self._term()
         norms: list[NormSpec] = []
         seen: dict[str, str] = {}
         for path, rule_raw, rules in self.rule_files:
@@ -677,7 +685,14 @@ class _Resolver:
                 f"{where}.change",
             ):
                 return None
-            specs = {name: FieldSpec(type=FieldType.text) for name in CHANGE_KINDS[kind]}
+            specs = {
+                name: FieldSpec(
+                    type=FieldType.number
+                    if (kind, name) in NUMBER_CHANGE_FIELDS
+                    else FieldType.text
+                )
+                for name in CHANGE_KINDS[kind]
+            }
         tests: list[Test] = []
         for name, cond in when.items():
             if name == source:
@@ -693,7 +708,49 @@ class _Resolver:
             tests.extend(
                 self._field_tests(name, specs[name], cond, file, f_line, f"{where}.{name}")
             )
+        if kind == "period_ended":
+            self._periods_named(tests, file, line_of(raw, (*loc, "period")) or line, where)
         return Trigger(source, kind, tuple(tests))
+
+    def _periods_named(self, tests: list[Test], file: str, line: int | None, where: str) -> None:
+        """`period:` names built-in periods, and the ones counted from a start have one."""
+        header = self.contract.contract
+        for test in tests:
+            if not isinstance(test, FieldTest) or test.field != "period":
+                continue
+            for name in test.value if isinstance(test.value, tuple) else (test.value,):
+                if name not in PERIODS:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.period: unknown period '{name}'{did_you_mean(name, PERIODS)}; expected one of: {', '.join(PERIODS)}",
+                    )
+                elif name == "term" and header.term is None:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.period: 'term' needs the contract's term: add contract.term "
+                        "{start, initial: {years: N}, renews: {years: N}, notice_days: N}",
+                    )
+                elif name == "contract_year" and contract_start(header) is None:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.period: contract years count from the contract's start: add "
+                        "contract.term (with its start) or contract.effective",
+                    )
+
+    def _term(self) -> None:
+        term, raw = self.contract.contract.term, self.raw
+        if term is not None and term.non_renewal is not None:
+            self._ref(
+                term.non_renewal,
+                self.kinds,
+                "event kind",
+                self.file,
+                line_of(raw, ("contract", "term", "non_renewal")),
+                "contract.term.non_renewal",
+            )
 
     def _field_tests(
         self, name: str, spec: FieldSpec, cond: Any, file: str, line: int | None, where: str

@@ -112,18 +112,19 @@ def consequence(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def trigger(draw: st.DrawFn, move_only: bool = False) -> dict[str, Any]:
+def trigger(draw: st.DrawFn, move_only: bool = False, term: bool = False) -> dict[str, Any]:
     if move_only or draw(st.integers(0, 4)) > 0:
         when: dict[str, Any] = {"move": draw(st.sampled_from(KINDS))}
         for name, cond in draw(st.lists(field_condition(), max_size=2)):
             when[name] = cond
         return when
-    change = draw(
-        st.sampled_from(
-            ["set_joined", "partnership_ended", "clause_ended", "flag_set", "consent_recorded"]
-        )
-    )
+    changes = ["set_joined", "partnership_ended", "clause_ended", "flag_set", "consent_recorded"]
+    changes += ["period_ended", "period_ended"] + (["term_renewed", "term_ended"] if term else [])
+    change = draw(st.sampled_from(changes))
     when = {"change": change}
+    if change == "period_ended" and (not term or draw(st.integers(0, 3)) > 0):
+        periods = ["calendar_quarter", "calendar_year"]
+        when["period"] = draw(st.sampled_from(periods + ["contract_year", "term"] * term))
     if change == "set_joined" and draw(st.booleans()):
         when["entity"] = draw(st.sampled_from(ENTITIES))
     if change == "clause_ended" and draw(st.booleans()):
@@ -132,7 +133,7 @@ def trigger(draw: st.DrawFn, move_only: bool = False) -> dict[str, Any]:
 
 
 @st.composite
-def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
+def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
     kind = draw(
         st.sampled_from(
             [
@@ -164,10 +165,10 @@ def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
         if draw(st.booleans()):
             n["by"] = iso(draw(dates))
         else:
-            n["when"] = draw(trigger(move_only=True))
+            n["when"] = draw(trigger(move_only=draw(st.booleans()), term=term))
             n["within_days"] = draw(st.integers(1, 120))
     else:
-        n["when"] = draw(trigger(move_only=kind == "consent"))
+        n["when"] = draw(trigger(move_only=kind == "consent", term=term))
         if "change" in n["when"]:
             n["message"] = "changed"
     if kind == "consent":
@@ -241,8 +242,9 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
                 "effects": effects,
             }
         )
-    norms = [draw(norm(i)) for i in range(draw(st.integers(1, 7)))]
-    contract = {
+    has_term = draw(st.booleans())
+    norms = [draw(norm(i, has_term)) for i in range(draw(st.integers(1, 7)))]
+    contract: dict[str, Any] = {
         "contract": {
             "id": "generated",
             "title": "Generated",
@@ -264,6 +266,16 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         ],
         "state": {"partnership": "in_force", "consents": [], "flags": []},
     }
+    if has_term:
+        term: dict[str, Any] = {
+            "start": iso(START + dt.timedelta(days=draw(st.integers(0, 60)))),
+            "initial": {"months": draw(st.integers(1, 12))},
+            "notice_days": draw(st.integers(0, 90)),
+            "non_renewal": "k3",
+        }
+        if draw(st.integers(0, 3)) > 0:
+            term["renews"] = {"months": draw(st.integers(1, 6))}
+        contract["contract"]["term"] = term
     return {"contract": contract, "rules": {"event_kinds": event_kinds, "norms": norms}}
 
 

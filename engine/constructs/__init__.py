@@ -49,6 +49,9 @@ CHANGES: dict[str, Operation] = {o.change: o for o in OPERATIONS.values()}
 TIME_CHANGES: dict[str, tuple[str, ...]] = {
     "deadline_passed": ("norm",),
     "expiry_reached": ("norm",),
+    "period_ended": ("period", "index", "label", "start", "end"),
+    "term_renewed": ("term", "start", "end"),
+    "term_ended": ("term", "end"),
 }
 """Changes that time passing emits, with their fields."""
 
@@ -58,10 +61,16 @@ CHANGE_KINDS: dict[str, tuple[str, ...]] = {
 }
 """Changes of state that norms can listen for: this is how consequences chain forward."""
 
+NUMBER_CHANGE_FIELDS = frozenset(
+    {("period_ended", "index"), ("term_renewed", "term"), ("term_ended", "term")}
+)
+"""Fields of changes that are numbers (the others are text; dates as YYYY-MM-DD)."""
+
 __all__ = [
     "CHANGES",
     "CHANGE_KINDS",
     "CONDITIONS",
+    "NUMBER_CHANGE_FIELDS",
     "OPERATIONS",
     "QUESTIONS",
     "TIME_CHANGES",
