@@ -550,7 +550,9 @@ def schema(
             f"{suggest(which, list(models))}",
             field="schema",
         )
-    typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))
+    from engine.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(models[which]), indent=2, sort_keys=True))
 
 
 @app.command(cls=_Command)

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from engine.periods import Term
+
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
 ]
@@ -98,6 +100,9 @@ class ContractHeader(_Strict):
     )
     date_order: Literal["DMY", "MDY", "YMD"] = Field(
         "DMY", description="How a date such as 3/4/2026 in a move's words is read."
+    )
+    term: Term | None = Field(
+        None, description="The contract term, with automatic renewal and non-renewal notice."
     )
 
 

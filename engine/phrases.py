@@ -383,7 +383,7 @@ class MoveParser:
     ) -> Move:
         kind_id = data.pop("kind", None)
         if not isinstance(kind_id, str) or kind_id not in self.spec.event_kinds:
-            from engine.validate import did_you_mean
+            from engine.suggest import did_you_mean
 
             known = sorted(self.spec.event_kinds)
             raise MoveError(
