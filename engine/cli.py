@@ -189,5 +189,62 @@ def schema(
     typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))
 
 
+@app.command()
+def serve(
+    contracts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory of contract files (searched recursively). Default: contracts/."
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless told otherwise.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File holding a token; every request then needs 'Authorization: Bearer'."
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API and the web page (needs the 'serve' extra)."""
+    try:
+        from engine.serve.app import run
+    except ImportError as error:
+        _fail(
+            ContractEngineError(
+                f"serve needs the 'serve' extra: pip install -e '.[serve]' ({error})"
+            )
+        )
+    try:
+        run(contracts, host, port, token_file, workers)
+    except ContractEngineError as error:
+        _fail(error)
+
+
+@app.command()
+def mcp(
+    contracts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory of contract files (searched recursively). Default: contracts/."
+        ),
+    ] = None,
+) -> None:
+    """Run the MCP server for AI assistants on stdio (needs the 'serve' extra)."""
+    try:
+        from engine.serve.assistant import run
+    except ImportError as error:
+        _fail(
+            ContractEngineError(f"mcp needs the 'serve' extra: pip install -e '.[serve]' ({error})")
+        )
+    try:
+        run(contracts)
+    except ContractEngineError as error:
+        _fail(error)
+
+
 def main() -> None:
     app()
