@@ -10,6 +10,7 @@ symbols as the output's encoding allows.
 from __future__ import annotations
 
 import codecs
+import re
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ _GROUPS = (
     ("waived", "Waived", ("waived", "waived"), "magenta"),
     ("notice", "Notices", ("notice", "notices"), "blue"),
 )
+
+
+_BY_RULE = re.compile(r"^violated by .* \(([^()]+)\)$")  # a clause note: "... on DATE (rule)"
 
 
 @dataclass(frozen=True)
@@ -175,8 +179,11 @@ def _changes(report: Report, symbols: Symbols) -> list[str]:
             continue
         old = _words(was.status) if was else "absent"
         new = _words(now.status)
-        if now.note:  # "violated by ..." says the status itself
-            new = now.note if now.note.startswith(new) else f"{new} ({now.note})"
+        by_rule = _BY_RULE.match(now.note or "") if now.status == "violated" else None
+        if by_rule:  # the conflict above says how: name the norm only
+            new += f" ({by_rule.group(1)})"
+        elif now.note:
+            new += f" ({now.note})"
         out.append(f"{clause}: {old} {arrow} {new}")
     if with_partnership:
         out.append("ended with the partnership: " + ", ".join(with_partnership))

@@ -48,6 +48,24 @@ def test_one_move_fits_an_80_by_24_terminal(contract: Contract) -> None:
     assert any("azure-exclusivity (Azure exclusivity):" in line for line in lines[:10])
 
 
+@pytest.mark.parametrize(
+    "move",
+    [
+        "declare AGI",
+        "acquire Windsurf for $3B",
+        "convert to a PBC",
+        "go public",
+        "Microsoft consents to the conversion",
+        "file an antitrust complaint against Microsoft",
+        "build Stargate",
+        "withhold Windsurf IP from Microsoft",
+    ],
+)
+def test_every_bundled_move_fits_80_by_24(contract: Contract, move: str) -> None:
+    lines = contract.check(move).to_text(width=80).splitlines()
+    assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+
+
 def test_verdict_then_blocking_conflicts_then_what_changed() -> None:
     code, out, _ = run("check", BUNDLED, "-m", "partner with Google Cloud")
     assert code == 1
@@ -61,10 +79,7 @@ def test_verdict_then_blocking_conflicts_then_what_changed() -> None:
     )
     changed = lines.index("What changed")
     assert changed > blocking
-    assert lines[changed + 1] == (
-        "  azure-exclusivity: in force → violated by partner with Google Cloud on 2025-07-01 "
-        "(azure-exclusivity)"
-    )
+    assert lines[changed + 1] == "  azure-exclusivity: in force → violated (azure-exclusivity)"
     # the why-not and the full state wait for --verbose; the state is never shown twice
     assert "Why not" not in out and "State after" not in out and "State before" not in out
 
