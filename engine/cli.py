@@ -68,6 +68,13 @@ class _Group(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_labels(super().get_params(ctx))
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """Every command gets the plain help, even one declared without `cls=_Command`."""
+        command = super().get_command(ctx, cmd_name)
+        if type(command) is TyperCommand:
+            command.__class__ = _Command
+        return command
+
 
 app = typer.Typer(
     cls=_Group,
@@ -207,6 +214,12 @@ def _main(
 
 def _load(path: Path) -> Contract:
     return Contract.load(path)
+
+
+def _fail(error: ContractEngineError, as_json: bool = False) -> NoReturn:
+    """Report bad input (exit 2). Commands may also just raise: `_guard` does the same."""
+    _emit(_records(error), as_json)
+    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def suggest(value: str, known: list[str]) -> str:
