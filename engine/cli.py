@@ -150,8 +150,8 @@ def _guard(command: F) -> F:
         as_json = kwargs.get("output") is Format.json
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, BrokenPipeError):
+            raise  # a closed pipe (`| head`) is main()'s to end quietly
         except EngineError as error:
             _internal(error, as_json)
         except (ContractEngineError, _Failure) as error:
