@@ -222,14 +222,6 @@ def test_cp1252_output_is_ascii_and_exit_codes_hold() -> None:
     assert b"Traceback" not in conflict.stderr
 
 
-def test_ascii_output_never_crashes() -> None:
-    result = subprocess_cli(
-        "check", str(BUNDLED), "-m", "acquire Windsurf", "-v", PYTHONIOENCODING="ascii"
-    )
-    assert result.returncode == 0, result.stderr
-    result.stdout.decode("ascii")
-
-
 # -- exit codes and errors -----------------------------------------------------------------------
 def test_an_internal_error_exits_3_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: Any, **__: Any) -> None:
