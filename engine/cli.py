@@ -63,6 +63,34 @@ class _Command(TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_labels(super().get_params(ctx))
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """A usage error (a missing argument, a bad --at) is JSON too with --format json."""
+        given = list(args)  # the parser consumes `args`
+        try:
+            parsed: list[str] = super().parse_args(ctx, args)
+        except Exception as error:
+            if getattr(error, "exit_code", None) != EXIT_BAD_INPUT or not _wants_json(given):
+                raise
+            param = getattr(error, "param", None)
+            opts = getattr(param, "opts", None) or [getattr(param, "name", None)]
+            record = {
+                "error": error.format_message(),  # type: ignore[attr-defined]
+                "file": None,
+                "line": None,
+                "field": opts[0],
+            }
+            typer.echo(json.dumps(record, sort_keys=True), err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        return parsed
+
+
+def _wants_json(args: list[str]) -> bool:
+    pairs = zip(args, [*args[1:], ""], strict=False)
+    return any(
+        a in ("--format=json", "-fjson") or (a in ("--format", "-f") and b == "json")
+        for a, b in pairs
+    )
+
 
 class _Group(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:

@@ -407,3 +407,16 @@ def test_the_readme_main_job() -> None:
         "check", "contracts/openai-microsoft.yaml", "--move", "partner with Google Cloud"
     )
     assert code == 1 and "azure-exclusivity" in out
+
+
+def test_usage_errors_are_json_with_format_json() -> None:
+    code, out, err = run("check", "--format", "json")
+    assert code == 2 and out == ""
+    assert json.loads(err) == {
+        "error": "Missing argument 'CONTRACT'.",
+        "file": None,
+        "line": None,
+        "field": "contract",
+    }
+    code, _, err = run("check", BUNDLED, "--waive")
+    assert code == 2 and "requires an argument" in err and not err.startswith("{")
