@@ -294,10 +294,25 @@ def test_help_shows_no_internal_labels(command: list[str]) -> None:
         assert label not in out, out
 
 
-def test_shell_completion_script() -> None:
+def test_shell_completion_script_and_completions() -> None:
     result = subprocess_cli("--show-completion", "bash")
     assert result.returncode == 0, result.stderr
-    assert b"complete -o default -F" in result.stdout and b"COMPLETE=complete_bash" in result.stdout
+    assert b"complete -o default -F" in result.stdout
+    script = Path(sys.executable).parent / "contract-engine"
+    if not script.exists():
+        pytest.skip("the console script is not installed next to this Python")
+    completed = subprocess.run(
+        [str(script)],
+        capture_output=True,
+        check=False,
+        env={
+            **os.environ,
+            "_CONTRACT_ENGINE_COMPLETE": "complete_bash",
+            "COMP_WORDS": "contract-engine check contracts/openai-microsoft.yaml --fo",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert completed.stdout.split() == [b"--format"]
 
 
 def test_norms_lists_ids_with_their_clause() -> None:
