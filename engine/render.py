@@ -74,17 +74,24 @@ def _count(n: int, words: tuple[str, str]) -> str:
     return f"{n} {words[0] if n == 1 else words[1]}"
 
 
-def verdict_line(report: Report, symbols: Symbols = UNICODE) -> str:
+def verdict_line(
+    report: Report, symbols: Symbols = UNICODE, groups: dict[str, list[Finding]] | None = None
+) -> str:
     """The first line: the verdict and one count per group listed below it."""
-    groups = report.groups()
+    groups = groups if groups is not None else report.groups()
     counts = ", ".join(_count(len(groups[key]), words) for key, _, words, _ in _GROUPS)
     return f"Verdict: {report.verdict.upper()} {symbols.dash} {counts}"
 
 
 def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICODE) -> list[Line]:
+    """The report as logical lines, in the order a reader needs them."""
     name = report.name
+    groups = report.groups()  # the counts of the first line and the lists below: one source
     lines = [
-        Line(verdict_line(report, symbols), "bold red" if report.exit_code else "bold green"),
+        Line(
+            verdict_line(report, symbols, groups),
+            "bold red" if report.exit_code else "bold green",
+        ),
         Line(f"Contract: {report.contract_title} ({report.contract})"),
         Line(f"Check date: {report.check_date}"),
     ]
@@ -99,7 +106,7 @@ def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICO
             lines.append(Line(f"{i}. {what}", indent=2, hang=3))
     lines += [Line(f"Note: {note}", "yellow") for note in report.notes]
     for key, title, _, style in _GROUPS:
-        items = report.groups()[key]
+        items = groups[key]
         if items:
             lines += [Line(""), Line(f"{title} ({len(items)})", "bold")]
             for finding in items:
