@@ -63,10 +63,45 @@ class _Command(TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_labels(super().get_params(ctx))
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """A usage error (a missing argument, a bad --at) is JSON too with --format json."""
+        given = list(args)  # the parser consumes `args`
+        try:
+            parsed: list[str] = super().parse_args(ctx, args)
+        except Exception as error:
+            if getattr(error, "exit_code", None) != EXIT_BAD_INPUT or not _wants_json(given):
+                raise
+            param = getattr(error, "param", None)
+            opts = getattr(param, "opts", None) or [getattr(param, "name", None)]
+            record = {
+                "error": error.format_message(),  # type: ignore[attr-defined]
+                "file": None,
+                "line": None,
+                "field": opts[0],
+            }
+            typer.echo(json.dumps(record, sort_keys=True), err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        return parsed
+
+
+def _wants_json(args: list[str]) -> bool:
+    pairs = zip(args, [*args[1:], ""], strict=False)
+    return any(
+        a in ("--format=json", "-fjson") or (a in ("--format", "-f") and b == "json")
+        for a, b in pairs
+    )
+
 
 class _Group(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_labels(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """Every command gets the plain help, even one declared without `cls=_Command`."""
+        command = super().get_command(ctx, cmd_name)
+        if type(command) is TyperCommand:
+            command.__class__ = _Command
+        return command
 
 
 app = typer.Typer(
@@ -143,8 +178,8 @@ def _guard(command: F) -> F:
         as_json = kwargs.get("output") is Format.json
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, BrokenPipeError):
+            raise  # a closed pipe (`| head`) is main()'s to end quietly
         except EngineError as error:
             _internal(error, as_json)
         except (ContractEngineError, _Failure) as error:
@@ -207,6 +242,12 @@ def _main(
 
 def _load(path: Path) -> Contract:
     return Contract.load(path)
+
+
+def _fail(error: ContractEngineError, as_json: bool = False) -> NoReturn:
+    """Report bad input (exit 2). Commands may also just raise: `_guard` does the same."""
+    _emit(_records(error), as_json)
+    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def suggest(value: str, known: list[str]) -> str:

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import re
 import threading
 import weakref
 from collections import deque
@@ -497,7 +498,7 @@ class Evaluator:
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
                 for change in state.apply(op, args, by, n.id):
-                    effects.append(_describe_change(change, run.labels))
+                    effects.append(_describe_change(_named_change(change, run.labels), run.labels))
                     follow_ups.append(self._change_fact(change, fact))
         clause = self.spec.clauses[n.clause]
         finding = Finding(
@@ -531,9 +532,14 @@ class Evaluator:
                 held=True,
             )
         else:
+            said = (
+                fact.move_text  # time passing says itself: "the deadline of ... passed"
+                if fact.move is None
+                else _describe_change(_named_change(fact.values, labels), labels)
+            )
             first = Evidence(
                 condition=_CHANGE_WORDS.get(trigger.kind, f"the change {trigger.kind}"),
-                value=_describe_change(fact.values, labels),
+                value=said,
                 held=True,
             )
         evidence = [first]
@@ -571,19 +577,7 @@ class Evaluator:
             if test.op == "not_in":
                 return f"the {test.field} is none of {named}"
             return f"the {test.field} {OP_WORDS[test.op]} {named}"
-        q, a = test.question, test.args
-        if q == "consent":
-            who = labels.get(a[0], a[0])
-            return f"{who} has consented to {_a(labels.get(a[1], a[1]))}"
-        if q == "happened":
-            return f"{_a(labels.get(a[0], a[0]))} has already happened"
-        if q == "clause_ended":
-            clause = self.spec.clauses.get(a[0])
-            return f"clause {a[0]} ({clause.title}) has ended" if clause else test.describe()
-        if q in ("in_set", "not_in_set"):
-            inside = "is" if q == "in_set" else "is not"
-            return f"the {a[1]} {inside} in {labels.get(a[0], a[0])}"
-        return str(test.describe())
+        return _in_names(str(test.describe()), labels)
 
     def _fulfil(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
         n = norm.norm
@@ -807,6 +801,23 @@ _CHANGE_WORDS = {
     "deadline_passed": "a deadline passes",
     "expiry_reached": "a term runs out",
 }
+
+
+_ID = re.compile(r"[\w-]+")
+
+
+def _in_names(text: str, labels: dict[str, str]) -> str:
+    """A description written with ids ("microsoft has consented to cloud_partnership"), with
+    each id of a party, entity, kind of move or set replaced by its name or title."""
+    return _ID.sub(lambda m: labels.get(m.group(0), m.group(0)), text)
+
+
+def _named_change(change: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """A change with its values named (an entity's name, a set's title), to be described."""
+    return {
+        k: labels.get(v, v) if k != KIND_FIELD and isinstance(v, str) else v
+        for k, v in change.items()
+    }
 
 
 def _named(value: Any, labels: dict[str, str]) -> str:

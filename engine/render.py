@@ -10,6 +10,7 @@ symbols as the output's encoding allows.
 from __future__ import annotations
 
 import codecs
+import re
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ _GROUPS = (
 )
 
 
+_BY_RULE = re.compile(r"^violated by .* \(([^()]+)\)$")  # a clause note: "... on DATE (rule)"
+
+
 @dataclass(frozen=True)
 class Line:
     """One logical line: wrapped lines after the first are indented `hang` more."""
@@ -70,17 +74,24 @@ def _count(n: int, words: tuple[str, str]) -> str:
     return f"{n} {words[0] if n == 1 else words[1]}"
 
 
-def verdict_line(report: Report, symbols: Symbols = UNICODE) -> str:
+def verdict_line(
+    report: Report, symbols: Symbols = UNICODE, groups: dict[str, list[Finding]] | None = None
+) -> str:
     """The first line: the verdict and one count per group listed below it."""
-    groups = report.groups()
+    groups = groups if groups is not None else report.groups()
     counts = ", ".join(_count(len(groups[key]), words) for key, _, words, _ in _GROUPS)
     return f"Verdict: {report.verdict.upper()} {symbols.dash} {counts}"
 
 
 def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICODE) -> list[Line]:
+    """The report as logical lines, in the order a reader needs them."""
     name = report.name
+    groups = report.groups()  # the counts of the first line and the lists below: one source
     lines = [
-        Line(verdict_line(report, symbols), "bold red" if report.exit_code else "bold green"),
+        Line(
+            verdict_line(report, symbols, groups),
+            "bold red" if report.exit_code else "bold green",
+        ),
         Line(f"Contract: {report.contract_title} ({report.contract})"),
         Line(f"Check date: {report.check_date}"),
     ]
@@ -95,7 +106,7 @@ def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICO
             lines.append(Line(f"{i}. {what}", indent=2, hang=3))
     lines += [Line(f"Note: {note}", "yellow") for note in report.notes]
     for key, title, _, style in _GROUPS:
-        items = report.groups()[key]
+        items = groups[key]
         if items:
             lines += [Line(""), Line(f"{title} ({len(items)})", "bold")]
             for finding in items:
@@ -175,8 +186,11 @@ def _changes(report: Report, symbols: Symbols) -> list[str]:
             continue
         old = _words(was.status) if was else "absent"
         new = _words(now.status)
-        if now.note:  # "violated by ..." says the status itself
-            new = now.note if now.note.startswith(new) else f"{new} ({now.note})"
+        by_rule = _BY_RULE.match(now.note or "") if now.status == "violated" else None
+        if by_rule:  # the conflict above says how: name the norm only
+            new += f" ({by_rule.group(1)})"
+        elif now.note:
+            new += f" ({now.note})"
         out.append(f"{clause}: {old} {arrow} {new}")
     if with_partnership:
         out.append("ended with the partnership: " + ", ".join(with_partnership))

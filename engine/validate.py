@@ -284,11 +284,13 @@ def load_contract(path: str | Path) -> ContractSpec:
         problems.raise_if_any()
 
     rule_files: list[tuple[Path, Any, RuleFile]] = []
+    whole_file_invalid = False
     for rule_path in rule_paths:
         try:
             rule_raw = load_yaml_file(rule_path)
         except ContractFileError as error:
             problems.problems.extend(error.problems)
+            whole_file_invalid = True
             continue
         if not isinstance(rule_raw, dict):
             problems.add(
@@ -296,6 +298,7 @@ def load_contract(path: str | Path) -> ContractSpec:
                 line_of(rule_raw, ()),
                 "a rule file must be a mapping with 'event_kinds' and/or 'norms'",
             )
+            whole_file_invalid = True
             continue
         parsed, rule_raw, set_aside = validate_salvaging(
             RuleFile, rule_raw, str(rule_path), problems
@@ -303,7 +306,10 @@ def load_contract(path: str | Path) -> ContractSpec:
         dropped |= set_aside
         if isinstance(parsed, RuleFile):
             rule_files.append((rule_path, rule_raw, parsed))
-    if not isinstance(contract, ContractFile):
+        else:
+            whole_file_invalid = True
+    if whole_file_invalid or not isinstance(contract, ContractFile):
+        # without the contract or a whole rule file, reference checks would only echo
         problems.raise_if_any()
     assert isinstance(contract, ContractFile)
     try:

@@ -48,6 +48,24 @@ def test_one_move_fits_an_80_by_24_terminal(contract: Contract) -> None:
     assert any("azure-exclusivity (Azure exclusivity):" in line for line in lines[:10])
 
 
+@pytest.mark.parametrize(
+    "move",
+    [
+        "declare AGI",
+        "acquire Windsurf for $3B",
+        "convert to a PBC",
+        "go public",
+        "Microsoft consents to the conversion",
+        "file an antitrust complaint against Microsoft",
+        "build Stargate",
+        "withhold Windsurf IP from Microsoft",
+    ],
+)
+def test_every_bundled_move_fits_80_by_24(contract: Contract, move: str) -> None:
+    lines = contract.check(move).to_text(width=80).splitlines()
+    assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+
+
 def test_verdict_then_blocking_conflicts_then_what_changed() -> None:
     code, out, _ = run("check", BUNDLED, "-m", "partner with Google Cloud")
     assert code == 1
@@ -61,10 +79,7 @@ def test_verdict_then_blocking_conflicts_then_what_changed() -> None:
     )
     changed = lines.index("What changed")
     assert changed > blocking
-    assert lines[changed + 1] == (
-        "  azure-exclusivity: in force → violated by partner with Google Cloud on 2025-07-01 "
-        "(azure-exclusivity)"
-    )
+    assert lines[changed + 1] == "  azure-exclusivity: in force → violated (azure-exclusivity)"
     # the why-not and the full state wait for --verbose; the state is never shown twice
     assert "Why not" not in out and "State after" not in out and "State before" not in out
 
@@ -103,7 +118,7 @@ def test_evidence_and_effects_are_in_names_a_reader_knows() -> None:
     code, out, _ = run("check", BUNDLED, "-m", "acquire Windsurf for $3B", "-v", "-f", "text")
     assert code == 0
     assert "✓ something joins a set — Windsurf joined intellectual property owned by OpenAI" in out
-    assert "sets off: Microsoft gained access to the IP of Windsurf" in out
+    assert "sets off: Microsoft gained: access to the IP of Windsurf" in out
     assert "the change set_joined" not in out and "the move is the change" not in out
     _, out, _ = run("check", BUNDLED, "-m", "partner with Google Cloud", "-f", "json")
     evidence = json.loads(out)["conflicts"][0]["evidence"]
@@ -113,7 +128,7 @@ def test_evidence_and_effects_are_in_names_a_reader_knows() -> None:
         "held": True,
     } in evidence
     assert {
-        "condition": "unless Microsoft has consented to a cloud partnership",
+        "condition": "unless Microsoft has consented to cloud partnership",
         "value": "no",
         "held": False,
     } in evidence
@@ -207,14 +222,6 @@ def test_cp1252_output_is_ascii_and_exit_codes_hold() -> None:
     assert b"Traceback" not in conflict.stderr
 
 
-def test_ascii_output_never_crashes() -> None:
-    result = subprocess_cli(
-        "check", str(BUNDLED), "-m", "acquire Windsurf", "-v", PYTHONIOENCODING="ascii"
-    )
-    assert result.returncode == 0, result.stderr
-    result.stdout.decode("ascii")
-
-
 # -- exit codes and errors -----------------------------------------------------------------------
 def test_an_internal_error_exits_3_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: Any, **__: Any) -> None:
@@ -287,10 +294,25 @@ def test_help_shows_no_internal_labels(command: list[str]) -> None:
         assert label not in out, out
 
 
-def test_shell_completion_script() -> None:
+def test_shell_completion_script_and_completions() -> None:
     result = subprocess_cli("--show-completion", "bash")
     assert result.returncode == 0, result.stderr
-    assert b"complete -o default -F" in result.stdout and b"COMPLETE=complete_bash" in result.stdout
+    assert b"complete -o default -F" in result.stdout
+    script = Path(sys.executable).parent / "contract-engine"
+    if not script.exists():
+        pytest.skip("the console script is not installed next to this Python")
+    completed = subprocess.run(
+        [str(script)],
+        capture_output=True,
+        check=False,
+        env={
+            **os.environ,
+            "_CONTRACT_ENGINE_COMPLETE": "complete_bash",
+            "COMP_WORDS": "contract-engine check contracts/openai-microsoft.yaml --fo",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert completed.stdout.split() == [b"--format"]
 
 
 def test_norms_lists_ids_with_their_clause() -> None:
@@ -400,3 +422,16 @@ def test_the_readme_main_job() -> None:
         "check", "contracts/openai-microsoft.yaml", "--move", "partner with Google Cloud"
     )
     assert code == 1 and "azure-exclusivity" in out
+
+
+def test_usage_errors_are_json_with_format_json() -> None:
+    code, out, err = run("check", "--format", "json")
+    assert code == 2 and out == ""
+    assert json.loads(err) == {
+        "error": "Missing argument 'CONTRACT'.",
+        "file": None,
+        "line": None,
+        "field": "contract",
+    }
+    code, _, err = run("check", BUNDLED, "--waive")
+    assert code == 2 and "requires an argument" in err and not err.startswith("{")
