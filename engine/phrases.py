@@ -261,7 +261,11 @@ class MoveParser:
                 text = split.join(parts, seps, start, end)
                 try:
                     cache[key] = self._read_one(
-                        (prefix or "") + text, actor, reference, continued=prefix is not None
+                        (prefix or "") + text,
+                        actor,
+                        reference,
+                        continued=prefix is not None,
+                        quiet=True,
                     )
                 except MoveError:
                     cache[key] = None
@@ -299,6 +303,7 @@ class MoveParser:
         actor: str | None,
         reference: dt.date | None,
         continued: bool = False,
+        quiet: bool = False,
     ) -> _Read:
         """The one move a part of a sentence reads as."""
         found, rest = dates.find(text, reference, self._order)
@@ -334,8 +339,8 @@ class MoveParser:
         hard = [f for f in failures if not isinstance(f, _Soft)]
         if hard:
             raise MoveError(f"'{text}': {hard[0]}")
-        if continued:
-            raise MoveError(f"'{text}' is not one more object of the list")
+        if continued or quiet:  # a part tried while cutting: its error is never shown
+            raise MoveError(f"'{text}' does not read as a move")
         hint = f" ({failures[0]})" if failures else ""
         raise MoveError(
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
