@@ -504,6 +504,13 @@ class MoveParser:
             if known is not None:
                 return known
             written = name_key_as_written(str(raw))
+            typo = suggest.misspelt(written, self._entity_spellings)
+            if typo is not None:
+                raise MoveError(
+                    f"'{raw}' for {name} is not a known name, and very close to one: did you mean "
+                    f"'{self.spec.entities[typo].name}'? (write the known name, or declare the "
+                    "new one under entities:)"
+                )
             if not names.is_proper_noun(written):
                 raise _Soft(
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
