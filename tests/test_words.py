@@ -166,6 +166,21 @@ ACCEPTED: list[tuple[str, list[M]]] = [
         [m("funding", investor="softbank", amount=3_000_000_000)],
     ),
     ("buy Cursor for €50,000", [m("acquisition", company="cursor", price=50_000)]),
+    ("buy Cursor for EUR3bn", [m("acquisition", company="cursor", price=3_000_000_000)]),
+    ("buy Cursor for 2 billion USD", [m("acquisition", company="cursor", price=2_000_000_000)]),
+    (
+        "OpenAI raises $6.6 billion from SoftBank and Thrive Capital",
+        [
+            m("funding", investor="softbank", amount=6_600_000_000),
+            m("funding", investor="thrive_capital", amount=6_600_000_000),
+        ],
+    ),
+    (
+        "OpenAI partners with Google Cloud and declares AGI",
+        [m(CP, provider="google_cloud"), m("agi_declaration")],
+    ),
+    ("By the end of 2025, OpenAI completes the conversion", [m("conversion", date="2025-12-31")]),
+    ("Windsurf was purchased by OpenAI", [m("acquisition", company="windsurf")]),
     (
         "OpenAI will raise 3 million euros from SoftBank",
         [m("funding", investor="softbank", amount=3_000_000)],
