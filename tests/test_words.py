@@ -515,3 +515,16 @@ def test_the_readme_table_of_phrasings_is_in_sync(contract: Contract) -> None:
     assert found, "README.md has no <!-- phrasings:start --> ... <!-- phrasings:end --> block"
     expected = phrasings_table(contract)
     assert found.group(1) == expected, "README table out of date; expected:\n" + expected
+
+
+def test_the_move_limit_counts_the_moves_sentences_hold(contract: Contract) -> None:
+    with pytest.raises(MoveError, match="1,200 moves in one check; the limit is 1,000"):
+        contract.check(*(["declare AGI and go public"] * 600))
+
+
+def test_the_schema_has_synonyms_and_date_order(cli: Cli) -> None:
+    code, out, _ = cli("schema", "contract")
+    header = json.loads(out)["$defs"]["ContractHeader"]["properties"]
+    assert code == 0 and {"synonyms", "date_order"} <= set(header)
+    code, out, _ = cli("schema", "rules")
+    assert "synonyms" in json.loads(out)["$defs"]["EventKind"]["properties"]
