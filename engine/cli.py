@@ -140,7 +140,7 @@ def explain(
     n = spec.norm
     clause = loaded.spec.clauses[n.clause]
     lines = [
-        f"{n.id}: a {n.kind.value} of clause {clause.id} ({clause.title})",
+        f"{n.id}: {'an' if n.kind.value[0] in 'aeiou' else 'a'} {n.kind.value} of clause {clause.id} ({clause.title})",
         f"  defined at: {spec.file}:{spec.line}",
         f"  bearer: {n.bearer}" + (f", beneficiary: {n.beneficiary}" if n.beneficiary else ""),
         f"  severity: {n.effective_severity.value}",

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.conditions import DATE_FIELD, SEQ_FIELD, StateTest, Test, date_number
+from engine.norms import kind_of
 from engine.routing import UNKEYED, Route, build_routes, key_value
 from engine.validate import ContractSpec, NormSpec
 
@@ -159,10 +160,14 @@ class _Builder:
 
     def norm(self, index: int, norm: NormSpec) -> None:
         trigger = norm.trigger
+        kind = kind_of(norm.norm)
         conditions: list[Test] = [*trigger.tests, *norm.requires]
         base = [test_json(t) for t in conditions]
-        inside, outside = window_json(norm)
+        inside, outside = window_json(norm) if kind.window_on_trigger(norm.norm) else (None, None)
         ended = clause_ended_test(norm)
+        is_ended, in_force = kind.ended_json(
+            norm.norm, test_json(ended), test_json(ended, holds=False)
+        )
         explain = len(conditions) >= 2
         size = 2 + len(norm.exceptions) + (1 if inside else 0) + (len(conditions) if explain else 0)
         rs = self.ruleset(trigger.route, self.bucket(norm), size)
@@ -175,23 +180,29 @@ class _Builder:
                 *base,
                 *(test_json(e, holds=False) for e in norm.exceptions),
                 inside or {},
-                test_json(ended, holds=False),
+                in_force,
             ),
         )
         for i, exception in enumerate(norm.exceptions):
             self.add(rs, RuleRole(index, "unless", i), _all(*base, test_json(exception)))
         if outside is not None:
             self.add(rs, RuleRole(index, "window"), _all(*base, outside))
-        self.add(rs, RuleRole(index, "ended"), _all(*base, test_json(ended)))
+        self.add(rs, RuleRole(index, "ended"), _all(*base, is_ended))
         if explain:
             for i, test in enumerate(conditions):
                 others = [negate_json(t) for j, t in enumerate(conditions) if j != i]
                 failed = others[0] if len(others) == 1 else {"$or": others}
                 self.add(rs, RuleRole(index, "test", i), _all(test_json(test), failed))
         for role, sub in norm.listeners:  # what the norm's kind also reacts to
-            srs = self.ruleset(sub.route, UNKEYED, 1)
+            rules = kind.compile_listener(norm, role, [test_json(t) for t in sub.tests])
+            srs = self.ruleset(sub.route, UNKEYED, len(rules))
             srs.probes.update(_tests_state(sub.tests))
-            self.add(srs, RuleRole(index, role), _all(*(test_json(t) for t in sub.tests)))
+            if any(name != role for name, _ in rules):  # the kind tests its clause too
+                srs.probes.add(ended)
+            for name, parts in rules:
+                self.add(srs, RuleRole(index, name), _all(*parts))
+        for route, role, parts in kind.extra_rulesets(norm):
+            self.add(self.ruleset(route, UNKEYED, 1), RuleRole(index, role), _all(*parts))
 
 
 def _tests_state(*groups: tuple[Test, ...]) -> set[StateTest]:

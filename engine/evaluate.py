@@ -15,6 +15,7 @@ process-wide lock.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -32,6 +33,7 @@ from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date
 from engine.errors import EngineError
 from engine.model import FieldType, Severity
 from engine.norms import kind_of
+from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
     SEVERITY_ORDER,
     ClauseState,
@@ -96,6 +98,7 @@ class Evaluator:
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
         self._kinds = [kind_of(n.norm) for n in self.compiled.norms]
+        self._norm_index = {n.id: i for i, n in enumerate(self.compiled.norms)}
         self._views: dict[tuple[Any, ...], StateView] = {}
         self._start_views: dict[dt.date, StateView] = {}
         self._initial_clauses = {
@@ -199,27 +202,39 @@ class Evaluator:
         while True:
             due = sorted(
                 [
-                    (d.due, "deadline_passed", d.norm)
+                    (d.due, "deadline_passed", d.norm, d.seq, d.key)
                     for d in state.deadlines.values()
                     if d.due < day
                 ]
-                + [(on, "expiry_reached", norm) for norm, on in state.expiries.items() if on < day]
+                + [
+                    (on, "expiry_reached", norm, 0, norm)
+                    for norm, on in state.expiries.items()
+                    if on < day
+                ]
             )
             if not due:
                 return
-            last_day, kind, norm = due[0]
+            last_day, kind, norm, _, key = due[0]
+            when = last_day + dt.timedelta(days=1)
             if kind == "deadline_passed":
-                del state.deadlines[norm]
-                text = f"the deadline of {norm} passed ({last_day} was the last day)"
+                deadline = state.deadlines.pop(key)
+                started = (
+                    "" if deadline.started == "the contract" else f" started by {deadline.started}"
+                )
+                text = f"the deadline of {norm}{started} passed ({last_day} was the last day)"
+                fact = _Fact(
+                    f"change:{kind}",
+                    passed_values(deadline),
+                    when,
+                    None,
+                    text,
+                    passed_words(deadline),
+                )
             else:
                 del state.expiries[norm]
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
-            when = last_day + dt.timedelta(days=1)
-            self._chain(
-                run,
-                [_Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)],
-                waivers,
-            )
+                fact = _Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)
+            self._chain(run, [fact], waivers)
 
     def _process_move(
         self, run: _Run, index: int, move: Move, day: dt.date, waivers: dict[str, str]
@@ -252,7 +267,9 @@ class Evaluator:
         effects: list[_Fact] = []
         for consequence in self.spec.event_kinds[move.kind].effects:
             args = {k: fill(v, words) for k, v in consequence.args}
-            for change in run.state.apply(consequence.op, args, f"{fact.move_text} on {day}"):
+            for change in self._apply(
+                run, fact, consequence.op, args, f"{fact.move_text} on {day}"
+            ):
                 effects.append(self._change_fact(change, fact))
         self._chain(run, effects + follow_ups, waivers)
 
@@ -267,6 +284,63 @@ class Evaluator:
                     "norms are triggering each other in a cycle"
                 )
             queue.extend(self._evaluate(run, queue.popleft(), waivers))
+
+    def _apply(
+        self, run: _Run, fact: _Fact, op: str, args: dict[str, Any], by: str, rule: str = ""
+    ) -> list[dict[str, Any]]:
+        """Apply a consequence to the state. Every clause it takes out of force (the
+        partnership's end ends each clause that does not survive it) yields a `clause_ended`
+        change, once, and its pending deadlines survive as accrued duties or lapse."""
+        state = run.state
+        if op == "end_partnership":
+            was = [c for c in state.clauses if state.clause_in_force(c)]
+        elif op == "end_clause":
+            was = [args["clause"]] if state.clause_in_force(args["clause"]) else []
+        else:
+            return state.apply(op, args, by, rule)
+        changes = [c for c in state.apply(op, args, by, rule) if c[KIND_FIELD] != "clause_ended"]
+        ended = [c for c in was if not state.clause_in_force(c)]
+        changes += [{KIND_FIELD: "clause_ended", "clause": c} for c in ended]
+        if ended and state.deadlines:
+            self._clauses_ended(run, fact, set(ended))
+        return changes
+
+    def _clauses_ended(self, run: _Run, fact: _Fact, ended: set[str]) -> None:
+        """What happens to each pending duty of clauses that just ended, said in the report."""
+        state = run.state
+        lapse = self.spec.contract.contract.accrued_duties == "lapse"
+        for deadline in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq)):
+            norm = self.compiled.norms[self._norm_index[deadline.norm]]
+            clause = norm.norm.clause
+            if clause not in ended or deadline.accrued:
+                continue
+            what = f"the duty {norm.id} due {deadline.due}"
+            if lapse:
+                del state.deadlines[deadline.key]
+                message = f"{what[0].upper()}{what[1:]} lapses: clause {clause} has ended and the contract says accrued duties lapse."
+                effects = [f"deadline {norm.id} lapsed"]
+            else:
+                state.deadlines[deadline.key] = dataclasses.replace(deadline, accrued=True)
+                message = f"{what[0].upper()}{what[1:]} survives the end of clause {clause} as an accrued duty."
+                effects = [f"deadline {norm.id} accrued"]
+            self.note(run, norm, fact, message, effects)
+
+    def bound_holds(
+        self, run: _Run, route: str, fact: _Fact, binds: tuple[tuple[str, Any], ...]
+    ) -> bool:
+        """Whether the move `fact` meets a deadline whose bound values are `binds`: the move's
+        values and the bound ones go into one fact of the norm's own ruleset."""
+        values = {**fact.values, **dict(binds)}
+        fired = False
+        for rs in self.compiled.routes[route].rest:
+            values["sid"] = run.sid
+            values[SEQ_FIELD] = next(run.seq)
+            values[DATE_FIELD] = date_number(fact.date)
+            run.used.add(rs.name)
+            for name in self._assert(rs.name, values):
+                role = self.compiled.roles.get(name)
+                fired |= role is not None and role.role == "bound"
+        return fired
 
     def _change_fact(self, change: dict[str, Any], cause: _Fact) -> _Fact:
         return _Fact(
@@ -309,9 +383,10 @@ class Evaluator:
             if n < 0:  # the catch-all
                 continue
             norm = self.compiled.norms[n]
-            for listens, _ in norm.listeners:  # in the kind's order (obligation: fulfil, start)
-                if listens in fired:
-                    follow_ups += self._kinds[n].react(listens, self, run, fact, norm)
+            kind = self._kinds[n]
+            for acts in kind.roles:  # in the kind's order (obligation: fulfil, then start)
+                if acts in fired:
+                    follow_ups += kind.react(acts, self, run, fact, norm)
         return follow_ups
 
     # -- interpreting what fired ---------------------------------------------------------------
@@ -393,7 +468,7 @@ class Evaluator:
                 )
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
-                for change in state.apply(op, args, by, n.id):
+                for change in self._apply(run, fact, op, args, by, n.id):
                     effects.append(_describe_change(change, run.labels))
                     follow_ups.append(self._change_fact(change, fact))
         clause = self.spec.clauses[n.clause]
@@ -440,9 +515,20 @@ class Evaluator:
             evidence.append(
                 Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True)
             )
-        evidence.append(
-            Evidence(condition=f"clause {norm.norm.clause} is in force", value="it is", held=True)
-        )
+        if fact.values.get(ACCRUED_FIELD) == 1:
+            evidence.append(
+                Evidence(
+                    condition=f"the duty accrued while clause {norm.norm.clause} was in force",
+                    value="it did",
+                    held=True,
+                )
+            )
+        else:
+            evidence.append(
+                Evidence(
+                    condition=f"clause {norm.norm.clause} is in force", value="it is", held=True
+                )
+            )
         return evidence
 
     def note(
@@ -517,8 +603,14 @@ class Evaluator:
             flags=sorted(state.flags),
             rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
             deadlines=[
-                DeadlineView(rule=d.norm, due=d.due, started_by=d.started)
-                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm))
+                DeadlineView(
+                    rule=d.norm,
+                    due=d.due,
+                    started_by=d.started,
+                    accrued=d.accrued,
+                    instance=d.instance,
+                )
+                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq))
             ],
         )
 

@@ -91,6 +91,11 @@ class ContractHeader(_Strict):
     rules: list[str] = Field(
         min_length=1, description="Rule files or folders, relative to this contract file."
     )
+    accrued_duties: Literal["survive", "lapse"] = Field(
+        "survive",
+        description="What a pending deadline does when its clause or the partnership ends: "
+        "`survive` (the usual rule: it still yields its finding if missed) or `lapse`.",
+    )
 
 
 class ContractFile(_Strict):
@@ -164,6 +169,15 @@ class EventKind(_Strict):
     )
 
 
+class PerInstance(_Strict):
+    """`instances: {per: field}`: one open instance of an obligation per value of that field."""
+
+    per: Identifier = Field(description="A field of the move in `when`.")
+
+
+Instances = Literal["each", "once"] | PerInstance
+
+
 class Norm(_Strict):
     """A rule of the contract. Kind-specific keys are checked by kind."""
 
@@ -192,6 +206,17 @@ class Norm(_Strict):
     must: dict[str, Any] | None = Field(None, description="obligation: the move that fulfils it.")
     by: dt.date | None = Field(None, description="obligation: the deadline.")
     within_days: int | None = Field(None, ge=1, description="obligation: days after `when`.")
+    instances: Instances | None = Field(
+        None,
+        description="obligation with `when`: `each` (the default: every triggering move starts "
+        "its own deadline), `once` (one open deadline; never again once met), or `{per: field}` "
+        "(one open deadline per value of that field of the move).",
+    )
+    restart: Literal["on_fulfil"] | None = Field(
+        None,
+        description="obligation with `within_days`: meeting it starts the next deadline, "
+        "`within_days` after the move that met it.",
+    )
 
     @model_validator(mode="after")
     def _kind_specific(self) -> Norm:

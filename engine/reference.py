@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
-from engine.model import FieldType, NormKind
+from engine.model import FieldType, NormKind, PerInstance
+from engine.norms.obligation import bindings, instances_of
 from engine.report import Move, Report
 from engine.routing import build_routes
 from engine.templates import fill
@@ -26,6 +27,26 @@ from engine.validate import ContractSpec, NormSpec
 Summary = dict[str, Any]
 
 _CONFLICT_KINDS = (NormKind.prohibition, NormKind.consent, NormKind.obligation)
+
+
+def _compare(value: Any, op: str, bound: Any) -> bool:
+    """A bound test of `must`: a missing value on either side fails, as in durable_rules."""
+    if value is None or bound is None:
+        return False
+    if op == "eq":
+        return bool(value == bound)
+    if op == "neq":
+        return bool(value != bound)
+    try:
+        if op == "gt":
+            return bool(value > bound)
+        if op == "gte":
+            return bool(value >= bound)
+        if op == "lt":
+            return bool(value < bound)
+        return bool(value <= bound)
+    except TypeError:
+        return False
 
 
 def summary(report: Report) -> Summary:
@@ -53,8 +74,20 @@ def summary(report: Report) -> Summary:
         "sets": after.sets,
         "flags": after.flags,
         "rights": sorted((r.party, r.rule) for r in after.rights),
-        "deadlines": sorted((d.rule, d.due.isoformat()) for d in after.deadlines),
+        "deadlines": sorted((d.rule, d.due.isoformat(), d.accrued) for d in after.deadlines),
     }
+
+
+@dataclass
+class _Due:
+    """A pending deadline: one instance of an obligation."""
+
+    norm: str
+    due: dt.date
+    seq: int
+    words: dict[str, Any]
+    binds: dict[str, Any]  # field of the starting move -> its value
+    accrued: bool = False
 
 
 @dataclass
@@ -67,9 +100,10 @@ class _World:
     sets: dict[str, set[str]]
     flags: set[str]
     rights: list[tuple[str, str, str]]
-    deadlines: dict[str, dt.date]
+    deadlines: dict[str, _Due]  # by instance key
     expiries: dict[str, dt.date]
     fulfilled: set[str] = field(default_factory=set)
+    started: dict[str, int] = field(default_factory=dict)
 
     def in_force(self, clause: str) -> bool:
         if self.clauses[clause] == "ended":
@@ -122,9 +156,14 @@ class _Reference:
             flags=set(s.flags),
             rights=[],
             deadlines={
-                n.id: n.norm.by
+                n.id: _Due(n.id, n.norm.by, 0, {}, {})
                 for n in spec.norms
-                if n.norm.kind is NormKind.obligation and n.norm.by and not n.norm.when
+                if n.norm.kind is NormKind.obligation
+                and n.norm.by
+                and not n.norm.when
+                and (
+                    s.partnership == "in_force" or spec.clauses[n.norm.clause].survives_termination
+                )
             },
             expiries={
                 n.id: n.norm.on for n in spec.norms if n.norm.kind is NormKind.expiry and n.norm.on
@@ -151,27 +190,38 @@ class _Reference:
             "sets": {k: sorted(v) for k, v in sorted(w.sets.items())},
             "flags": sorted(w.flags),
             "rights": sorted((party, norm) for party, _, norm in w.rights),
-            "deadlines": sorted((n, d.isoformat()) for n, d in w.deadlines.items()),
+            "deadlines": sorted(
+                (d.norm, d.due.isoformat(), d.accrued) for d in w.deadlines.values()
+            ),
         }
 
     def let_time_pass(self, day: dt.date) -> None:
         while True:
             due = sorted(
-                [(d, "deadline_passed", n) for n, d in self.world.deadlines.items() if d < day]
-                + [(d, "expiry_reached", n) for n, d in self.world.expiries.items() if d < day]
+                [
+                    (d.due, "deadline_passed", d.norm, d.seq, k)
+                    for k, d in self.world.deadlines.items()
+                    if d.due < day
+                ]
+                + [
+                    (d, "expiry_reached", n, 0, n)
+                    for n, d in self.world.expiries.items()
+                    if d < day
+                ]
             )
             if not due:
                 return
-            last, kind, norm = due[0]
-            (self.world.deadlines if kind == "deadline_passed" else self.world.expiries).pop(norm)
-            change = _Occurrence(
-                "change",
-                kind,
-                {"kind": kind, "norm": norm},
-                {"kind": kind, "norm": norm},
-                last + dt.timedelta(days=1),
-                None,
-            )
+            last, kind, norm, _, key = due[0]
+            values: dict[str, Any] = {"kind": kind, "norm": norm}
+            words = dict(values)
+            if kind == "deadline_passed":
+                pending = self.world.deadlines.pop(key)
+                if pending.accrued:
+                    values["accrued"] = 1
+                words = {**pending.words, **words, "due": pending.due.isoformat()}
+            else:
+                self.world.expiries.pop(norm)
+            change = _Occurrence("change", kind, values, words, last + dt.timedelta(days=1), None)
             self.chain([change])
 
     def move(self, index: int, move: Move, day: dt.date) -> None:
@@ -191,7 +241,9 @@ class _Reference:
         changes = []
         for effect in kind.effects:
             args = {k: fill(v, words) for k, v in effect.args}
-            changes += [self.change(c, occurrence) for c in self.apply(effect.op, args, "")]
+            changes += [
+                self.change(c, occurrence) for c in self.apply(effect.op, args, "", occurrence)
+            ]
         self.chain(changes + follow)
 
     def chain(self, queue: list[_Occurrence]) -> None:
@@ -219,38 +271,84 @@ class _Reference:
                 and self.listens(norm.fulfils, occ)
                 and self.all_hold(norm.fulfils.tests, occ)
             ):
-                extras.append(("fulfil", norm))
+                extras.append(("fulfil", norm, ""))
             if (
                 norm.starts
                 and self.listens(norm.starts, occ)
                 and self.all_hold(norm.starts.tests, occ)
             ):
-                extras.append(("start", norm))
+                n = norm.norm
+                if not self.world.in_force(n.clause):
+                    extras.append(("not_started", norm, "clause_ended"))
+                elif (n.valid_from and occ.date < n.valid_from) or (
+                    n.valid_until and occ.date > n.valid_until
+                ):
+                    extras.append(("not_started", norm, "out_of_window"))
+                else:
+                    extras.append(("start", norm, ""))
         follow: list[_Occurrence] = []
         move = -1 if occ.move is None else occ.move
         for norm, status in judged:
             self.outcomes.append((norm.id, move, status))
             if status in ("applied", "waived"):
                 follow += self.fire(norm, occ, waived=status == "waived")
-        for what, norm in sorted(extras, key=lambda e: self.spec.norms.index(e[1])):
-            if what == "fulfil" and norm.id in self.world.deadlines:
-                del self.world.deadlines[norm.id]
-                self.world.fulfilled.add(norm.id)
-                self.findings.append(
-                    ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
-                )
-                self.outcomes.append((norm.id, move, "met"))
-            if (
-                what == "start"
-                and norm.id not in self.world.deadlines
-                and norm.id not in self.world.fulfilled
-            ):
-                assert norm.norm.within_days is not None
-                self.world.deadlines[norm.id] = occ.date + dt.timedelta(days=norm.norm.within_days)
-                self.findings.append(
-                    ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
-                )
+        for what, norm, status in sorted(extras, key=lambda e: self.spec.norms.index(e[1])):
+            if what == "fulfil":
+                self.fulfil(norm, occ)
+            elif what == "start":
+                self.start(norm, occ, None)
+            else:
+                self.outcomes.append((norm.id, move, status))
         return follow
+
+    def fulfil(self, norm: NormSpec, occ: _Occurrence) -> None:
+        """The earliest pending deadline of the norm this move binds to is met."""
+        bound = bindings(norm)
+        pending = sorted(
+            ((d.due, d.seq, k) for k, d in self.world.deadlines.items() if d.norm == norm.id)
+        )
+        for _, _, key in pending:
+            due = self.world.deadlines[key]
+            if all(_compare(occ.values.get(t.field), t.op, due.binds.get(t.source)) for t in bound):
+                break
+        else:
+            return
+        del self.world.deadlines[key]
+        self.world.fulfilled.add(key)
+        move = -1 if occ.move is None else occ.move
+        self.findings.append(("consequence", norm.id, move, occ.date.isoformat(), "info", False))
+        self.outcomes.append((norm.id, move, "met"))
+        if norm.norm.restart == "on_fulfil":
+            self.start(norm, occ, (key, due))
+
+    def start(self, norm: NormSpec, occ: _Occurrence, after: tuple[str, _Due] | None) -> None:
+        n = norm.norm
+        w = self.world
+        seq = w.started.get(n.id, 0) + 1
+        if after is not None:
+            key, words, binds = after[0], after[1].words, after[1].binds
+        else:
+            how = instances_of(n)
+            if how == "once":
+                key = n.id
+                if key in w.deadlines or key in w.fulfilled:
+                    return
+            elif how == "each":
+                key = f"{n.id}#{seq}"
+            else:
+                assert isinstance(how, PerInstance)
+                key = f"{n.id}[{how.per}={occ.words.get(how.per)}]"
+                if key in w.deadlines:
+                    return
+            words = dict(occ.words)
+            binds = {
+                t.source: occ.values[t.source] for t in bindings(norm) if t.source in occ.values
+            }
+        due = n.by if n.by is not None else occ.date + dt.timedelta(days=n.within_days or 0)
+        w.started[n.id] = seq
+        w.deadlines[key] = _Due(n.id, due, seq, words, binds)
+        move = -1 if occ.move is None else occ.move
+        self.findings.append(("consequence", n.id, move, occ.date.isoformat(), "info", False))
 
     @staticmethod
     def listens(trigger: Trigger, occ: _Occurrence) -> bool:
@@ -260,10 +358,13 @@ class _Reference:
         if not self.all_hold((*norm.trigger.tests, *norm.requires), occ):
             return "not_triggered"
         n = norm.norm
-        if not self.world.in_force(n.clause):
+        accrued = n.kind is NormKind.obligation and occ.values.get("accrued") == 1
+        if not self.world.in_force(n.clause) and not accrued:
             return "clause_ended"
-        if (n.valid_from and occ.date < n.valid_from) or (
-            n.valid_until and occ.date > n.valid_until
+        tested_here = n.kind is not NormKind.obligation or n.when is None
+        if tested_here and (
+            (n.valid_from and occ.date < n.valid_from)
+            or (n.valid_until and occ.date > n.valid_until)
         ):
             return "out_of_window"
         if any(self.holds(e, occ) for e in norm.exceptions):
@@ -335,22 +436,25 @@ class _Reference:
         todo += [(c.op, {k: fill(v, occ.words) for k, v in c.args}) for c in norm.consequences]
         changes = []
         for op, args in todo:
-            changes += [self.change(c, occ) for c in self.apply(op, args, n.id)]
+            changes += [self.change(c, occ) for c in self.apply(op, args, n.id, occ)]
         return changes
 
     # -- the world changing ---------------------------------------------------------------------
-    def apply(self, op: str, args: dict[str, Any], norm: str) -> list[dict[str, Any]]:
+    def apply(
+        self, op: str, args: dict[str, Any], norm: str, occ: _Occurrence
+    ) -> list[dict[str, Any]]:
         w = self.world
-        if op == "end_partnership":
-            if w.partnership == "ended":
-                return []
-            w.partnership = "ended"
-            return [{"kind": "partnership_ended"}]
-        if op == "end_clause":
-            if w.clauses[args["clause"]] == "ended":
-                return []
-            w.clauses[args["clause"]] = "ended"
-            return [{"kind": "clause_ended", "clause": args["clause"]}]
+        if op in ("end_partnership", "end_clause"):
+            before = {c for c in w.clauses if w.in_force(c)}
+            changes = []
+            if op == "end_partnership" and w.partnership != "ended":
+                w.partnership = "ended"
+                changes.append({"kind": "partnership_ended"})
+            if op == "end_clause":
+                w.clauses[args["clause"]] = "ended"
+            ended = [c for c in w.clauses if c in before and not w.in_force(c)]
+            self.duties_of_ended(set(ended), occ)
+            return changes + [{"kind": "clause_ended", "clause": c} for c in ended]
         if op == "extend_clause":
             until = args.get("until")
             for expiry in [n for n in self.spec.norms if n.norm.kind is NormKind.expiry]:
@@ -382,6 +486,24 @@ class _Reference:
             w.flags.add(args["flag"])
             return [{"kind": "flag_set", "flag": args["flag"]}]
         raise ValueError(op)
+
+    def duties_of_ended(self, ended: set[str], occ: _Occurrence) -> None:
+        """Pending deadlines of clauses that just ended survive as accrued duties, or lapse."""
+        lapse = self.spec.contract.contract.accrued_duties == "lapse"
+        clause_of = {n.id: n.norm.clause for n in self.spec.norms}
+        move = -1 if occ.move is None else occ.move
+        for key, due in sorted(
+            self.world.deadlines.items(), key=lambda kd: (kd[1].due, kd[1].norm, kd[1].seq)
+        ):
+            if clause_of[due.norm] not in ended or due.accrued:
+                continue
+            if lapse:
+                del self.world.deadlines[key]
+            else:
+                due.accrued = True
+            self.findings.append(
+                ("consequence", due.norm, move, occ.date.isoformat(), "info", False)
+            )
 
     def covered(self, kind: str) -> bool:
         """A move kind some norm can react to, directly, through its effects, or later."""

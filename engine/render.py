@@ -39,7 +39,14 @@ def _state(view: StateView, lines: list[str]) -> None:
     if view.rights:
         lines.append("    rights: " + "; ".join(f"{r.party}: {r.right}" for r in view.rights))
     if view.deadlines:
-        lines.append("    deadlines: " + "; ".join(f"{d.rule} due {d.due}" for d in view.deadlines))
+        lines.append(
+            "    deadlines: "
+            + "; ".join(
+                f"{d.rule}{f' [{d.instance}]' if d.instance else ''} due {d.due}"
+                + (" (accrued: its clause has ended)" if d.accrued else "")
+                for d in view.deadlines
+            )
+        )
     if view.consents:
         lines.append("    consents: " + "; ".join(view.consents))
     if view.flags:

@@ -89,6 +89,8 @@ class DeadlineView(_Frozen):
     rule: str
     due: dt.date
     started_by: str
+    accrued: bool = False  # its clause or the partnership has ended; it survives as accrued
+    instance: str | None = None  # `field=value` for an obligation kept once per value
 
 
 class RightView(_Frozen):

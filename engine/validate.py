@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,7 @@ from engine.model import (
     Waiver,
 )
 from engine.norms import foreign_key_problem, kind_of
-from engine.templates import phrase_holes, template_holes
+from engine.templates import HOLE, fill, phrase_holes, template_holes
 
 MAX_NORMS = 20_000
 
@@ -83,10 +85,14 @@ class NormSpec:
     listeners: tuple[tuple[str, Trigger], ...]  # what the kind also reacts to, by role
     file: str
     line: int | None
+    data: tuple[tuple[str, Any], ...] = ()  # what else the norm's kind parsed (engine/norms)
 
     @property
     def id(self) -> str:
         return self.norm.id
+
+    def datum(self, name: str) -> Any:
+        return next((v for k, v in self.data if k == name), None)
 
     def listener(self, role: str) -> Trigger | None:
         return next((t for r, t in self.listeners if r == role), None)
@@ -292,6 +298,8 @@ class _Resolver:
         self.clauses: dict[str, Clause] = {}
         self.sets: dict[str, EntitySet] = {}
         self.kinds: dict[str, EventKind] = {}
+        self._specs: dict[str, FieldSpec] = {}  # fields of the move whose templates are checked
+        self._specs_of_change = False
 
     # -- helpers -----------------------------------------------------------------------------
     def _unique(
@@ -445,6 +453,8 @@ class _Resolver:
                         f"{where}.phrases.set: '{fixed}' is not a field of {kind_id}{did_you_mean(fixed, kind.fields)}",
                     )
             phrases.append(p)
+        self._specs = {**kind.fields, "actor": FieldSpec(type=FieldType.party)}
+        self._specs_of_change = False
         effects = tuple(
             c
             for e_index, effect in enumerate(kind.effects)
@@ -540,10 +550,13 @@ class _Resolver:
         if norm.when is not None:
             when = self._trigger(norm.when, file, raw, (*loc, "when"), f"{where}.when")
         trigger = kind.trigger(norm, when)
-        listeners = kind.listeners(norm, when, checks)
+        data: dict[str, Any] = {}
+        listeners = kind.listeners(norm, when, checks, data)
         if trigger is None:
             return None  # its problem is reported; checking templates against it would only echo it
         fields = self._fields_of(trigger)
+        named = kind.template_fields(norm, fields, self._fields_of(when) if when else set())
+        self._name_fields(trigger)
         requires = tuple(
             t
             for i, cond in enumerate(norm.if_)
@@ -570,18 +583,18 @@ class _Resolver:
             for i, raw_c in enumerate(norm.then)
             if (
                 c := self._consequence(
-                    raw_c, file, line_of(raw, (*loc, "then", i)), f"{where}.then", fields
+                    raw_c, file, line_of(raw, (*loc, "then", i)), f"{where}.then", named
                 )
             )
             is not None
         ]
         consequences = kind.consequences(norm, declared)
         self._check_template(
-            norm.message, fields, file, line_of(raw, (*loc, "message")), f"{where}.message"
+            norm.message, named, file, line_of(raw, (*loc, "message")), f"{where}.message"
         )
         if norm.grants:
             self._check_template(
-                norm.grants, fields, file, line_of(raw, (*loc, "grants")), f"{where}.grants"
+                norm.grants, named, file, line_of(raw, (*loc, "grants")), f"{where}.grants"
             )
         if len(self.problems.problems) > before:
             return None
@@ -594,7 +607,77 @@ class _Resolver:
             listeners=tuple(listeners.items()),
             file=file,
             line=line,
+            data=tuple(data.items()),
         )
+
+    def _name_fields(self, trigger: Trigger) -> None:
+        """The fields templates of this norm may name, with their types, for `_domain`."""
+        kind = self.kinds.get(trigger.kind) if trigger.source == "move" else None
+        self._specs = (
+            {**kind.fields, "actor": FieldSpec(type=FieldType.party)} if kind is not None else {}
+        )
+        self._specs_of_change = trigger.source == "change"
+
+    def _domain(self, hole: str) -> list[str] | None:
+        """Every value a field named in a template can take, when there are finitely many."""
+        spec = self._specs.get(hole)
+        if spec is None:
+            table = _CHANGE_FIELD_TABLES.get(hole) if self._specs_of_change else None
+            return sorted(getattr(self, table)) if table else None
+        if spec.type is FieldType.party:
+            return sorted(self.parties)
+        if spec.type is FieldType.kind:
+            return sorted(self.kinds)
+        if spec.type is FieldType.entity and spec.of is not None:
+            return sorted(
+                e.id for e in self.entities.values() if e.id in spec.of or e.category in spec.of
+            )
+        return None
+
+    def _templated_ref(
+        self,
+        text: str,
+        holes: list[str],
+        known: dict[str, Any],
+        what: str,
+        file: str,
+        line: int | None,
+        where: str,
+    ) -> None:
+        """A name built from a template (`approved-by-{actor}`) must name a declared one: every
+        expansion when the fields' values are known, else at least one by its pattern."""
+        domains = [self._domain(h) for h in holes]
+        size = 1
+        for domain in domains:
+            size *= len(domain) if domain is not None else MAX_EXPANSIONS + 1
+        if size <= MAX_EXPANSIONS:
+            for combination in itertools.product(*[d or [] for d in domains]):
+                name = fill(text, dict(zip(holes, combination, strict=True))) or ""
+                if name not in known:
+                    shown = ", ".join(
+                        f"{h} is {v}" for h, v in zip(holes, combination, strict=True)
+                    )
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}: '{text}' names {what} '{name}' when {shown}, and there is no such {what}{did_you_mean(name, known)}; known: {', '.join(sorted(known)) or '(none)'}",
+                    )
+                    return
+            return
+        pattern = re.compile(
+            "".join(
+                ".+" if i % 2 else re.escape(part)
+                for i, part in enumerate(HOLE.split(text))
+                if i % 2 == 0 or part
+            )
+        )
+        if not any(pattern.fullmatch(k) for k in known):
+            bare = HOLE.sub("", text)
+            self.problems.add(
+                file,
+                line,
+                f"{where}: '{text}' can name no declared {what}{did_you_mean(bare, known)}; known: {', '.join(sorted(known)) or '(none)'}",
+            )
 
     def _fields_of(self, trigger: Trigger) -> set[str]:
         if trigger.source == "move":
@@ -819,8 +902,6 @@ class _Resolver:
                         line,
                         f"{where}.{op}.{name}: '{{{hole}}}' is not a field of the move{did_you_mean(hole, fields)}",
                     )
-            if holes or problem:
-                continue
             targets: dict[str, tuple[dict[str, Any], str]] = {
                 "clause": (self.clauses, "clause"),
                 "set": (self.sets, "set"),
@@ -828,6 +909,11 @@ class _Resolver:
                 "from": (self.parties, "party"),
                 "for": (self.kinds, "event kind"),
             }
+            if holes and not problem and name in targets and set(holes) <= fields:
+                known, what = targets[name]
+                self._templated_ref(text, holes, known, what, file, line, f"{where}.{op}.{name}")
+            if holes or problem:
+                continue
             if name in targets:
                 known, what = targets[name]
                 self._ref(text, known, what, file, line, f"{where}.{op}.{name}")
@@ -843,6 +929,17 @@ class _Resolver:
         return Consequence(
             op, tuple(sorted((k, None if v is None else str(v)) for k, v in arg.items()))
         )
+
+
+_CHANGE_FIELD_TABLES = {
+    "set": "sets",
+    "entity": "entities",
+    "from": "parties",
+    "to": "parties",
+    "for": "kinds",
+    "clause": "clauses",
+}
+MAX_EXPANSIONS = 1000  # a name template with more expansions is checked by its pattern
 
 
 class _NormChecks:
@@ -870,6 +967,9 @@ class _NormChecks:
 
     def trigger(self, raw: dict[str, Any], key: tuple[Any, ...]) -> Trigger | None:
         return self.resolver._trigger(raw, self.file, self.raw, (*self.loc, *key), self._where(key))
+
+    def fields_of(self, trigger: Trigger) -> set[str]:
+        return self.resolver._fields_of(trigger)
 
 
 class _Negated:

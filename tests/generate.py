@@ -2,7 +2,9 @@
 
 The generated contracts use every part of the rule language: field tests of every operator,
 set membership, state conditions in `if` and `unless`, windows, every norm kind, consequences that
-chain (a norm listening for the change another one makes), deadlines and expiries.
+chain (a norm listening for the change another one makes), deadlines and expiries, and
+repeatable obligations (instances each / once / per field, `when` + `by`, restart on fulfilment,
+`must` bound to the starting move's fields, accrued duties that survive or lapse).
 """
 
 from __future__ import annotations
@@ -157,11 +159,26 @@ def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
     elif kind == "obligation":
         n["must"] = draw(trigger(move_only=True))
         n["message"] = "missed"
-        if draw(st.booleans()):
+        if draw(st.integers(0, 2)) == 0:
             n["by"] = iso(draw(dates))
         else:
             n["when"] = draw(trigger(move_only=True))
-            n["within_days"] = draw(st.integers(1, 120))
+            if draw(st.integers(0, 3)) == 0:
+                n["by"] = iso(draw(dates))  # `when` + `by`: each start is due on that date
+            else:
+                n["within_days"] = draw(st.integers(1, 120))
+                if draw(st.integers(0, 3)) == 0:
+                    n["restart"] = "on_fulfil"
+            instances = draw(st.sampled_from([None, None, "each", "once", {"per": "who"}]))
+            if instances is not None:
+                n["instances"] = instances
+            binding = draw(st.sampled_from([None, None, "who", "amount", "until"]))
+            if binding == "who":
+                n["must"]["who"] = draw(st.sampled_from(["{who}", {"not": "{who}"}]))
+            elif binding is not None:
+                op = draw(st.sampled_from(["gt", "gte", "lt", "lte", "not"]))
+                n["must"][binding] = {op: "{" + binding + "}"}
+            n["message"] = "missed {who} of {actor}, due {due}"
     else:
         n["when"] = draw(trigger(move_only=kind == "consent"))
         if "change" in n["when"]:
@@ -231,6 +248,9 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
             "title": "Generated",
             "as_of": iso(START),
             "rules": ["rules.yaml"],
+            **draw(
+                st.sampled_from([{}, {"accrued_duties": "survive"}, {"accrued_duties": "lapse"}])
+            ),
         },
         "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
         "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
