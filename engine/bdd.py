@@ -303,6 +303,34 @@ def then_deadline(contract_scenario: ContractScenario, rule: str, status: str) -
         raise contract_scenario.fail(f'Expected the deadline "{rule}" to be {status}.')
 
 
+@then(parsers.re(r'"(?P<name>[^"]+)" applies(?: (?P<times>\d+) times?)?$'))
+def then_applies(contract_scenario: ContractScenario, name: str, times: str | None) -> None:
+    """The norm (or a norm of the clause) applied to the proposal or to time passing; with
+    `N times`, exactly that often (a recurring period, a renewal each year)."""
+    report = contract_scenario.require_report()
+    first = len(contract_scenario.history)
+    applied = [
+        o
+        for o in report.outcomes
+        if name in (o.rule, o.clause)
+        and o.status in ("applied", "waived")
+        and (o.move is None or o.move >= first)
+    ]
+    if not applied or (times is not None and len(applied) != int(times)):
+        wanted = f"{times} time(s)" if times else "at least once"
+        raise contract_scenario.fail(
+            f'Expected "{name}" to apply {wanted}, but it applied {len(applied)} time(s).'
+        )
+
+
+@then(parsers.parse('the report says "{text}"'))
+def then_report_says(contract_scenario: ContractScenario, text: str) -> None:
+    """Words the report must contain: a message, a reason why a norm did not apply, a state."""
+    report = contract_scenario.require_report().to_text()
+    if text not in report:
+        raise contract_scenario.fail(f'Expected the report to say "{text}", but it does not.')
+
+
 @then("there is a notice that no rule covers the move")
 def then_notice(contract_scenario: ContractScenario) -> None:
     report = contract_scenario.require_report()

@@ -130,7 +130,7 @@ def explain(
     loaded = _load(contract)
     spec = next((n for n in loaded.spec.norms if n.id == rule), None)
     if spec is None:
-        from engine.validate import did_you_mean
+        from engine.suggest import did_you_mean
 
         _fail(
             ContractEngineError(
@@ -183,7 +183,9 @@ def schema(
     }
     if which not in models:
         _fail(ContractEngineError(f"schema: expected 'contract' or 'rules', got '{which}'"))
-    typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))
+    from engine.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(models[which]), indent=2, sort_keys=True))
 
 
 def main() -> None:

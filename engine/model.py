@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from engine.periods import Term
+
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
 ]
@@ -95,6 +97,9 @@ class ContractHeader(_Strict):
         "survive",
         description="What a pending deadline does when its clause or the partnership ends: "
         "`survive` (the usual rule: it still yields its finding if missed) or `lapse`.",
+    )
+    term: Term | None = Field(
+        None, description="The contract term, with automatic renewal and non-renewal notice."
     )
 
 
