@@ -503,8 +503,14 @@ class Evaluator:
                 Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
             )
             return self._fire(run, fact, norm, values, waived)
-        if roles.keys() & {"unless", "window", "ended"}:  # triggered, but did not fire
-            if "ended" in roles:
+        if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, did not fire
+            if "overridden" in roles:
+                beaten = [norm.overridden_by[i] for i in sorted(roles["overridden"])]
+                status = "overridden"
+                reason = "overridden by " + "; ".join(
+                    f"{o.id} ({o.trigger.describe()})" for o in beaten
+                )
+            elif "ended" in roles:
                 status, reason = (
                     "clause_ended",
                     (
@@ -604,7 +610,7 @@ class Evaluator:
                     condition=f"unless {exception.describe()}", value="it does not", held=False
                 )
             )
-        if norm.norm.valid_from or norm.norm.valid_until:
+        if norm.window_from or norm.window_until:
             evidence.append(
                 Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True)
             )
@@ -756,12 +762,7 @@ def _clause_state(status: str, note: str | None, until: dt.date | None) -> Claus
 
 
 def _window(norm: NormSpec) -> str:
-    n = norm.norm
-    if n.valid_from and n.valid_until:
-        return f"the norm applies from {n.valid_from} until {n.valid_until}"
-    if n.valid_from:
-        return f"the norm applies from {n.valid_from}"
-    return f"the norm applies until {n.valid_until}"
+    return norm.window_text
 
 
 def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:

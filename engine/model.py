@@ -93,6 +93,9 @@ class ContractHeader(_Strict):
     rules: list[str] = Field(
         min_length=1, description="Rule files or folders, relative to this contract file."
     )
+    effective: dt.date | None = Field(
+        None, description="The effective date: no norm applies to a move dated before it."
+    )
     accrued_duties: Literal["survive", "lapse"] = Field(
         "survive",
         description="What a pending deadline does when its clause or the partnership ends: "
@@ -202,6 +205,11 @@ class Norm(_Strict):
     severity: Severity | None = None
     message: str
     then: list[dict[str, Any]] = []
+    overrides: list[Identifier] = Field(
+        [],
+        description="Norms this one beats: when it fires on a move, they give `overridden` "
+        "for that move instead of a finding. They must listen for the same kind of move.",
+    )
     consent_of: Identifier | None = Field(None, description="consent: whose consent is needed.")
     grants: str | None = Field(None, description="entitlement: the right the beneficiary gains.")
     ends: Literal["partnership"] | list[Identifier] | None = Field(

@@ -53,6 +53,13 @@ def _compare(value: Any, op: str, bound: Any) -> bool:
         return False
 
 
+def _outside(norm: NormSpec, day: dt.date) -> bool:
+    """Before the norm's `from` or the contract's effective date, or after its `until`."""
+    n, effective = norm.norm, norm.effective
+    start = max([d for d in (n.valid_from, effective) if d is not None], default=None)
+    return bool((start and day < start) or (n.valid_until and day > n.valid_until))
+
+
 def summary(report: Report) -> Summary:
     """What the differential tests compare, taken from an engine report."""
     after = report.state["after"]
@@ -386,9 +393,7 @@ class _Reference:
                 n = norm.norm
                 if not self.world.in_force(n.clause):
                     extras.append(("not_started", norm, "clause_ended"))
-                elif (n.valid_from and occ.date < n.valid_from) or (
-                    n.valid_until and occ.date > n.valid_until
-                ):
+                elif _outside(norm, occ.date):
                     extras.append(("not_started", norm, "out_of_window"))
                 else:
                     extras.append(("start", norm, ""))
@@ -461,6 +466,14 @@ class _Reference:
         return (trigger.source, trigger.kind) == (occ.source, occ.kind)
 
     def judge(self, norm: NormSpec, occ: _Occurrence) -> str:
+        own = self.judge_own(norm, occ)
+        if own in ("applied", "waived") and any(
+            self.judge_own(o, occ) in ("applied", "waived") for o in norm.overridden_by
+        ):
+            return "overridden"
+        return own
+
+    def judge_own(self, norm: NormSpec, occ: _Occurrence) -> str:
         if not self.all_hold((*norm.trigger.tests, *norm.requires), occ):
             return "not_triggered"
         n = norm.norm
@@ -468,10 +481,7 @@ class _Reference:
         if not self.world.in_force(n.clause) and not accrued:
             return "clause_ended"
         tested_here = n.kind is not NormKind.obligation or n.when is None
-        if tested_here and (
-            (n.valid_from and occ.date < n.valid_from)
-            or (n.valid_until and occ.date > n.valid_until)
-        ):
+        if tested_here and (_outside(norm, occ.date)):
             return "out_of_window"
         if any(self.holds(e, occ) for e in norm.exceptions):
             return "defeated"

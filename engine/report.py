@@ -65,7 +65,14 @@ class Finding(_Frozen):
 
 
 Status = Literal[
-    "applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived", "met"
+    "applied",
+    "not_triggered",
+    "defeated",
+    "out_of_window",
+    "clause_ended",
+    "waived",
+    "met",
+    "overridden",
 ]
 
 

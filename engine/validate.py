@@ -6,6 +6,7 @@ the bad value and what was expected, with a "did you mean" where an id looks mis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -68,6 +69,41 @@ class NormSpec:
     file: str
     line: int | None
     data: tuple[tuple[str, Any], ...] = ()  # what else the norm's kind parsed (engine/norms)
+    effective: dt.date | None = None  # the contract's effective date
+    overridden_by: tuple[NormSpec, ...] = ()  # norms whose firing sets this one aside
+
+    @property
+    def window_from(self) -> dt.date | None:
+        """The first day the norm applies: its `from`, or the contract's effective date if later."""
+        start = self.norm.valid_from
+        if self.effective is not None and (start is None or self.effective > start):
+            return self.effective
+        return start
+
+    @property
+    def window_until(self) -> dt.date | None:
+        return self.norm.valid_until
+
+    @property
+    def window_text(self) -> str:
+        start, until = self.window_from, self.window_until
+        by_contract = (
+            start is not None and start == self.effective and start != self.norm.valid_from
+        )
+        first = (
+            f"the contract takes effect on {start}"
+            if by_contract
+            else f"the norm applies from {start}"
+        )
+        if start and until:
+            return (
+                f"{first}; the norm applies until {until}"
+                if by_contract
+                else f"{first} until {until}"
+            )
+        if start:
+            return first
+        return f"the norm applies until {until}"
 
     @property
     def id(self) -> str:
@@ -341,6 +377,7 @@ class _Resolver:
                 spec = self._norm(norm, str(path), rule_raw, index, line)
                 if spec is not None:
                     norms.append(spec)
+        norms = self._overrides(norms)
         if len(norms) > MAX_NORMS:
             self.problems.add(file, None, f"{len(norms)} norms; the limit is {MAX_NORMS}")
         for index, waiver in enumerate(c.waivers):
@@ -364,6 +401,48 @@ class _Resolver:
             norms=norms,
             rule_files=[p for p, _, _ in self.rule_files],
         )
+
+    def _overrides(self, norms: list[NormSpec]) -> list[NormSpec]:
+        """`overrides: [id]`: the overridden norm learns which norms set it aside. Both must
+        listen for the same kind of move or change, or they could never meet."""
+        by_id = {n.id: n for n in norms}
+        beaten: dict[str, list[NormSpec]] = {}
+        for spec in norms:
+            for index, target in enumerate(spec.norm.overrides):
+                file = spec.file
+                raw = next((r for p, r, _ in self.rule_files if str(p) == file), self.raw)
+                norm_index = next(
+                    i
+                    for p, _, rules in self.rule_files
+                    if str(p) == file
+                    for i, n in enumerate(rules.norms)
+                    if n.id == spec.id
+                )
+                line = line_of(raw, ("norms", norm_index, "overrides", index))
+                where = f"norms[{spec.id}].overrides"
+                if target == spec.id:
+                    self.problems.add(file, line, f"{where}: a norm cannot override itself")
+                    continue
+                if not self._ref(target, by_id, "norm", file, line, where):
+                    continue
+                other = by_id[target]
+                if other.trigger.route != spec.trigger.route:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}: '{target}' listens for {other.trigger.describe()}, this norm for {spec.trigger.describe()}; a norm can only override one that listens for the same kind",
+                    )
+                    continue
+                if spec.id in other.norm.overrides:
+                    self.problems.add(
+                        file, line, f"{where}: '{target}' and '{spec.id}' override each other"
+                    )
+                    continue
+                beaten.setdefault(target, []).append(spec)
+        return [
+            dataclasses.replace(n, overridden_by=tuple(beaten[n.id])) if n.id in beaten else n
+            for n in norms
+        ]
 
     def _initial_state(self) -> None:
         s, raw, file = self.contract.state, self.raw, self.file
@@ -591,6 +670,7 @@ class _Resolver:
             file=file,
             line=line,
             data=tuple(data.items()),
+            effective=self.contract.contract.effective,
         )
 
     def _name_fields(self, trigger: Trigger) -> None:

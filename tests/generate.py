@@ -266,6 +266,17 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         )
     has_term = draw(st.booleans())
     norms = [draw(norm(i, has_term)) for i in range(draw(st.integers(1, 7)))]
+    for i, n in enumerate(norms):  # overrides: a norm beats another listening for the same kind
+        rivals = [
+            m["id"]
+            for j, m in enumerate(norms)
+            if j != i
+            and _route(m) is not None
+            and _route(m) == _route(n)
+            and n["id"] not in m.get("overrides", [])
+        ]
+        if rivals and draw(st.integers(0, 2)) == 0:
+            n["overrides"] = [draw(st.sampled_from(rivals))]
     contract: dict[str, Any] = {
         "contract": {
             "id": "generated",
@@ -275,6 +286,7 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
             **draw(
                 st.sampled_from([{}, {"accrued_duties": "survive"}, {"accrued_duties": "lapse"}])
             ),
+            **({"effective": iso(draw(dates))} if draw(st.integers(0, 3)) == 0 else {}),
         },
         "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
         "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
@@ -322,6 +334,13 @@ def timeline(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
             move["actor"] = "p2"
         moves.append(move)
     return moves, iso(draw(dates))
+
+
+def _route(n: dict[str, Any]) -> tuple[str, Any] | None:
+    when = n.get("when")
+    if n["kind"] in ("obligation", "expiry") or not when:
+        return None
+    return ("move", when["move"]) if "move" in when else ("change", when["change"])
 
 
 def write(files: dict[str, Any], folder: Path) -> Path:

@@ -76,7 +76,7 @@ def test_one_deadline_per_value_of_a_field(duties: Contract) -> None:
 
 
 def test_per_value_deadlines_are_shown_with_their_value(duties: Contract) -> None:
-    report = duties.check("report defect D-7", at="2025-01-02")
+    report = duties.check("report defect D-7", at="2025-02-02")
     (deadline,) = report.state["after"].deadlines
     assert (deadline.rule, deadline.instance) == ("fix-each-defect", "defect=d_7")
 

@@ -192,7 +192,7 @@ class Obligation(NormKindDef):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         accrued = {ACCRUED_FIELD: 1}
         return (
-            {"$and": [ended, {"$neq": accrued}]},
+            {"$and": [ended, {"$nex": accrued}]},  # only an accrued duty's fact has the field
             {"$or": [in_force, accrued]},
         )
 
@@ -241,7 +241,7 @@ class Obligation(NormKindDef):
                     else each[how]
                 )
             )
-            if n.valid_from or n.valid_until:
+            if spec.window_from or spec.window_until:
                 lines.append("  window: tested on the move that starts the deadline")
         else:
             lines.append(f"  starts: with the contract, due {n.by}")

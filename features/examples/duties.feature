@@ -76,3 +76,17 @@ Feature: Duties that repeat, bind to what started them, and outlive the agreemen
   Scenario: While support lasts, nothing is handed over
     When Client proposes to "place an order"
     Then "hand-over-when-support-ends" is not triggered
+
+  Scenario: A deep discount is above the cap
+    When Vendor proposes to "give Acme a 40 percent discount"
+    Then the move is blocked by "no-deep-discounts"
+
+  Scenario: A specific norm overrides the general one
+    When Vendor proposes to "give Outlet a 40 percent discount"
+    Then the move is clear
+    And "no-deep-discounts" is not triggered because overridden by outlet-clearance
+
+  Scenario: Nothing applies before the contract takes effect
+    When Vendor proposes to "give Acme a 40 percent discount" on 2025-01-10
+    Then the move is clear
+    And "no-deep-discounts" is not triggered because the contract takes effect on 2025-01-15
