@@ -37,6 +37,7 @@ from engine.errors import (
 )
 from engine.load import load_yaml_file
 from engine.model import ContractFile, RuleFile
+from engine.norms import kind_of
 from engine.report import Report
 from engine.validate import load_contract, validate_model
 
@@ -509,15 +510,11 @@ def _explain_norm(loaded: Contract, norm_id: str) -> list[str]:
     ]
     lines += [f"  requires: {t.describe()}" for t in spec.requires]
     lines += [f"  unless: {e.describe()}" for e in spec.exceptions]
-    if n.valid_from or n.valid_until:
+    if spec.window_from or spec.window_until:
         lines.append(
-            f"  in force: from {n.valid_from or 'the start'} until {n.valid_until or 'the end'}"
+            f"  in force: from {spec.window_from or 'the start'} until {spec.window_until or 'the end'}"
         )
-    if spec.fulfils:
-        lines.append(
-            f"  met by: {spec.fulfils.describe()}"
-            + (f" by {n.by}" if n.by else f" within {n.within_days} days")
-        )
+    lines += kind_of(n).explain(spec)
     lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]
     lines.append(f"  message: {n.message}")
     return lines

@@ -42,7 +42,9 @@ from engine.conditions import (
 from engine.conditions import with_article as _a
 from engine.constructs import CHANGES, consent
 from engine.errors import EngineError
-from engine.model import FieldType, NormKind, Severity
+from engine.model import FieldType, Severity
+from engine.norms import kind_of
+from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
     SEVERITY_ORDER,
     ClauseState,
@@ -56,7 +58,7 @@ from engine.report import (
     StateView,
     Status,
 )
-from engine.state import Deadline, State
+from engine.state import State
 from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
@@ -106,6 +108,8 @@ class Evaluator:
         self.spec = spec
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
+        self._kinds = [kind_of(n.norm) for n in self.compiled.norms]
+        self._norm_index = {n.id: i for i, n in enumerate(self.compiled.norms)}
         self._views: dict[tuple[Any, ...], StateView] = {}
         self._start_views: dict[dt.date, StateView] = {}
         self._initial_clauses = {
@@ -230,20 +234,28 @@ class Evaluator:
         while True:
             due = sorted(
                 [
-                    (d.due, "deadline_passed", d.norm)
+                    (d.due, "deadline_passed", d.norm, d.seq, d.key)
                     for d in state.deadlines.values()
                     if d.due < day
                 ]
-                + [(on, "expiry_reached", norm) for norm, on in state.expiries.items() if on < day]
+                + [
+                    (on, "expiry_reached", norm, 0, norm)
+                    for norm, on in state.expiries.items()
+                    if on < day
+                ]
             )
             if state.partnership == "in_force":
-                due += [(p.end, "period_ended", n) for n, p in state.periods.items() if p.end < day]
+                due += [
+                    (p.end, "period_ended", n, 0, n)
+                    for n, p in state.periods.items()
+                    if p.end < day
+                ]
                 if state.term is not None and state.term.end < day:
-                    due.append((state.term.end, "term_end", "term"))
+                    due.append((state.term.end, "term_end", "term", 0, "term"))
                 due.sort()
             if not due:
                 return
-            last_day, kind, norm = due[0]
+            last_day, kind, norm, _, key = due[0]
             when = last_day + dt.timedelta(days=1)
             if kind == "period_ended":
                 self._chain(run, [self._period_ended(run, norm, when)], waivers)
@@ -263,16 +275,24 @@ class Evaluator:
                 self._term_end(run, when, waivers)
                 continue
             if kind == "deadline_passed":
-                del state.deadlines[norm]
-                text = f"the deadline of {norm} passed ({last_day} was the last day)"
+                deadline = state.deadlines.pop(key)
+                started = (
+                    "" if deadline.started == "the contract" else f" started by {deadline.started}"
+                )
+                text = f"the deadline of {norm}{started} passed ({last_day} was the last day)"
+                fact = _Fact(
+                    f"change:{kind}",
+                    passed_values(deadline),
+                    when,
+                    None,
+                    text,
+                    passed_words(deadline),
+                )
             else:
                 del state.expiries[norm]
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
-            self._chain(
-                run,
-                [_Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)],
-                waivers,
-            )
+                fact = _Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)
+            self._chain(run, [fact], waivers)
 
     def _period_ended(self, run: _Run, name: str, when: dt.date) -> _Fact:
         state = run.state
@@ -310,7 +330,7 @@ class Evaluator:
         text = f"the end of term {clock.index} on {clock.end}, {why}"
         fact = _Fact("change:term_ended", ended, when, None, text)
         self._chain(run, [fact], waivers)
-        changes = state.apply("end_partnership", {}, text)
+        changes = self._apply(run, fact, "end_partnership", {}, text)
         self._chain(run, [self._change_fact(change, fact) for change in changes], waivers)
 
     def _process_move(
@@ -356,7 +376,9 @@ class Evaluator:
         effects: list[_Fact] = []
         for consequence in self.spec.event_kinds[move.kind].effects:
             args = {k: fill(v, words) for k, v in consequence.args}
-            for change in run.state.apply(consequence.op, args, f"{fact.move_text} on {day}"):
+            for change in self._apply(
+                run, fact, consequence.op, args, f"{fact.move_text} on {day}"
+            ):
                 effects.append(self._change_fact(change, fact))
         self._chain(run, effects + follow_ups, waivers)
 
@@ -371,6 +393,63 @@ class Evaluator:
                     "norms are triggering each other in a cycle"
                 )
             queue.extend(self._evaluate(run, queue.popleft(), waivers))
+
+    def _apply(
+        self, run: _Run, fact: _Fact, op: str, args: dict[str, Any], by: str, rule: str = ""
+    ) -> list[dict[str, Any]]:
+        """Apply a consequence to the state. Every clause it takes out of force (the
+        partnership's end ends each clause that does not survive it) yields a `clause_ended`
+        change, once, and its pending deadlines survive as accrued duties or lapse."""
+        state = run.state
+        if op == "end_partnership":
+            was = [c for c in state.clauses if state.clause_in_force(c)]
+        elif op == "end_clause":
+            was = [args["clause"]] if state.clause_in_force(args["clause"]) else []
+        else:
+            return state.apply(op, args, by, rule)
+        changes = [c for c in state.apply(op, args, by, rule) if c[KIND_FIELD] != "clause_ended"]
+        ended = [c for c in was if not state.clause_in_force(c)]
+        changes += [{KIND_FIELD: "clause_ended", "clause": c} for c in ended]
+        if ended and state.deadlines:
+            self._clauses_ended(run, fact, set(ended))
+        return changes
+
+    def _clauses_ended(self, run: _Run, fact: _Fact, ended: set[str]) -> None:
+        """What happens to each pending duty of clauses that just ended, said in the report."""
+        state = run.state
+        lapse = self.spec.contract.contract.accrued_duties == "lapse"
+        for deadline in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq)):
+            norm = self.compiled.norms[self._norm_index[deadline.norm]]
+            clause = norm.norm.clause
+            if clause not in ended or deadline.accrued:
+                continue
+            what = f"the duty {norm.id} due {deadline.due}"
+            if lapse:
+                del state.deadlines[deadline.key]
+                message = f"{what[0].upper()}{what[1:]} lapses: clause {clause} has ended and the contract says accrued duties lapse."
+                effects = [f"deadline {norm.id} lapsed"]
+            else:
+                state.deadlines[deadline.key] = dataclasses.replace(deadline, accrued=True)
+                message = f"{what[0].upper()}{what[1:]} survives the end of clause {clause} as an accrued duty."
+                effects = [f"deadline {norm.id} accrued"]
+            self.note(run, norm, fact, message, effects)
+
+    def bound_holds(
+        self, run: _Run, route: str, fact: _Fact, binds: tuple[tuple[str, Any], ...]
+    ) -> bool:
+        """Whether the move `fact` meets a deadline whose bound values are `binds`: the move's
+        values and the bound ones go into one fact of the norm's own ruleset."""
+        values = {**fact.values, **dict(binds)}
+        fired = False
+        for rs in self.compiled.routes[route].rest:
+            values["sid"] = run.sid
+            values[SEQ_FIELD] = next(run.seq)
+            values[DATE_FIELD] = date_number(fact.date)
+            run.used.add(rs.name)
+            for name in self._assert(rs.name, values):
+                role = self.compiled.roles.get(name)
+                fired |= role is not None and role.role == "bound"
+        return fired
 
     def _change_fact(self, change: dict[str, Any], cause: _Fact) -> _Fact:
         return _Fact(
@@ -410,10 +489,13 @@ class Evaluator:
         for n in considered:
             follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
         for n, fired in sorted(by_norm.items()):
-            if "fulfil" in fired:
-                follow_ups += self._fulfil(run, fact, self.compiled.norms[n])
-            if "start" in fired:
-                follow_ups += self._start(run, fact, self.compiled.norms[n])
+            if n < 0:  # the catch-all
+                continue
+            norm = self.compiled.norms[n]
+            kind = self._kinds[n]
+            for acts in kind.roles:  # in the kind's order (obligation: fulfil, then start)
+                if acts in fired:
+                    follow_ups += kind.react(acts, self, run, fact, norm)
         return follow_ups
 
     # -- interpreting what fired ---------------------------------------------------------------
@@ -437,8 +519,14 @@ class Evaluator:
                 Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
             )
             return self._fire(run, fact, norm, values, waived)
-        if roles.keys() & {"unless", "window", "ended"}:  # triggered, but did not fire
-            if "ended" in roles:
+        if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, did not fire
+            if "overridden" in roles:
+                beaten = [norm.overridden_by[i] for i in sorted(roles["overridden"])]
+                status = "overridden"
+                reason = "overridden by " + "; ".join(
+                    f"{o.id} ({o.trigger.describe()})" for o in beaten
+                )
+            elif "ended" in roles:
                 status, reason = (
                     "clause_ended",
                     (
@@ -477,7 +565,8 @@ class Evaluator:
         display["date"] = fact.date.isoformat()
         message = fill(n.message, display)
         kind = n.kind
-        is_conflict = kind in (NormKind.prohibition, NormKind.consent, NormKind.obligation)
+        kind_def = kind_of(n)
+        is_conflict = kind_def.conflict
         effects: list[str] = []
         follow_ups: list[_Fact] = []
         if not waived:
@@ -486,10 +575,7 @@ class Evaluator:
                 (c.op, {k: fill(v, fact.template_values) for k, v in c.args})
                 for c in norm.consequences
             ]
-            if kind is NormKind.entitlement and n.beneficiary and n.grants:
-                consequences.insert(
-                    0, ("grant_right", {"to": n.beneficiary, "right": fill(n.grants, display)})
-                )
+            consequences[:0] = kind_def.granted(n, display)
             if is_conflict and state.clause_in_force(n.clause):
                 state.clauses[n.clause] = "violated"
                 state.clause_notes[n.clause] = (
@@ -497,7 +583,7 @@ class Evaluator:
                 )
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
-                for change in state.apply(op, args, by, n.id):
+                for change in self._apply(run, fact, op, args, by, n.id):
                     effects.append(_describe_change(_named_change(change, run.labels), run.labels))
                     follow_ups.append(self._change_fact(change, fact))
         clause = self.spec.clauses[n.clause]
@@ -555,16 +641,27 @@ class Evaluator:
             evidence.append(
                 Evidence(condition=f"unless {self._say(exception, labels)}", value="no", held=False)
             )
-        if norm.norm.valid_from or norm.norm.valid_until:
+        if norm.window_from or norm.window_until:
             evidence.append(
                 Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True)
             )
         clause = self.spec.clauses[norm.norm.clause]
-        evidence.append(
-            Evidence(
-                condition=f"clause {clause.id} ({clause.title}) is in force", value="yes", held=True
+        if fact.values.get(ACCRUED_FIELD) == 1:
+            evidence.append(
+                Evidence(
+                    condition=f"the duty accrued while clause {clause.id} ({clause.title}) was in force",
+                    value="yes",
+                    held=True,
+                )
             )
-        )
+        else:
+            evidence.append(
+                Evidence(
+                    condition=f"clause {clause.id} ({clause.title}) is in force",
+                    value="yes",
+                    held=True,
+                )
+            )
         return evidence
 
     def _say(self, test: Any, labels: dict[str, str]) -> str:
@@ -579,21 +676,11 @@ class Evaluator:
             return f"the {test.field} {OP_WORDS[test.op]} {named}"
         return _in_names(str(test.describe()), labels)
 
-    def _fulfil(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
+    def note(
+        self, run: _Run, norm: NormSpec, fact: _Fact, message: str, effects: list[str]
+    ) -> None:
+        """An informational consequence of a norm (a deadline started or met)."""
         n = norm.norm
-        pending = run.state.deadlines.pop(n.id, None)
-        if pending is None:
-            return []
-        run.state.fulfilled.add(n.id)
-        run.outcomes.append(
-            Outcome(
-                rule=n.id,
-                clause=n.clause,
-                move=fact.move,
-                status="met",
-                reason=f"met: {fact.move_text} on {fact.date}, before the deadline ({pending.due})",
-            )
-        )
         clause = self.spec.clauses[n.clause]
         run.findings.append(
             (
@@ -606,43 +693,14 @@ class Evaluator:
                     source=clause.source,
                     norm_kind=n.kind.value,
                     severity=Severity.info,
-                    message=f"Obligation met before its deadline ({pending.due}): {norm.fulfils.describe() if norm.fulfils else n.id}.",
+                    message=message,
                     move=fact.move,
                     move_text=fact.move_text,
                     date=fact.date,
-                    effects=[f"deadline {n.id} met"],
+                    effects=effects,
                 ),
             )
         )
-        return []
-
-    def _start(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
-        n = norm.norm
-        if n.id in run.state.deadlines or n.id in run.state.fulfilled or n.within_days is None:
-            return []
-        due = fact.date + dt.timedelta(days=n.within_days)
-        run.state.deadlines[n.id] = Deadline(n.id, due, f"{fact.move_text} on {fact.date}")
-        clause = self.spec.clauses[n.clause]
-        run.findings.append(
-            (
-                next(run.seq),
-                Finding(
-                    type="consequence",
-                    rule=n.id,
-                    clause=n.clause,
-                    clause_title=clause.title,
-                    source=clause.source,
-                    norm_kind=n.kind.value,
-                    severity=Severity.info,
-                    message=f"A deadline starts: {norm.fulfils.describe() if norm.fulfils else n.id} by {due}.",
-                    move=fact.move,
-                    move_text=fact.move_text,
-                    date=fact.date,
-                    effects=[f"deadline {n.id} due {due}"],
-                ),
-            )
-        )
-        return []
 
     # -- the report ---------------------------------------------------------------------------
     def _view(self, state: State, day: dt.date) -> StateView:
@@ -690,8 +748,14 @@ class Evaluator:
             flags=sorted(state.flags),
             rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
             deadlines=[
-                DeadlineView(rule=d.norm, due=d.due, started_by=d.started)
-                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm))
+                DeadlineView(
+                    rule=d.norm,
+                    due=d.due,
+                    started_by=d.started,
+                    accrued=d.accrued,
+                    instance=d.instance,
+                )
+                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq))
             ],
         )
 
@@ -766,12 +830,7 @@ def _clause_state(status: str, note: str | None, until: dt.date | None) -> Claus
 
 
 def _window(norm: NormSpec) -> str:
-    n = norm.norm
-    if n.valid_from and n.valid_until:
-        return f"the norm applies from {n.valid_from} until {n.valid_until}"
-    if n.valid_from:
-        return f"the norm applies from {n.valid_from}"
-    return f"the norm applies until {n.valid_until}"
+    return norm.window_text
 
 
 def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:

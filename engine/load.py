@@ -154,6 +154,8 @@ def parse_yaml(text: str, source: str) -> Any:
             what = f"nesting deeper than {MAX_DEPTH} levels"
         if "could not determine a constructor" in what:
             what = "tags such as !!python/... are not allowed: rule files are data, not code"
+        elif "maximum nesting depth" in what:  # LibYAML 0.2.5+ stops before our own check
+            what = f"nesting deeper than {MAX_DEPTH} levels"
         raise ContractFileError([Problem(source, line, what)]) from None
     except yaml.YAMLError as error:
         raise ContractFileError([Problem(source, None, f"malformed YAML: {error}")]) from None

@@ -101,6 +101,14 @@ class ContractHeader(_Strict):
     date_order: Literal["DMY", "MDY", "YMD"] = Field(
         "DMY", description="How a date such as 3/4/2026 in a move's words is read."
     )
+    effective: dt.date | None = Field(
+        None, description="The effective date: no norm applies to a move dated before it."
+    )
+    accrued_duties: Literal["survive", "lapse"] = Field(
+        "survive",
+        description="What a pending deadline does when its clause or the partnership ends: "
+        "`survive` (the usual rule: it still yields its finding if missed) or `lapse`.",
+    )
     term: Term | None = Field(
         None, description="The contract term, with automatic renewal and non-renewal notice."
     )
@@ -187,6 +195,15 @@ class EventKind(_Strict):
     )
 
 
+class PerInstance(_Strict):
+    """`instances: {per: field}`: one open instance of an obligation per value of that field."""
+
+    per: Identifier = Field(description="A field of the move in `when`.")
+
+
+Instances = Literal["each", "once"] | PerInstance
+
+
 class Norm(_Strict):
     """A rule of the contract. Kind-specific keys are checked by kind."""
 
@@ -206,6 +223,11 @@ class Norm(_Strict):
     severity: Severity | None = None
     message: str
     then: list[dict[str, Any]] = []
+    overrides: list[Identifier] = Field(
+        [],
+        description="Norms this one beats: when it fires on a move, they give `overridden` "
+        "for that move instead of a finding. They must listen for the same kind of move.",
+    )
     consent_of: Identifier | None = Field(None, description="consent: whose consent is needed.")
     grants: str | None = Field(None, description="entitlement: the right the beneficiary gains.")
     ends: Literal["partnership"] | list[Identifier] | None = Field(
@@ -215,36 +237,32 @@ class Norm(_Strict):
     must: dict[str, Any] | None = Field(None, description="obligation: the move that fulfils it.")
     by: dt.date | None = Field(None, description="obligation: the deadline.")
     within_days: int | None = Field(None, ge=1, description="obligation: days after `when`.")
+    instances: Instances | None = Field(
+        None,
+        description="obligation with `when`: `each` (the default: every triggering move starts "
+        "its own deadline), `once` (one open deadline; never again once met), or `{per: field}` "
+        "(one open deadline per value of that field of the move).",
+    )
+    restart: Literal["on_fulfil"] | None = Field(
+        None,
+        description="obligation with `within_days`: meeting it starts the next deadline, "
+        "`within_days` after the move that met it.",
+    )
 
     @model_validator(mode="after")
     def _kind_specific(self) -> Norm:
-        k = self.kind
-        need: dict[NormKind, tuple[str, ...]] = {
-            NormKind.prohibition: ("when",),
-            NormKind.consent: ("when", "consent_of"),
-            NormKind.entitlement: ("when", "grants"),
-            NormKind.termination: ("when", "ends"),
-            NormKind.expiry: ("on",),
-            NormKind.obligation: ("must",),
-            NormKind.trigger: ("when",),
-        }
-        missing = [n for n in need[k] if getattr(self, n) is None]
-        if missing:
-            names = ", ".join(f"'{n}'" for n in missing)
-            raise ValueError(f"a {k.value} norm needs {names}")
-        if k is NormKind.obligation and (self.by is None) == (self.within_days is None):
-            raise ValueError("an obligation needs exactly one of 'by' (a date) or 'within_days'")
-        if k is NormKind.obligation and self.within_days is not None and self.when is None:
-            raise ValueError("an obligation with 'within_days' needs 'when' to start its clock")
+        from engine.norms import kind_of  # the registry imports this module
+
+        problems = kind_of(self).model_problems(self)
+        if problems:
+            raise ValueError(problems[0])
         return self
 
     @property
     def effective_severity(self) -> Severity:
-        if self.severity is not None:
-            return self.severity
-        if self.kind in (NormKind.prohibition, NormKind.consent, NormKind.obligation):
-            return Severity.blocking
-        return Severity.info
+        from engine.norms import kind_of
+
+        return kind_of(self).severity(self)
 
 
 class RuleFile(_Strict):

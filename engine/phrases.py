@@ -501,6 +501,8 @@ class MoveParser:
         if t is FieldType.name:
             key = name_key(str(raw))
             known = self._entity_names.get(key)
+            if known is None:  # a party is a known name too: "the client", "Client Inc"
+                known = self._names.get(key)
             if known is not None:
                 return known
             written = name_key_as_written(str(raw))

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
-from engine.report import Finding, Report, StateView
+from engine.report import DeadlineView, Finding, Report, StateView
 
 
 @dataclass(frozen=True)
@@ -205,18 +205,37 @@ def _changes(report: Report, symbols: Symbols) -> list[str]:
         f"{name(r.party)} gained {r.right}" for r in after.rights if (r.party, r.right) not in had
     ]
     out += [f"flag {flag} set" for flag in after.flags if flag not in before.flags]
-    pending = {d.rule for d in after.deadlines}
+
+    def key(
+        d: DeadlineView,
+    ) -> tuple[object, ...]:  # one obligation may have several instances open
+        return (d.rule, d.instance, d.due, d.started_by)
+
+    pending = {key(d) for d in after.deadlines}
     met = {o.rule for o in report.outcomes if o.status == "met"}
     for d in before.deadlines:
-        if d.rule not in pending:
-            out.append(f"deadline {d.rule} (due {d.due}) {'met' if d.rule in met else 'passed'}")
-    was_pending = {d.rule for d in before.deadlines}
+        if key(d) not in pending:
+            out.append(
+                f"deadline {_deadline_name(d)} (due {d.due}) {'met' if d.rule in met else 'passed'}"
+            )
+    was_pending = {key(d) for d in before.deadlines}
     out += [
-        f"deadline {d.rule} started, due {d.due} ({d.started_by})"
+        f"deadline {_deadline_name(d)} started, due {d.due} ({d.started_by})"
         for d in after.deadlines
-        if d.rule not in was_pending
+        if key(d) not in was_pending
+    ]
+    was_accrued = {key(d) for d in before.deadlines if d.accrued}
+    out += [
+        f"deadline {_deadline_name(d)} survives as an accrued duty, due {d.due} "
+        "(accrued: its clause has ended)"
+        for d in after.deadlines
+        if d.accrued and key(d) not in was_accrued
     ]
     return out
+
+
+def _deadline_name(d: DeadlineView) -> str:
+    return f"{d.rule} [{d.instance}]" if d.instance else d.rule
 
 
 def _words(status: str) -> str:
@@ -259,7 +278,11 @@ def _state(view: StateView, report: Report) -> list[Line]:
         rights = "; ".join(f"{name(r.party)}: {r.right}" for r in view.rights)
         lines.append(Line(f"rights: {rights}", indent=2))
     if view.deadlines:
-        due = "; ".join(f"{d.rule} due {d.due}" for d in view.deadlines)
+        due = "; ".join(
+            f"{_deadline_name(d)} due {d.due}"
+            + (" (accrued: its clause has ended)" if d.accrued else "")
+            for d in view.deadlines
+        )
         lines.append(Line(f"deadlines: {due}", indent=2))
     if view.consents:
         lines.append(Line("consents: " + "; ".join(view.consents), indent=2))

@@ -69,7 +69,14 @@ class Finding(_Frozen):
 
 
 Status = Literal[
-    "applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived", "met"
+    "applied",
+    "not_triggered",
+    "defeated",
+    "out_of_window",
+    "clause_ended",
+    "waived",
+    "met",
+    "overridden",
 ]
 
 
@@ -93,6 +100,8 @@ class DeadlineView(_Frozen):
     rule: str
     due: dt.date
     started_by: str
+    accrued: bool = False  # its clause or the partnership has ended; it survives as accrued
+    instance: str | None = None  # `field=value` for an obligation kept once per value
 
 
 class RightView(_Frozen):

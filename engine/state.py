@@ -12,16 +12,24 @@ from typing import Any, Literal
 
 from engine.conditions import StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
-from engine.model import NormKind
+from engine.norms import kind_of
 from engine.periods import Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
 
 
 @dataclass(frozen=True)
 class Deadline:
+    """One open instance of an obligation (engine/norms/obligation.py)."""
+
     norm: str
     due: dt.date  # the last day on which the obligation can still be met
     started: str  # what started the clock
+    key: str  # the instance: the norm id, `<id>#<n>` (each) or `<id>[<field>=<value>]` (per)
+    seq: int = 0  # the how-many-th deadline of its norm in this check
+    words: tuple[tuple[str, Any], ...] = ()  # the starting move's fields, for the message
+    binds: tuple[tuple[str, Any], ...] = ()  # values the move that meets it is tested against
+    accrued: bool = False  # its clause or the partnership ended while it was pending
+    instance: str | None = None  # `<field>=<value>` for one-per-value obligations
 
 
 @dataclass
@@ -44,7 +52,8 @@ class State:
     deadlines: dict[str, Deadline]
     expiries: dict[str, dt.date]  # expiry norm -> last day in force
     expiry_clause: dict[str, str]  # expiry norm -> the clause it ends
-    fulfilled: set[str] = field(default_factory=set)
+    fulfilled: set[str] = field(default_factory=set)  # deadline keys met in this check
+    started: dict[str, int] = field(default_factory=dict)  # obligation -> deadlines started
     # recurring periods and the term (engine/periods.py): the running period of each period
     # some norm listens to, and where the term stands (None: no term, or it has ended)
     periods: dict[str, Period] = field(default_factory=dict)
@@ -60,12 +69,18 @@ class State:
         until: dict[str, dt.date | None] = {}
         for norm in spec.norms:
             n = norm.norm
-            if n.kind is NormKind.obligation and n.by is not None and n.when is None:
-                deadlines[n.id] = Deadline(n.id, n.by, "the contract")
-            if n.kind is NormKind.expiry and n.on is not None:
-                expiries[n.id] = n.on
+            kind = kind_of(n)
+            due = kind.initial_deadline(n)
+            if due is not None and (
+                s.partnership == "in_force"
+                or any(c.id == n.clause and c.survives_termination for c in spec.clauses.values())
+            ):
+                deadlines[n.id] = Deadline(n.id, due, "the contract", n.id)
+            last = kind.initial_expiry(n)
+            if last is not None:
+                expiries[n.id] = last
                 expiry_clause[n.id] = n.clause
-                until[n.clause] = n.on
+                until[n.clause] = last
         header = spec.contract.contract
         start = contract_start(header)
         return cls(
@@ -115,6 +130,7 @@ class State:
             expiries=dict(self.expiries),
             expiry_clause=self.expiry_clause,  # never changed after the start
             fulfilled=set(self.fulfilled),
+            started=dict(self.started),
             periods=dict(self.periods),
             period_start=self.period_start,
             term=self.term,  # frozen

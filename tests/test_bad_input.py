@@ -234,6 +234,36 @@ def test_kind_specific_key_missing(write_contract: Callable[..., Path]) -> None:
     assert "a consent norm needs 'consent_of'" in only_problem(path)
 
 
+@pytest.mark.parametrize(
+    ("kind", "extra", "accepts"),
+    [
+        ("prohibition", "    grants: a right\n", "only the keys every norm takes"),
+        ("prohibition", "    on: 2025-06-01\n", "only the keys every norm takes"),
+        ("trigger", "    ends: partnership\n", "only the keys every norm takes"),
+    ],
+)
+def test_key_of_another_kind_is_refused(
+    write_contract: Callable[..., Path], kind: str, extra: str, accepts: str
+) -> None:
+    """A key of one norm kind on another used to be accepted and ignored."""
+    rules = MINIMAL_RULES.replace("kind: prohibition", f"kind: {kind}") + extra
+    key = extra.split(":")[0].strip()
+    message = only_problem(write_contract(rules=rules))
+    assert f"rules.yaml:15: norms[n1].{key}: '{key}' is not a key of a {kind} norm" in message
+    assert accepts in message
+
+
+def test_key_of_another_kind_names_what_the_kind_accepts(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace("kind: prohibition", "kind: termination").replace(
+        "    message:", "    ends: partnership\n    must: {move: deal}\n    message:"
+    )
+    assert "(it belongs to: obligation); a termination accepts 'ends' besides" in only_problem(
+        write_contract(rules=rules)
+    )
+
+
 def test_missing_rule_file(write_contract: Callable[..., Path]) -> None:
     path = write_contract(
         contract=MINIMAL_CONTRACT.replace("rules: [rules.yaml]", "rules: [nowhere.yaml]")
@@ -283,3 +313,75 @@ def test_move_as_json_with_alias_bomb_is_refused(contract: Contract) -> None:
 def test_bad_check_date(contract: Contract) -> None:
     with pytest.raises(MoveError, match="'2025-02-30' is not a date; expected YYYY-MM-DD"):
         contract.check("declare AGI", at="2025-02-30")
+
+
+SET_RULES = """\
+event_kinds:
+  - id: approval
+    title: approval
+    actor: alpha
+    fields:
+      item: {type: entity}
+    phrases: ["approve {item}"]
+    effects:
+      - add_to_set: {set: "SETNAME", entity: "{item}"}
+norms:
+  - id: n1
+    clause: c1
+    kind: prohibition
+    bearer: alpha
+    when: {move: approval, item: gamma}
+    message: blocked
+"""
+SET_CONTRACT = (
+    MINIMAL_CONTRACT
+    + """\
+sets:
+  - {id: approved-by-alpha, title: approved by Alpha}
+  - {id: approved-by-beta, title: approved by Beta}
+"""
+)
+
+
+def test_set_name_template_with_a_typo_is_refused(write_contract: Callable[..., Path]) -> None:
+    """`{set: "aproved-by-{actor}"}` used to create a new set silently."""
+    path = write_contract(
+        contract=SET_CONTRACT, rules=SET_RULES.replace("SETNAME", "aproved-by-{actor}")
+    )
+    message = only_problem(path)
+    assert (
+        "effects.add_to_set.set: 'aproved-by-{actor}' names set 'aproved-by-alpha' when actor is alpha"
+        in message
+    )
+    assert "(did you mean 'approved-by-alpha'?)" in message
+
+
+def test_set_name_template_must_cover_every_value(write_contract: Callable[..., Path]) -> None:
+    contract = SET_CONTRACT.replace("  - {id: approved-by-beta, title: approved by Beta}\n", "")
+    path = write_contract(
+        contract=contract, rules=SET_RULES.replace("SETNAME", "approved-by-{actor}")
+    )
+    assert (
+        "names set 'approved-by-beta' when actor is beta, and there is no such set"
+        in only_problem(path)
+    )
+
+
+def test_set_name_template_that_names_declared_sets_loads(
+    write_contract: Callable[..., Path],
+) -> None:
+    path = write_contract(
+        contract=SET_CONTRACT, rules=SET_RULES.replace("SETNAME", "approved-by-{actor}")
+    )
+    report = Contract.load(path).check("approve Gamma")
+    assert report.state["after"].sets["approved-by-alpha"] == ["gamma"]
+
+
+def test_set_name_from_a_free_field_must_match_some_declared_set(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = SET_RULES.replace("SETNAME", "aproved-{note}").replace(
+        "item: {type: entity}", "item: {type: entity}\n      note: {type: name, required: false}"
+    )
+    message = only_problem(write_contract(contract=SET_CONTRACT, rules=rules))
+    assert "'aproved-{note}' can name no declared set" in message

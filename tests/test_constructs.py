@@ -1,5 +1,5 @@
-"""The state-level constructs through the public API: keyed consents, measures, values and
-arithmetic, recurring periods and the contract term. Bad input names file:line with a hint."""
+"""Norm-level constructs of the rule language (issue 11): the contract's effective date and
+`overrides`, through the API and the CLI."""
 
 from __future__ import annotations
 
@@ -7,68 +7,109 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_RULES, ROOT
+from conftest import MINIMAL_CONTRACT, MINIMAL_RULES, ROOT
 
 from engine import Contract, ContractFileError
 
-SUPPLY = ROOT / "tests" / "contracts" / "supply" / "contract.yaml"
+DUTIES = ROOT / "tests" / "contracts" / "duties" / "contract.yaml"
 
 
 @pytest.fixture(scope="module")
-def supply() -> Contract:
-    return Contract.load(SUPPLY)
+def duties() -> Contract:
+    return Contract.load(DUTIES)
 
 
-def problems_of(path: Path) -> list[str]:
+def status(report: object, rule: str) -> list[tuple[str, str]]:
+    return [(o.status, o.reason) for o in report.outcomes if o.rule == rule]  # type: ignore[attr-defined]
+
+
+# -- effective ---------------------------------------------------------------------------------
+def test_no_norm_applies_before_the_effective_date(duties: Contract) -> None:
+    report = duties.check("give Acme a 40 percent discount", at="2025-01-10")
+    assert report.verdict == "clear"
+    ((state, reason),) = status(report, "no-deep-discounts")
+    assert state == "out_of_window"
+    assert "the contract takes effect on 2025-01-15" in reason
+    after = duties.check("give Acme a 40 percent discount", at="2025-01-15")
+    assert [c.rule for c in after.conflicts] == ["no-deep-discounts"]
+
+
+def test_a_norm_from_later_than_the_effective_date_keeps_its_own(
+    write_contract: Callable[..., Path],
+) -> None:
+    contract = MINIMAL_CONTRACT.replace("  rules:", "  effective: 2025-01-10\n  rules:")
+    rules = MINIMAL_RULES + "    from: 2025-03-01\n"
+    report = Contract.load(write_contract(contract=contract, rules=rules)).check(
+        "deal with Gamma", at="2025-02-01"
+    )
+    ((state, reason),) = status(report, "n1")
+    assert (state, reason) == (
+        "out_of_window",
+        "not applicable on 2025-02-01: the norm applies from 2025-03-01",
+    )
+
+
+def test_effective_date_is_shown_by_explain(cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, _ = cli("explain", DUTIES, "no-deep-discounts")
+    assert code == 0 and "in force: from 2025-01-15 until the end" in out
+
+
+# -- overrides ---------------------------------------------------------------------------------
+def test_the_overriding_norm_sets_the_general_one_aside(duties: Contract) -> None:
+    report = duties.check("give Outlet a 40 percent discount", at="2025-02-01")
+    assert report.verdict == "clear"
+    ((state, reason),) = status(report, "no-deep-discounts")
+    assert state == "overridden"
+    assert reason.startswith(
+        "overridden by outlet-clearance (a discount move where customer is outlet)"
+    )
+    assert "outlet-clearance" in [f.rule for f in report.consequences]
+
+
+def test_the_general_norm_still_applies_where_the_specific_one_does_not(
+    duties: Contract,
+) -> None:
+    report = duties.check("give Acme a 40 percent discount", at="2025-02-01")
+    assert [c.rule for c in report.conflicts] == ["no-deep-discounts"]
+
+
+def test_an_override_that_does_not_apply_leaves_no_trace(duties: Contract) -> None:
+    report = duties.check("give Outlet a 10 percent discount", at="2025-02-01")
+    assert status(report, "no-deep-discounts")[0][0] == "not_triggered"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ("[n2]", "norms[n1].overrides: unknown norm 'n2'"),
+        ("[n1]", "a norm cannot override itself"),
+    ],
+)
+def test_bad_overrides_are_refused(
+    write_contract: Callable[..., Path], overrides: str, expected: str
+) -> None:
     with pytest.raises(ContractFileError) as caught:
-        Contract.load(path)
-    return [str(p) for p in caught.value.problems]
+        Contract.load(write_contract(rules=MINIMAL_RULES + f"    overrides: {overrides}\n"))
+    assert expected in str(caught.value.problems[0])
 
 
-def rules_with(norm: str, kinds: str = "") -> str:
-    return MINIMAL_RULES.replace("norms:\n", kinds + "norms:\n" + norm)
-
-
-# -- keyed consents ------------------------------------------------------------------------------
-def test_a_keyed_consent_covers_its_value_only_and_once(supply: Contract) -> None:
-    consent = "2025-02-01: consent to an assignment to Fabrikam"
-    to_fabrikam = supply.check(consent, "2025-03-01: assign the agreement to Fabrikam")
-    assert to_fabrikam.verdict == "clear"
-    assert to_fabrikam.state["after"].consents == []  # used up by the assignment
-    to_litware = supply.check(consent, "2025-03-01: assign the agreement to Litware")
-    assert [f.rule for f in to_litware.conflicts] == ["no-assignment-without-consent"]
-    assert to_litware.state["after"].consents == [
-        "northwind consented to assign on fabrikam (once)"
-    ]
-    twice = supply.check(
-        consent,
-        "2025-03-01: assign the agreement to Fabrikam",
-        "2025-04-01: assign the agreement to Fabrikam",
-    )
-    assert [f.move for f in twice.conflicts] == [2]
-
-
-def test_a_keyed_consent_must_name_a_field_of_the_move(write_contract: Callable[..., Path]) -> None:
-    norm = """\
-  - id: n0
+def test_overriding_a_norm_of_another_kind_of_move_is_refused(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = (
+        MINIMAL_RULES
+        + """\
+  - id: n2
     clause: c1
-    kind: prohibition
+    kind: trigger
     bearer: alpha
-    when: {move: deal}
-    unless: [{consent: {from: beta, for: deal, on: wiht}}]
-    message: not without consent
+    when: {change: partnership_ended}
+    overrides: [n1]
+    message: ended
 """
-    path = write_contract(rules=rules_with(norm))
-    (problem,) = problems_of(path)
-    assert problem.startswith(f"{path.parent / 'rules.yaml'}:14:")
-    assert "consent.on: 'wiht' is not a field of the move (did you mean 'with'?)" in problem
-
-
-def test_once_must_be_true_or_false(write_contract: Callable[..., Path]) -> None:
-    rules = MINIMAL_RULES.replace(
-        '    phrases: ["deal with {with}"]\n',
-        '    phrases: ["deal with {with}"]\n'
-        "    effects: [{record_consent: {from: beta, for: deal, on: '{with}', once: yes please}}]\n",
     )
-    (problem,) = problems_of(write_contract(rules=rules))
-    assert "record_consent.once: expected true or false, got 'yes please'" in problem
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(rules=rules))
+    assert "a norm can only override one that listens for the same kind" in str(
+        caught.value.problems[0]
+    )
