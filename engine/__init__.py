@@ -16,6 +16,7 @@ from engine.errors import (
     Problem,
 )
 from engine.model import ContractFile, RuleFile, Severity
+from engine.plan import PlanResult, plan
 from engine.report import Evidence, Finding, Move, Outcome, Report, StateView
 
 __all__ = [
@@ -29,9 +30,11 @@ __all__ = [
     "Move",
     "MoveError",
     "Outcome",
+    "PlanResult",
     "Problem",
     "Report",
     "RuleFile",
     "Severity",
     "StateView",
+    "plan",
 ]

@@ -189,5 +189,42 @@ def schema(
     typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))
 
 
+# -- what-if analysis (engine/plan.py, engine/amend.py, engine/lint.py, engine/prove.py) -------
+@app.command("plan")
+def plan_command(
+    contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
+    goal: Annotated[
+        str,
+        typer.Option(
+            help='A move ("go public") or a state ("the partnership ended", "clause ID not in force").'
+        ),
+    ],
+    from_: Annotated[
+        list[str] | None,
+        typer.Option("--from", help="A move that has already happened; repeat for several."),
+    ] = None,
+    max_steps: Annotated[int, typer.Option(help="The longest plan tried, goal included.")] = 4,
+    allow: Annotated[
+        list[str] | None, typer.Option(help="Only moves of this kind (repeat).")
+    ] = None,
+    forbid: Annotated[
+        list[str] | None, typer.Option(help="No moves of this kind (repeat).")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="The goal must be reached by YYYY-MM-DD.")] = None,
+    at: Annotated[str | None, typer.Option(help="The date of the first step.")] = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """The shortest timelines of moves that reach a goal, every step clear (exit 1: none)."""
+    from engine.plan import plan
+
+    loaded = _load(contract)
+    try:
+        result = plan(loaded, goal, from_ or [], max_steps, allow or [], forbid or [], by, at)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
+
+
 def main() -> None:
     app()
