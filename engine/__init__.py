@@ -8,6 +8,7 @@
 """
 
 from engine.api import Contract
+from engine.diff import DiffResult, diff
 from engine.errors import (
     ContractEngineError,
     ContractFileError,
@@ -24,6 +25,7 @@ __all__ = [
     "ContractEngineError",
     "ContractFile",
     "ContractFileError",
+    "DiffResult",
     "EngineError",
     "Evidence",
     "Finding",
@@ -36,5 +38,6 @@ __all__ = [
     "RuleFile",
     "Severity",
     "StateView",
+    "diff",
     "plan",
 ]

@@ -104,7 +104,7 @@ def validate(
             checked += 1
             try:
                 raw = load_yaml_file(file)
-                if isinstance(raw, dict) and "contract" in raw:
+                if isinstance(raw, dict) and ("contract" in raw or "amends" in raw):
                     load_contract(file)
                 else:
                     collector = Collector()
@@ -220,6 +220,30 @@ def plan_command(
     loaded = _load(contract)
     try:
         result = plan(loaded, goal, from_ or [], max_steps, allow or [], forbid or [], by, at)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("diff")
+def diff_command(
+    a: Annotated[Path, typer.Argument(help="A contract or amendment file.")],
+    b: Annotated[Path, typer.Argument(help="Another version: a contract or amendment file.")],
+    moves: Annotated[
+        Path | None,
+        typer.Option(help="A YAML list of moves, or of timelines (lists of moves), to compare."),
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Without --moves: timelines up to this long.")] = 2,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Which moves and timelines change outcome between two versions, and how (exit 1: some)."""
+    from engine.diff import diff, read_timelines
+
+    first, second = _load(a), _load(b)
+    try:
+        timelines = read_timelines(str(moves)) if moves else None
+        result = diff(first, second, timelines, depth)
     except ContractEngineError as error:
         _fail(error)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
