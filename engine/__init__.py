@@ -16,6 +16,7 @@ from engine.errors import (
     MoveError,
     Problem,
 )
+from engine.lint import LintResult, lint
 from engine.model import ContractFile, RuleFile, Severity
 from engine.plan import PlanResult, plan
 from engine.report import Evidence, Finding, Move, Outcome, Report, StateView
@@ -29,6 +30,7 @@ __all__ = [
     "EngineError",
     "Evidence",
     "Finding",
+    "LintResult",
     "Move",
     "MoveError",
     "Outcome",
@@ -39,5 +41,6 @@ __all__ = [
     "Severity",
     "StateView",
     "diff",
+    "lint",
     "plan",
 ]

@@ -250,5 +250,24 @@ def diff_command(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("lint")
+def lint_command(
+    contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
+    features: Annotated[
+        Path | None, typer.Option(help="Gherkin features of the contract (default: found near it).")
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Static problems of a contract, as file:line: severity (exit 1: an error or warning)."""
+    from engine.lint import lint
+
+    try:
+        result = lint(_load(contract), features)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
+
+
 def main() -> None:
     app()
