@@ -19,6 +19,7 @@ from engine.errors import (
 from engine.lint import LintResult, lint
 from engine.model import ContractFile, RuleFile, Severity
 from engine.plan import PlanResult, plan
+from engine.prove import ProofResult, prove
 from engine.report import Evidence, Finding, Move, Outcome, Report, StateView
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Outcome",
     "PlanResult",
     "Problem",
+    "ProofResult",
     "Report",
     "RuleFile",
     "Severity",
@@ -43,4 +45,5 @@ __all__ = [
     "diff",
     "lint",
     "plan",
+    "prove",
 ]

@@ -269,5 +269,33 @@ def lint_command(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("prove")
+def prove_command(
+    contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
+    claim: Annotated[
+        str,
+        typer.Argument(
+            metavar="PROPERTY",
+            help='e.g. "never: a move is both required and forbidden", '
+            '"always: the partnership ended -> no conflict from azure-exclusivity", '
+            '"reachable: go public clear".',
+        ),
+    ],
+    depth: Annotated[int, typer.Option(help="Every timeline of up to this many moves.")] = 3,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Check a property over every timeline of generated moves up to a depth (exit 1: a
+    counterexample, or nothing reachable)."""
+    from engine.prove import prove
+
+    loaded = _load(contract)
+    try:
+        result = prove(loaded, claim, depth)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
+
+
 def main() -> None:
     app()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,16 +314,22 @@ class Explorer:
             day = day + dt.timedelta(days=1)
         self.prefix = dated
         self._first_day = day if self.prefix else self.start
+        self._moves: dict[tuple[int, int], Move] = {}
 
     def day(self, index: int) -> dt.date:
         """The date of the index-th generated step (0-based) after the prefix."""
         return self._first_day + dt.timedelta(days=index)
 
     def timeline(self, steps: Sequence[Step]) -> list[Move]:
-        return [
-            *self.prefix,
-            *(s.move.model_copy(update={"date": self.day(i)}) for i, s in enumerate(steps)),
-        ]
+        return [*self.prefix, *(self._dated(s, i) for i, s in enumerate(steps))]
+
+    def _dated(self, step: Step, index: int) -> Move:
+        """A step's move on its day; made once per step and day (timelines share them)."""
+        key = (id(step), index)
+        move = self._moves.get(key)
+        if move is None:
+            move = self._moves[key] = step.move.model_copy(update={"date": self.day(index)})
+        return move
 
     def check(self, steps: Sequence[Step]) -> Report:
         self.checks += 1
@@ -334,9 +340,12 @@ class Explorer:
     def root(self) -> Node:
         return Node((), self.check(()))
 
-    def levels(self, depth: int) -> Iterator[list[Node]]:
+    def levels(
+        self, depth: int, visit: Callable[[Node], None] | None = None
+    ) -> Iterator[list[Node]]:
         """Level 0 is the prefix alone; level k holds one node per distinct state reached by a
-        timeline of k generated steps (the first found, in candidate order)."""
+        timeline of k generated steps (the first found, in candidate order). `visit` sees every
+        timeline checked, before two that reach one state are merged."""
         root = self.root()
         seen: set[Any] = {root.key}
         self.states = 1
@@ -355,6 +364,8 @@ class Explorer:
                     if self.clear_only and report.verdict != "clear":
                         continue
                     child = Node(steps, report)
+                    if visit is not None:
+                        visit(child)
                     key = child.key
                     if key in seen:
                         continue
