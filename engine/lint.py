@@ -131,9 +131,10 @@ class _Linter:
         file: str | None = None,
         line: int | None = None,
     ) -> None:
+        where = file if file is not None else (norm.file if norm else str(self.spec.path))
         self.problems.append(
             LintProblem(
-                file=file if file is not None else (norm.file if norm else str(self.spec.path)),
+                file=_shown(where),
                 line=line if file is not None else (norm.line if norm else None),
                 severity=severity,
                 check=check,
@@ -456,6 +457,14 @@ def _clause_until(norms: Iterable[NormSpec]) -> dict[str, dt.date]:
         if n.kind is NormKind.expiry and n.on is not None:
             until[n.clause] = min(until.get(n.clause, n.on), n.on)
     return until
+
+
+def _shown(path: str) -> str:
+    """A path as the user would write it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def _features_near(path: Path) -> Path | None:

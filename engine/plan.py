@@ -159,7 +159,7 @@ def plan(
         rules = ", ".join(sorted({f.rule or "?" for f in blocking(root.report.conflicts)}))
         raise MoveError(f"the given moves already have a blocking conflict ({rules})")
     me = goal_step.actor if goal_step else _main_actor(contract)
-    plans: list[list[PlanStep]] = []
+    plans: list[tuple[int, list[PlanStep]]] = []
     attempts: list[tuple[int, int, Attempt]] = []
     depth = max_steps - 1 if goal_step else max_steps
     if deadline is not None:  # the goal's own day, step `depth` (or the last step), by then
@@ -171,12 +171,14 @@ def plan(
             if goal_step is None:
                 assert state_goal is not None
                 if _reached(node, state_goal):
-                    plans.append(_steps(contract, explorer, node.steps, me))
+                    plans.append(
+                        (_warnings(node.report), _steps(contract, explorer, node.steps, me))
+                    )
             else:
                 steps = (*node.steps, goal_step)
                 report = explorer.check(steps)
                 if report.verdict == "clear":
-                    plans.append(_steps(contract, explorer, steps, me))
+                    plans.append((_warnings(report), _steps(contract, explorer, steps, me)))
                 else:
                     attempts.append(_attempt(contract, explorer, node, report, len(attempts), me))
             if len(plans) >= MAX_PLANS:
@@ -200,11 +202,16 @@ def plan(
         max_steps=max_steps,
         by=deadline,
         found=bool(plans),
-        plans=plans,
+        plans=[steps for _, steps in sorted(plans, key=lambda p: p[0])],
         closest=[] if plans else closest,
         states_explored=explorer.states,
         checks=explorer.checks,
     )
+
+
+def _warnings(report: Report) -> int:
+    """How many warnings a plan sets off: of plans equally short, the quieter comes first."""
+    return sum(f.severity.value == "warning" for f in report.fired())
 
 
 def _reached(node: Node, goal: StateGoal) -> bool:
