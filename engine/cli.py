@@ -282,6 +282,9 @@ def prove_command(
         ),
     ],
     depth: Annotated[int, typer.Option(help="Every timeline of up to this many moves.")] = 3,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes for a large search (default: one per core).")
+    ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
 ) -> None:
     """Check a property over every timeline of generated moves up to a depth (exit 1: a
@@ -290,7 +293,7 @@ def prove_command(
 
     loaded = _load(contract)
     try:
-        result = prove(loaded, claim, depth)
+        result = prove(loaded, claim, depth, workers)
     except ContractEngineError as error:
         _fail(error)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())

@@ -14,6 +14,7 @@ counterexample (for `reachable`, a witness) that `check` replays.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,13 +206,21 @@ class _Found(Exception):
     """Stops the walk at the first counterexample or witness."""
 
 
-def prove(contract: Contract, prop: str, depth: int = DEFAULT_DEPTH) -> ProofResult:
-    """Check `prop` over every timeline of up to `depth` generated moves."""
+def prove(
+    contract: Contract, prop: str, depth: int = DEFAULT_DEPTH, workers: int | None = None
+) -> ProofResult:
+    """Check `prop` over every timeline of up to `depth` generated moves; a large depth is
+    checked by `workers` processes (default: one per core)."""
     if depth < 1:
         raise MoveError("--depth must be at least 1")
     parsed = parse_property(contract, prop)
     explorer = Explorer(
-        contract, candidate_moves(contract), contract.as_of, clear_only=False, per_level=True
+        contract,
+        candidate_moves(contract),
+        contract.as_of,
+        clear_only=False,
+        per_level=True,
+        workers=workers or os.cpu_count() or 1,
     )
     found: list[tuple[Node, str]] = []
 

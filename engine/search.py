@@ -27,6 +27,7 @@ from engine.templates import HOLE
 from engine.validate import did_you_mean
 
 MAX_CANDIDATES = 2_000
+POOL_MIN_CHECKS = 4_000  # below this a level is checked in-process: spawning costs ~1 s
 
 
 @dataclass(frozen=True)
@@ -304,6 +305,7 @@ class Explorer:
     per_level: bool = False
     checks: int = 0
     states: int = 0
+    workers: int = 1
 
     def __post_init__(self) -> None:
         dated: list[Move] = []
@@ -337,6 +339,54 @@ class Explorer:
         at = moves[-1].date if moves else self.start
         return self.contract.check_timeline(moves, at=at)
 
+    def _children(self, parents: list[Node]) -> Iterator[Node]:
+        """Each parent's timelines one step longer, in order (clear ones only with
+        `clear_only`); across processes when there are many."""
+        jobs = len(parents) * len(self.candidates)
+        workers = min(self.workers, len(parents))
+        if workers > 1 and jobs >= POOL_MIN_CHECKS:
+            yield from self._children_in_pool(parents, workers)
+            return
+        for node in parents:
+            for step in self.candidates:
+                steps = (*node.steps, step)
+                report = self.check(steps)
+                if self.clear_only and report.verdict != "clear":
+                    continue
+                yield Node(steps, report)
+
+    def _children_in_pool(self, parents: list[Node], workers: int) -> Iterator[Node]:
+        """The same children, computed by worker processes that load the contract once each
+        (from its file) and check whole chunks of parents; answers come back in order."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        index = {id(step): i for i, step in enumerate(self.candidates)}
+        paths = [tuple(index[id(s)] for s in node.steps) for node in parents]
+        size = max(1, len(paths) // (workers * 4))
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        setup = (
+            str(self.contract.spec.path),
+            self.candidates,
+            self.start,
+            self.prefix,
+            self.clear_only,
+        )
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=setup,
+        )
+        try:
+            for chunk_paths, results in zip(chunks, pool.map(_worker_expand, chunks), strict=True):
+                self.checks += len(chunk_paths) * len(self.candidates)
+                for path, answers in zip(chunk_paths, results, strict=True):
+                    for i, report in answers:
+                        yield Node(tuple(self.candidates[j] for j in (*path, i)), report)
+        finally:  # a search that stops early (a counterexample) drops the chunks not started
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def root(self) -> Node:
         return Node((), self.check(()))
 
@@ -355,24 +405,49 @@ class Explorer:
             if self.per_level:
                 seen = set()
             following: list[Node] = []
-            for node in level:
-                if self.clear_only and node.report.verdict != "clear":
+            parents = [n for n in level if not (self.clear_only and n.report.verdict != "clear")]
+            for child in self._children(parents):
+                if visit is not None:
+                    visit(child)
+                key = child.key
+                if key in seen:
                     continue
-                for step in self.candidates:
-                    steps = (*node.steps, step)
-                    report = self.check(steps)
-                    if self.clear_only and report.verdict != "clear":
-                        continue
-                    child = Node(steps, report)
-                    if visit is not None:
-                        visit(child)
-                    key = child.key
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    following.append(child)
+                seen.add(key)
+                following.append(child)
             self.states += len(following)
             level = following
             if not level:
                 return
             yield level
+
+
+# -- worker processes ------------------------------------------------------------------------------
+_worker: Explorer | None = None
+
+
+def _worker_init(
+    path: str, candidates: list[Step], start: dt.date, prefix: list[Move], clear_only: bool
+) -> None:
+    global _worker
+    contract = Contract.load(path)
+    _worker = Explorer(contract, candidates, start, clear_only=clear_only)
+    _worker.prefix = list(prefix)  # already dated by the parent
+    _worker._first_day = (
+        prefix[-1].date + dt.timedelta(days=1) if prefix and prefix[-1].date else start
+    )
+
+
+def _worker_expand(paths: list[tuple[int, ...]]) -> list[list[tuple[int, Report]]]:
+    """For each parent (as candidate indices), the reports of its children worth keeping."""
+    assert _worker is not None
+    x = _worker
+    out: list[list[tuple[int, Report]]] = []
+    for path in paths:
+        answers = []
+        for i in range(len(x.candidates)):
+            report = x.check([x.candidates[j] for j in (*path, i)])
+            if x.clear_only and report.verdict != "clear":
+                continue
+            answers.append((i, report))
+        out.append(answers)
+    return out

@@ -92,3 +92,17 @@ def test_cli_prove(cli: Cli) -> None:
     assert result.step_conflicts == [["azure-exclusivity"]]
     code, out, _ = cli("prove", LICENCE, "reachable: the partnership ended", "--depth", "1")
     assert out.startswith("reachable: the partnership ended:")
+
+
+def test_worker_processes_give_the_same_answer(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.search
+
+    claim = "always: the partnership ended -> no conflict from azure-exclusivity"
+    alone = prove(contract, claim, depth=2, workers=1)
+    monkeypatch.setattr(engine.search, "POOL_MIN_CHECKS", 0)
+    pooled = prove(contract, claim, depth=2, workers=2)
+    assert pooled.to_json() == alone.to_json()
+    found = prove(contract, "never: conflict from ipo-needs-conversion", depth=2, workers=2)
+    assert not found.holds and found.timeline is not None
