@@ -148,8 +148,9 @@ def plan(
             raise MoveError(
                 f"{error}\nA goal is a move, or a state: {'; '.join(STATE_FORMS)}"
             ) from None
-        goal_move = goal_move.model_copy(update={"date": None, "text": goal})
-        goal_step = Step(goal_move, goal)
+        words = say(contract, goal_move) if goal.lstrip().startswith("{") else goal
+        goal_move = goal_move.model_copy(update={"date": None, "text": words})
+        goal_step = Step(goal_move, words)
         if goal_move.kind in forbid:
             raise MoveError(f"the goal is a {goal_move.kind} move, which --forbid excludes")
     candidates = candidate_moves(contract, allow, forbid)
