@@ -8,6 +8,7 @@
 """
 
 from engine.api import Contract
+from engine.diff import DiffResult, diff
 from engine.errors import (
     ContractEngineError,
     ContractFileError,
@@ -15,7 +16,10 @@ from engine.errors import (
     MoveError,
     Problem,
 )
+from engine.lint import LintResult, lint
 from engine.model import ContractFile, RuleFile, Severity
+from engine.plan import PlanResult, plan
+from engine.prove import ProofResult, prove
 from engine.report import Evidence, Finding, Move, Outcome, Report, StateView
 
 __all__ = [
@@ -23,15 +27,23 @@ __all__ = [
     "ContractEngineError",
     "ContractFile",
     "ContractFileError",
+    "DiffResult",
     "EngineError",
     "Evidence",
     "Finding",
+    "LintResult",
     "Move",
     "MoveError",
     "Outcome",
+    "PlanResult",
     "Problem",
+    "ProofResult",
     "Report",
     "RuleFile",
     "Severity",
     "StateView",
+    "diff",
+    "lint",
+    "plan",
+    "prove",
 ]

@@ -415,3 +415,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             write(f"{contract_id}: untested norms: {', '.join(untested)}")
         else:
             write(f"{contract_id}: no untested norm")
+
+
+# Steps for what-if questions (plans, amendments) live in their own module, loaded with these.
+pytest_plugins = ["engine.bdd_whatif"]

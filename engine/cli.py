@@ -440,7 +440,7 @@ def validate(
             checked += 1
             try:
                 raw = load_yaml_file(file)
-                if isinstance(raw, dict) and "contract" in raw:
+                if isinstance(raw, dict) and ("contract" in raw or "amends" in raw):
                     load_contract(file)
                 else:
                     collector = Collector()
@@ -677,6 +677,117 @@ def mcp(
             f"mcp needs the 'serve' extra: pip install -e '.[serve]' ({error})", field="mcp"
         ) from None
     run(contracts)
+
+
+# -- what-if analysis (engine/plan.py, engine/amend.py, engine/lint.py, engine/prove.py) -------
+@app.command("plan")
+def plan_command(
+    contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
+    goal: Annotated[
+        str,
+        typer.Option(
+            help='A move ("go public") or a state ("the partnership ended", "clause ID not in force").'
+        ),
+    ],
+    from_: Annotated[
+        list[str] | None,
+        typer.Option("--from", help="A move that has already happened; repeat for several."),
+    ] = None,
+    max_steps: Annotated[int, typer.Option(help="The longest plan tried, goal included.")] = 4,
+    allow: Annotated[
+        list[str] | None, typer.Option(help="Only moves of this kind (repeat).")
+    ] = None,
+    forbid: Annotated[
+        list[str] | None, typer.Option(help="No moves of this kind (repeat).")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="The goal must be reached by YYYY-MM-DD.")] = None,
+    at: Annotated[str | None, typer.Option(help="The date of the first step.")] = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """The shortest timelines of moves that reach a goal, every step clear (exit 1: none)."""
+    from engine.plan import plan
+
+    loaded = _load(contract)
+    try:
+        result = plan(loaded, goal, from_ or [], max_steps, allow or [], forbid or [], by, at)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("diff")
+def diff_command(
+    a: Annotated[Path, typer.Argument(help="A contract or amendment file.")],
+    b: Annotated[Path, typer.Argument(help="Another version: a contract or amendment file.")],
+    moves: Annotated[
+        Path | None,
+        typer.Option(help="A YAML list of moves, or of timelines (lists of moves), to compare."),
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Without --moves: timelines up to this long.")] = 2,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Which moves and timelines change outcome between two versions, and how (exit 1: some)."""
+    from engine.diff import diff, read_timelines
+
+    first, second = _load(a), _load(b)
+    try:
+        timelines = read_timelines(str(moves)) if moves else None
+        result = diff(first, second, timelines, depth)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("lint")
+def lint_command(
+    contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
+    features: Annotated[
+        Path | None, typer.Option(help="Gherkin features of the contract (default: found near it).")
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Static problems of a contract, as file:line: severity (exit 1: an error or warning)."""
+    from engine.lint import lint
+
+    try:
+        result = lint(_load(contract), features)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("prove")
+def prove_command(
+    contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
+    claim: Annotated[
+        str,
+        typer.Argument(
+            metavar="PROPERTY",
+            help='e.g. "never: a move is both required and forbidden", '
+            '"always: the partnership ended -> no conflict from azure-exclusivity", '
+            '"reachable: go public clear".',
+        ),
+    ],
+    depth: Annotated[int, typer.Option(help="Every timeline of up to this many moves.")] = 3,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes for a large search (default: one per core).")
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Check a property over every timeline of generated moves up to a depth (exit 1: a
+    counterexample, or nothing reachable)."""
+    from engine.prove import prove
+
+    loaded = _load(contract)
+    try:
+        result = prove(loaded, claim, depth, workers)
+    except ContractEngineError as error:
+        _fail(error)
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:

@@ -304,6 +304,10 @@ def load_contract(path: str | Path) -> ContractSpec:
     problems = Collector()
     file = str(contract_path)
     raw = load_yaml_file(contract_path)
+    if isinstance(raw, dict) and "amends" in raw and "contract" not in raw:
+        from engine.amend import load_amendment  # an amendment: its contract, changed from a date
+
+        return load_amendment(contract_path, raw)
     if not isinstance(raw, dict):
         raise ContractFileError(
             [

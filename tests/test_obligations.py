@@ -176,7 +176,10 @@ def test_accrued_duty_survives_the_end_of_the_partnership(duties: Contract) -> N
     )
     assert [c[0] for c in conflicts(report)] == ["match-better-discounts"]
     (finding,) = report.conflicts
-    assert any("accrued while clause mfn (Most favoured customer) was in force" in e.condition for e in finding.evidence)
+    assert any(
+        "accrued while clause mfn (Most favoured customer) was in force" in e.condition
+        for e in finding.evidence
+    )
     said = [f.message for f in report.consequences if f.rule == "match-better-discounts"]
     assert any("survives the end of clause mfn as an accrued duty" in m for m in said)
 

@@ -1,0 +1,264 @@
+"""Bounded proofs: a property checked over every timeline of up to N generated moves.
+
+    never: a move is both required and forbidden      (normative conflict)
+    never: conflict from ipo-needs-conversion
+    always: the partnership ended -> no conflict from azure-exclusivity
+    reachable: go public clear
+
+The walk is engine/search.py's, without stopping at conflicts: every timeline of generated
+moves (dated one day apart) is checked, and two that reach the same state at the same depth are
+continued once (same state, same day: the same future, so the bound is exact for the moves
+generated). The answer is "holds up to depth N" with the number of states explored, or a
+counterexample (for `reachable`, a witness) that `check` replays.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.api import Contract
+from engine.errors import ContractEngineError, MoveError
+from engine.goals import STATE_FORMS, parse_state
+from engine.plan import PlanStep, _steps
+from engine.report import Finding, Report
+from engine.search import Explorer, Node, Step, blocking, candidate_moves
+
+DEFAULT_DEPTH = 3
+PROPERTY_FORMS = (
+    "never: ATOM",
+    "always: ATOM",
+    "always: ATOM -> ATOM",
+    "reachable: ATOM",
+)
+ATOM_FORMS = (
+    "conflict | conflict from RULE-OR-CLAUSE | no conflict [from RULE-OR-CLAUSE] (of the last move)",
+    "a move is both required and forbidden (normative conflict)",
+    "MOVE clear | MOVE conflict (the move, proposed next)",
+    "not ATOM",
+    *STATE_FORMS,
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProofResult(_Frozen):
+    contract: str
+    claim: str  # the property, as given
+    depth: int
+    holds: bool
+    states_explored: int
+    checks: int
+    timeline: list[PlanStep] | None = None  # the counterexample, or the witness of reachable
+    step_conflicts: list[list[str]] = []  # blocking conflicts of each step of the timeline
+    detail: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.holds else 1
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+    def to_text(self) -> str:
+        reach = self.claim.startswith("reachable")
+        if self.holds and not reach:
+            head = f"{self.claim}: holds for every timeline of up to {self.depth} generated move(s)"
+        elif reach and self.holds:
+            head = f"{self.claim}: reachable; a witness:"
+        elif reach:
+            head = f"{self.claim}: not reachable within {self.depth} generated move(s)"
+        else:
+            head = f"{self.claim}: does not hold; a counterexample:"
+        out = [head]
+        for i, step in enumerate(self.timeline or [], 1):
+            rules = self.step_conflicts[i - 1] if i <= len(self.step_conflicts) else []
+            blocked = f"  (conflict: {', '.join(rules)})" if rules else ""
+            out.append(f"  {i}. {step.date}  {step.text}{blocked}")
+        if self.detail:
+            out.append(f"  {self.detail}")
+        out.append(f"Explored {self.states_explored:,} state(s) with {self.checks:,} check(s).")
+        return "\n".join(out) + "\n"
+
+
+Atom = Callable[[Node, Explorer], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class Property:
+    kind: Literal["never", "always", "reachable"]
+    condition: Atom | None
+    atom: Atom
+
+
+def parse_property(contract: Contract, text: str) -> Property:
+    m = re.fullmatch(r"\s*(never|always|reachable)\s*:\s*(.+?)\s*", text, re.S)
+    if not m:
+        raise MoveError(f"'{text}' is not a property; write one of: {'; '.join(PROPERTY_FORMS)}")
+    kind, body = m.group(1), m.group(2)
+    condition: Atom | None = None
+    if kind == "always" and "->" in body:
+        left, right = body.split("->", 1)
+        condition, atom = _atom(contract, left), _atom(contract, right)
+    else:
+        atom = _atom(contract, body)
+    return Property(kind, condition, atom)  # type: ignore[arg-type]
+
+
+def _atom(contract: Contract, text: str) -> Atom:
+    words = " ".join(text.strip().split())
+    lower = words.lower()
+    if lower.startswith("not "):
+        inner = _atom(contract, words[4:])
+        return lambda node, x: (lambda r: (not r[0], "not: " + r[1]))(inner(node, x))
+    if lower in ("a move is both required and forbidden", "normative conflict"):
+        return _normative
+    m = re.fullmatch(r"(no )?conflict(?: from (\S+))?", lower)
+    if m:
+        negate, name = bool(m.group(1)), m.group(2)
+        if name is not None:
+            known = {n.id for n in contract.spec.norms} | set(contract.spec.clauses)
+            if name not in known:
+                from engine.suggest import did_you_mean
+
+                raise MoveError(f"no rule or clause '{name}'{did_you_mean(name, known)}")
+
+        def conflict(node: Node, _x: Explorer) -> tuple[bool, str]:
+            found = _conflicts(node.report, name)
+            said = ", ".join(sorted({f"{f.rule} ({f.clause})" for f in found}))
+            held = bool(found) != negate
+            return held, (
+                f"the last move conflicts with {said}"
+                if found
+                else "no blocking conflict from the last move"
+            )
+
+        return conflict
+    state = parse_state(contract, words)
+    if state is not None:
+        return lambda node, _x: (state.holds(node.report.state["after"]), f"state: {state.text}")
+    m = re.fullmatch(r"(.+) (clear|conflict)", words, re.I)
+    if m:
+        try:
+            move = contract.parse_move(m.group(1)).model_copy(update={"date": None, "text": None})
+        except ContractEngineError as error:
+            raise MoveError(f"{error}\nAn atom is one of: {'; '.join(ATOM_FORMS)}") from None
+        step = Step(move, m.group(1))
+        want_clear = m.group(2).lower() == "clear"
+
+        def proposed(node: Node, x: Explorer) -> tuple[bool, str]:
+            report = x.check((*node.steps, step))
+            last = len(report.moves) - 1
+            found = [f for f in blocking(report.conflicts) if f.move == last or f.move is None]
+            said = ", ".join(sorted({f.rule or "?" for f in found}))
+            if want_clear:  # clear: the move, and every step before it
+                clear = report.verdict == "clear"
+                return clear, (
+                    f"then {m.group(1)!r} is clear, and so is every step before it"
+                    if clear
+                    else f"then {m.group(1)!r}, or a step before it, is blocked"
+                )
+            return bool(found), f"then {m.group(1)!r} is " + (
+                f"blocked by {said}" if found else "clear"
+            )
+
+        return proposed
+    raise MoveError(f"'{words}' is not an atom; write one of: {'; '.join(ATOM_FORMS)}")
+
+
+def _conflicts(report: Report, name: str | None) -> list[Finding]:
+    last = len(report.moves) - 1
+    if last < 0:
+        return []
+    since = report.moves[last - 1].date if last > 0 else None
+    found = [
+        f
+        for f in blocking(report.conflicts)
+        if f.move == last or (f.move is None and (since is None or f.date > since))
+    ]
+    return [f for f in found if name is None or name in (f.rule, f.clause)]
+
+
+def _normative(node: Node, _x: Explorer) -> tuple[bool, str]:
+    report = node.report
+    last = len(report.moves) - 1
+    met = sorted(o.rule for o in report.outcomes if o.move == last and o.status == "met")
+    forbidden = sorted(
+        f.rule or "?"
+        for f in blocking(report.conflicts)
+        if f.move == last and f.norm_kind in ("prohibition", "consent")
+    )
+    if met and forbidden:
+        return True, (
+            f"the last move is required by {', '.join(met)} and forbidden by {', '.join(forbidden)}"
+        )
+    return False, "no move both required and forbidden"
+
+
+class _Found(Exception):
+    """Stops the walk at the first counterexample or witness."""
+
+
+def prove(
+    contract: Contract, prop: str, depth: int = DEFAULT_DEPTH, workers: int | None = None
+) -> ProofResult:
+    """Check `prop` over every timeline of up to `depth` generated moves; a large depth is
+    checked by `workers` processes (default: one per core)."""
+    if depth < 1:
+        raise MoveError("--depth must be at least 1")
+    parsed = parse_property(contract, prop)
+    explorer = Explorer(
+        contract,
+        candidate_moves(contract),
+        contract.as_of,
+        clear_only=False,
+        per_level=True,
+        workers=workers or os.cpu_count() or 1,
+    )
+    found: list[tuple[Node, str]] = []
+
+    def visit(node: Node) -> None:
+        if parsed.condition is not None:
+            held, _ = parsed.condition(node, explorer)
+            if not held:
+                return
+        held, why = parsed.atom(node, explorer)
+        if held != (parsed.kind == "always"):  # a witness, or a counterexample
+            found.append((node, why))
+            raise _Found
+
+    try:
+        for level in explorer.levels(depth, visit):
+            if not level[0].steps:
+                visit(level[0])  # the initial state itself
+    except _Found:
+        pass
+    holds = bool(found) if parsed.kind == "reachable" else not found
+    timeline = detail = None
+    step_conflicts: list[list[str]] = []
+    if found:
+        node, detail = found[0]
+        timeline = _steps(contract, explorer, node.steps, "")
+        timeline = [s.model_copy(update={"needs": None}) for s in timeline]
+        step_conflicts = [
+            sorted({f.rule or "?" for f in blocking(node.report.conflicts) if f.move == i})
+            for i in range(len(node.steps))
+        ]
+    return ProofResult(
+        contract=contract.id,
+        claim=" ".join(prop.split()),
+        depth=depth,
+        holds=holds,
+        states_explored=explorer.states,
+        checks=explorer.checks,
+        timeline=timeline,
+        step_conflicts=step_conflicts,
+        detail=detail,
+    )

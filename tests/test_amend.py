@@ -1,0 +1,212 @@
+"""Amendments (old terms before the effective date, new ones after) and diffs between versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from engine import Contract, ContractFileError, DiffResult, diff
+from tests.conftest import BUNDLED, ROOT
+
+Cli = Callable[..., tuple[int, str, str]]
+AMENDMENTS = ROOT / "contracts" / "amendments"
+NAMES = ["azure-relaxed", "ip-without-windsurf", "access-after-agi", "equity-for-access"]
+
+
+@pytest.fixture(scope="module")
+def relaxed() -> Contract:
+    return Contract.load(AMENDMENTS / "azure-relaxed.yaml")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bundled_proposals_load_and_say_they_are_hypothetical(name: str) -> None:
+    amended = Contract.load(AMENDMENTS / f"{name}.yaml")
+    report = amended.check("build Stargate")
+    assert report.notice and "hypothetical amendment" in report.notice
+    assert amended.id == f"openai-microsoft+{name}"
+    assert amended.as_of == dt.date(2025, 10, 1)
+
+
+def test_old_terms_before_the_effective_date_new_ones_after(relaxed: Contract) -> None:
+    before = relaxed.check("2025-09-30: partner with Google Cloud")
+    assert before.verdict == "conflict"
+    assert [c.rule for c in before.conflicts] == ["azure-exclusivity-before-azure-relaxed"]
+    after = relaxed.check("2025-10-01: partner with Google Cloud")
+    assert after.verdict == "clear"
+    assert [c.rule for c in after.consequences] == ["azure-exclusivity"]
+
+
+def test_a_term_replaced_runs_to_its_new_end() -> None:
+    amended = Contract.load(AMENDMENTS / "equity-for-access.yaml")
+    base = Contract.load(BUNDLED)
+    at_2031 = {"at": "2031-06-01"}
+    assert (
+        base.check("build Stargate", **at_2031).state["after"].clauses["model-access-term"].status
+        == "ended"
+    )
+    assert (
+        amended.check("build Stargate", **at_2031)
+        .state["after"]
+        .clauses["model-access-term"]
+        .status
+        == "in_force"
+    )
+    assert (
+        amended.check("build Stargate", at="2036-01-02")
+        .state["after"]
+        .clauses["model-access-term"]
+        .status
+        == "ended"
+    )
+
+
+def test_after_agi_microsoft_keeps_ip_access() -> None:
+    amended = Contract.load(AMENDMENTS / "access-after-agi.yaml")
+    report = amended.check("declare AGI", "withhold ChatGPT IP from Microsoft")
+    assert report.verdict == "conflict"
+    assert (
+        Contract.load(BUNDLED).check("declare AGI", "withhold ChatGPT IP from Microsoft").verdict
+        == "clear"
+    )
+    assert any(
+        r.right == "access to OpenAI's technology after AGI" for r in report.state["after"].rights
+    )
+
+
+def amendment(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "change.yaml"
+    head = f"amends: {BUNDLED}\ntitle: A test change\neffective: 2025-10-01\n"
+    path.write_text(head + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "expected"),
+    [
+        (
+            "norms:\n  remove: [azure-exclusivty]\n",
+            5,
+            "no norm 'azure-exclusivty' in the amended contract (did you mean 'azure-exclusivity'?)",
+        ),
+        ("clauses:\n  remove: [ip-acess]\n", 5, "did you mean 'ip-access'?"),
+        (
+            "clauses:\n  remove: [ip-access]\n",
+            5,
+            "norms ip-access-covers-acquisitions, ip-withholding still belong",
+        ),
+        (
+            "norms:\n  replace:\n    - id: ipo-needs-convert\n      clause: ipo-precondition\n      kind: prohibition\n      bearer: openai\n      when: {move: ipo}\n      message: blocked\n",
+            6,
+            "did you mean 'ipo-needs-conversion'?",
+        ),
+        (
+            "norms:\n  add:\n    - id: ipo-needs-conversion\n      clause: ipo-precondition\n      kind: prohibition\n      bearer: openai\n      when: {move: ipo}\n      message: blocked\n",
+            6,
+            "already exists; use norms.replace",
+        ),
+        (
+            "norms:\n  add:\n    - id: new-rule\n      clause: ipo-precondition\n      kind: prohibition\n      bearer: openai\n      when: {move: ipoo}\n      message: blocked\n",
+            10,
+            "unknown event kind 'ipoo'",
+        ),
+        (
+            "norms:\n  add:\n    - id: new-rule\n      clause: ipo-precondition\n      kind: prohibition\n      bearer: openai\n      when: {move: ipo}\n      until: 2025-01-01\n      message: blocked\n",
+            11,
+            "before the amendment takes effect",
+        ),
+        ("clauses:\n  add: []\n  change: []\n", 6, "unknown field 'change'"),
+    ],
+)
+def test_bad_amendments_name_file_and_line(
+    tmp_path: Path, body: str, line: int, expected: str
+) -> None:
+    path = amendment(tmp_path, body)
+    with pytest.raises(ContractFileError) as error:
+        Contract.load(path)
+    problems = error.value.problems
+    assert any(
+        p.file == str(path) and p.line == line and expected in p.message for p in problems
+    ), problems
+
+
+def test_amends_a_missing_contract(tmp_path: Path, cli: Cli) -> None:
+    path = tmp_path / "change.yaml"
+    path.write_text("amends: nowhere.yaml\ntitle: t\neffective: 2025-10-01\n", encoding="utf-8")
+    code, _, err = cli("check", path, "-m", "go public")
+    assert code == 2 and f"{path}:1: amends: no contract file 'nowhere.yaml'" in err
+    code, _, err = cli("validate", AMENDMENTS)
+    assert code == 0, err
+
+
+def replay(contract: Contract, moves: list[str], start: dt.date) -> str:
+    """The verdict of the last move of a diffed timeline, checked as the diff dated it."""
+    if moves[0].startswith("time passes to "):
+        report = contract.check_timeline([], at=moves[0].removeprefix("time passes to "))
+        return report.verdict
+    dated = [
+        m if m[:1].isdigit() else f"{start + dt.timedelta(days=i)}: {m}"
+        for i, m in enumerate(moves)
+    ]
+    report = contract.check(*dated)
+    last = len(moves) - 1
+    blocking = [c for c in report.conflicts if c.move == last and c.severity.value == "blocking"]
+    return "conflict" if blocking else "clear"
+
+
+def test_diff_names_the_amendment_and_replays(relaxed: Contract, contract: Contract) -> None:
+    result = diff(contract, relaxed)
+    lines = result.to_text().splitlines()
+    assert (
+        "  partner with Google Cloud: conflict -> clear; azure-exclusivity relaxed by amendment "
+        "azure-relaxed (blocking -> info)"
+    ) in lines
+    for change in result.changes:
+        assert replay(contract, change.moves, result.start) == change.a.verdict
+        assert replay(relaxed, change.moves, result.start) == change.b.verdict
+
+
+def test_diff_of_a_version_with_itself_is_empty(contract: Contract) -> None:
+    result = diff(contract, Contract.load(BUNDLED), depth=1)
+    assert result.changes == [] and result.exit_code == 0
+
+
+def test_diff_finds_changes_that_lie_in_time(contract: Contract) -> None:
+    amended = Contract.load(AMENDMENTS / "equity-for-access.yaml")
+    result = diff(contract, amended, depth=1)
+    assert result.changes[0].moves == ["time passes to 2031-01-01"]
+    assert result.changes[0].how == [
+        "model-access-expiry relaxed by amendment equity-for-access (info -> does not apply)"
+    ]
+
+
+def test_cli_diff_with_a_moves_file(cli: Cli, tmp_path: Path) -> None:
+    moves = tmp_path / "moves.yaml"
+    moves.write_text(
+        '- partner with Google Cloud\n- ["acquire Windsurf", "withhold Windsurf IP from Microsoft"]\n- go public\n',
+        encoding="utf-8",
+    )
+    code, out, _ = cli(
+        "diff",
+        BUNDLED,
+        AMENDMENTS / "ip-without-windsurf.yaml",
+        "--moves",
+        moves,
+        "--format",
+        "json",
+    )
+    assert code == 1
+    result = DiffResult.model_validate_json(out)
+    assert [c.moves for c in result.changes] == [
+        ["acquire Windsurf", "withhold Windsurf IP from Microsoft"]
+    ]
+    assert (
+        result.changes[0].a.blocking == ["ip-withholding"]
+        and result.changes[0].b.verdict == "clear"
+    )
+    moves.write_text("partner: [1]\n", encoding="utf-8")
+    code, _, err = cli("diff", BUNDLED, BUNDLED, "--moves", moves)
+    assert code == 2 and "a moves file is a list" in err

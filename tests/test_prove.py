@@ -1,0 +1,108 @@
+"""Bounded proofs: answers, and every counterexample or witness replayed through `check`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from engine import Contract, MoveError, ProofResult, prove
+from tests.conftest import BUNDLED, LICENCE
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+def replay(contract: Contract, result: ProofResult) -> object:
+    assert result.timeline is not None
+    return contract.check(*[s.replay for s in result.timeline])
+
+
+def test_normative_conflict_found_and_replayed(contract: Contract) -> None:
+    result = prove(contract, "never: a move is both required and forbidden", depth=2)
+    assert not result.holds and result.exit_code == 1
+    report = contract.check(*[s.replay for s in result.timeline or []])
+    last = len(report.moves) - 1
+    assert any(o.status == "met" and o.move == last for o in report.outcomes)
+    assert any(
+        c.move == last and c.norm_kind in ("prohibition", "consent") for c in report.conflicts
+    )
+
+
+def test_never_conflict_from_a_rule_has_a_counterexample(contract: Contract) -> None:
+    result = prove(contract, "never: conflict from ipo-needs-conversion", depth=2)
+    assert not result.holds
+    report = contract.check(*[s.replay for s in result.timeline or []])
+    assert [c.rule for c in report.conflicts if c.move == len(report.moves) - 1] == [
+        "ipo-needs-conversion"
+    ]
+
+
+def test_always_holds_up_to_the_depth(contract: Contract) -> None:
+    result = prove(
+        contract, "always: the partnership ended -> no conflict from azure-exclusivity", depth=2
+    )
+    assert result.holds and result.timeline is None
+    assert result.states_explored > 100 and result.checks > result.states_explored
+
+
+def test_always_without_the_condition_fails_and_replays(contract: Contract) -> None:
+    result = prove(contract, "always: no conflict from azure-exclusivity", depth=2)
+    assert not result.holds
+    report = contract.check(*[s.replay for s in result.timeline or []])
+    assert any(c.rule == "azure-exclusivity" for c in report.conflicts)
+
+
+def test_reachable_gives_a_clear_witness(contract: Contract) -> None:
+    result = prove(contract, "reachable: go public clear", depth=2)
+    assert result.holds and result.timeline
+    words = [s.replay for s in result.timeline]
+    report = contract.check(*words, f"{result.timeline[-1].date}: go public")
+    assert report.verdict == "clear"
+    assert not prove(contract, "reachable: go public clear", depth=1).holds
+
+
+def test_second_contract(licence: Contract) -> None:
+    result = prove(licence, "never: conflict from no-sublicence", depth=1)
+    assert not result.holds
+    report = licence.check(*[s.replay for s in result.timeline or []])
+    assert any(c.clause == "no-sublicence" for c in report.conflicts)
+    assert prove(licence, "reachable: sublicense to Umbrella clear", depth=1).holds
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected"),
+    [
+        ("sometimes: conflict", "is not a property"),
+        ("never: conflict from azure-exclusivty", "did you mean 'azure-exclusivity'"),
+        ("reachable: fly to the moon clear", "no phrase of contract"),
+        ("never: the sky is green", "is not an atom"),
+    ],
+)
+def test_bad_properties(contract: Contract, cli: Cli, claim: str, expected: str) -> None:
+    with pytest.raises(MoveError, match=expected):
+        prove(contract, claim)
+    code, out, err = cli("prove", BUNDLED, claim)
+    assert code == 2 and expected in err and not out
+
+
+def test_cli_prove(cli: Cli) -> None:
+    code, out, _ = cli("prove", BUNDLED, "never: conflict", "--depth", "1", "--format", "json")
+    assert code == 1
+    result = ProofResult.model_validate_json(out)
+    assert result.step_conflicts == [["azure-exclusivity"]]
+    code, out, _ = cli("prove", LICENCE, "reachable: the partnership ended", "--depth", "1")
+    assert out.startswith("reachable: the partnership ended:")
+
+
+def test_worker_processes_give_the_same_answer(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.search
+
+    claim = "always: the partnership ended -> no conflict from azure-exclusivity"
+    alone = prove(contract, claim, depth=2, workers=1)
+    monkeypatch.setattr(engine.search, "POOL_MIN_CHECKS", 0)
+    pooled = prove(contract, claim, depth=2, workers=2)
+    assert pooled.to_json() == alone.to_json()
+    found = prove(contract, "never: conflict from ipo-needs-conversion", depth=2, workers=2)
+    assert not found.holds and found.timeline is not None
