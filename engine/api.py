@@ -28,7 +28,7 @@ class Contract:
         self._evaluator = Evaluator(spec)
         # Moves in words are parsed once: checking the same hypothetical move many times is
         # the common case, and a Move is immutable.
-        self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_move)
+        self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_moves)
 
     @classmethod
     def load(cls, path: str | Path) -> Contract:
@@ -79,8 +79,21 @@ class Contract:
     def parse_move(
         self, move: MoveLike, date: dt.date | str | None = None, actor: str | None = None
     ) -> Move:
-        """A move from plain words ("partner with Google Cloud"), a mapping, or a Move."""
+        """One move from plain words ("partner with Google Cloud"), a mapping, or a Move;
+        words that hold several moves are refused (see `parse`)."""
         return self._parser.parse(move, _date(date), actor)
+
+    def parse(
+        self,
+        text: MoveLike,
+        at: dt.date | str | None = None,
+        actor: str | None = None,
+    ) -> list[Move]:
+        """How a text was read: the moves it holds, in order ("X and Y", "X, then Y", a list
+        of objects), each with its date and its `reading` (the phrase it matched, and which
+        synonym, inflection or date form was needed). `at` is the reference day of relative
+        dates ("tomorrow"); without it they are refused. Raises MoveError, never guesses."""
+        return self._parser.parse_all(text, None, actor, _date(at))
 
     def check(
         self,
@@ -98,15 +111,21 @@ class Contract:
         at: dt.date | str | None = None,
         waivers: Mapping[str, str] | None = None,
     ) -> Report:
-        day = _date(at) or self.as_of
+        reference = _date(at)
+        day = reference or self.as_of
         given = list(moves)
         if len(given) > MAX_MOVES_PER_CHECK:
             raise MoveError(
                 f"{len(given):,} moves in one check; the limit is {MAX_MOVES_PER_CHECK:,}"
             )
         parsed = [
-            self._parse_words(m, day) if isinstance(m, str) else self._dated_move(m, day)
+            move
             for m in given
+            for move in (
+                self._parse_words(m, day, reference)
+                if isinstance(m, str)
+                else self._dated_moves(m, day, reference)
+            )
         ]
         check_date = max([day, *(m.date for m in parsed if m.date)])
         all_waivers = {w.rule: w.reason for w in self._spec.waivers}
@@ -123,9 +142,13 @@ class Contract:
             report = report.model_copy(update={"notes": [*report.notes, note]})
         return report
 
-    def _dated_move(self, move: MoveLike, day: dt.date) -> Move:
-        parsed = self._parser.parse(move, day)
-        return parsed if parsed.date else parsed.model_copy(update={"date": day})
+    def _dated_moves(
+        self, move: MoveLike, day: dt.date, reference: dt.date | None
+    ) -> tuple[Move, ...]:
+        return tuple(
+            parsed if parsed.date else parsed.model_copy(update={"date": day})
+            for parsed in self._parser.parse_all(move, None, None, reference)
+        )
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

@@ -58,12 +58,15 @@ class ContractScenario:
             raise AssertionError('No contract: start the scenario with Given the contract "<path>"')
         return self.contract
 
-    def move(self, text: str, actor: str | None = None, date: dt.date | None = None) -> Move:
+    def move(self, text: str, actor: str | None = None, date: dt.date | None = None) -> list[Move]:
+        """The moves of a text, read as the CLI reads them ("X and Y" are two moves); the
+        step's date dates those the text leaves undated."""
         contract = self.require_contract()
         try:
-            return contract.parse_move(text, date=date, actor=actor)
+            moves = contract.parse(text, at=self.date, actor=actor)
         except ContractEngineError as error:
             raise AssertionError(f"The engine does not understand the move: {error}") from None
+        return [m if m.date or date is None else m.model_copy(update={"date": date}) for m in moves]
 
     def run(self, proposed: list[Move]) -> Report:
         contract = self.require_contract()
@@ -150,12 +153,12 @@ def given_date(contract_scenario: ContractScenario, date: str) -> None:
 def given_happened(contract_scenario: ContractScenario, move: str) -> None:
     # A past move happens at the scenario's date as it stands now, not at a later check date.
     when = contract_scenario.date or contract_scenario.require_contract().as_of
-    contract_scenario.history.append(contract_scenario.move(move, date=when))
+    contract_scenario.history.extend(contract_scenario.move(move, date=when))
 
 
 @given(parsers.re(r'"(?P<move>[^"]+)" happened on (?P<date>\d{4}-\d{2}-\d{2})'))
 def given_happened_on(contract_scenario: ContractScenario, move: str, date: str) -> None:
-    contract_scenario.history.append(contract_scenario.move(move, date=_date(date)))
+    contract_scenario.history.extend(contract_scenario.move(move, date=_date(date)))
 
 
 @given(parsers.re(r'the norm "(?P<rule>[^"]+)" is waived because (?P<reason>.+)'))
@@ -172,7 +175,7 @@ def when_proposes(
 ) -> None:
     actor = _party(contract_scenario, party)
     contract_scenario.run(
-        [contract_scenario.move(move, actor=actor, date=_date(date) if date else None)]
+        contract_scenario.move(move, actor=actor, date=_date(date) if date else None)
     )
 
 
@@ -192,7 +195,7 @@ def when_timeline(
         cells = dict(zip(columns, (c.strip() for c in row), strict=True))
         day = _date(cells["date"]) if cells.get("date") else None
         who = _party(contract_scenario, cells["actor"]) if cells.get("actor") else actor
-        moves.append(contract_scenario.move(cells["move"], actor=who, date=day))
+        moves.extend(contract_scenario.move(cells["move"], actor=who, date=day))
     contract_scenario.run(moves)
 
 
@@ -301,6 +304,34 @@ def then_deadline(contract_scenario: ContractScenario, rule: str, status: str) -
     pending = any(d.rule == rule for d in report.state["after"].deadlines)
     if pending != (status == "pending"):
         raise contract_scenario.fail(f'Expected the deadline "{rule}" to be {status}.')
+
+
+@then(parsers.re(r'"(?P<name>[^"]+)" applies(?: (?P<times>\d+) times?)?$'))
+def then_applies(contract_scenario: ContractScenario, name: str, times: str | None) -> None:
+    """The norm (or a norm of the clause) applied to the proposal or to time passing; with
+    `N times`, exactly that often (a recurring period, a renewal each year)."""
+    report = contract_scenario.require_report()
+    first = len(contract_scenario.history)
+    applied = [
+        o
+        for o in report.outcomes
+        if name in (o.rule, o.clause)
+        and o.status in ("applied", "waived")
+        and (o.move is None or o.move >= first)
+    ]
+    if not applied or (times is not None and len(applied) != int(times)):
+        wanted = f"{times} time(s)" if times else "at least once"
+        raise contract_scenario.fail(
+            f'Expected "{name}" to apply {wanted}, but it applied {len(applied)} time(s).'
+        )
+
+
+@then(parsers.parse('the report says "{text}"'))
+def then_report_says(contract_scenario: ContractScenario, text: str) -> None:
+    """Words the report must contain: a message, a reason why a norm did not apply, a state."""
+    report = contract_scenario.require_report().to_text()
+    if text not in report:
+        raise contract_scenario.fail(f'Expected the report to say "{text}", but it does not.')
 
 
 @then("there is a notice that no rule covers the move")

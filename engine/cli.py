@@ -591,7 +591,44 @@ def schema(
             f"{suggest(which, list(models))}",
             field="schema",
         )
-    typer.echo(json.dumps(models[which].model_json_schema(by_alias=True), indent=2, sort_keys=True))
+    from engine.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(models[which]), indent=2, sort_keys=True))
+
+
+@app.command(cls=_Command)
+@_guard
+def parse(
+    contract: Annotated[Path, typer.Argument(help="The contract file.", metavar="CONTRACT")],
+    text: Annotated[
+        str, typer.Argument(help='A move in plain words, e.g. "OpenAI partnered with Oracle".')
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option(help="The reference day (YYYY-MM-DD) of relative dates such as 'tomorrow'."),
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Show how words are read: each move's kind, actor, fields, date, and the phrase (and the
+    synonym, verb form or date form) it was read by. Checks nothing."""
+    loaded = _load(contract)
+    moves = loaded.parse(text, at=at)
+    if output is Format.json:
+        data = [m.model_dump(mode="json", exclude={"labels"}) for m in moves]
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        return
+    lines: list[str] = []
+    for index, move in enumerate(moves, 1):
+        kind = loaded.spec.event_kinds[move.kind].kind
+        lines.append(f"move {index}: {move.kind} ({kind.title})")
+        lines.append(f"  actor: {move.actor}")
+        for name, value in sorted(move.fields.items()):
+            currency = f" {move.currencies[name]}" if name in move.currencies else ""
+            lines.append(f"  {name}: {value}{currency}")
+        when = move.date.isoformat() if move.date else f"the check date (--at, else {loaded.as_of})"
+        lines.append(f"  date: {when}")
+        lines.append(f"  read as: {move.reading}")
+    typer.echo("\n".join(lines))
 
 
 def main() -> None:

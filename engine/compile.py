@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.conditions import DATE_FIELD, SEQ_FIELD, StateTest, Test, date_number
+from engine.constructs import OPERATIONS, QUESTIONS
 from engine.model import NormKind
 from engine.routing import UNKEYED, Route, build_routes, key_value
 from engine.validate import ContractSpec, NormSpec
@@ -216,38 +217,21 @@ def compile_contract(spec: ContractSpec, prefix: str) -> CompiledContract:
     )
 
 
-_CHANGE_OF_CONSEQUENCE = {
-    "end_partnership": "partnership_ended",
-    "end_clause": "clause_ended",
-    "extend_clause": "clause_extended",
-    "add_to_set": "set_joined",
-    "record_consent": "consent_recorded",
-    "grant_right": "right_granted",
-    "set_flag": "flag_set",
-}
-
-
 def _covered_kinds(spec: ContractSpec, rulesets: dict[str, CompiledRoute]) -> frozenset[str]:
     """Move kinds a norm can react to: a move without one gets a "no rule covers it" notice."""
     covered = {route.split(":", 1)[1] for route in rulesets if route.startswith("move:")}
+    term = spec.contract.contract.term
+    if term is not None and term.non_renewal is not None:
+        covered.add(term.non_renewal)  # notice of non-renewal: the term does not renew
     questions: set[str] = set()
     for norm in spec.norms:
         for test in (*norm.trigger.tests, *norm.requires, *norm.exceptions):
             if isinstance(test, StateTest):
                 questions.add(test.question)
-                if test.question == "happened":
-                    covered.add(test.args[0])
-    read_by = {
-        "record_consent": {"consent"},
-        "add_to_set": {"in_set", "not_in_set"},
-        "set_flag": {"flag"},
-        "end_clause": {"clause_ended"},
-        "end_partnership": {"partnership_ended", "clause_ended"},
-    }
+                covered.update(QUESTIONS[test.question].covers(test))
     for kind in spec.event_kinds.values():
         for c in kind.effects:
-            if f"change:{_CHANGE_OF_CONSEQUENCE[c.op]}" in rulesets or questions & read_by.get(
-                c.op, set()
-            ):
+            operation = OPERATIONS[c.op]
+            if f"change:{operation.change}" in rulesets or questions & operation.reads:
                 covered.add(kind.id)
     return frozenset(covered)

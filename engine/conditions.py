@@ -92,7 +92,7 @@ class FieldTest:
 class StateTest:
     """A question about the state: answered in Python, tested by durable_rules as `s__...` = 1."""
 
-    question: str  # partnership_ended, consent, happened, clause_ended, flag, in_set
+    question: str  # a question of a construct in engine/constructs (QUESTIONS)
     args: tuple[str, ...]
     name: str  # how the author wrote it, for "defeated by ..."
 
@@ -108,22 +108,10 @@ class StateTest:
 
     @functools.cached_property
     def _description(self) -> str:
-        q, a = self.question, self.args
-        if q == "partnership_ended":
-            return "the partnership has ended"
-        if q == "consent":
-            return f"{a[0]} has consented to {a[1]}"
-        if q == "happened":
-            return f"{_a(a[0])} has already happened"
-        if q == "clause_ended":
-            return f"clause {a[0]} has ended"
-        if q == "flag":
-            return f"{a[0]} is set"
-        if q == "in_set":
-            return f"{a[1]} is in {a[0]}"
-        if q == "not_in_set":
-            return f"{a[1]} is not in {a[0]}"
-        return self.name
+        from engine.constructs import QUESTIONS  # the constructs build on these classes
+
+        construct = QUESTIONS.get(self.question)
+        return self.name if construct is None else construct.describe(self)
 
 
 Test = FieldTest | StateTest
@@ -156,7 +144,7 @@ class Trigger:
 class Consequence:
     """A change of state a norm or a move sets off; strings may hold {field} templates."""
 
-    op: str  # end_partnership, end_clause, extend_clause, add_to_set, record_consent, grant_right, set_flag
+    op: str  # a consequence of engine/constructs (OPERATIONS)
     args: tuple[tuple[str, Any], ...]
 
     def arg(self, name: str) -> Any:

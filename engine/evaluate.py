@@ -15,6 +15,7 @@ process-wide lock.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -28,6 +29,7 @@ from typing import Any
 
 import durable_rules_engine as _rete
 
+from engine import periods
 from engine.compile import CompiledContract, compile_contract
 from engine.conditions import (
     DATE_FIELD,
@@ -38,6 +40,7 @@ from engine.conditions import (
     date_number,
 )
 from engine.conditions import with_article as _a
+from engine.constructs import CHANGES, consent
 from engine.errors import EngineError
 from engine.model import FieldType, NormKind, Severity
 from engine.report import (
@@ -124,6 +127,11 @@ class Evaluator:
             k.id: {name for name, f in k.kind.fields.items() if f.type is FieldType.date}
             for k in spec.event_kinds.values()
         }
+        term = spec.contract.contract.term
+        self._non_renewal = term.non_renewal if term is not None else None
+        self._consent_fields = consent.keyed_fields(
+            t for n in spec.norms for t in (*n.trigger.tests, *n.requires, *n.exceptions)
+        )
         self._sets = {s.id: s.title or s.id for s in spec.sets.values()}
         self._names = (  # a set's title is its name; an entity or party of the same id wins
             self._sets
@@ -208,8 +216,17 @@ class Evaluator:
                     ) from None
 
     def _advance(self, run: _Run, day: dt.date, waivers: dict[str, str]) -> None:
-        """Let time pass up to `day`: deadlines and expiries whose last day is before it fire."""
+        """Let time pass up to `day`: deadlines and expiries whose last day is before it fire,
+        recurring periods some norm listens to end, and the term renews or ends. Each is one
+        fact; nothing here looks at the timeline, so its cost follows the time passed."""
         state = run.state
+        if state.period_start is None and self.spec.periods:  # calendar periods, no start
+            state.period_start = day
+            state.periods = {
+                name: periods.first_period(name, day)
+                for name in self.spec.periods
+                if name != "term"
+            }
         while True:
             due = sorted(
                 [
@@ -219,21 +236,82 @@ class Evaluator:
                 ]
                 + [(on, "expiry_reached", norm) for norm, on in state.expiries.items() if on < day]
             )
+            if state.partnership == "in_force":
+                due += [(p.end, "period_ended", n) for n, p in state.periods.items() if p.end < day]
+                if state.term is not None and state.term.end < day:
+                    due.append((state.term.end, "term_end", "term"))
+                due.sort()
             if not due:
                 return
             last_day, kind, norm = due[0]
+            when = last_day + dt.timedelta(days=1)
+            if kind == "period_ended":
+                self._chain(run, [self._period_ended(run, norm, when)], waivers)
+                continue
+            if kind == "term_end":
+                clock = state.term
+                assert clock is not None
+                if "term" in self.spec.periods:  # norms see the term's end while it runs
+                    text = f"term {clock.index} ended ({clock.end} was the last day)"
+                    change = clock.period().change()
+                    self._chain(
+                        run, [_Fact("change:period_ended", change, when, None, text)], waivers
+                    )
+                if state.partnership == "ended":  # a norm ended it at the term's end
+                    state.term = None
+                    continue
+                self._term_end(run, when, waivers)
+                continue
             if kind == "deadline_passed":
                 del state.deadlines[norm]
                 text = f"the deadline of {norm} passed ({last_day} was the last day)"
             else:
                 del state.expiries[norm]
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
-            when = last_day + dt.timedelta(days=1)
             self._chain(
                 run,
                 [_Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)],
                 waivers,
             )
+
+    def _period_ended(self, run: _Run, name: str, when: dt.date) -> _Fact:
+        state = run.state
+        period = state.periods[name]
+        assert state.period_start is not None
+        state.periods[name] = periods.following(period, state.period_start)
+        text = f"{period.label} ended ({period.end} was the last day)"
+        return _Fact("change:period_ended", period.change(), when, None, text)
+
+    def _term_end(self, run: _Run, when: dt.date, waivers: dict[str, str]) -> None:
+        """The term's end: it renews, unless notice came in time or it does not renew; then
+        norms hear `term_ended` while the partnership still runs, and the partnership ends."""
+        state = run.state
+        term = self.spec.contract.contract.term
+        clock = state.term
+        assert term is not None and clock is not None
+        if not clock.ends(term):
+            state.term = renewed = clock.renewed(term)
+            change = {
+                KIND_FIELD: "term_renewed",
+                "term": renewed.index,
+                "start": renewed.start.isoformat(),
+                "end": renewed.end.isoformat(),
+            }
+            words = f"the term renewed as term {renewed.index} ({renewed.start}..{renewed.end})"
+            self._chain(run, [_Fact("change:term_renewed", change, when, None, words)], waivers)
+            return
+        state.term = None
+        why = (
+            f"after notice of non-renewal on {clock.notice}"
+            if clock.notice is not None and term.renews is not None
+            else "which does not renew"
+        )
+        ended = {KIND_FIELD: "term_ended", "term": clock.index, "end": clock.end.isoformat()}
+        text = f"the end of term {clock.index} on {clock.end}, {why}"
+        fact = _Fact("change:term_ended", ended, when, None, text)
+        self._chain(run, [fact], waivers)
+        changes = state.apply("end_partnership", {}, text)
+        self._chain(run, [self._change_fact(change, fact) for change in changes], waivers)
 
     def _process_move(
         self, run: _Run, index: int, move: Move, day: dt.date, waivers: dict[str, str]
@@ -262,6 +340,18 @@ class Evaluator:
                 )
             )
         follow_ups = self._evaluate(run, fact, waivers)
+        clock = run.state.term
+        if clock is not None and clock.notice is None and move.kind == self._non_renewal:
+            run.state.term = dataclasses.replace(clock, notice=day)
+        if run.state.once_consents:
+            for key in consent.used_up(
+                run.state.once_consents, move.kind, values, self._consent_fields
+            ):
+                run.state.once_consents.discard(key)
+                if key[2] is None:
+                    run.state.consents.discard((key[0], key[1]))
+                else:
+                    run.state.keyed_consents.discard((key[0], key[1], key[2]))
         run.state.happened.add(move.kind)
         effects: list[_Fact] = []
         for consequence in self.spec.event_kinds[move.kind].effects:
@@ -594,7 +684,7 @@ class Evaluator:
             partnership=state.partnership,
             partnership_ended_by=state.partnership_ended_by,
             clauses=self._clause_views(state),
-            consents=sorted(f"{a} consented to {b}" for a, b in state.consents),
+            consents=consent.lines(state.consents, state.keyed_consents, state.once_consents),
             happened=sorted(state.happened),
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},
             flags=sorted(state.flags),
@@ -753,22 +843,10 @@ def _seen(test: Any, values: dict[str, Any], labels: dict[str, str]) -> str:
 
 
 def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
-    kind = change[KIND_FIELD]
-    if kind == "partnership_ended":
-        return "the partnership ended"
-    if kind == "clause_ended":
-        return f"clause {change['clause']} ended"
-    if kind == "clause_extended":
-        return f"clause {change['clause']} extended"
-    if kind == "set_joined":
-        return f"{names.get(change['entity'], change['entity'])} joined {change['set']}"
-    if kind == "consent_recorded":
-        return f"{change['from']} consented to {change['for']}"
-    if kind == "right_granted":
-        return f"{change['to']} gained: {change['right']}"
-    if kind == "flag_set":
-        return f"{change['flag']} set"
-    return str(kind)
+    operation = CHANGES.get(change[KIND_FIELD])
+    return (
+        str(change[KIND_FIELD]) if operation is None else operation.describe_change(change, names)
+    )
 
 
 def _free_retired() -> None:

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from engine.periods import Term
+
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
 ]
@@ -91,6 +93,17 @@ class ContractHeader(_Strict):
     rules: list[str] = Field(
         min_length=1, description="Rule files or folders, relative to this contract file."
     )
+    synonyms: dict[str, list[str]] = Field(
+        {},
+        description="Other words for a phrase's opening words, for every event kind: "
+        "{partner with: [work with, collaborate with]}.",
+    )
+    date_order: Literal["DMY", "MDY", "YMD"] = Field(
+        "DMY", description="How a date such as 3/4/2026 in a move's words is read."
+    )
+    term: Term | None = Field(
+        None, description="The contract term, with automatic renewal and non-renewal notice."
+    )
 
 
 class ContractFile(_Strict):
@@ -124,6 +137,11 @@ class FieldSpec(_Strict):
     default: str | int | float | None = None
     of: list[str] | None = Field(
         None, description="For entity fields: allowed entity ids or categories."
+    )
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
+        None,
+        description="For money fields: the currency of its amounts and of the norms' values "
+        "(ISO 4217 code); USD when not given.",
     )
 
 
@@ -159,6 +177,11 @@ class EventKind(_Strict):
     actor: Identifier | None = Field(None, description="The party that makes this move by default.")
     fields: dict[Identifier, FieldSpec] = {}
     phrases: list[str | Phrase] = []
+    synonyms: dict[str, list[str]] = Field(
+        {},
+        description="Other words for the opening words of this kind's phrases: "
+        "{partner with: [work with, collaborate with]}.",
+    )
     effects: list[dict[str, Any]] = Field(
         [], description="What the move itself changes in the world, whatever the contract says."
     )

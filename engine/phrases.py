@@ -1,112 +1,150 @@
-"""Moves in plain words: phrase templates from the rule files, with aliases resolved.
+"""Moves in plain words: a sentence read into one or more validated moves, or refused.
 
-"partner with {provider}" becomes a pattern; "Google Cloud", "GCP" and "google_cloud" all resolve
-to the entity google_cloud. The same phrases serve the CLI, the Gherkin steps and the API.
+"OpenAI partnered with Google Cloud on 3 March 2026" is read against the contract's phrases
+("partner with {provider}"), with the verb conjugated, synonyms, dates, amounts and lists of
+objects understood by the modules of `engine.words`. Every move remembers how it was read
+(`Move.reading`), and a sentence that reads two ways is refused with both readings, never read
+one way silently. The same parser serves the CLI, the Gherkin steps and the API.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.errors import ContractFileError, MoveError
 from engine.load import parse_yaml
-from engine.model import FieldSpec, FieldType, Phrase
+from engine.model import FieldSpec, FieldType
 from engine.report import Move
-from engine.templates import HOLE
 from engine.validate import ContractSpec, EventKindSpec
+from engine.words import amounts, dates, names, split, suggest, synonyms
+from engine.words.patterns import Pattern, Reading, Variant, compile_phrase
+from engine.words.text import name_key, normalise, tokens
 
-_DATE_PREFIX = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:,]\s*(.+)$")
-_MONEY = re.compile(
-    r"^\$?\s*(\d+(?:[.,]\d+)*)\s*(k|m|b|bn|thousand|million|billion)?\s*(?:dollars|usd)?$", re.I
-)
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
 MAX_PHRASE_CHARS = 500
+MAX_READINGS = 64
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_LIST_TYPES = (FieldType.entity, FieldType.name, FieldType.party, FieldType.kind)
+DEFAULT_CURRENCY = "USD"
+
+__all__ = ["MAX_PHRASE_CHARS", "MoveParser", "normalise"]
 
 
-def normalise(text: str, lower: bool = True) -> str:
-    text = " ".join(text.replace("\u2019", "'").split())  # split() knows Unicode spaces, as \s does
-    return (text.lower() if lower else text).rstrip(".!")
+class _Soft(MoveError):
+    """A hole whose value is not of its type ("a round of drinks" for a company): the phrase
+    does not match, rather than the move being wrong."""
 
 
-def _first_word(text: str) -> str | None:
-    """The normalised phrase's first word when it is literal, whole and plain ASCII (so that
-    lower() and the pattern's IGNORECASE agree on it); None when a move of any first word may
-    match."""
-    word = text.split(" ", 1)[0]
-    if not word or "{" in word or not word.isascii():
-        return None
-    return word
+@dataclass
+class _Read:
+    """One move read from one part of a sentence."""
+
+    move: Move
+    reading: Reading
+    part: str  # the part as typed (or rebuilt, for one more object of a list)
+    prefix: str | None  # the words before the list hole, to read one more object
+    dated: bool  # the part carried its own date
+    group: int = 0  # moves of one list of objects share a group
+    how: list[str] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str | None:
+        """The subject written before the verb, when the phrase does not hold it itself."""
+        if self.reading.pattern.subject_hole is None and self.reading.subject is not None:
+            return self.reading.subject
+        return self.reading.values.get(self.reading.pattern.subject_hole or "")
 
 
 @dataclass(frozen=True)
-class _Pattern:
-    kind: EventKindSpec
-    phrase: Phrase
-    regex: re.Pattern[str]
-    holes: tuple[str, ...]
-    literal_chars: int
-    first_word: str | None
+class _Compiled:
+    patterns: list[tuple[EventKindSpec, Pattern]]
+    known_words: dict[str, list[str]]  # a phrase -> its words and its declared synonyms
+    lemmas: dict[str, str]  # a verb form -> its lemma, for suggestions
 
 
 class MoveParser:
-    """Turns words or data into a validated Move, or a MoveError that says what would work."""
+    """Turns words or data into validated Moves, or a MoveError that says what would work."""
 
     def __init__(self, spec: ContractSpec) -> None:
         self.spec = spec
-        self._patterns: list[_Pattern] = []
-        for kind in spec.event_kinds.values():
-            for phrase in kind.phrases:
-                self._patterns.append(self._compile(kind, phrase))
-        # Most specific first: more fields, then more literal words.
-        self._patterns.sort(key=lambda p: (-len(p.holes), -p.literal_chars, p.phrase.text))
-        # An index by first word, so that words are matched against the phrases that can match
-        # them, not all of them: a contract of 50 kinds has hundreds of phrases. Phrases that
-        # open with a hole, or with a word that is not plain ASCII, are tried for every move.
-        self._anywhere = [p for p in self._patterns if p.first_word is None]
-        self._by_first_word = {
-            word: [p for p in self._patterns if p.first_word in (word, None)]
-            for word in {p.first_word for p in self._patterns if p.first_word}
-        }
+        header = spec.contract.contract
+        self._order = header.date_order
         self._names: dict[str, str] = {}
+        self._party_names: dict[str, list[str]] = {}
         for party in spec.parties.values():
-            for name in (party.id, party.name, *party.aliases):
-                self._names.setdefault(normalise(name), party.id)
+            spelled = [party.id, party.name, *party.aliases]
+            self._party_names[party.id] = spelled
+            for name in spelled:
+                self._names.setdefault(name_key(name), party.id)
         self._entity_names: dict[str, str] = {}
+        self._entity_spellings: dict[str, list[str]] = {}
         for entity in spec.entities.values():
-            for name in (entity.id, entity.name, entity.id.replace("_", " "), *entity.aliases):
-                self._entity_names.setdefault(normalise(name), entity.id)
+            spelled = [entity.name, *entity.aliases, entity.id.replace("_", " ")]
+            self._entity_spellings[entity.id] = spelled
+            for name in (entity.id, *spelled):
+                self._entity_names.setdefault(name_key(name), entity.id)
         self._allowed_by_of: dict[tuple[str, ...] | None, frozenset[str]] = {}
         self._kind_names: dict[str, str] = {}
         for kind in spec.event_kinds.values():
             for name in (kind.id, kind.kind.title, kind.id.replace("_", " "), *kind.kind.aliases):
-                self._kind_names.setdefault(normalise(name), kind.id)
+                self._kind_names.setdefault(name_key(name), kind.id)
+        self._compared = _compared_fields(spec)
 
-    @staticmethod
-    def _compile(kind: EventKindSpec, phrase: Phrase) -> _Pattern:
-        text = normalise(phrase.text)
-        parts: list[str] = []
-        holes: list[str] = []
-        last = 0
-        for match in HOLE.finditer(text):
-            parts.append(re.escape(text[last : match.start()]))
-            parts.append(f"(?P<{match.group(1)}>.+?)")
-            holes.append(match.group(1))
-            last = match.end()
-        parts.append(re.escape(text[last:]))
-        literal = len(HOLE.sub("", text))
-        regex = re.compile("^" + "".join(parts) + "$", re.IGNORECASE)
-        return _Pattern(kind, phrase, regex, tuple(holes), literal, _first_word(text))
+    @functools.cached_property
+    def _compiled(self) -> _Compiled:
+        """The patterns of every phrase and synonym, compiled when words are first read: a
+        check of moves given as data, or `validate`, does not load the verb dictionary."""
+        spec = self.spec
+        header = spec.contract.contract
+        all_phrases = [p.text for k in spec.event_kinds.values() for p in k.phrases]
+        patterns: list[tuple[EventKindSpec, Pattern]] = []
+        known_words: dict[str, list[str]] = {}  # phrase -> its words and synonyms
+        party_types = {FieldType.party}
+        for kind in spec.event_kinds.values():
+            fields = kind.kind.fields
+            subject_holes = frozenset(
+                {"actor", *(n for n, f in fields.items() if f.type in party_types)}
+            )
+            list_holes = frozenset(n for n, f in fields.items() if f.type in _LIST_TYPES)
+            declared = [header.synonyms, kind.kind.synonyms]
+            for phrase in kind.phrases:
+                texts: list[tuple[str, str | None, str | None, bool]] = [
+                    (normalise(phrase.text), None, None, False),
+                    *synonyms.variants(phrase.text, declared, all_phrases),
+                ]
+                known = known_words.setdefault(phrase.text, [phrase.text])
+                for text, synonym, key, built_in in texts:
+                    variant = Variant(text, synonym, key, built_in)
+                    if synonym and not built_in:
+                        known.append(text)
+                    for pattern in compile_phrase(phrase.text, variant, subject_holes, list_holes):
+                        patterns.append((kind, pattern))
+        # Most specific first: more fields, then more literal words; the phrase as written
+        # before its synonyms.
+        patterns.sort(
+            key=lambda kp: (
+                -len(kp[1].holes),
+                -kp[1].literal_chars,
+                kp[1].variant.synonym is not None,
+                kp[1].phrase_text,
+                kp[1].voice,
+            )
+        )
+        lemmas: dict[str, str] = {}
+        for _, pattern in patterns:
+            if pattern.verb is not None:
+                for form in pattern.verb.forms:
+                    lemmas.setdefault(form, pattern.verb.lemma)
+        return _Compiled(patterns, known_words, lemmas)
 
     @property
     def phrases(self) -> list[str]:
-        return sorted(p.phrase.text for p in self._patterns)
+        return sorted(p.text for k in self.spec.event_kinds.values() for p in k.phrases)
 
     # -- entry points ----------------------------------------------------------------------
     def parse(
@@ -114,11 +152,27 @@ class MoveParser:
         move: str | Mapping[str, Any] | Move,
         date: dt.date | None = None,
         actor: str | None = None,
+        reference: dt.date | None = None,
     ) -> Move:
+        """Exactly one move; a sentence holding several is refused (use `parse_all`)."""
+        moves = self.parse_all(move, date, actor, reference)
+        if len(moves) != 1:
+            shown = "; ".join(m.reading or m.describe() for m in moves)
+            raise MoveError(f"'{move}' holds {len(moves)} moves, one was expected: {shown}")
+        return moves[0]
+
+    def parse_all(
+        self,
+        move: str | Mapping[str, Any] | Move,
+        date: dt.date | None = None,
+        actor: str | None = None,
+        reference: dt.date | None = None,
+    ) -> list[Move]:
+        """The moves a text, a mapping or a Move stands for, in order."""
         if isinstance(move, Move):
-            return move
+            return [move]
         if isinstance(move, Mapping):
-            return self.from_data(dict(move), date, actor)
+            return [self.from_data(dict(move), date, actor, reference)]
         text = move.strip()
         if len(text) > MAX_PHRASE_CHARS:
             raise MoveError(f"a move is at most {MAX_PHRASE_CHARS} characters")
@@ -131,53 +185,212 @@ class MoveParser:
                 ) from None
             if not isinstance(data, dict):
                 raise MoveError("a move given as data must be a mapping with a 'kind'")
-            return self.from_data(json.loads(json.dumps(data)), date, actor)
-        return self.from_words(text, date, actor)
+            return [self.from_data(json.loads(json.dumps(data)), date, actor, reference)]
+        return self.from_words(text, date, actor, reference)
 
-    def from_words(self, text: str, date: dt.date | None = None, actor: str | None = None) -> Move:
-        original = text
-        prefix = _DATE_PREFIX.match(text)
-        if prefix:
-            date = _parse_date(prefix.group(1), "the move's date")
-            text = prefix.group(2)
-        words = normalise(text, lower=False)  # holes keep the user's spelling: "Cursor"
-        failures: list[str] = []
-        lead = words.split(" ", 1)[0].lower()
-        candidates = (
-            self._by_first_word.get(lead, self._anywhere) if lead.isascii() else self._patterns
-        )
-        for pattern in candidates:
-            match = pattern.regex.match(words)
-            if not match:
+    def from_words(
+        self,
+        text: str,
+        date: dt.date | None = None,
+        actor: str | None = None,
+        reference: dt.date | None = None,
+    ) -> list[Move]:
+        original = normalise(text, lower=False)
+        if not original:
+            raise MoveError("the move is empty: write it in words, e.g. a phrase of the contract")
+        found, body = dates.find(original, reference, self._order, leading_only=True)
+        parts, seps = split.pieces(body)
+        whole_error: MoveError | None = None
+        try:
+            whole = [self._read_one(body, actor, reference)]
+        except MoveError as error:
+            whole, whole_error = [], error
+        readings: list[list[_Read]] = []
+        if len(parts) > 1:
+            readings = self._split_readings(parts, seps, actor, reference)
+        if whole and readings:
+            # A part that reads as a move of its own ("declare AGI and go public") makes two
+            # moves; a list of objects that also reads whole is ambiguous.
+            direct = [r for r in readings if all(x.group == 0 for x in r)]
+            readings = direct or [*readings, whole]
+        elif whole:
+            readings = [whole]
+        if not readings:
+            assert whole_error is not None
+            raise whole_error
+        distinct = _distinct(readings)
+        if len(distinct) > 1:
+            shown = "\n".join(
+                f"  {i}. " + "; ".join(_describe(r.move) for r in reading)
+                for i, reading in enumerate(distinct[:4], 1)
+            )
+            raise MoveError(
+                f"'{original}' reads {len(distinct)} ways; write it so that it reads one way "
+                f"(e.g. one move per --move):\n{shown}"
+            )
+        chosen_reading = distinct[0]
+        _date_lists(chosen_reading)
+        moves: list[Move] = []
+        for read in chosen_reading:
+            when = read.move.date or (found.date if found else None) or date
+            how = list(read.how)
+            if read.move.date is None and found is not None:
+                how.append(f"date {found.date} from {found.describe()}")
+            moves.append(
+                read.move.model_copy(update={"date": when, "reading": _reading_text(read, how)})
+            )
+        return moves
+
+    # -- reading the parts of a sentence ---------------------------------------------------
+    def _split_readings(
+        self,
+        parts: list[str],
+        seps: list[str],
+        actor: str | None,
+        reference: dt.date | None,
+    ) -> list[list[_Read]]:
+        """Every way to cut the sentence where each part reads as a move, or as one more
+        object of the list the move before it ends with."""
+        cache: dict[tuple[int, int, str | None, bool], _Read | None] = {}
+        results: list[list[_Read]] = []
+        n = len(parts)
+
+        def read(start: int, end: int, prefix: str | None, shared: bool = False) -> _Read | None:
+            key = (start, end, prefix, shared)
+            if key not in cache:
+                text = split.join(parts, seps, start, end)
+                try:
+                    cache[key] = self._read_one(
+                        (prefix or "") + text, actor, reference, continued=prefix is not None
+                    )
+                except MoveError:
+                    cache[key] = None
+            return cache[key]
+
+        def walk(start: int, done: list[tuple[_Read, int]], prefix: str | None) -> None:
+            if len(results) >= MAX_READINGS:
+                return
+            if start == n:
+                if len(done) > 1:
+                    results.append([replace(r, group=g, how=list(r.how)) for r, g in done])
+                return
+            for end in range(start + 1, n + 1):
+                if start == 0 and end == n:
+                    continue  # the whole sentence is read on its own
+                own = read(start, end, None)
+                if own is None and done and done[-1][0].subject:
+                    # "Globex renewed the licence, then paid the fee": the subject carries on
+                    own = read(start, end, f"{done[-1][0].subject} ", shared=True)
+                if own is not None:
+                    walk(end, [*done, (own, 0)], own.prefix)
+                if prefix is not None and done:
+                    more = read(start, end, prefix)
+                    last, group = done[-1]
+                    if more is not None and more.move.kind == last.move.kind:
+                        group = group or start
+                        walk(end, [*done[:-1], (last, group), (more, group)], prefix)
+
+        walk(0, [], None)
+        return results
+
+    def _read_one(
+        self,
+        text: str,
+        actor: str | None,
+        reference: dt.date | None,
+        continued: bool = False,
+    ) -> _Read:
+        """The one move a part of a sentence reads as."""
+        found, rest = dates.find(text, reference, self._order)
+        words = normalise(rest, lower=False)
+        present = set(tokens(words))
+        successes: list[_Read] = []
+        failures: list[MoveError] = []
+        for kind, pattern in self._compiled.patterns:
+            if pattern.needs and not pattern.needs & present:
                 continue
-            values: dict[str, Any] = dict(pattern.phrase.set)
-            values.update(match.groupdict())
+            reading = pattern.read(words)
+            if reading is None:
+                continue
             try:
-                return self._build(pattern.kind, values, date, actor, original.strip())
+                move = self._from_reading(kind, reading, actor, text)
             except MoveError as error:
-                failures.append(str(error))
-        if failures:
-            raise MoveError(f"'{original}': {failures[0]}")
-        close = difflib.get_close_matches(
-            words.lower(), [normalise(p) for p in self.phrases], n=3, cutoff=0.3
-        )
-        hint = "; closest known phrases: " + "; ".join(f'"{c}"' for c in close) if close else ""
+                failures.append(error)
+                continue
+            prefix = None
+            if reading.tail_start is not None:
+                prefix = words[: reading.tail_start]
+            how = reading.how()
+            if found is not None:
+                move = move.model_copy(update={"date": found.date})
+                how.append(f"date {found.date} from {found.describe()}")
+            successes.append(_Read(move, reading, text.strip(), prefix, found is not None, 0, how))
+        distinct = _distinct([[s] for s in successes])
+        if len(distinct) > 1:
+            shown = "\n".join(f"  {i}. {_describe(r[0].move)}" for i, r in enumerate(distinct, 1))
+            raise MoveError(f"'{text}' reads {len(distinct)} ways:\n{shown}")
+        if distinct:
+            return distinct[0][0]
+        hard = [f for f in failures if not isinstance(f, _Soft)]
+        if hard:
+            raise MoveError(f"'{text}': {hard[0]}")
+        if continued:
+            raise MoveError(f"'{text}' is not one more object of the list")
+        hint = f" ({failures[0]})" if failures else ""
         raise MoveError(
-            f"no phrase of contract {self.spec.id} matches '{original}'{hint}. "
-            "`contract-engine phrases CONTRACT` lists them all."
+            f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
+            f"{self._closest(words)}. `contract-engine phrases CONTRACT` lists them all."
         )
 
+    def _closest(self, words: str) -> str:
+        close = suggest.close_phrases(words, self._compiled.known_words, self._compiled.lemmas)
+        return "; closest known phrases: " + "; ".join(f'"{c}"' for c in close) if close else ""
+
+    def _from_reading(
+        self, kind: EventKindSpec, reading: Reading, actor: str | None, text: str
+    ) -> Move:
+        pattern = reading.pattern
+        phrase = next(p for p in kind.phrases if p.text == pattern.phrase_text)
+        values: dict[str, Any] = dict(phrase.set)
+        values.update(reading.values)
+        subject = reading.subject
+        if subject is not None and pattern.subject_hole is None:
+            party = self._resolve_party(subject, "the subject")
+            allowed = self._may_make(kind)
+            if party not in allowed:
+                who = ", ".join(sorted(self.spec.parties[p].name for p in allowed))
+                raise MoveError(
+                    f"'{subject}' may not make a {kind.kind.title} move ({kind.id}) in contract "
+                    f"{self.spec.id}: only {who} may"
+                )
+            actor = party
+        return self._build(kind, values, None, actor, text.strip())
+
+    def _may_make(self, kind: EventKindSpec) -> frozenset[str]:
+        """The parties that may be the subject of a kind's sentences: its actor, or any party
+        when it has none or when its phrases name the actor ("{actor} consents to ...")."""
+        if kind.kind.actor is None or any("{actor}" in p.text for p in kind.phrases):
+            return frozenset(self.spec.parties)
+        return frozenset({kind.kind.actor})
+
+    # -- moves as data ---------------------------------------------------------------------
     def from_data(
-        self, data: dict[str, Any], date: dt.date | None = None, actor: str | None = None
+        self,
+        data: dict[str, Any],
+        date: dt.date | None = None,
+        actor: str | None = None,
+        reference: dt.date | None = None,
     ) -> Move:
         kind_id = data.pop("kind", None)
         if not isinstance(kind_id, str) or kind_id not in self.spec.event_kinds:
+            from engine.suggest import did_you_mean
+
             known = sorted(self.spec.event_kinds)
-            mean = difflib.get_close_matches(str(kind_id), known, n=1)
-            hint = f" (did you mean '{mean[0]}'?)" if mean else ""
-            raise MoveError(f"unknown move kind {kind_id!r}{hint}; known kinds: {', '.join(known)}")
+            raise MoveError(
+                f"unknown move kind {kind_id!r}{did_you_mean(kind_id, known)}; known kinds: {', '.join(known)}"
+            )
         if "date" in data:
-            date = _parse_date(str(data.pop("date")), "the move's date")
+            date = dates.value(str(data.pop("date")), reference, "the move's date", self._order)
         if "actor" in data:
             actor = str(data.pop("actor"))
         text = data.pop("text", None)
@@ -207,25 +420,39 @@ class MoveParser:
             )
         fields: dict[str, str | int | float] = {}
         labels: dict[str, str] = {}
+        currencies: dict[str, str] = {}
         for name, spec in sorted(fields_spec.items()):
             raw = values.get(name, spec.default)
             if raw is None:
                 if spec.required:
                     raise MoveError(f"a {kind.id} move needs '{name}' ({spec.type.value})")
                 continue
+            if spec.type is FieldType.money:
+                fields[name], currency = self._money(kind, name, spec, raw)
+                if currency is not None:
+                    currencies[name] = currency
+                continue
             fields[name] = self._resolve(name, spec, raw)
             if spec.type is FieldType.name and fields[name] not in self.spec.entities:
-                labels[str(fields[name])] = str(raw).strip()
+                labels[str(fields[name])] = name_key_as_written(str(raw))
         return Move(
-            kind=kind.id, actor=resolved_actor, fields=fields, date=date, text=text, labels=labels
+            kind=kind.id,
+            actor=resolved_actor,
+            fields=fields,
+            date=date,
+            text=text,
+            labels=labels,
+            currencies=currencies,
         )
 
     def _resolve_party(self, raw: str, field: str) -> str:
-        party = self._names.get(normalise(raw))
+        party = self._names.get(name_key(raw))
         if party is None:
             known = sorted({p.name for p in self.spec.parties.values()})
+            close = suggest.close_names(raw, self._party_names, 1)
+            hint = f" (did you mean '{self.spec.parties[close[0]].name}'?)" if close else ""
             raise MoveError(
-                f"'{raw}' is not a party of this contract ({field}); parties: {', '.join(known)}"
+                f"'{raw}' is not a party of this contract ({field}){hint}; parties: {', '.join(known)}"
             )
         return party
 
@@ -234,37 +461,81 @@ class MoveParser:
         if t is FieldType.party:
             return self._resolve_party(str(raw), name)
         if t is FieldType.entity:
-            entity = _by_name(self._entity_names, raw)
+            entity = self._entity_names.get(name_key(str(raw)))
             allowed = self._allowed(spec)
             if entity is None or entity not in allowed:
-                names = sorted(self.spec.entities[e].name for e in allowed)
-                mean = difflib.get_close_matches(str(raw), names, n=1, cutoff=0.5)
-                hint = f" (did you mean '{mean[0]}'?)" if mean else ""
-                raise MoveError(f"unknown {name} '{raw}'{hint}; known: {', '.join(names)}")
+                shown = sorted(self.spec.entities[e].name for e in allowed)
+                close = suggest.close_names(
+                    str(raw), {e: self._entity_spellings[e] for e in allowed}
+                )
+                hint = (
+                    " (did you mean "
+                    + " or ".join(f"'{self.spec.entities[c].name}'" for c in close)
+                    + "?)"
+                    if close
+                    else ""
+                )
+                raise MoveError(f"unknown {name} '{raw}'{hint}; known: {', '.join(shown)}")
             return entity
         if t is FieldType.name:
-            plain = normalise(str(raw))
-            slug = _NOT_SLUG.sub("_", plain).strip("_")
+            key = name_key(str(raw))
+            known = self._entity_names.get(key)
+            if known is not None:
+                return known
+            written = name_key_as_written(str(raw))
+            if not names.is_proper_noun(written):
+                raise _Soft(
+                    f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
+                    f"not '{raw}'"
+                )
+            slug = _NOT_SLUG.sub("_", key).strip("_")
             if not slug:
                 raise MoveError(f"'{raw}' is not a usable name for {name}")
-            return self._entity_names.get(plain, slug)
+            return slug
         if t is FieldType.kind:
-            kind = _by_name(self._kind_names, raw)
+            kind = self._kind_names.get(name_key(str(raw)))
             if kind is None:
                 raise MoveError(
                     f"'{raw}' is not a kind of move of this contract ({name}); kinds: {', '.join(sorted(self.spec.event_kinds))}"
                 )
             return kind
-        if t is FieldType.money:
-            return _parse_money(raw, name)
         if t is FieldType.number:
             try:
-                return float(raw) if "." in str(raw) else int(str(raw))
+                return float(raw) if "." in str(raw) else int(str(raw).replace(",", ""))
             except ValueError:
-                raise MoveError(f"{name}: '{raw}' is not a number") from None
+                amount = amounts.parse(str(raw))  # "six hundred", "1.5 million"
+                if amount is None or amount.currency is not None:
+                    raise MoveError(f"{name}: '{raw}' is not a number") from None
+                return amount.value
         if t is FieldType.date:
-            return _parse_date(str(raw), name).isoformat()
+            return dates.value(str(raw), None, name, self._order).isoformat()
         return str(raw)
+
+    def _money(
+        self, kind: EventKindSpec, name: str, spec: FieldSpec, raw: Any
+    ) -> tuple[int | float, str | None]:
+        """An amount and the currency it was written in. Amounts are compared only with like:
+        a norm's values are in the field's currency, so an amount in another currency of a
+        field some norm compares is refused rather than compared as if it were the same."""
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return raw, None
+        money = amounts.parse(str(raw))
+        if money is None:
+            raise MoveError(
+                f"{name}: '{raw}' is not an amount of money; write e.g. $3B, 3 billion dollars, "
+                "EUR 50,000 or 3000000"
+            )
+        currency = money.currency
+        if currency is not None and currency.startswith("?"):
+            raise MoveError(f"{name}: '{raw}' names two currencies ({currency[1:]})")
+        own = spec.currency or DEFAULT_CURRENCY
+        if currency not in (None, own) and (kind.id, name) in self._compared:
+            raise MoveError(
+                f"{name}: '{raw}' is in {currency}, but the norms of contract {self.spec.id} "
+                f"compare {name} in {own}; amounts are compared only with like currencies: "
+                f"give it in {own}"
+            )
+        return money.value, currency
 
     def _allowed(self, spec: FieldSpec) -> frozenset[str]:
         key = tuple(spec.of) if spec.of is not None else None
@@ -278,27 +549,70 @@ class MoveParser:
         return allowed
 
 
-def _by_name(names: dict[str, str], raw: Any) -> str | None:
-    """An id by one of its names, with or without a leading "the"."""
-    plain = normalise(str(raw))
-    return names.get(plain.removeprefix("the ")) or names.get(plain)
+def name_key_as_written(raw: str) -> str:
+    """A name as the user wrote it, without a leading "the" (kept for display)."""
+    from engine.words.text import strip_article
+
+    return strip_article(normalise(raw, lower=False)).strip(" ,;:")
 
 
-def _parse_money(raw: Any, name: str) -> int | float:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return raw
-    match = _MONEY.match(str(raw).strip())
-    if not match:
-        raise MoveError(
-            f"{name}: '{raw}' is not an amount of money; write e.g. $3B, 3 billion or 3000000"
+def _compared_fields(spec: ContractSpec) -> frozenset[tuple[str, str]]:
+    """(kind, field) pairs some norm's trigger tests by value: their currency matters."""
+    from engine.conditions import FieldTest
+
+    pairs: set[tuple[str, str]] = set()
+    for norm in spec.norms:
+        for trigger in (norm.trigger, norm.starts, norm.fulfils):
+            if trigger is None:
+                continue
+            for test in trigger.tests:
+                if isinstance(test, FieldTest):
+                    pairs.add((trigger.kind, test.field))
+    return frozenset(pairs)
+
+
+def _signature(reading: list[_Read]) -> tuple[Any, ...]:
+    return tuple(
+        (
+            r.move.kind,
+            r.move.actor,
+            tuple(sorted((k, str(v).casefold()) for k, v in r.move.fields.items())),
+            r.move.date,
         )
-    number = float(match.group(1).replace(",", ""))
-    value = number * _SCALE.get((match.group(2) or "").lower(), 1)
-    return int(value) if value == int(value) else value
+        for r in reading
+    )
 
 
-def _parse_date(raw: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise MoveError(f"{what}: '{raw}' is not a date; expected YYYY-MM-DD") from None
+def _distinct(readings: list[list[_Read]]) -> list[list[_Read]]:
+    seen: dict[tuple[Any, ...], list[_Read]] = {}
+    for reading in readings:
+        seen.setdefault(_signature(reading), reading)
+    return list(seen.values())
+
+
+def _date_lists(reading: list[_Read]) -> None:
+    """A date written after the last object of a list dates the whole list."""
+    by_group: dict[int, list[_Read]] = {}
+    for read in reading:
+        if read.group:
+            by_group.setdefault(read.group, []).append(read)
+    for members in by_group.values():
+        last = members[-1]
+        if last.dated and not any(m.dated for m in members[:-1]):
+            for m in members[:-1]:
+                m.move = m.move.model_copy(update={"date": last.move.date})
+                m.how.append(f"date {last.move.date} from the end of the list")
+
+
+def _describe(move: Move) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(move.fields.items()))
+    date = f" on {move.date}" if move.date else ""
+    return f"{move.kind}({shown}) by {move.actor}{date}"
+
+
+def _reading_text(read: _Read, how: list[str]) -> str:
+    extra = f" ({'; '.join(how)})" if how else ""
+    subject = read.reading.subject
+    if subject is not None and read.reading.pattern.subject_hole is None:
+        extra = f" (subject {subject}{'; ' + '; '.join(how) if how else ''})"
+    return f'{read.reading.pattern.phrase_text} <- "{read.part}"{extra}'

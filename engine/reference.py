@@ -1,8 +1,9 @@
 """A reference evaluator: the engine's semantics in plain Python, written to be obviously right.
 
-It shares only the validated models and the routing index (which norms a fact is tested
-against) with the engine: no durable_rules, no compiled rules, no code of the evaluator or of
-the state. Differential tests check that the engine and this model
+It shares only the validated models, the routing index (which norms a fact is tested against)
+and the constructs' registry with the engine: no durable_rules, no compiled rules, no code of the
+evaluator or of the state. Each construct module holds two semantics side by side: `answer` /
+`apply` on the engine's `State`, and `reference` on this module's plain `World`. Differential tests check that the engine and this model
 agree on generated contracts and timelines (as Cedar checks its engine against a model), and the
 benchmarks use it as the straightforward baseline: every norm's conditions tested in a loop.
 
@@ -13,11 +14,14 @@ outcome of every norm considered, and the state after.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine import periods
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
+from engine.constructs import OPERATIONS, QUESTIONS, consent
 from engine.model import FieldType, NormKind
+from engine.periods import Period, TermClock
 from engine.report import Move, Report
 from engine.routing import build_routes
 from engine.templates import fill
@@ -58,23 +62,37 @@ def summary(report: Report) -> Summary:
 
 
 @dataclass
-class _World:
+class World:
     partnership: str
     clauses: dict[str, str]
     survives: set[str]
     consents: set[tuple[str, str]]
+    keyed: set[tuple[str, str, str]]
+    once: set[tuple[str, str, str | None]]
     happened: set[str]
     sets: dict[str, set[str]]
     flags: set[str]
     rights: list[tuple[str, str, str]]
     deadlines: dict[str, dt.date]
     expiries: dict[str, dt.date]
+    expiry_clauses: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
+    periods: dict[str, Period] = field(default_factory=dict)
+    period_start: dt.date | None = None
+    term: TermClock | None = None
+
+    def all_consents(self) -> set[tuple[str, str, str | None]]:
+        return {(a, b, None) for a, b in self.consents} | set(self.keyed)
 
     def in_force(self, clause: str) -> bool:
         if self.clauses[clause] == "ended":
             return False
         return self.partnership == "in_force" or clause in self.survives
+
+
+def w_term_open(world: World) -> bool:
+    """A term is running and no notice of non-renewal has been given in it yet."""
+    return world.term is not None and world.term.notice is None
 
 
 @dataclass
@@ -110,13 +128,18 @@ class _Reference:
         # the routing index; the only thing this model shares with the engine beyond the models.
         self.routes = build_routes(spec.norms) if indexed else None
         self.findings: list[tuple[str, str, int, str, str, bool]] = []
+        self.consent_fields = consent.keyed_fields(
+            t for n in spec.norms for t in (*n.trigger.tests, *n.requires, *n.exceptions)
+        )
         self.outcomes: list[tuple[str, int, str]] = []
         s = spec.state
-        self.world = _World(
+        self.world = World(
             partnership=s.partnership,
             clauses={c: "in_force" for c in spec.clauses},
             survives={c.id for c in spec.clauses.values() if c.survives_termination},
             consents={(c.given_by, c.subject) for c in s.consents},
+            keyed=set(),
+            once=set(),
             happened=set(s.happened),
             sets={k: set(v.members) for k, v in spec.sets.items()},
             flags=set(s.flags),
@@ -129,7 +152,19 @@ class _Reference:
             expiries={
                 n.id: n.norm.on for n in spec.norms if n.norm.kind is NormKind.expiry and n.norm.on
             },
+            expiry_clauses={
+                n.id: n.norm.clause for n in spec.norms if n.norm.kind is NormKind.expiry
+            },
         )
+        header = spec.contract.contract
+        start = periods.contract_start(header)
+        if start is not None:
+            self.world.period_start = start
+            self.world.periods = {
+                n: periods.first_period(n, start) for n in spec.periods if n != "term"
+            }
+        if header.term is not None:
+            self.world.term = periods.TermClock.first(header.term)
 
     # -- the timeline ------------------------------------------------------------------------
     def run(self, moves: list[Move], check_date: dt.date) -> Summary:
@@ -147,7 +182,7 @@ class _Reference:
             "clauses": {
                 c: ("ended" if not w.in_force(c) else w.clauses[c]) for c in sorted(w.clauses)
             },
-            "consents": sorted(f"{a} consented to {b}" for a, b in w.consents),
+            "consents": consent.lines(w.consents, w.keyed, w.once),
             "sets": {k: sorted(v) for k, v in sorted(w.sets.items())},
             "flags": sorted(w.flags),
             "rights": sorted((party, norm) for party, _, norm in w.rights),
@@ -155,14 +190,44 @@ class _Reference:
         }
 
     def let_time_pass(self, day: dt.date) -> None:
+        w = self.world
+        if w.period_start is None and self.spec.periods:
+            w.period_start = day
+            w.periods = {n: periods.first_period(n, day) for n in self.spec.periods if n != "term"}
         while True:
             due = sorted(
                 [(d, "deadline_passed", n) for n, d in self.world.deadlines.items() if d < day]
                 + [(d, "expiry_reached", n) for n, d in self.world.expiries.items() if d < day]
+                + [
+                    (p.end, "period_ended", n)
+                    for n, p in w.periods.items()
+                    if p.end < day and w.partnership == "in_force"
+                ]
+                + [
+                    (w.term.end, "term_end", "term")
+                    for _ in [0]
+                    if w.term is not None and w.term.end < day and w.partnership == "in_force"
+                ]
             )
             if not due:
                 return
             last, kind, norm = due[0]
+            when = last + dt.timedelta(days=1)
+            if kind == "period_ended":
+                period = w.periods[norm]
+                assert w.period_start is not None
+                w.periods[norm] = periods.following(period, w.period_start)
+                self.chain([self.timed(period.change(), when)])
+                continue
+            if kind == "term_end":
+                assert w.term is not None
+                if "term" in self.spec.periods:
+                    self.chain([self.timed(w.term.period().change(), when)])
+                if w.partnership == "ended":
+                    w.term = None
+                    continue
+                self.term_end(when)
+                continue
             (self.world.deadlines if kind == "deadline_passed" else self.world.expiries).pop(norm)
             change = _Occurrence(
                 "change",
@@ -173,6 +238,31 @@ class _Reference:
                 None,
             )
             self.chain([change])
+
+    def timed(self, values: dict[str, Any], when: dt.date) -> _Occurrence:
+        return _Occurrence("change", values["kind"], values, values, when, None)
+
+    def term_end(self, when: dt.date) -> None:
+        w, term = self.world, self.spec.contract.contract.term
+        assert w.term is not None and term is not None
+        clock = w.term
+        notice_in_time = clock.notice is not None and clock.notice <= clock.end - dt.timedelta(
+            days=term.notice_days
+        )
+        if term.renews is not None and not notice_in_time:
+            w.term = clock.renewed(term)
+            renewed = {
+                "kind": "term_renewed",
+                "term": w.term.index,
+                "start": w.term.start.isoformat(),
+                "end": w.term.end.isoformat(),
+            }
+            self.chain([self.timed(renewed, when)])
+            return
+        w.term = None
+        ended = {"kind": "term_ended", "term": clock.index, "end": clock.end.isoformat()}
+        self.chain([self.timed(ended, when)])
+        self.chain([self.timed(c, when) for c in self.apply("end_partnership", {}, "")])
 
     def move(self, index: int, move: Move, day: dt.date) -> None:
         kind = self.spec.event_kinds[move.kind]
@@ -187,6 +277,21 @@ class _Reference:
             self.findings.append(("notice", "", index, day.isoformat(), "info", False))
         occurrence = _Occurrence("move", move.kind, values, words, day, index)
         follow = self.react(occurrence)
+        term = self.spec.contract.contract.term
+        if term is not None and w_term_open(self.world) and move.kind == term.non_renewal:
+            assert self.world.term is not None
+            self.world.term = replace(self.world.term, notice=day)
+        for key in sorted(self.world.once, key=str):  # a once-consent is spent by its move
+            party, subject, value = key
+            fields = self.consent_fields.get((party, subject), ())
+            if subject == move.kind and (
+                value is None or any(str(values.get(f, object())) == value for f in fields)
+            ):
+                self.world.once.discard(key)
+                if value is None:
+                    self.world.consents.discard((party, subject))
+                else:
+                    self.world.keyed.discard((party, subject, value))
         self.world.happened.add(move.kind)
         changes = []
         for effect in kind.effects:
@@ -297,19 +402,7 @@ class _Reference:
         return self.answer(test, occ)
 
     def answer(self, test: StateTest, occ: _Occurrence) -> bool:
-        w, q, a = self.world, test.question, test.args
-        if q == "partnership_ended":
-            return w.partnership == "ended"
-        if q == "consent":
-            return (a[0], a[1]) in w.consents
-        if q == "happened":
-            return a[0] in w.happened
-        if q == "clause_ended":
-            return not w.in_force(a[0])
-        if q == "flag":
-            return a[0] in w.flags
-        inside = occ.values.get(a[1]) in w.sets.get(a[0], set())
-        return inside if q == "in_set" else not inside
+        return QUESTIONS[test.question].reference(self.world, test, occ.values)
 
     def fire(self, norm: NormSpec, occ: _Occurrence, waived: bool) -> list[_Occurrence]:
         n = norm.norm
@@ -340,51 +433,13 @@ class _Reference:
 
     # -- the world changing ---------------------------------------------------------------------
     def apply(self, op: str, args: dict[str, Any], norm: str) -> list[dict[str, Any]]:
-        w = self.world
-        if op == "end_partnership":
-            if w.partnership == "ended":
-                return []
-            w.partnership = "ended"
-            return [{"kind": "partnership_ended"}]
-        if op == "end_clause":
-            if w.clauses[args["clause"]] == "ended":
-                return []
-            w.clauses[args["clause"]] = "ended"
-            return [{"kind": "clause_ended", "clause": args["clause"]}]
-        if op == "extend_clause":
-            until = args.get("until")
-            for expiry in [n for n in self.spec.norms if n.norm.kind is NormKind.expiry]:
-                if expiry.norm.clause == args["clause"] and expiry.id in w.expiries:
-                    if until:
-                        w.expiries[expiry.id] = dt.date.fromisoformat(until)
-                    else:
-                        del w.expiries[expiry.id]
-            return [{"kind": "clause_extended", "clause": args["clause"]}]
-        if op == "add_to_set":
-            members = w.sets.setdefault(args["set"], set())
-            if args["entity"] in members:
-                return []
-            members.add(args["entity"])
-            return [{"kind": "set_joined", "set": args["set"], "entity": args["entity"]}]
-        if op == "record_consent":
-            if (args["from"], args["for"]) in w.consents:
-                return []
-            w.consents.add((args["from"], args["for"]))
-            return [{"kind": "consent_recorded", "from": args["from"], "for": args["for"]}]
-        if op == "grant_right":
-            if any((p, r) == (args["to"], args["right"]) for p, r, _ in w.rights):
-                return []
-            w.rights.append((args["to"], args["right"], norm))
-            return [{"kind": "right_granted", "to": args["to"], "right": args["right"]}]
-        if op == "set_flag":
-            if args["flag"] in w.flags:
-                return []
-            w.flags.add(args["flag"])
-            return [{"kind": "flag_set", "flag": args["flag"]}]
-        raise ValueError(op)
+        return OPERATIONS[op].reference(self.world, args, norm)
 
     def covered(self, kind: str) -> bool:
         """A move kind some norm can react to, directly, through its effects, or later."""
+        term = self.spec.contract.contract.term
+        if term is not None and kind == term.non_renewal:
+            return True
         routes = {
             (t.source, t.kind)
             for n in self.spec.norms
@@ -400,29 +455,13 @@ class _Reference:
             if isinstance(t, StateTest)
         }
         if any(
-            t.question == "happened" and t.args[0] == kind
+            kind in QUESTIONS[t.question].covers(t)
             for n in self.spec.norms
             for t in (*n.trigger.tests, *n.requires, *n.exceptions)
             if isinstance(t, StateTest)
         ):
             return True
-        change_of = {
-            "end_partnership": "partnership_ended",
-            "end_clause": "clause_ended",
-            "extend_clause": "clause_extended",
-            "add_to_set": "set_joined",
-            "record_consent": "consent_recorded",
-            "grant_right": "right_granted",
-            "set_flag": "flag_set",
-        }
-        read_by = {
-            "record_consent": {"consent"},
-            "add_to_set": {"in_set", "not_in_set"},
-            "set_flag": {"flag"},
-            "end_clause": {"clause_ended"},
-            "end_partnership": {"partnership_ended", "clause_ended"},
-        }
         return any(
-            ("change", change_of[e.op]) in routes or questions & read_by.get(e.op, set())
+            ("change", OPERATIONS[e.op].change) in routes or questions & OPERATIONS[e.op].reads
             for e in self.spec.event_kinds[kind].effects
         )

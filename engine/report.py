@@ -31,6 +31,8 @@ class Move(_Frozen):
     date: dt.date | None = None
     text: str | None = None
     labels: dict[str, str] = {}  # free names as written: {"cursor": "Cursor"}
+    currencies: dict[str, str] = {}  # money fields' currencies: {"price": "EUR"}
+    reading: str | None = None  # how words were read: 'partner with {provider} <- "..."'
 
     def describe(self) -> str:
         if self.text:

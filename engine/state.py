@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.conditions import StateTest
+from engine.constructs import OPERATIONS, QUESTIONS
 from engine.model import NormKind
+from engine.periods import Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
 
 
@@ -32,7 +34,9 @@ class State:
     clause_notes: dict[str, str]  # clause id -> why it ended or was violated
     clause_until: dict[str, dt.date | None]  # clause id -> end date set by an expiry
     surviving: frozenset[str]
-    consents: set[tuple[str, str]]
+    consents: set[tuple[str, str]]  # blanket consents: (party, event kind)
+    keyed_consents: set[tuple[str, str, str]]  # (party, event kind, value of the keyed field)
+    once_consents: set[tuple[str, str, str | None]]  # those used up by the move they permit
     happened: set[str]
     sets: dict[str, set[str]]
     flags: set[str]
@@ -41,6 +45,11 @@ class State:
     expiries: dict[str, dt.date]  # expiry norm -> last day in force
     expiry_clause: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
+    # recurring periods and the term (engine/periods.py): the running period of each period
+    # some norm listens to, and where the term stands (None: no term, or it has ended)
+    periods: dict[str, Period] = field(default_factory=dict)
+    period_start: dt.date | None = None  # the contract's start, which periods count from
+    term: TermClock | None = None
 
     @classmethod
     def initial(cls, spec: ContractSpec) -> State:
@@ -57,7 +66,16 @@ class State:
                 expiries[n.id] = n.on
                 expiry_clause[n.id] = n.clause
                 until[n.clause] = n.on
+        header = spec.contract.contract
+        start = contract_start(header)
         return cls(
+            periods={
+                name: first_period(name, start)
+                for name in spec.periods
+                if name != "term" and start is not None
+            },
+            period_start=start,
+            term=TermClock.first(header.term) if header.term is not None else None,
             partnership=s.partnership,
             partnership_ended_by="the initial state" if s.partnership == "ended" else None,
             clauses={c: "in_force" for c in spec.clauses},
@@ -65,6 +83,8 @@ class State:
             clause_until=until,
             surviving=frozenset(c.id for c in spec.clauses.values() if c.survives_termination),
             consents={(c.given_by, c.subject) for c in s.consents},
+            keyed_consents=set(),
+            once_consents=set(),
             happened=set(s.happened),
             sets={k: set(v.members) for k, v in spec.sets.items()},
             flags=set(s.flags),
@@ -84,6 +104,8 @@ class State:
             clause_notes=dict(self.clause_notes),
             clause_until=dict(self.clause_until),
             consents=set(self.consents),
+            keyed_consents=set(self.keyed_consents),
+            once_consents=set(self.once_consents),
             happened=set(self.happened),
             sets={k: set(v) for k, v in self.sets.items()},
             flags=set(self.flags),
@@ -93,6 +115,9 @@ class State:
             expiries=dict(self.expiries),
             expiry_clause=self.expiry_clause,  # never changed after the start
             fulfilled=set(self.fulfilled),
+            periods=dict(self.periods),
+            period_start=self.period_start,
+            term=self.term,  # frozen
         )
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -104,6 +129,8 @@ class State:
             tuple(self.clause_notes.items()),
             tuple(self.clause_until.items()),
             frozenset(self.consents),
+            frozenset(self.keyed_consents),
+            frozenset(self.once_consents),
             frozenset(self.happened),
             tuple((k, frozenset(v)) for k, v in self.sets.items()),
             frozenset(self.flags),
@@ -123,72 +150,10 @@ class State:
         return f"the partnership has ended ({self.partnership_ended_by})"
 
     def answer(self, test: StateTest, fact: dict[str, Any]) -> int:
-        q, a = test.question, test.args
-        if q == "partnership_ended":
-            result = self.partnership == "ended"
-        elif q == "consent":
-            result = (a[0], a[1]) in self.consents
-        elif q == "happened":
-            result = a[0] in self.happened
-        elif q == "clause_ended":
-            result = not self.clause_in_force(a[0])
-        elif q == "flag":
-            result = a[0] in self.flags
-        elif q in ("in_set", "not_in_set"):
-            inside = fact.get(a[1]) in self.sets.get(a[0], set())
-            result = inside if q == "in_set" else not inside
-        else:  # pragma: no cover - validation admits no other question
-            raise ValueError(q)
-        return 1 if result else 0
+        return 1 if QUESTIONS[test.question].answer(self, test, fact) else 0
 
     # -- changes ---------------------------------------------------------------------------
     def apply(self, op: str, args: dict[str, Any], by: str, rule: str = "") -> list[dict[str, Any]]:
         """Apply one consequence; return the change facts it caused (none if nothing changed).
         `by` says in words what caused it; `rule` is the norm whose consequence it is."""
-        if op == "end_partnership":
-            if self.partnership == "ended":
-                return []
-            self.partnership, self.partnership_ended_by = "ended", by
-            return [{"kind": "partnership_ended"}]
-        if op == "end_clause":
-            clause = args["clause"]
-            if self.clauses.get(clause) == "ended":
-                return []
-            self.clauses[clause] = "ended"
-            self.clause_notes[clause] = by
-            return [{"kind": "clause_ended", "clause": clause}]
-        if op == "extend_clause":
-            clause, until = args["clause"], args.get("until")
-            day = dt.date.fromisoformat(until) if until else None
-            self.clause_until[clause] = day
-            for norm, _ in list(self.expiries.items()):
-                if self.expiry_clause.get(norm) == clause:
-                    if day is None:
-                        del self.expiries[norm]
-                    else:
-                        self.expiries[norm] = day
-            return [{"kind": "clause_extended", "clause": clause}]
-        if op == "add_to_set":
-            members = self.sets.setdefault(args["set"], set())
-            if args["entity"] in members:
-                return []
-            members.add(args["entity"])
-            return [{"kind": "set_joined", "set": args["set"], "entity": args["entity"]}]
-        if op == "record_consent":
-            key = (args["from"], args["for"])
-            if key in self.consents:
-                return []
-            self.consents.add(key)
-            return [{"kind": "consent_recorded", "from": key[0], "for": key[1]}]
-        if op == "grant_right":
-            right = (args["to"], args["right"], rule)
-            if any(r[:2] == right[:2] for r in self.rights):
-                return []
-            self.rights.append(right)
-            return [{"kind": "right_granted", "to": right[0], "right": right[1]}]
-        if op == "set_flag":
-            if args["flag"] in self.flags:
-                return []
-            self.flags.add(args["flag"])
-            return [{"kind": "flag_set", "flag": args["flag"]}]
-        raise ValueError(f"unknown consequence {op}")  # pragma: no cover
+        return OPERATIONS[op].apply(self, args, by, rule)

@@ -7,7 +7,7 @@ the bad value and what was expected, with a "did you mean" where an id looks mis
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,7 @@ from engine.conditions import (
     Trigger,
     date_number,
 )
+from engine.constructs import CHANGE_KINDS, CONDITIONS, NUMBER_CHANGE_FIELDS, OPERATIONS, Site
 from engine.errors import Collector, ContractFileError, Problem
 from engine.load import LocatedDict, LocatedList, line_of, load_yaml_file
 from engine.model import (
@@ -42,32 +43,13 @@ from engine.model import (
     RuleFile,
     Waiver,
 )
+from engine.periods import PERIODS, contract_start, listened
+from engine.suggest import did_you_mean
 from engine.templates import phrase_holes, template_holes
 
 MAX_NORMS = 20_000
 
-CHANGE_KINDS: dict[str, tuple[str, ...]] = {
-    "partnership_ended": (),
-    "clause_ended": ("clause",),
-    "clause_extended": ("clause",),
-    "set_joined": ("set", "entity"),
-    "consent_recorded": ("from", "for"),
-    "right_granted": ("to", "right"),
-    "flag_set": ("flag",),
-    "deadline_passed": ("norm",),
-    "expiry_reached": ("norm",),
-}
-"""Changes of state that norms can listen for: this is how consequences chain forward."""
-
-CONSEQUENCE_ARGS: dict[str, tuple[str, ...]] = {
-    "end_partnership": (),
-    "end_clause": ("clause",),
-    "extend_clause": ("clause", "until"),
-    "add_to_set": ("set", "entity"),
-    "record_consent": ("from", "for"),
-    "grant_right": ("to", "right"),
-    "set_flag": ("flag",),
-}
+CONSEQUENCE_ARGS: dict[str, tuple[str, ...]] = {o.op: o.args for o in OPERATIONS.values()}
 
 _COMPARISONS = ("gt", "gte", "lt", "lte")
 
@@ -120,6 +102,11 @@ class ContractSpec:
     def id(self) -> str:
         return self.contract.contract.id
 
+    @functools.cached_property
+    def periods(self) -> tuple[str, ...]:
+        """The recurring periods whose ends some norm listens to: only these are emitted."""
+        return listened(t for n in self.norms for t in (n.trigger, n.starts, n.fulfils))
+
     @property
     def state(self) -> InitialState:
         return self.contract.state
@@ -127,11 +114,6 @@ class ContractSpec:
     @property
     def waivers(self) -> list[Waiver]:
         return self.contract.waivers
-
-
-def did_you_mean(value: object, known: list[str] | Any) -> str:
-    close = difflib.get_close_matches(str(value), sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def validate_model(
@@ -404,7 +386,12 @@ class _Resolver:
             self._unique(rules.event_kinds, "event_kinds", str(path), rule_raw, self.kinds)
 
         kinds = {k: self._event_kind(k) for k in self.kinds}
+        every_phrase = [p.text for k in kinds.values() for p in k.phrases]
+        self._synonyms(
+            c.contract.synonyms, every_phrase, file, raw, ("contract", "synonyms"), "contract"
+        )
         self._initial_state()
+        self._term()
         norms: list[NormSpec] = []
         seen: dict[str, str] = {}
         for path, rule_raw, rules in self.rule_files:
@@ -530,7 +517,37 @@ class _Resolver:
             )
             is not None
         )
+        self._synonyms(
+            kind.synonyms,
+            [p.text for p in phrases],
+            file,
+            raw,
+            ("event_kinds", index, "synonyms"),
+            where,
+        )
         return EventKindSpec(kind=kind, phrases=tuple(phrases), effects=effects)
+
+    def _synonyms(
+        self,
+        table: dict[str, list[str]],
+        phrases: list[str],
+        file: str,
+        raw: Any,
+        loc: tuple[str | int, ...],
+        where: str,
+    ) -> None:
+        """A synonym replaces a phrase's opening words: its key must open some phrase."""
+        from engine.words.synonyms import is_opening, openings
+
+        for key in table:
+            if not is_opening(key, phrases):
+                known = openings(phrases)
+                self.problems.add(
+                    file,
+                    line_of(raw, (*loc, key)),
+                    f"{where}.synonyms: '{key}' opens no phrase{did_you_mean(key, known)}; "
+                    f"a synonym key is the opening words of a phrase, e.g. {', '.join(repr(k) for k in known[:3])}",
+                )
 
     def _locate_kind(self, kind_id: str) -> tuple[str, Any, int]:
         for path, rule_raw, rules in self.rule_files:
@@ -785,7 +802,14 @@ class _Resolver:
                 f"{where}.change",
             ):
                 return None
-            specs = {name: FieldSpec(type=FieldType.text) for name in CHANGE_KINDS[kind]}
+            specs = {
+                name: FieldSpec(
+                    type=FieldType.number
+                    if (kind, name) in NUMBER_CHANGE_FIELDS
+                    else FieldType.text
+                )
+                for name in CHANGE_KINDS[kind]
+            }
         tests: list[Test] = []
         for name, cond in when.items():
             if name == source:
@@ -801,7 +825,49 @@ class _Resolver:
             tests.extend(
                 self._field_tests(name, specs[name], cond, file, f_line, f"{where}.{name}")
             )
+        if kind == "period_ended":
+            self._periods_named(tests, file, line_of(raw, (*loc, "period")) or line, where)
         return Trigger(source, kind, tuple(tests))
+
+    def _periods_named(self, tests: list[Test], file: str, line: int | None, where: str) -> None:
+        """`period:` names built-in periods, and the ones counted from a start have one."""
+        header = self.contract.contract
+        for test in tests:
+            if not isinstance(test, FieldTest) or test.field != "period":
+                continue
+            for name in test.value if isinstance(test.value, tuple) else (test.value,):
+                if name not in PERIODS:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.period: unknown period '{name}'{did_you_mean(name, PERIODS)}; expected one of: {', '.join(PERIODS)}",
+                    )
+                elif name == "term" and header.term is None:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.period: 'term' needs the contract's term: add contract.term "
+                        "{start, initial: {years: N}, renews: {years: N}, notice_days: N}",
+                    )
+                elif name == "contract_year" and contract_start(header) is None:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}.period: contract years count from the contract's start: add "
+                        "contract.term (with its start) or contract.effective",
+                    )
+
+    def _term(self) -> None:
+        term, raw = self.contract.contract.term, self.raw
+        if term is not None and term.non_renewal is not None:
+            self._ref(
+                term.non_renewal,
+                self.kinds,
+                "event kind",
+                self.file,
+                line_of(raw, ("contract", "term", "non_renewal")),
+                "contract.term.non_renewal",
+            )
 
     def _field_tests(
         self, name: str, spec: FieldSpec, cond: Any, file: str, line: int | None, where: str
@@ -845,11 +911,20 @@ class _Resolver:
                 )
         return tests
 
+    def add_problem(self, file: str, line: int | None, message: str) -> None:
+        self.problems.add(file, line, message)
+
+    def ref(
+        self, value: str, known: dict[str, Any], what: str, file: str, line: int | None, where: str
+    ) -> bool:
+        return self._ref(value, known, what, file, line, where)
+
     def _state_test(
         self, cond: Any, file: str, line: int | None, where: str, fields: set[str]
     ) -> StateTest | None:
-        if cond == "partnership_ended":
-            return StateTest("partnership_ended", (), "partnership_ended")
+        site = Site(self, file, line, where, frozenset(fields))
+        if isinstance(cond, str) and cond in CONDITIONS and CONDITIONS[cond].bare:
+            return CONDITIONS[cond].parse(None, site)  # a condition written as a bare word
         if not isinstance(cond, dict) or len(cond) != 1:
             self.problems.add(
                 file,
@@ -858,129 +933,34 @@ class _Resolver:
             )
             return None
         ((word, arg),) = cond.items()
-        if word == "consent":
-            if not isinstance(arg, dict) or set(arg) != {"from", "for"}:
-                self.problems.add(
-                    file, line, f"{where}.consent: expected {{from: <party>, for: <event kind>}}"
-                )
-                return None
-            ok = self._ref(
-                str(arg["from"]), self.parties, "party", file, line, f"{where}.consent.from"
+        construct = CONDITIONS.get(word)
+        if construct is None or construct.bare:
+            self.problems.add(
+                file,
+                line,
+                f"{where}: unknown condition '{word}'{did_you_mean(word, _STATE_WORDS)}; expected one of: {', '.join(_STATE_WORDS)}",
             )
-            ok &= self._ref(
-                str(arg["for"]), self.kinds, "event kind", file, line, f"{where}.consent.for"
-            )
-            return (
-                StateTest(
-                    "consent", (str(arg["from"]), str(arg["for"])), f"consent from {arg['from']}"
-                )
-                if ok
-                else None
-            )
-        if word == "happened":
-            if self._ref(str(arg), self.kinds, "event kind", file, line, f"{where}.happened"):
-                return StateTest("happened", (str(arg),), f"{arg} happened")
             return None
-        if word == "clause_ended":
-            if self._ref(str(arg), self.clauses, "clause", file, line, f"{where}.clause_ended"):
-                return StateTest("clause_ended", (str(arg),), f"clause {arg} ended")
-            return None
-        if word == "flag":
-            return StateTest("flag", (str(arg),), f"flag {arg}")
-        if word == "in_set":
-            if not isinstance(arg, dict) or set(arg) != {"set", "field"}:
-                self.problems.add(
-                    file, line, f"{where}.in_set: expected {{set: <set id>, field: <move field>}}"
-                )
-                return None
-            ok = self._ref(str(arg["set"]), self.sets, "set", file, line, f"{where}.in_set.set")
-            if str(arg["field"]) not in fields:
-                self.problems.add(
-                    file,
-                    line,
-                    f"{where}.in_set.field: '{arg['field']}' is not a field of the move{did_you_mean(arg['field'], fields)}",
-                )
-                ok = False
-            return (
-                StateTest(
-                    "in_set",
-                    (str(arg["set"]), str(arg["field"])),
-                    f"{arg['field']} in {arg['set']}",
-                )
-                if ok
-                else None
-            )
-        self.problems.add(
-            file,
-            line,
-            f"{where}: unknown condition '{word}'{did_you_mean(word, _STATE_WORDS)}; expected one of: {', '.join(_STATE_WORDS)}",
-        )
-        return None
+        return construct.parse(arg, site)
 
     def _consequence(
         self, raw_c: dict[str, Any], file: str, line: int | None, where: str, fields: set[str]
     ) -> Consequence | None:
         if len(raw_c) != 1:
             self.problems.add(
-                file, line, f"{where}: each consequence is one of: {', '.join(CONSEQUENCE_ARGS)}"
+                file, line, f"{where}: each consequence is one of: {', '.join(OPERATIONS)}"
             )
             return None
         ((op, arg),) = raw_c.items()
-        if op not in CONSEQUENCE_ARGS:
+        operation = OPERATIONS.get(op)
+        if operation is None:
             self.problems.add(
                 file,
                 line,
-                f"{where}: unknown consequence '{op}'{did_you_mean(op, CONSEQUENCE_ARGS)}; expected one of: {', '.join(CONSEQUENCE_ARGS)}",
+                f"{where}: unknown consequence '{op}'{did_you_mean(op, OPERATIONS)}; expected one of: {', '.join(OPERATIONS)}",
             )
             return None
-        names = CONSEQUENCE_ARGS[op]
-        if len(names) == 0:
-            return Consequence(op, ())
-        if len(names) == 1 and not isinstance(arg, dict):
-            arg = {names[0]: arg}
-        if (
-            not isinstance(arg, dict)
-            or not set(arg) <= set(names)
-            or (op != "extend_clause" and set(arg) != set(names))
-        ):
-            self.problems.add(file, line, f"{where}.{op}: expected {{{', '.join(names)}}}")
-            return None
-        for name, value in arg.items():
-            text = "" if value is None else str(value)
-            holes, problem = template_holes(text)
-            if problem:
-                self.problems.add(file, line, f"{where}.{op}.{name}: {problem}")
-            for hole in holes:
-                if hole not in fields:
-                    self.problems.add(
-                        file,
-                        line,
-                        f"{where}.{op}.{name}: '{{{hole}}}' is not a field of the move{did_you_mean(hole, fields)}",
-                    )
-            if holes or problem:
-                continue
-            targets: dict[str, tuple[dict[str, Any], str]] = {
-                "clause": (self.clauses, "clause"),
-                "set": (self.sets, "set"),
-                "to": (self.parties, "party"),
-                "from": (self.parties, "party"),
-                "for": (self.kinds, "event kind"),
-            }
-            if name in targets:
-                known, what = targets[name]
-                self._ref(text, known, what, file, line, f"{where}.{op}.{name}")
-            if name == "until" and value is not None:
-                try:
-                    dt.date.fromisoformat(text)
-                except ValueError:
-                    self.problems.add(
-                        file,
-                        line,
-                        f"{where}.{op}.until: '{text}' is not a date; expected YYYY-MM-DD",
-                    )
-        return Consequence(
-            op, tuple(sorted((k, None if v is None else str(v)) for k, v in arg.items()))
-        )
+        return operation.parse(arg, Site(self, file, line, where, frozenset(fields)))
 
 
 class _Negated:
@@ -992,7 +972,7 @@ class _Negated:
 
 
 _CONDITION_WORDS = ("not", "in", "not_in", "gt", "gte", "lt", "lte", "in_set", "not_in_set")
-_STATE_WORDS = ("partnership_ended", "consent", "happened", "clause_ended", "flag", "in_set")
+_STATE_WORDS = tuple(CONDITIONS)
 
 
 def is_contract_file(raw: Any) -> bool:

@@ -58,9 +58,10 @@ def state_condition(draw: st.DrawFn) -> Any:
     if which == "partnership_ended":
         return "partnership_ended"
     if which == "consent":
-        return {
-            "consent": {"from": draw(st.sampled_from(PARTIES)), "for": draw(st.sampled_from(KINDS))}
-        }
+        test = {"from": draw(st.sampled_from(PARTIES)), "for": draw(st.sampled_from(KINDS))}
+        if draw(st.booleans()):
+            test["on"] = "who"  # keyed: the consent must be for the move's `who`
+        return {"consent": test}
     if which == "happened":
         return {"happened": draw(st.sampled_from(KINDS))}
     if which == "clause_ended":
@@ -93,12 +94,15 @@ def consequence(draw: st.DrawFn) -> dict[str, Any]:
     if which == "end_partnership":
         return {"end_partnership": True}
     if which == "record_consent":
-        return {
-            "record_consent": {
-                "from": draw(st.sampled_from(PARTIES)),
-                "for": draw(st.sampled_from(KINDS)),
-            }
+        record: dict[str, Any] = {
+            "from": draw(st.sampled_from(PARTIES)),
+            "for": draw(st.sampled_from(KINDS)),
         }
+        if draw(st.booleans()):
+            record["on"] = draw(st.sampled_from(ENTITIES))
+        if draw(st.booleans()):
+            record["once"] = True
+        return {"record_consent": record}
     return {
         "grant_right": {
             "to": draw(st.sampled_from(PARTIES)),
@@ -108,18 +112,19 @@ def consequence(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def trigger(draw: st.DrawFn, move_only: bool = False) -> dict[str, Any]:
+def trigger(draw: st.DrawFn, move_only: bool = False, term: bool = False) -> dict[str, Any]:
     if move_only or draw(st.integers(0, 4)) > 0:
         when: dict[str, Any] = {"move": draw(st.sampled_from(KINDS))}
         for name, cond in draw(st.lists(field_condition(), max_size=2)):
             when[name] = cond
         return when
-    change = draw(
-        st.sampled_from(
-            ["set_joined", "partnership_ended", "clause_ended", "flag_set", "consent_recorded"]
-        )
-    )
+    changes = ["set_joined", "partnership_ended", "clause_ended", "flag_set", "consent_recorded"]
+    changes += ["period_ended", "period_ended"] + (["term_renewed", "term_ended"] if term else [])
+    change = draw(st.sampled_from(changes))
     when = {"change": change}
+    if change == "period_ended" and (not term or draw(st.integers(0, 3)) > 0):
+        periods = ["calendar_quarter", "calendar_year"]
+        when["period"] = draw(st.sampled_from(periods + ["contract_year", "term"] * term))
     if change == "set_joined" and draw(st.booleans()):
         when["entity"] = draw(st.sampled_from(ENTITIES))
     if change == "clause_ended" and draw(st.booleans()):
@@ -128,7 +133,7 @@ def trigger(draw: st.DrawFn, move_only: bool = False) -> dict[str, Any]:
 
 
 @st.composite
-def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
+def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
     kind = draw(
         st.sampled_from(
             [
@@ -160,10 +165,10 @@ def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
         if draw(st.booleans()):
             n["by"] = iso(draw(dates))
         else:
-            n["when"] = draw(trigger(move_only=True))
+            n["when"] = draw(trigger(move_only=draw(st.booleans()), term=term))
             n["within_days"] = draw(st.integers(1, 120))
     else:
-        n["when"] = draw(trigger(move_only=kind == "consent"))
+        n["when"] = draw(trigger(move_only=kind == "consent", term=term))
         if "change" in n["when"]:
             n["message"] = "changed"
     if kind == "consent":
@@ -189,9 +194,14 @@ def norm(draw: st.DrawFn, index: int) -> dict[str, Any]:
     if "when" in n and "move" in n["when"] and "in_set" in str(n.get("if", [])):
         pass  # in_set on the field `who`, which every move kind has
     elif "change" in n.get("when", {}):
-        n["if"] = [c for c in n.get("if", []) if "in_set" not in str(c)]
-        n["unless"] = [c for c in n.get("unless", []) if "in_set" not in str(c)]
+        n["if"] = [c for c in n.get("if", []) if not _reads_move(c)]
+        n["unless"] = [c for c in n.get("unless", []) if not _reads_move(c)]
     return n
+
+
+def _reads_move(condition: Any) -> bool:
+    """A condition that reads a field of the move, which a change does not have."""
+    return "in_set" in str(condition) or "'on'" in str(condition)
 
 
 @st.composite
@@ -205,6 +215,14 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
                     [
                         {"add_to_set": {"set": "s1", "entity": "{who}"}},
                         {"record_consent": {"from": "p2", "for": draw(st.sampled_from(KINDS))}},
+                        {
+                            "record_consent": {
+                                "from": draw(st.sampled_from(PARTIES)),
+                                "for": draw(st.sampled_from(KINDS)),
+                                "on": "{who}",
+                                "once": draw(st.booleans()),
+                            }
+                        },
                     ]
                 ),
                 max_size=1,
@@ -224,8 +242,9 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
                 "effects": effects,
             }
         )
-    norms = [draw(norm(i)) for i in range(draw(st.integers(1, 7)))]
-    contract = {
+    has_term = draw(st.booleans())
+    norms = [draw(norm(i, has_term)) for i in range(draw(st.integers(1, 7)))]
+    contract: dict[str, Any] = {
         "contract": {
             "id": "generated",
             "title": "Generated",
@@ -247,6 +266,16 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         ],
         "state": {"partnership": "in_force", "consents": [], "flags": []},
     }
+    if has_term:
+        term: dict[str, Any] = {
+            "start": iso(START + dt.timedelta(days=draw(st.integers(0, 60)))),
+            "initial": {"months": draw(st.integers(1, 12))},
+            "notice_days": draw(st.integers(0, 90)),
+            "non_renewal": "k3",
+        }
+        if draw(st.integers(0, 3)) > 0:
+            term["renews"] = {"months": draw(st.integers(1, 6))}
+        contract["contract"]["term"] = term
     return {"contract": contract, "rules": {"event_kinds": event_kinds, "norms": norms}}
 
 

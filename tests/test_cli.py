@@ -153,3 +153,16 @@ def test_python_dash_m_engine() -> None:
     )
     assert result.returncode == 1
     assert "ipo-needs-conversion" in result.stdout
+
+
+def test_schema_types_state_conditions_and_consequences(cli: Cli) -> None:
+    code, out, _ = cli("schema", "rules")
+    assert code == 0
+    defs = json.loads(out)["$defs"]
+    conditions = defs["Norm"]["properties"]["unless"]["items"]["anyOf"]
+    assert {"const": "partnership_ended", "type": "string"} in conditions
+    assert {"$ref": "#/$defs/ConsentCondition"} in conditions
+    assert defs["ConsentArgs"]["required"] == ["from", "for"]
+    consequences = defs["EventKind"]["properties"]["effects"]["items"]["anyOf"]
+    assert {"$ref": "#/$defs/AddToSetConsequence"} in consequences
+    assert defs["AddToSetConsequence"]["additionalProperties"] is False

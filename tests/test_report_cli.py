@@ -118,7 +118,7 @@ def test_evidence_and_effects_are_in_names_a_reader_knows() -> None:
     code, out, _ = run("check", BUNDLED, "-m", "acquire Windsurf for $3B", "-v", "-f", "text")
     assert code == 0
     assert "✓ something joins a set — Windsurf joined intellectual property owned by OpenAI" in out
-    assert "sets off: Microsoft gained: access to the IP of Windsurf" in out
+    assert "sets off: Microsoft gained access to the IP of Windsurf" in out
     assert "the change set_joined" not in out and "the move is the change" not in out
     _, out, _ = run("check", BUNDLED, "-m", "partner with Google Cloud", "-f", "json")
     evidence = json.loads(out)["conflicts"][0]["evidence"]

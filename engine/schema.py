@@ -1,0 +1,71 @@
+"""The JSON Schema of contract and rule files, with conditions and consequences typed.
+
+The models keep `if`, `unless`, `then` and `effects` as plain data, because validation parses
+them with file:line messages of its own (engine/constructs); the schema here replaces those
+untyped lists with the union of the registered constructs' argument models, so an editor or a
+generator sees exactly what each construct accepts.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from typing import Any, Literal
+
+from pydantic import BaseModel, TypeAdapter, create_model
+
+from engine.constructs import CONDITIONS, OPERATIONS
+from engine.constructs.base import ArgModel
+
+
+def _camel(word: str) -> str:
+    return "".join(part.capitalize() for part in word.split("_"))
+
+
+def _one_of(types: list[Any]) -> Any:
+    return functools.reduce(operator.or_, types)
+
+
+def _condition_type() -> Any:
+    types: list[Any] = []
+    for c in CONDITIONS.values():
+        if c.bare:
+            types.append(Literal[c.word])
+        else:
+            types.append(_wrapper(f"{_camel(c.word)}Condition", c.word, c.model))
+    return _one_of(types)
+
+
+def _consequence_type() -> Any:
+    return _one_of(
+        [_wrapper(f"{_camel(o.op)}Consequence", o.op, o.model) for o in OPERATIONS.values()]
+    )
+
+
+def _wrapper(name: str, key: str, arg: Any) -> type[BaseModel]:
+    """The model of `{key: arg}`: a construct as it is written."""
+    fields: dict[str, Any] = {key: (arg, ...)}
+    return create_model(name, __base__=ArgModel, **fields)
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema, with state conditions and consequences typed by the registry."""
+    schema = model.model_json_schema(by_alias=True)
+    defs: dict[str, Any] = schema.setdefault("$defs", {})
+    typed: dict[str, dict[str, Any]] = {}
+    for name, item in (("conditions", _condition_type()), ("consequences", _consequence_type())):
+        adapter: TypeAdapter[Any] = TypeAdapter(list[item])  # type: ignore[valid-type]
+        part = adapter.json_schema(by_alias=True, ref_template="#/$defs/{model}")
+        defs.update(part.pop("$defs", {}))
+        typed[name] = part
+    places = {
+        "Norm": {"if": "conditions", "unless": "conditions", "then": "consequences"},
+        "EventKind": {"effects": "consequences"},
+    }
+    for definition, fields in places.items():
+        properties = defs.get(definition, {}).get("properties", {})
+        for field, which in fields.items():
+            if field in properties:
+                described = {k: v for k, v in properties[field].items() if k != "items"}
+                properties[field] = {**described, **typed[which], "type": "array"}
+    return schema

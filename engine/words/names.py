@@ -1,0 +1,47 @@
+"""What a `name` hole takes: a known name, or a proper noun, never any text.
+
+"buy Cursor for three billion dollars" must not name a company "Cursor for three billion
+dollars", and "buy a round of drinks for the team" must not name one at all. A proper noun here is
+one or more words that each carry a capital or a digit ("Cursor", "xAI", "Thinking Machines Lab",
+"3M", "Mistral AI"), joined by "&", "of", "de" or "the" inside; it holds no word that joins
+clauses or opens an amount ("for", "from", "with", "and", "then", ...) and no amount.
+An unknown name with "and" in it is read as a list of names ("Cursor and Windsurf"); write "&" to
+keep one name ("Johnson & Johnson"), or declare the entity.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.words import amounts
+
+_INSIDE = {"&", "of", "de", "the", "von", "van", "der", "du", "la", "le", "del", "y"}
+_NEVER = {
+    "a", "an", "and", "or", "but", "then", "for", "from", "with", "to", "through", "on", "in",
+    "into", "by", "at", "against", "until", "beyond", "via", "as", "its", "their", "his", "her",
+    "our", "is", "are", "was", "were", "will", "has", "have", "had", "be", "been", "not",
+}  # fmt: skip
+_WORD = re.compile(r"^[\w][\w.'&!+-]*$")
+
+
+def is_proper_noun(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 8:
+        return False
+    if amounts.parse(text) is not None:
+        return False
+    for index, word in enumerate(words):
+        lower = word.lower()
+        if lower in _NEVER:
+            return False
+        if lower in _INSIDE and 0 < index < len(words) - 1:
+            continue
+        if word == "&":
+            return False
+        if not _WORD.match(word) or (amounts.parse(word) is not None and not word.isdigit()):
+            return False
+        if not any(c.isupper() or c.isdigit() for c in word):
+            return False
+        if index == len(words) - 1 and lower.endswith("'s"):
+            return False  # "Windsurf's IP": the possessive is not part of the name
+    return True

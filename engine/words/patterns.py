@@ -1,0 +1,259 @@
+"""Phrases compiled into the regular expressions that read a sentence.
+
+A phrase "partner with {provider}" gives two expressions: the active one reads "partner with X",
+"OpenAI partners with X", "OpenAI partnered with X", "OpenAI will partner with X", "OpenAI is
+partnering with X", "OpenAI has partnered with X"; the passive one reads the object first, for
+phrases that have one ("declare AGI": "AGI is declared", "AGI was declared by OpenAI").
+The verb's forms come from `inflect`; which auxiliary goes with which form is checked after the
+match ("OpenAI has partner with" is not read). An inflected verb needs its subject: "acquires
+Windsurf" alone is not a sentence anyone types as a move.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.templates import HOLE
+from engine.words.inflect import VerbForms, verb_forms
+from engine.words.text import normalise
+
+MODALS = (
+    "will", "would", "shall", "should", "may", "might", "can", "could", "must", "is going to",
+    "are going to", "is about to", "is set to", "plans to", "intends to", "wants to", "to",
+)  # fmt: skip
+PERFECT = ("has", "have", "had", "will have")
+PROGRESSIVE = ("is", "are", "was", "were", "am", "will be")
+PASSIVE = (
+    "is", "are", "was", "were", "has been", "have been", "had been", "will be", "would be",
+    "is being", "are being", "gets", "got", "is to be", "must be", "may be", "should be",
+    "can be", "could be", "shall be", "to be",
+)  # fmt: skip
+# Words that end a passive's object: "acquire {company} for {price}" -> "{company} is acquired
+# for {price}".
+_PREPOSITIONS = frozenset(
+    [
+        "for",
+        "from",
+        "to",
+        "with",
+        "through",
+        "on",
+        "into",
+        "against",
+        "of",
+        "beyond",
+        "until",
+        "in",
+        "by",
+        "at",
+        "as",
+        "over",
+        "under",
+        "via",
+    ]
+)
+_NEGATION = re.compile(r"\b(?:not|never|n't|no longer)\b", re.IGNORECASE)
+
+
+def _alternation(words: tuple[str, ...] | list[str]) -> str:
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", " ") for w in ordered)
+
+
+def _holes_to_groups(text: str) -> tuple[str, list[str]]:
+    parts: list[str] = []
+    holes: list[str] = []
+    last = 0
+    for match in HOLE.finditer(text):
+        parts.append(re.escape(text[last : match.start()]))
+        parts.append(f"(?P<{match.group(1)}>.+?)")
+        holes.append(match.group(1))
+        last = match.end()
+    parts.append(re.escape(text[last:]))
+    return "".join(parts).replace(r"\ ", " "), holes
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What a pattern reads beyond the phrase as written: a synonym, a voice."""
+
+    text: str  # the phrase with the synonym in place, normalised
+    synonym: str | None = None
+    key: str | None = None
+    built_in: bool = False
+
+
+@dataclass(frozen=True)
+class Pattern:
+    phrase_text: str  # the phrase as the contract writes it
+    variant: Variant
+    voice: str  # "words" (no verb to inflect), "active" or "passive"
+    regex: re.Pattern[str]
+    holes: tuple[str, ...]
+    subject_hole: str | None  # a leading {actor}-like hole: the sentence's subject
+    verb: VerbForms | None
+    needs: frozenset[str]  # the text must hold one of these words (lower case) to match
+    tail_hole: str | None  # the hole the phrase ends with: a list of objects repeats it
+    literal_chars: int
+
+    def read(self, words: str) -> Reading | None:
+        match = self.regex.match(words)
+        if match is None:
+            return None
+        groups = match.groupdict()
+        aux = (groups.pop("Aux", None) or "").lower() or None
+        form = (groups.pop("Verb", None) or "").lower() or None
+        subject = groups.pop("Subj", None) or groups.pop("By", None)
+        groups.pop("By", None)
+        if self.subject_hole:
+            subject = groups.get(self.subject_hole)
+        if self.verb is not None and form is not None:
+            tags = self.verb.forms.get(form, frozenset())
+            if not _agrees(self.voice, aux, tags, subject is not None):
+                return None
+        if subject is not None and _NEGATION.search(f"{subject} {aux or ''}"):
+            return None
+        values = {k: v for k, v in groups.items() if v is not None}
+        tail_start = match.start(self.tail_hole) if self.tail_hole else None
+        return Reading(self, values, subject, form, aux, tail_start)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way a pattern read a text."""
+
+    pattern: Pattern
+    values: dict[str, str]
+    subject: str | None
+    form: str | None
+    aux: str | None
+    tail_start: int | None
+
+    def how(self) -> list[str]:
+        """What beyond the phrase as written was needed to read the text."""
+        notes: list[str] = []
+        v = self.pattern.variant
+        if v.synonym:
+            origin = "built-in synonym" if v.built_in else "synonym"
+            notes.append(f'{origin} "{v.synonym}" for "{v.key}"')
+        verb = self.pattern.verb
+        if self.pattern.voice == "passive":
+            notes.append(f'passive: "{self.aux} {self.form}"')
+        elif verb is not None and self.form is not None:
+            tags = verb.forms.get(self.form, frozenset())
+            if self.aux:
+                notes.append(f'"{self.aux} {self.form}"')
+            elif self.form != verb.lemma or "VB" not in tags:
+                tag = next(t for t in ("VBZ", "VBD", "VBN", "VBG", "VB") if t in tags)
+                from engine.words.inflect import TAG_WORDS
+
+                notes.append(f'"{self.form}": {TAG_WORDS[tag]} of "{verb.lemma}"')
+        return notes
+
+
+def _agrees(voice: str, aux: str | None, tags: frozenset[str], has_subject: bool) -> bool:
+    if voice == "passive":
+        return "VBN" in tags
+    if aux is None:
+        return "VB" in tags or (has_subject and bool(tags & {"VBZ", "VBD"}))
+    if aux in MODALS:
+        return "VB" in tags
+    if aux in PERFECT:
+        return "VBN" in tags
+    if aux in PROGRESSIVE:
+        return "VBG" in tags
+    return False
+
+
+def compile_phrase(
+    phrase_text: str, variant: Variant, subject_holes: frozenset[str], list_holes: frozenset[str]
+) -> list[Pattern]:
+    """The patterns that read one phrase (or one synonym variant of it)."""
+    text = variant.text
+    words = text.split(" ")
+    literal = len(HOLE.sub("", text))
+    lead = HOLE.fullmatch(words[0])
+    subject_hole = lead.group(1) if lead and lead.group(1) in subject_holes else None
+    at = 1 if subject_hole else 0
+    verb = verb_forms(words[at], lemmatise=subject_hole is not None) if at < len(words) else None
+    tail = re.search(r"\{([a-z][a-z0-9_]*)\}$", text)
+    tail_hole = tail.group(1) if tail and tail.group(1) in list_holes else None
+    if verb is None:
+        regex, holes = _holes_to_groups(text)
+        first = words[0] if "{" not in words[0] else None
+        return [
+            Pattern(
+                phrase_text,
+                variant,
+                "words",
+                re.compile(f"^{regex}$", re.IGNORECASE),
+                tuple(holes),
+                None,
+                None,
+                frozenset({first}) if first else frozenset(),
+                tail_hole,
+                literal,
+            )
+        ]
+    rest = " ".join(words[at + 1 :])
+    rest_regex, rest_holes = _holes_to_groups(rest)
+    rest_regex = f" {rest_regex}" if rest else ""
+    subject = f"(?P<{subject_hole}>.+?) " if subject_hole else "(?:(?P<Subj>.+?) )?"
+    active = re.compile(
+        f"^{subject}(?:(?P<Aux>{_alternation(MODALS + PERFECT + PROGRESSIVE)}) )?"
+        f"(?P<Verb>{_alternation(verb.words())}){rest_regex}$",
+        re.IGNORECASE,
+    )
+    patterns = [
+        Pattern(
+            phrase_text,
+            variant,
+            "active",
+            active,
+            tuple(([subject_hole] if subject_hole else []) + rest_holes),
+            subject_hole,
+            verb,
+            frozenset(verb.forms),
+            tail_hole,
+            literal,
+        )
+    ]
+    rest_words = words[at + 1 :]
+    cut = next(
+        (i for i, w in enumerate(rest_words) if w in _PREPOSITIONS),
+        len(rest_words),
+    )
+    if subject_hole is None and cut > 0 and verb.participle():
+        obj_regex, obj_holes = _holes_to_groups(" ".join(rest_words[:cut]))
+        after = " ".join(rest_words[cut:])
+        after_regex, after_holes = _holes_to_groups(after)
+        after_regex = f" {after_regex}" if after else ""
+        passive = re.compile(
+            f"^{obj_regex} (?P<Aux>{_alternation(PASSIVE)}) "
+            f"(?P<Verb>{_alternation(verb.participle())})(?: by (?P<By>.+?))?{after_regex}"
+            "(?: by (?P<Subj>.+?))?$",
+            re.IGNORECASE,
+        )
+        patterns.append(
+            Pattern(
+                phrase_text,
+                variant,
+                "passive",
+                passive,
+                tuple(obj_holes + after_holes),
+                None,
+                verb,
+                frozenset(verb.participle()),
+                None,
+                literal,
+            )
+        )
+    return patterns
+
+
+def opening_verb(phrase: str) -> str | None:
+    """The lemma a phrase opens with, when it opens with a verb."""
+    words = normalise(phrase).split(" ")
+    forms = verb_forms(words[0]) if words else None
+    return forms.lemma if forms else None

@@ -1,0 +1,135 @@
+"""Did-you-mean, with rapidfuzz: close names for a misspelt name, close phrases for text no
+phrase matches, and never an unrelated suggestion.
+
+Names are compared word by word, each word weighted by how rare it is among the known names: in
+"Azure Cloud", "Azure" is what names the thing and "Cloud" is shared by several providers, so the
+suggestion is Azure (Microsoft Azure), not Google Cloud. A one-word name is also compared as a
+whole, so that short typos ("AWZ", "Oracel") find their name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from engine.words.text import name_key, tokens
+
+_HOLE = re.compile(r"\{[^}]*\}")
+
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "for",
+        "from",
+        "with",
+        "on",
+        "in",
+        "into",
+        "by",
+        "at",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "and",
+        "or",
+        "then",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "will",
+        "has",
+        "have",
+        "had",
+        "it",
+        "this",
+        "that",
+    ]
+)
+
+
+def close_names(raw: str, names: Mapping[str, Sequence[str]], limit: int = 2) -> list[str]:
+    """Ids of the known things whose names are closest to `raw`, best first.
+    `names` maps an id to all its names (name, aliases, id)."""
+    from rapidfuzz import fuzz
+
+    wanted = [t for t in tokens(name_key(raw)) if t not in STOP]
+    if not wanted:
+        return []
+    per_thing = {
+        thing: {t for n in spelled for t in tokens(name_key(n))} for thing, spelled in names.items()
+    }
+    frequency: Counter[str] = Counter(t for ts in per_thing.values() for t in ts)
+    scores: dict[str, float] = {}
+    whole = name_key(raw)
+    for thing, spelled in names.items():
+        best = 0.0
+        for name in spelled:
+            key = name_key(name)
+            name_tokens = tokens(key)
+            matched = total = 0.0
+            for token in wanted:
+                close = _best(token, name_tokens)
+                similar = bool(close) and fuzz.ratio(token, close) >= 80
+                # a word many things share ("cloud") says little about which one is meant
+                common = frequency[close] if similar else frequency[token]
+                weight = 1 / common if common else 1.0
+                total += weight
+                matched += weight if similar else 0.0
+            score = 100 * matched / total if total else 0.0
+            limit_whole = 65 if len(wanted) == 1 else 85
+            ratio = fuzz.ratio(whole, key)
+            if ratio >= limit_whole:
+                score = max(score, ratio)
+            best = max(best, score)
+        if best >= 60:
+            scores[thing] = best
+    return sorted(scores, key=lambda t: (-scores[t], t))[:limit]
+
+
+def close_phrases(
+    text: str, phrases: Mapping[str, Sequence[str]], lemma: dict[str, str], limit: int = 3
+) -> list[str]:
+    """Phrases sharing content words with `text` (verbs by lemma), best first; at most `limit`.
+    `phrases` maps a phrase to the words it is known by (its text, its synonyms)."""
+    from rapidfuzz import fuzz
+
+    def content(words: str) -> set[str]:
+        plain = _HOLE.sub(" ", words)
+        return {lemma.get(t, t) for t in tokens(plain) if t not in STOP}
+
+    typed = content(text)
+    if not typed:
+        return []
+    frequency: Counter[str] = Counter(
+        w for words in phrases.values() for w in content(" ".join(words))
+    )
+    scores: dict[str, float] = {}
+    for phrase, known in phrases.items():
+        words = content(" ".join(known))
+        shared = 0.0
+        for t in typed:
+            best = _best(t, words)
+            if best and fuzz.ratio(t, best) >= 80:
+                shared += 1 / frequency[best]
+        if shared:
+            similarity = max(fuzz.token_set_ratio(text.lower(), k.lower()) for k in known)
+            scores[phrase] = shared * 100 + similarity
+    return sorted(scores, key=lambda p: (-scores[p], p))[:limit]
+
+
+def _best(word: str, candidates: Iterable[str]) -> str:
+    """The candidate closest to `word` in spelling ("" when there is none)."""
+    from rapidfuzz import fuzz
+
+    scored = sorted(candidates, key=lambda c: (-fuzz.ratio(word, c), c))
+    return scored[0] if scored else ""

@@ -1,0 +1,28 @@
+"""Normalising words: one way of spacing, quoting and case-folding for phrases and names."""
+
+from __future__ import annotations
+
+import re
+
+_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+_TOKEN = re.compile(r"[\w$€£¥'.&-]+")
+
+
+def normalise(text: str, lower: bool = True) -> str:
+    """One space between words, straight apostrophes, no closing full stop."""
+    text = " ".join(text.replace("\u2019", "'").split())  # split() knows Unicode spaces
+    return (text.lower() if lower else text).rstrip(".!")
+
+
+def strip_article(text: str) -> str:
+    """ "the Stargate project" -> "Stargate project": a leading "the" never makes a new name."""
+    return _ARTICLE.sub("", text.strip())
+
+
+def name_key(text: str) -> str:
+    """The key every name is looked up and compared by, whatever the field type."""
+    return strip_article(normalise(text)).strip(" ,;:")
+
+
+def tokens(text: str) -> list[str]:
+    return [t.strip(".'").lower() for t in _TOKEN.findall(text) if t.strip(".'")]

@@ -1,0 +1,74 @@
+"""The state-level constructs through the public API: keyed consents, measures, values and
+arithmetic, recurring periods and the contract term. Bad input names file:line with a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_RULES, ROOT
+
+from engine import Contract, ContractFileError
+
+SUPPLY = ROOT / "tests" / "contracts" / "supply" / "contract.yaml"
+
+
+@pytest.fixture(scope="module")
+def supply() -> Contract:
+    return Contract.load(SUPPLY)
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def rules_with(norm: str, kinds: str = "") -> str:
+    return MINIMAL_RULES.replace("norms:\n", kinds + "norms:\n" + norm)
+
+
+# -- keyed consents ------------------------------------------------------------------------------
+def test_a_keyed_consent_covers_its_value_only_and_once(supply: Contract) -> None:
+    consent = "2025-02-01: consent to an assignment to Fabrikam"
+    to_fabrikam = supply.check(consent, "2025-03-01: assign the agreement to Fabrikam")
+    assert to_fabrikam.verdict == "clear"
+    assert to_fabrikam.state["after"].consents == []  # used up by the assignment
+    to_litware = supply.check(consent, "2025-03-01: assign the agreement to Litware")
+    assert [f.rule for f in to_litware.conflicts] == ["no-assignment-without-consent"]
+    assert to_litware.state["after"].consents == [
+        "northwind consented to assign on fabrikam (once)"
+    ]
+    twice = supply.check(
+        consent,
+        "2025-03-01: assign the agreement to Fabrikam",
+        "2025-04-01: assign the agreement to Fabrikam",
+    )
+    assert [f.move for f in twice.conflicts] == [2]
+
+
+def test_a_keyed_consent_must_name_a_field_of_the_move(write_contract: Callable[..., Path]) -> None:
+    norm = """\
+  - id: n0
+    clause: c1
+    kind: prohibition
+    bearer: alpha
+    when: {move: deal}
+    unless: [{consent: {from: beta, for: deal, on: wiht}}]
+    message: not without consent
+"""
+    path = write_contract(rules=rules_with(norm))
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path.parent / 'rules.yaml'}:14:")
+    assert "consent.on: 'wiht' is not a field of the move (did you mean 'with'?)" in problem
+
+
+def test_once_must_be_true_or_false(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES.replace(
+        '    phrases: ["deal with {with}"]\n',
+        '    phrases: ["deal with {with}"]\n'
+        "    effects: [{record_consent: {from: beta, for: deal, on: '{with}', once: yes please}}]\n",
+    )
+    (problem,) = problems_of(write_contract(rules=rules))
+    assert "record_consent.once: expected true or false, got 'yes please'" in problem
