@@ -104,6 +104,8 @@ def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICO
             if i == 1:
                 lines.append(Line("Moves:"))
             lines.append(Line(f"{i}. {what}", indent=2, hang=3))
+        if verbose and move.reading:  # what the engine understood, before trusting its verdict
+            lines.append(Line(f"read as: {move.reading}", "dim", indent=5 if len(moves) > 1 else 2))
     lines += [Line(f"Note: {note}", "yellow") for note in report.notes]
     for key, title, _, style in _GROUPS:
         items = groups[key]

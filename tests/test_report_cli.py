@@ -435,3 +435,10 @@ def test_usage_errors_are_json_with_format_json() -> None:
     }
     code, _, err = run("check", BUNDLED, "--waive")
     assert code == 2 and "requires an argument" in err and not err.startswith("{")
+
+
+def test_verbose_shows_how_each_move_was_read() -> None:
+    _, out, _ = run("check", BUNDLED, "-m", "OpenAI partnered with Oracle", "-v")
+    assert 'read as: partner with {provider} <- "OpenAI partnered with Oracle"' in out
+    _, out, _ = run("check", BUNDLED, "-m", "OpenAI partnered with Oracle")
+    assert "read as:" not in out
