@@ -442,3 +442,12 @@ def test_verbose_shows_how_each_move_was_read() -> None:
     assert 'read as: partner with {provider} <- "OpenAI partnered with Oracle"' in out
     _, out, _ = run("check", BUNDLED, "-m", "OpenAI partnered with Oracle")
     assert "read as:" not in out
+
+
+def test_a_keyed_consent_is_a_change_in_names() -> None:
+    supply = ROOT / "tests" / "contracts" / "supply" / "contract.yaml"
+    _, out, _ = run("check", supply, "-m", "consent to an assignment to Fabrikam")
+    changed = out.split("What changed\n", 1)[1]
+    assert changed.startswith(
+        "  Northwind Traders consented to assignment of the agreement on Fabrikam (once)\n"
+    )
