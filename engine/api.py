@@ -127,6 +127,10 @@ class Contract:
                 else self._dated_moves(m, day, reference)
             )
         ]
+        if len(parsed) > MAX_MOVES_PER_CHECK:  # sentences may hold several moves each
+            raise MoveError(
+                f"{len(parsed):,} moves in one check; the limit is {MAX_MOVES_PER_CHECK:,}"
+            )
         check_date = max([day, *(m.date for m in parsed if m.date)])
         all_waivers = {w.rule: w.reason for w in self._spec.waivers}
         for rule, reason in (waivers or {}).items():

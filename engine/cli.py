@@ -631,6 +631,57 @@ def parse(
     typer.echo("\n".join(lines))
 
 
+@app.command(cls=_Command)
+@_guard
+def serve(
+    contracts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory of contract files (searched recursively). Default: contracts/."
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless told otherwise.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File holding a token; every request then needs 'Authorization: Bearer'."
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API and the web page (needs the 'serve' extra)."""
+    try:
+        from engine.serve.app import run
+    except ImportError as error:
+        raise _Failure(
+            f"serve needs the 'serve' extra: pip install -e '.[serve]' ({error})", field="serve"
+        ) from None
+    run(contracts, host, port, token_file, workers)
+
+
+@app.command(cls=_Command)
+@_guard
+def mcp(
+    contracts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory of contract files (searched recursively). Default: contracts/."
+        ),
+    ] = None,
+) -> None:
+    """Run the MCP server for AI assistants on stdio (needs the 'serve' extra)."""
+    try:
+        from engine.serve.assistant import run
+    except ImportError as error:
+        raise _Failure(
+            f"mcp needs the 'serve' extra: pip install -e '.[serve]' ({error})", field="mcp"
+        ) from None
+    run(contracts)
+
+
 def main() -> None:
     """The console script: output that cannot encode a character gets a replacement, not a
     crash; a closed pipe (`| head`) ends quietly."""

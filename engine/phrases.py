@@ -27,6 +27,12 @@ from engine.words.patterns import Pattern, Reading, Variant, compile_phrase
 from engine.words.text import name_key, normalise, tokens
 
 MAX_PHRASE_CHARS = 500
+# "What if OpenAI partners with Google Cloud?": every move checked is hypothetical already.
+_HYPOTHETICAL = re.compile(r"^(?:what\s+(?:happens\s+)?if|suppose(?:\s+that)?|if)\s+", re.I)
+_OWNER = re.compile(r"^[\w .&-]+?'s\s+")  # "openai's ipo" -> "ipo"
+_ARTICLE = re.compile(r"^an?\s+")
+_QUOTES = "\"' ?\u201c\u201d\u2018\u2019"
+_NOT = re.compile(r"\b(?:not|never|no longer)\b|n't\b")  # lower case: "Not Cloud" may be a name
 MAX_READINGS = 64
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LIST_TYPES = (FieldType.entity, FieldType.name, FieldType.party, FieldType.kind)
@@ -195,9 +201,14 @@ class MoveParser:
         actor: str | None = None,
         reference: dt.date | None = None,
     ) -> list[Move]:
-        original = normalise(text, lower=False)
+        original = _HYPOTHETICAL.sub("", normalise(text, lower=False).strip(_QUOTES))
         if not original:
             raise MoveError("the move is empty: write it in words, e.g. a phrase of the contract")
+        if _NOT.search(original):
+            raise MoveError(
+                f"'{original}' says what is not done (not, never): a move is something done; "
+                "write the move itself, e.g. a phrase of the contract"
+            )
         found, body = dates.find(original, reference, self._order, leading_only=True)
         parts, seps = split.pieces(body)
         whole_error: MoveError | None = None
@@ -208,6 +219,11 @@ class MoveParser:
         readings: list[list[_Read]] = []
         if len(parts) > 1:
             readings = self._split_readings(parts, seps, actor, reference)
+        if readings:
+            # A part that reads as a move of its own is a move, not one more object of a list
+            # ("consents to the conversion, then convert to a PBC").
+            fewest = min(_continued(r) for r in readings)
+            readings = [r for r in readings if _continued(r) == fewest]
         if whole and readings:
             # A part that reads as a move of its own ("declare AGI and go public") makes two
             # moves; a list of objects that also reads whole is ambiguous.
@@ -261,7 +277,11 @@ class MoveParser:
                 text = split.join(parts, seps, start, end)
                 try:
                     cache[key] = self._read_one(
-                        (prefix or "") + text, actor, reference, continued=prefix is not None
+                        (prefix or "") + text,
+                        actor,
+                        reference,
+                        continued=prefix is not None,
+                        quiet=True,
                     )
                 except MoveError:
                     cache[key] = None
@@ -299,6 +319,7 @@ class MoveParser:
         actor: str | None,
         reference: dt.date | None,
         continued: bool = False,
+        quiet: bool = False,
     ) -> _Read:
         """The one move a part of a sentence reads as."""
         found, rest = dates.find(text, reference, self._order)
@@ -334,8 +355,8 @@ class MoveParser:
         hard = [f for f in failures if not isinstance(f, _Soft)]
         if hard:
             raise MoveError(f"'{text}': {hard[0]}")
-        if continued:
-            raise MoveError(f"'{text}' is not one more object of the list")
+        if continued or quiet:  # a part tried while cutting: its error is never shown
+            raise MoveError(f"'{text}' does not read as a move")
         hint = f" ({failures[0]})" if failures else ""
         raise MoveError(
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
@@ -483,6 +504,13 @@ class MoveParser:
             if known is not None:
                 return known
             written = name_key_as_written(str(raw))
+            typo = suggest.misspelt(written, self._entity_spellings)
+            if typo is not None:
+                raise MoveError(
+                    f"'{raw}' for {name} is not a known name, and very close to one: did you mean "
+                    f"'{self.spec.entities[typo].name}'? (write the known name, or declare the "
+                    "new one under entities:)"
+                )
             if not names.is_proper_noun(written):
                 raise _Soft(
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
@@ -493,7 +521,7 @@ class MoveParser:
                 raise MoveError(f"'{raw}' is not a usable name for {name}")
             return slug
         if t is FieldType.kind:
-            kind = self._kind_names.get(name_key(str(raw)))
+            kind = self._kind(str(raw))
             if kind is None:
                 raise MoveError(
                     f"'{raw}' is not a kind of move of this contract ({name}); kinds: {', '.join(sorted(self.spec.event_kinds))}"
@@ -510,6 +538,18 @@ class MoveParser:
         if t is FieldType.date:
             return dates.value(str(raw), None, name, self._order).isoformat()
         return str(raw)
+
+    def _kind(self, raw: str) -> str | None:
+        """A kind by one of its names ("the conversion", "OpenAI's IPO", "a cloud partnership")
+        or by a move in words ("convert to a PBC")."""
+        key = _OWNER.sub("", name_key(raw))
+        for candidate in (key, _ARTICLE.sub("", key)):
+            if candidate in self._kind_names:
+                return self._kind_names[candidate]
+        try:
+            return self._read_one(raw, None, None, quiet=True).move.kind
+        except MoveError:
+            return None
 
     def _money(
         self, kind: EventKindSpec, name: str, spec: FieldSpec, raw: Any
@@ -588,6 +628,12 @@ def _distinct(readings: list[list[_Read]]) -> list[list[_Read]]:
     for reading in readings:
         seen.setdefault(_signature(reading), reading)
     return list(seen.values())
+
+
+def _continued(reading: list[_Read]) -> int:
+    """How many moves of a reading are one more object of a list."""
+    grouped = [r.group for r in reading if r.group]
+    return len(grouped) - len(set(grouped))
 
 
 def _date_lists(reading: list[_Read]) -> None:

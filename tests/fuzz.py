@@ -53,6 +53,9 @@ def bundled() -> Contract:
     global _contract
     if _contract is None:
         _contract = Contract.load(BUNDLED)
+        # the one-off costs (verb forms, the date parser's import) are not what the bounds
+        # below are about: they catch a move whose own words take long to read
+        _contract.parse("OpenAI partnered with Oracle on 3 March 2026")
     return _contract
 
 

@@ -48,7 +48,7 @@ _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALES = "|".join(sorted(_SCALE, key=len, reverse=True))
 _AFTER = r"(?P<after>" + "|".join(sorted([*_WORDS, *_CODES], key=len, reverse=True)) + r")"
 _FIGURES = re.compile(
-    rf"^(?:{_SYMBOL}\s*|{_CODE}\s+)?{_NUMBER}\s*(?:(?P<scale>{_SCALES})\b)?\s*(?:{_AFTER})?$",
+    rf"^(?:{_SYMBOL}\s*|{_CODE}\s*)?{_NUMBER}\s*(?:(?P<scale>{_SCALES})\b)?\s*(?:{_AFTER})?$",
     re.IGNORECASE,
 )
 _IN_WORDS = re.compile(

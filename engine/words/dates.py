@@ -128,7 +128,22 @@ def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = Fal
     return FoundDate(_parse(text, None, order), text)
 
 
+_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %Y", "%b %Y")
+_ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.I)
+
+
 def _parse(text: str, reference: dt.date | None, order: str) -> dt.date:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise MoveError(f"'{text}' is not a date (no such day); expected YYYY-MM-DD")
+    # Month names read the same in every day order: the standard library reads them at no cost;
+    # dateparser (which takes most of a second to load its language data) reads the rest.
+    plain = _ORDINAL.sub(r"\1", text.replace(",", " ").replace(".", " "))
+    plain = " ".join(re.sub(r"(?i)\bsept\b", "Sep", plain).split())
+    for form in _FORMATS:
+        try:
+            return dt.datetime.strptime(plain, form).date()
+        except ValueError:
+            continue
     import dateparser  # type: ignore[import-untyped]  # slow: only for non-ISO dates
 
     base = dt.datetime.combine(reference or dt.date(2000, 1, 1), dt.time())

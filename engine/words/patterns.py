@@ -53,7 +53,7 @@ _PREPOSITIONS = frozenset(
         "via",
     ]
 )
-_NEGATION = re.compile(r"\b(?:not|never|n't|no longer)\b", re.IGNORECASE)
+NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
 def _alternation(words: tuple[str, ...] | list[str]) -> str:
@@ -112,7 +112,7 @@ class Pattern:
             tags = self.verb.forms.get(form, frozenset())
             if not _agrees(self.voice, aux, tags, subject is not None):
                 return None
-        if subject is not None and _NEGATION.search(f"{subject} {aux or ''}"):
+        if subject is not None and NEGATION.search(f"{subject} {aux or ''}"):
             return None
         values = {k: v for k, v in groups.items() if v is not None}
         tail_start = match.start(self.tail_hole) if self.tail_hole else None

@@ -96,6 +96,25 @@ def close_names(raw: str, names: Mapping[str, Sequence[str]], limit: int = 2) ->
     return sorted(scores, key=lambda t: (-scores[t], t))[:limit]
 
 
+def misspelt(raw: str, names: Mapping[str, Sequence[str]]) -> str | None:
+    """The known thing `raw` is almost certainly a typo of ("Windsrf"), or None. Stricter than
+    `close_names`: a new name is accepted unless it is this close to a known one."""
+    from rapidfuzz import fuzz
+
+    key = name_key(raw)
+    if len(key) < 4:
+        return None
+    best = max(
+        (
+            (fuzz.ratio(key, name_key(n)), thing)
+            for thing, spelled in names.items()
+            for n in spelled
+        ),
+        default=(0.0, ""),
+    )
+    return best[1] if best[0] >= 85 else None
+
+
 def close_phrases(
     text: str, phrases: Mapping[str, Sequence[str]], lemma: dict[str, str], limit: int = 3
 ) -> list[str]:

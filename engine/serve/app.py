@@ -1,0 +1,489 @@
+"""The HTTP service: a FastAPI app over a directory of contracts, and its web page.
+
+`create_app(Settings(...))` builds the app (tests call it directly); `run` serves it under uvicorn.
+Security lives in one ASGI layer, `Guard`, in front of every route: the bearer token, the size of
+request bodies, and a last catch that turns any unexpected exception into a problem+json 500
+without a traceback, so a failing check leaves the server serving.
+"""
+
+from __future__ import annotations
+
+import hmac
+import http
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from engine.errors import ContractEngineError, ContractFileError, EngineError, MoveError, Problem
+from engine.explain import Explanation, explain
+from engine.report import Report
+from engine.serve.problems import (
+    PROBLEM_JSON,
+    HTTPProblem,
+    ProblemDetails,
+    ProblemLocation,
+    listed,
+    location,
+)
+from engine.serve.registry import ContractUnavailable, Registry, UnknownContract
+from engine.serve.schemas import (
+    CheckRequest,
+    ContractDetail,
+    ContractList,
+    Unavailable,
+    ValidateRequest,
+    ValidateResult,
+    detail,
+    summary,
+)
+from engine.serve.uploads import MAX_FILES, UploadError, validate_upload
+from engine.timeline import Timeline, timeline
+
+log = logging.getLogger("contract_engine.serve")
+
+STATIC = Path(__file__).parent / "static"
+_REPO_CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+# The repository's contracts/ (an editable install), else ./contracts of the working directory.
+DEFAULT_CONTRACTS = _REPO_CONTRACTS if _REPO_CONTRACTS.is_dir() else Path("contracts")
+MAX_BODY_BYTES = 512 * 1024
+MAX_UPLOAD_BODY_BYTES = 6 * 1024 * 1024  # uploads are limited again, file by file, in uploads.py
+UPLOAD_PATH = "/v1/validate"
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a server serves and how much it accepts."""
+
+    contracts: Path = DEFAULT_CONTRACTS
+    token: str | None = None
+    max_body: int = MAX_BODY_BYTES
+    max_upload_body: int = MAX_UPLOAD_BODY_BYTES
+
+
+def read_token(path: Path) -> str:
+    """The bearer token from --token-file: its content, surrounding whitespace removed."""
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContractEngineError(f"--token-file {path}: cannot read it ({error})") from None
+    if len(token) < 16:
+        raise ContractEngineError(
+            f"--token-file {path}: a token needs at least 16 characters, got {len(token)}"
+        )
+    return token
+
+
+# -- errors as problem+json ------------------------------------------------------------------
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ProblemDetails, "content": {PROBLEM_JSON: {}}, "description": text}
+    for status, text in (
+        (401, "Missing or wrong bearer token"),
+        (404, "No such contract or norm"),
+        (413, "Request body or upload too large"),
+        (422, "Bad input: a move, a date, a waiver or an uploaded file; the detail says where"),
+        (503, "The contract's files no longer load"),
+    )
+}
+
+
+def problem_response(problem: HTTPProblem) -> Response:
+    body = problem.body().model_dump(exclude_none=True)
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=problem.headers,
+    )
+
+
+def as_problem(error: Exception) -> HTTPProblem:
+    """The problem a client sees for an error; unexpected errors say nothing of their insides."""
+    match error:
+        case HTTPProblem():
+            return error
+        case UnknownContract():
+            return HTTPProblem(404, "unknown-contract", "No such contract", str(error))
+        case ContractUnavailable():
+            return HTTPProblem(
+                503,
+                "contract-unavailable",
+                "The contract's files do not load",
+                str(error),
+                error.problems,
+            )
+        case UploadError():
+            if error.too_large:
+                return HTTPProblem(413, "upload-too-large", "Upload too large", str(error))
+            return HTTPProblem(422, "bad-upload", "Unusable upload", str(error))
+        case ContractFileError():
+            count = len(error.problems)
+            return HTTPProblem(
+                422,
+                "invalid-contract",
+                "Invalid contract",
+                f"{count} problem(s): {listed(error.problems)}",
+                error.problems,
+            )
+        case MoveError():
+            return HTTPProblem(422, "bad-move", "Bad move", str(error))
+        case EngineError():
+            return HTTPProblem(500, "engine-error", "The rule engine failed", str(error))
+        case ContractEngineError():
+            return HTTPProblem(422, "bad-input", "Bad input", str(error))
+        case BodyTooLarge():
+            return HTTPProblem(413, "body-too-large", "Request body too large", str(error.detail))
+        case RequestValidationError() | ValidationError():
+            return _invalid_request(error.errors())
+        case StarletteHTTPException() if error.status_code == 400:
+            # FastAPI's answer to a body it cannot decode: bad input, like malformed JSON
+            return HTTPProblem(
+                422, "invalid-request", "Invalid request", f"body: {error.detail}", field="body"
+            )
+        case StarletteHTTPException():
+            phrase = http.HTTPStatus(error.status_code).phrase
+            return HTTPProblem(
+                error.status_code,
+                phrase.lower().replace(" ", "-"),
+                phrase,
+                str(error.detail),
+                headers=dict(error.headers or {}),
+            )
+    return HTTPProblem(
+        500,
+        "internal-error",
+        "Internal error",
+        "the server failed on this request and logged why; it goes on serving",
+    )
+
+
+def _invalid_request(errors: Any) -> HTTPProblem:
+    parts = []
+    fields = []
+    for item in errors:
+        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "path", "query")]
+        where = ".".join(loc) or "body"
+        fields.append(where)
+        parts.append(f"{where}: {item.get('msg', 'invalid')}")
+    return HTTPProblem(
+        422,
+        "invalid-request",
+        "Invalid request",
+        "; ".join(parts),
+        field=fields[0] if fields else None,
+    )
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised while a body streams in past its limit (an HTTPException, so FastAPI's body
+    reading passes it on rather than calling it a parse error)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit:,} bytes")
+
+
+# -- the guard in front of every route ---------------------------------------------------------
+class Guard:
+    """Bearer token, body size, and a last catch for unexpected errors: pure ASGI, so a request
+    that fails here costs nothing more."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.token = settings.token.encode() if settings.token else None
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            problem = self._refuse(scope)
+            if problem is not None:
+                await problem_response(problem)(scope, receive, send)
+                return
+            limit = (
+                self.settings.max_upload_body
+                if scope["path"] == UPLOAD_PATH
+                else self.settings.max_body
+            )
+            await self.app(scope, _limited(receive, limit), tracking_send)
+        except Exception as error:
+            log.exception("request %s %s failed", scope.get("method"), scope.get("path"))
+            if not started:
+                await problem_response(as_problem(error))(scope, receive, send)
+
+    def _refuse(self, scope: Scope) -> HTTPProblem | None:
+        headers = dict(scope.get("headers") or [])
+        if self.token is not None:
+            scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
+            if scheme.lower() != b"bearer" or not hmac.compare_digest(given.strip(), self.token):
+                return HTTPProblem(
+                    401,
+                    "unauthorized",
+                    "Unauthorized",
+                    "this server needs 'Authorization: Bearer <token>' with its token",
+                    headers={"WWW-Authenticate": 'Bearer realm="contract-engine"'},
+                )
+        limit = (
+            self.settings.max_upload_body
+            if scope["path"] == UPLOAD_PATH
+            else self.settings.max_body
+        )
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return HTTPProblem(
+                413,
+                "body-too-large",
+                "Request body too large",
+                f"the request body is larger than {limit:,} bytes",
+            )
+        return None
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def limited() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return limited
+
+
+# -- the app -------------------------------------------------------------------------------------
+ContractId = Annotated[str, PathParam(max_length=200, description="A contract id.")]
+NormId = Annotated[str, PathParam(max_length=200, description="A norm id.")]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    registry = Registry(settings.contracts)
+    app = FastAPI(
+        title="contract-engine",
+        version="0.1.0",
+        summary="Check proposed moves against partnership contracts written as declarative rules.",
+        description=(
+            "Contracts come from the server's directory and are reloaded when their files "
+            "change. Errors are RFC 9457 problem details (`application/problem+json`)."
+        ),
+        responses=PROBLEM_RESPONSES,
+        docs_url=None,  # the interactive docs load scripts from a CDN; the page and API do not
+        redoc_url=None,
+    )
+    app.state.registry = registry
+
+    async def handle(request: Request, error: Exception) -> Response:
+        return problem_response(as_problem(error))
+
+    for kind in (
+        HTTPProblem,
+        ContractEngineError,
+        RequestValidationError,
+        ValidationError,
+        StarletteHTTPException,
+    ):
+        app.add_exception_handler(kind, handle)
+    app.add_middleware(Guard, settings=settings)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page(request: Request) -> HTMLResponse:
+        from engine.serve.page import render_page
+
+        html = render_page(registry, request.query_params)
+        return HTMLResponse(
+            html,
+            headers={
+                "Content-Security-Policy": "default-src 'self'; style-src 'self'; img-src 'self' data:",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @app.get("/healthz", tags=["server"])
+    async def healthz() -> dict[str, str]:
+        """Liveness: answers once the contracts are loaded."""
+        return {"status": "ok"}
+
+    @app.get("/v1/contracts", tags=["contracts"])
+    async def list_contracts() -> ContractList:
+        """Every contract of the server's directory: id, title, clauses and phrases."""
+        entries = registry.entries()
+        return ContractList(
+            contracts=[
+                summary(e.contract, registry.relative(e.path))
+                for e in entries.values()
+                if e.contract is not None
+            ],
+            unavailable=[
+                Unavailable(
+                    id=cid,
+                    file=registry.relative(e.path),
+                    problems=[
+                        _located(p, registry)
+                        for p in e.problems  # paths as clients see them
+                    ],
+                )
+                for cid, e in entries.items()
+                if e.contract is None
+            ],
+        )
+
+    @app.get("/v1/contracts/{contract_id}", tags=["contracts"])
+    async def get_contract(contract_id: ContractId) -> ContractDetail:
+        """One contract: its clauses, norms, phrases, and phrases with names filled in."""
+        contract = registry.get(contract_id)
+        return detail(contract, registry.relative(contract.spec.path))
+
+    @app.post("/v1/contracts/{contract_id}/check", response_model=Report, tags=["checks"])
+    async def check(contract_id: ContractId, body: CheckRequest) -> Response:
+        """Check moves as one timeline; the report is the one `check --format json` prints.
+        A conflict is a 200 with `verdict: "conflict"`: the check itself succeeded."""
+        contract = registry.get(contract_id)
+        report = contract.check_timeline(body.moves, at=body.at, waivers=body.waivers)
+        return Response(report.to_json(), media_type="application/json")
+
+    @app.post("/v1/contracts/{contract_id}/timeline", response_model=Timeline, tags=["checks"])
+    async def check_timeline(contract_id: ContractId, body: CheckRequest) -> Response:
+        """The report, and the state after each move (n + 1 checks): the web page's picture."""
+        contract = registry.get(contract_id)
+        result = timeline(contract, list(body.moves), at=body.at, waivers=body.waivers)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @app.get("/v1/contracts/{contract_id}/norms/{norm}/explain", tags=["contracts"])
+    async def explain_norm(contract_id: ContractId, norm: NormId) -> Explanation:
+        """One norm: its clause, what triggers it, what defeats it, what it sets off."""
+        contract = registry.get(contract_id)
+        try:
+            return explain(contract, norm, show_path=registry.relative)
+        except MoveError as error:
+            raise HTTPProblem(404, "unknown-norm", "No such norm", str(error)) from None
+
+    @app.post(
+        UPLOAD_PATH,
+        tags=["contracts"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": ValidateRequest.model_json_schema(ref_template="{model}")
+                    },
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string", "format": "binary"},
+                        }
+                    },
+                },
+            }
+        },
+    )
+    async def validate(request: Request) -> ValidateResult:
+        """Validate an uploaded contract and its rule files, as `contract-engine validate` does.
+        JSON: `{"files": {path: text}}`; multipart: one part per file, named by its path."""
+        files = await _uploaded(request)
+        from starlette.concurrency import run_in_threadpool
+
+        result = await run_in_threadpool(validate_upload, files)
+        return ValidateResult(
+            valid=True,
+            files=result.files,
+            contracts=[summary(c, c.spec.path.name) for c in result.contracts],
+        )
+
+    return app
+
+
+def _located(problem: Problem, registry: Registry) -> ProblemLocation:
+    located = location(problem)
+    return located.model_copy(update={"file": registry.relative(problem.file)})
+
+
+async def _uploaded(request: Request) -> dict[str, bytes]:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=MAX_FILES + 1, max_fields=MAX_FILES + 1)
+        files: dict[str, bytes] = {}
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                raise UploadError(f"form field '{name}' is not a file; send each file as a file")
+            path = name if name.endswith((".yaml", ".yml")) else (value.filename or name)
+            files[path] = await value.read()
+        return files
+    body = ValidateRequest.model_validate_json(await request.body())
+    return {path: text.encode("utf-8") for path, text in body.files.items()}
+
+
+# -- running ---------------------------------------------------------------------------------
+ENV_CONTRACTS = "CONTRACT_ENGINE_CONTRACTS"
+ENV_TOKEN_FILE = "CONTRACT_ENGINE_TOKEN_FILE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory uvicorn's workers call (`--workers N` starts each in its own process)."""
+    token_file = os.environ.get(ENV_TOKEN_FILE)
+    return create_app(
+        Settings(
+            contracts=Path(os.environ.get(ENV_CONTRACTS) or DEFAULT_CONTRACTS),
+            token=read_token(Path(token_file)) if token_file else None,
+        )
+    )
+
+
+def run(
+    contracts: Path | None,
+    host: str,
+    port: int,
+    token_file: Path | None,
+    workers: int = 1,
+) -> None:
+    """Serve under uvicorn; settings reach each worker through the environment."""
+    import uvicorn
+
+    directory = (contracts or DEFAULT_CONTRACTS).resolve()
+    if token_file is not None:
+        read_token(token_file)  # fail now, with a clear error, not in every worker
+    Registry(directory)  # likewise: a missing directory is an error before binding
+    os.environ[ENV_CONTRACTS] = str(directory)
+    if token_file is not None:
+        os.environ[ENV_TOKEN_FILE] = str(token_file.resolve())
+    else:
+        os.environ.pop(ENV_TOKEN_FILE, None)
+    uvicorn.run(
+        "engine.serve.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        server_header=False,
+    )

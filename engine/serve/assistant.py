@@ -1,0 +1,146 @@
+"""The MCP server for AI assistants (`contract-engine mcp`): the contracts of one directory as
+tools, over stdio, with the official MCP Python SDK.
+
+Each tool returns the data as structured content (the report's JSON for a check) and a short
+text summary first, so an assistant can answer "can OpenAI partner with Google Cloud?" from the
+contract rather than from memory, and quote the clause. Bad input comes back as a tool error
+whose text is the engine's own message (file:line, did-you-mean), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp_types import CallToolResult, TextContent
+from pydantic import Field
+
+from engine.errors import ContractEngineError
+from engine.explain import explain as explain_norm
+from engine.report import Report
+from engine.serve.registry import Registry
+from engine.serve.schemas import MAX_MOVES_PER_REQUEST, summary
+
+INSTRUCTIONS = """\
+Checks proposed moves against partnership contracts written as declarative rules.
+Call list_contracts to see the contracts, list_phrases for the moves a contract understands
+(plain words such as "partner with Google Cloud"), check to check one move or a timeline of
+moves, and explain for what one norm (rule) of a contract means. Answer from the report:
+its verdict, each conflict's clause and source, and why the other norms did not apply."""
+
+
+def _result(summary_text: str, data: dict[str, Any]) -> CallToolResult:
+    return CallToolResult(
+        content=[
+            TextContent(type="text", text=summary_text),
+            TextContent(type="text", text=json.dumps(data, ensure_ascii=False, indent=2)),
+        ],
+        structured_content=data,
+    )
+
+
+def _error(error: ContractEngineError) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=f"error: {error}")], is_error=True)
+
+
+def report_summary(report: Report) -> str:
+    """A few lines an assistant can read out: the verdict, then each conflict and consequence."""
+    blocking = [f for f in report.conflicts if f.severity.value == "blocking"]
+    lines = [
+        f"{report.contract_title}: {report.verdict.upper()} "
+        f"({len(blocking)} blocking, {len(report.conflicts) - len(blocking)} warning(s), "
+        f"{len(report.consequences)} consequence(s), check date {report.check_date})"
+    ]
+    for f in report.conflicts:
+        lines.append(
+            f"- conflict [{f.severity.value}] {f.rule} (clause {f.clause}: {f.clause_title}): "
+            f"{f.message} [move: {f.move_text}; source: {f.source}]"
+        )
+    for f in report.consequences:
+        lines.append(f"- consequence {f.rule}: {f.message}")
+    for f in report.notices:
+        lines.append(f"- notice: {f.message}")
+    if report.notice:
+        lines.append(f"Note: {report.notice}")
+    return "\n".join(lines)
+
+
+def build_server(directory: Path | None = None) -> MCPServer:
+    from engine.serve.app import DEFAULT_CONTRACTS
+
+    registry = Registry(directory or DEFAULT_CONTRACTS)
+    server = MCPServer(name="contract-engine", instructions=INSTRUCTIONS)
+
+    @server.tool()
+    def list_contracts() -> CallToolResult:
+        """List the contracts this server checks: id, title, clauses and phrases."""
+        entries = registry.entries()
+        contracts = [
+            summary(e.contract, registry.relative(e.path)).model_dump(mode="json")
+            for e in entries.values()
+            if e.contract is not None
+        ]
+        text = "\n".join(f"- {c['id']}: {c['title']}" for c in contracts) or "no contracts"
+        return _result(f"{len(contracts)} contract(s):\n{text}", {"contracts": contracts})
+
+    @server.tool()
+    def list_phrases(
+        contract: Annotated[str, Field(description="A contract id from list_contracts.")],
+    ) -> CallToolResult:
+        """The moves a contract understands, in plain words; {field} is a hole to fill."""
+        try:
+            loaded = registry.get(contract)
+        except ContractEngineError as error:
+            return _error(error)
+        phrases = loaded.phrases
+        return _result(
+            f"{len(phrases)} phrase(s) of {loaded.id}:\n" + "\n".join(phrases),
+            {"contract": loaded.id, "phrases": phrases},
+        )
+
+    @server.tool()
+    def check(
+        contract: Annotated[str, Field(description="A contract id from list_contracts.")],
+        moves: Annotated[
+            list[str | dict[str, Any]],
+            Field(
+                min_length=1,
+                max_length=MAX_MOVES_PER_REQUEST,
+                description='Moves in plain words ("partner with Google Cloud", or '
+                '"2025-09-01: declare AGI" to date one) or as objects with a "kind"; '
+                "several form one timeline, run in date order.",
+            ),
+        ],
+        at: Annotated[
+            str | None,
+            Field(description="Check date YYYY-MM-DD (default: the contract's as_of)."),
+        ] = None,
+    ) -> CallToolResult:
+        """Check moves against a contract: the verdict, every conflict with its clause and
+        source, the consequences, and why the other norms did not apply."""
+        try:
+            report = registry.get(contract).check_timeline(moves, at=at)
+        except ContractEngineError as error:
+            return _error(error)
+        return _result(report_summary(report), report.model_dump(mode="json"))
+
+    @server.tool()
+    def explain(
+        contract: Annotated[str, Field(description="A contract id from list_contracts.")],
+        norm: Annotated[str, Field(description="A norm (rule) id, as reports name them.")],
+    ) -> CallToolResult:
+        """Explain one norm: its clause text and source, what triggers it, what defeats it."""
+        try:
+            explanation = explain_norm(registry.get(contract), norm, show_path=registry.relative)
+        except ContractEngineError as error:
+            return _error(error)
+        return _result(explanation.to_text(), explanation.model_dump(mode="json"))
+
+    return server
+
+
+def run(directory: Path | None) -> None:
+    """Serve on stdio until the client closes it."""
+    build_server(directory).run("stdio")
