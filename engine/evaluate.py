@@ -804,6 +804,7 @@ class Evaluator:
         for move in moves:
             wanted.update(v for v in move.fields.values() if isinstance(v, str))
         wanted.update(subject for _, subject in run.state.consents)
+        wanted.update(w for _, subject, value in run.state.keyed_consents for w in (subject, value))
         for set_id, members in after.sets.items():
             if len(members) != len(before.sets.get(set_id, ())):
                 wanted.update(members)

@@ -104,6 +104,8 @@ def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICO
             if i == 1:
                 lines.append(Line("Moves:"))
             lines.append(Line(f"{i}. {what}", indent=2, hang=3))
+        if verbose and move.reading:  # what the engine understood, before trusting its verdict
+            lines.append(Line(f"read as: {move.reading}", "dim", indent=5 if len(moves) > 1 else 2))
     lines += [Line(f"Note: {note}", "yellow") for note in report.notes]
     for key, title, _, style in _GROUPS:
         items = groups[key]
@@ -197,9 +199,7 @@ def _changes(report: Report, symbols: Symbols) -> list[str]:
     for set_id, members in after.sets.items():
         for member in sorted(set(members) - set(before.sets.get(set_id, ()))):
             out.append(f"{name(member)} joined {name(set_id)}")
-    for consent in sorted(set(after.consents) - set(before.consents)):
-        who, _, what = consent.partition(" consented to ")
-        out.append(f"{name(who)} consented to {name(what)}")
+    out += [_in_names(c, report) for c in sorted(set(after.consents) - set(before.consents))]
     had = {(r.party, r.right) for r in before.rights}
     out += [
         f"{name(r.party)} gained {r.right}" for r in after.rights if (r.party, r.right) not in had
@@ -236,6 +236,14 @@ def _changes(report: Report, symbols: Symbols) -> list[str]:
 
 def _deadline_name(d: DeadlineView) -> str:
     return f"{d.rule} [{d.instance}]" if d.instance else d.rule
+
+
+_ID = re.compile(r"[\w-]+")
+
+
+def _in_names(text: str, report: Report) -> str:
+    """Text the state holds with ids ("microsoft consented to conversion on aws"), named."""
+    return _ID.sub(lambda m: report.name(m.group(0)), text)
 
 
 def _words(status: str) -> str:
@@ -285,7 +293,8 @@ def _state(view: StateView, report: Report) -> list[Line]:
         )
         lines.append(Line(f"deadlines: {due}", indent=2))
     if view.consents:
-        lines.append(Line("consents: " + "; ".join(view.consents), indent=2))
+        consents = "; ".join(_in_names(c, report) for c in view.consents)
+        lines.append(Line(f"consents: {consents}", indent=2))
     if view.flags:
         lines.append(Line("flags: " + ", ".join(view.flags), indent=2))
     return lines

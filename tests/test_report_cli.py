@@ -118,7 +118,7 @@ def test_evidence_and_effects_are_in_names_a_reader_knows() -> None:
     code, out, _ = run("check", BUNDLED, "-m", "acquire Windsurf for $3B", "-v", "-f", "text")
     assert code == 0
     assert "✓ something joins a set — Windsurf joined intellectual property owned by OpenAI" in out
-    assert "sets off: Microsoft gained: access to the IP of Windsurf" in out
+    assert "sets off: Microsoft gained access to the IP of Windsurf" in out
     assert "the change set_joined" not in out and "the move is the change" not in out
     _, out, _ = run("check", BUNDLED, "-m", "partner with Google Cloud", "-f", "json")
     evidence = json.loads(out)["conflicts"][0]["evidence"]
@@ -435,3 +435,19 @@ def test_usage_errors_are_json_with_format_json() -> None:
     }
     code, _, err = run("check", BUNDLED, "--waive")
     assert code == 2 and "requires an argument" in err and not err.startswith("{")
+
+
+def test_verbose_shows_how_each_move_was_read() -> None:
+    _, out, _ = run("check", BUNDLED, "-m", "OpenAI partnered with Oracle", "-v")
+    assert 'read as: partner with {provider} <- "OpenAI partnered with Oracle"' in out
+    _, out, _ = run("check", BUNDLED, "-m", "OpenAI partnered with Oracle")
+    assert "read as:" not in out
+
+
+def test_a_keyed_consent_is_a_change_in_names() -> None:
+    supply = ROOT / "tests" / "contracts" / "supply" / "contract.yaml"
+    _, out, _ = run("check", supply, "-m", "consent to an assignment to Fabrikam")
+    changed = out.split("What changed\n", 1)[1]
+    assert changed.startswith(
+        "  Northwind Traders consented to assignment of the agreement on Fabrikam (once)\n"
+    )

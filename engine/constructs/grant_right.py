@@ -40,4 +40,4 @@ class GrantRight(Operation):
         return [{"kind": "right_granted", "to": args["to"], "right": args["right"]}]
 
     def describe_change(self, change: Change, names: dict[str, str]) -> str:
-        return f"{names.get(change['to'], change['to'])} gained: {change['right']}"
+        return f"{names.get(change['to'], change['to'])} gained {change['right']}"
