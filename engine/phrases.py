@@ -334,7 +334,7 @@ class MoveParser:
             if reading is None:
                 continue
             try:
-                move = self._from_reading(kind, reading, actor, text)
+                move = self._from_reading(kind, reading, actor, text, reference)
             except MoveError as error:
                 failures.append(error)
                 continue
@@ -368,7 +368,12 @@ class MoveParser:
         return "; closest known phrases: " + "; ".join(f'"{c}"' for c in close) if close else ""
 
     def _from_reading(
-        self, kind: EventKindSpec, reading: Reading, actor: str | None, text: str
+        self,
+        kind: EventKindSpec,
+        reading: Reading,
+        actor: str | None,
+        text: str,
+        reference: dt.date | None,
     ) -> Move:
         pattern = reading.pattern
         phrase = next(p for p in kind.phrases if p.text == pattern.phrase_text)
@@ -385,7 +390,7 @@ class MoveParser:
                     f"{self.spec.id}: only {who} may"
                 )
             actor = party
-        return self._build(kind, values, None, actor, text.strip())
+        return self._build(kind, values, None, actor, text.strip(), reference)
 
     def _may_make(self, kind: EventKindSpec) -> frozenset[str]:
         """The parties that may be the subject of a kind's sentences: its actor, or any party
@@ -415,7 +420,7 @@ class MoveParser:
         if "actor" in data:
             actor = str(data.pop("actor"))
         text = data.pop("text", None)
-        return self._build(self.spec.event_kinds[kind_id], data, date, actor, text)
+        return self._build(self.spec.event_kinds[kind_id], data, date, actor, text, reference)
 
     # -- building and resolving ------------------------------------------------------------
     def _build(
@@ -425,6 +430,7 @@ class MoveParser:
         date: dt.date | None,
         actor: str | None,
         text: str | None,
+        reference: dt.date | None = None,
     ) -> Move:
         fields_spec = kind.kind.fields
         unknown = sorted(set(values) - set(fields_spec) - {"actor"})
@@ -453,7 +459,7 @@ class MoveParser:
                 if currency is not None:
                     currencies[name] = currency
                 continue
-            fields[name] = self._resolve(name, spec, raw)
+            fields[name] = self._resolve(name, spec, raw, reference)
             if spec.type is FieldType.name and fields[name] not in self.spec.entities:
                 labels[str(fields[name])] = name_key_as_written(str(raw))
         return Move(
@@ -477,7 +483,9 @@ class MoveParser:
             )
         return party
 
-    def _resolve(self, name: str, spec: FieldSpec, raw: Any) -> str | int | float:
+    def _resolve(
+        self, name: str, spec: FieldSpec, raw: Any, reference: dt.date | None = None
+    ) -> str | int | float:
         t = spec.type
         if t is FieldType.party:
             return self._resolve_party(str(raw), name)
@@ -536,7 +544,7 @@ class MoveParser:
                     raise MoveError(f"{name}: '{raw}' is not a number") from None
                 return amount.value
         if t is FieldType.date:
-            return dates.value(str(raw), None, name, self._order).isoformat()
+            return dates.value(str(raw), reference, name, self._order).isoformat()
         return str(raw)
 
     def _kind(self, raw: str) -> str | None:

@@ -338,6 +338,10 @@ def test_relative_dates_need_a_reference_day(contract: Contract) -> None:
     assert move.date == dt.date(2025, 9, 2)
     report = contract.check("go public next week", at="2025-09-01")
     assert report.moves[0].date == dt.date(2025, 9, 8)
+    (extension,) = contract.parse(
+        "extend Microsoft's model access until next year", at="2025-09-01"
+    )
+    assert (extension.fields["until"], extension.date) == ("2026-09-01", None)
 
 
 def test_currencies_are_kept_and_compared_only_with_like(
