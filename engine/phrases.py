@@ -548,16 +548,14 @@ class MoveParser:
         return str(raw)
 
     def _kind(self, raw: str) -> str | None:
-        """A kind by one of its names ("the conversion", "OpenAI's IPO", "a cloud partnership")
-        or by a move in words ("convert to a PBC")."""
+        """A kind by one of its names ("the conversion", "OpenAI's IPO", "a cloud partnership").
+        Not by a move in words: "OpenAI agreed to partner with AWS" would read as OpenAI's
+        consent to its own partnership."""
         key = _OWNER.sub("", name_key(raw))
         for candidate in (key, _ARTICLE.sub("", key)):
             if candidate in self._kind_names:
                 return self._kind_names[candidate]
-        try:
-            return self._read_one(raw, None, None, quiet=True).move.kind
-        except MoveError:
-            return None
+        return None
 
     def _money(
         self, kind: EventKindSpec, name: str, spec: FieldSpec, raw: Any

@@ -112,7 +112,7 @@ ACCEPTED: list[tuple[str, list[M]]] = [
         [m("consent", "microsoft", subject="conversion")],
     ),
     ("Microsoft consents to a cloud partnership", [m("consent", "microsoft", subject=CP)]),
-    ("Microsoft consents to convert to a PBC", [m("consent", "microsoft", subject="conversion")]),
+    ("OpenAI has been partnering with AWS", [m(CP, provider="aws")]),
     ("Microsoft agrees to the IPO", [m("consent", "microsoft", subject="ipo")]),
     # the passive
     ("AGI was declared", [m("agi_declaration")]),
@@ -242,6 +242,7 @@ REFUSED: list[tuple[str, str]] = [
     ("OpenAI won't go public", r"says what is not done"),
     ("Microsoft consents to going to the moon", r"'going to the moon' is not a kind of move"),
     ("Microsoft declares AGI", r"only OpenAI may"),
+    ("OpenAI agreed to partner with AWS", r"'partner with AWS' is not a kind of move"),
     ("acquire Windsrf", r"did you mean 'Windsurf'\?"),
     ("OpenIA partners with Oracle", r"'OpenIA' is not a party .*did you mean 'OpenAI'\?"),
     ("Microsfot consents to the conversion", r"did you mean 'Microsoft'\?"),

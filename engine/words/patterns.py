@@ -20,10 +20,10 @@ from engine.words.text import normalise
 
 MODALS = (
     "will", "would", "shall", "should", "may", "might", "can", "could", "must", "is going to",
-    "are going to", "is about to", "is set to", "plans to", "intends to", "wants to", "to",
+    "are going to", "is about to", "is set to", "is to", "are to", "plans to", "intends to", "wants to", "to",
 )  # fmt: skip
 PERFECT = ("has", "have", "had", "will have")
-PROGRESSIVE = ("is", "are", "was", "were", "am", "will be")
+PROGRESSIVE = ("is", "are", "was", "were", "am", "will be", "has been", "have been", "had been")
 PASSIVE = (
     "is", "are", "was", "were", "has been", "have been", "had been", "will be", "would be",
     "is being", "are being", "gets", "got", "is to be", "must be", "may be", "should be",
