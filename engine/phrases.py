@@ -233,6 +233,8 @@ class MoveParser:
             readings = [whole]
         if not readings:
             assert whole_error is not None
+            if len(parts) > 1:
+                raise self._first_unread(parts, seps, actor, reference) or whole_error
             raise whole_error
         distinct = _distinct(readings)
         if len(distinct) > 1:
@@ -312,6 +314,50 @@ class MoveParser:
 
         walk(0, [], None)
         return results
+
+    def _first_unread(
+        self, parts: list[str], seps: list[str], actor: str | None, reference: dt.date | None
+    ) -> MoveError | None:
+        """The error of the first part that does not read, once the parts before it have:
+        "declare AGI and partner with Azure Cloud" is refused for "Azure Cloud", not as a whole
+        sentence no phrase matches."""
+        start, previous, n = 0, None, len(parts)
+        while start < n:
+            found: tuple[int, _Read] | None = None
+            for end in range(n, start, -1):
+                if start == 0 and end == n:
+                    continue
+                text = split.join(parts, seps, start, end)
+                prefixes = [""]  # on its own, with the subject carried on, as a list's object
+                if previous is not None and previous.subject:
+                    prefixes.append(f"{previous.subject} ")
+                if previous is not None and previous.prefix:
+                    prefixes.append(previous.prefix)
+                for prefix in prefixes:
+                    try:
+                        read = self._read_one(prefix + text, actor, reference, quiet=True)
+                    except MoveError:
+                        continue
+                    found = (end, read)
+                    break
+                if found is not None:
+                    break
+            if found is None:
+                if previous is None:
+                    return None
+                rest = split.join(parts, seps, start, n)
+                try:
+                    self._read_one(rest, actor, reference)
+                except MoveError as error:
+                    if not str(error).startswith("no phrase") or not previous.prefix:
+                        return error
+                    try:
+                        self._read_one(previous.prefix + rest, actor, reference)
+                    except MoveError as listed:
+                        return error if str(listed).startswith("no phrase") else listed
+                return None
+            start, previous = found
+        return None
 
     def _read_one(
         self,

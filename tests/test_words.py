@@ -243,6 +243,12 @@ REFUSED: list[tuple[str, str]] = [
     ("Microsoft consents to going to the moon", r"'going to the moon' is not a kind of move"),
     ("Microsoft declares AGI", r"only OpenAI may"),
     ("OpenAI agreed to partner with AWS", r"'partner with AWS' is not a kind of move"),
+    (
+        "declare AGI and partner with Azure Cloud",
+        r"^'partner with Azure Cloud': .*'Microsoft Azure'",
+    ),
+    ("partner with Oracle, AWS and Azure Cloud", r"^'partner with Azure Cloud': unknown provider"),
+    ("declare AGI and fly to the moon", r"^no phrase of contract openai-microsoft matches 'fly to"),
     ("acquire Windsrf", r"did you mean 'Windsurf'\?"),
     ("OpenIA partners with Oracle", r"'OpenIA' is not a party .*did you mean 'OpenAI'\?"),
     ("Microsfot consents to the conversion", r"did you mean 'Microsoft'\?"),
