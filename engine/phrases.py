@@ -110,12 +110,11 @@ class MoveParser:
         all_phrases = [p.text for k in spec.event_kinds.values() for p in k.phrases]
         patterns: list[tuple[EventKindSpec, Pattern]] = []
         known_words: dict[str, list[str]] = {}  # phrase -> its words and synonyms
-        party_types = {FieldType.party}
         for kind in spec.event_kinds.values():
             fields = kind.kind.fields
-            subject_holes = frozenset(
-                {"actor", *(n for n, f in fields.items() if f.type in party_types)}
-            )
+            # A phrase that opens with a hole has its verb second, whatever the hole's type:
+            # "{actor} consents to {subject}", "{licensee} receives a sublicence".
+            subject_holes = frozenset({"actor", *fields})
             list_holes = frozenset(n for n, f in fields.items() if f.type in _LIST_TYPES)
             declared = [header.synonyms, kind.kind.synonyms]
             for phrase in kind.phrases:

@@ -544,3 +544,16 @@ def test_the_schema_has_synonyms_and_date_order(cli: Cli) -> None:
     assert code == 0 and {"synonyms", "date_order"} <= set(header)
     code, out, _ = cli("schema", "rules")
     assert "synonyms" in json.loads(out)["$defs"]["EventKind"]["properties"]
+
+
+def test_a_phrase_opening_with_a_field_conjugates_its_second_word(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace(
+        'phrases: ["deal with {with}"]', 'phrases: ["{with} signs a deal"]'
+    )
+    contract = Contract.load(write_contract(rules=rules))
+    for text in ("Gamma signs a deal", "Gamma signed a deal", "Gamma will sign a deal"):
+        assert [(mv.kind, mv.fields) for mv in contract.parse(text)] == [
+            ("deal", {"with": "gamma"})
+        ], text
