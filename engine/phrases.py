@@ -24,7 +24,7 @@ from engine.report import Move
 from engine.validate import ContractSpec, EventKindSpec
 from engine.words import amounts, dates, names, split, suggest, synonyms
 from engine.words.patterns import Pattern, Reading, Variant, compile_phrase
-from engine.words.text import name_key, normalise, tokens
+from engine.words.text import as_written, name_key, normalise, tokens
 
 MAX_PHRASE_CHARS = 500
 # "What if OpenAI partners with Google Cloud?": every move checked is hypothetical already.
@@ -506,7 +506,7 @@ class MoveParser:
                 continue
             fields[name] = self._resolve(name, spec, raw, reference)
             if spec.type is FieldType.name and fields[name] not in self.spec.entities:
-                labels[str(fields[name])] = name_key_as_written(str(raw))
+                labels[str(fields[name])] = as_written(str(raw))
         return Move(
             kind=kind.id,
             actor=resolved_actor,
@@ -556,7 +556,7 @@ class MoveParser:
             known = self._entity_names.get(key)
             if known is not None:
                 return known
-            written = name_key_as_written(str(raw))
+            written = as_written(str(raw))
             typo = suggest.misspelt(written, self._entity_spellings)
             if typo is not None:
                 raise MoveError(
@@ -638,13 +638,6 @@ class MoveParser:
                 if spec.of is None or e.id in spec.of or e.category in spec.of
             )
         return allowed
-
-
-def name_key_as_written(raw: str) -> str:
-    """A name as the user wrote it, without a leading "the" (kept for display)."""
-    from engine.words.text import strip_article
-
-    return strip_article(normalise(raw, lower=False)).strip(" ,;:")
 
 
 def _compared_fields(spec: ContractSpec) -> frozenset[tuple[str, str]]:
