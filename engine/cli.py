@@ -624,7 +624,7 @@ def parse(
             lines.append(f"  {name}: {value}{currency}")
         when = move.date.isoformat() if move.date else f"the check date (--at, else {loaded.as_of})"
         lines.append(f"  date: {when}")
-        lines.append(f"  read as: {move.reading}")
+        lines.append(f"  read as: {move.reading or '(given as data)'}")
     typer.echo("\n".join(lines))
 
 

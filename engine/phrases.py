@@ -24,7 +24,7 @@ from engine.report import Move
 from engine.validate import ContractSpec, EventKindSpec
 from engine.words import amounts, dates, names, split, suggest, synonyms
 from engine.words.patterns import Pattern, Reading, Variant, compile_phrase
-from engine.words.text import name_key, normalise, tokens
+from engine.words.text import as_written, name_key, normalise, tokens
 
 MAX_PHRASE_CHARS = 500
 # "What if OpenAI partners with Google Cloud?": every move checked is hypothetical already.
@@ -110,12 +110,11 @@ class MoveParser:
         all_phrases = [p.text for k in spec.event_kinds.values() for p in k.phrases]
         patterns: list[tuple[EventKindSpec, Pattern]] = []
         known_words: dict[str, list[str]] = {}  # phrase -> its words and synonyms
-        party_types = {FieldType.party}
         for kind in spec.event_kinds.values():
             fields = kind.kind.fields
-            subject_holes = frozenset(
-                {"actor", *(n for n, f in fields.items() if f.type in party_types)}
-            )
+            # A phrase that opens with a hole has its verb second, whatever the hole's type:
+            # "{actor} consents to {subject}", "{licensee} receives a sublicence".
+            subject_holes = frozenset({"actor", *fields})
             list_holes = frozenset(n for n, f in fields.items() if f.type in _LIST_TYPES)
             declared = [header.synonyms, kind.kind.synonyms]
             for phrase in kind.phrases:
@@ -233,6 +232,8 @@ class MoveParser:
             readings = [whole]
         if not readings:
             assert whole_error is not None
+            if len(parts) > 1:
+                raise self._first_unread(parts, seps, actor, reference) or whole_error
             raise whole_error
         distinct = _distinct(readings)
         if len(distinct) > 1:
@@ -313,6 +314,50 @@ class MoveParser:
         walk(0, [], None)
         return results
 
+    def _first_unread(
+        self, parts: list[str], seps: list[str], actor: str | None, reference: dt.date | None
+    ) -> MoveError | None:
+        """The error of the first part that does not read, once the parts before it have:
+        "declare AGI and partner with Azure Cloud" is refused for "Azure Cloud", not as a whole
+        sentence no phrase matches."""
+        start, previous, n = 0, None, len(parts)
+        while start < n:
+            found: tuple[int, _Read] | None = None
+            for end in range(n, start, -1):
+                if start == 0 and end == n:
+                    continue
+                text = split.join(parts, seps, start, end)
+                prefixes = [""]  # on its own, with the subject carried on, as a list's object
+                if previous is not None and previous.subject:
+                    prefixes.append(f"{previous.subject} ")
+                if previous is not None and previous.prefix:
+                    prefixes.append(previous.prefix)
+                for prefix in prefixes:
+                    try:
+                        read = self._read_one(prefix + text, actor, reference, quiet=True)
+                    except MoveError:
+                        continue
+                    found = (end, read)
+                    break
+                if found is not None:
+                    break
+            if found is None:
+                if previous is None:
+                    return None
+                rest = split.join(parts, seps, start, n)
+                try:
+                    self._read_one(rest, actor, reference)
+                except MoveError as error:
+                    if not str(error).startswith("no phrase") or not previous.prefix:
+                        return error
+                    try:
+                        self._read_one(previous.prefix + rest, actor, reference)
+                    except MoveError as listed:
+                        return error if str(listed).startswith("no phrase") else listed
+                return None
+            start, previous = found
+        return None
+
     def _read_one(
         self,
         text: str,
@@ -334,7 +379,7 @@ class MoveParser:
             if reading is None:
                 continue
             try:
-                move = self._from_reading(kind, reading, actor, text)
+                move = self._from_reading(kind, reading, actor, text, reference)
             except MoveError as error:
                 failures.append(error)
                 continue
@@ -368,7 +413,12 @@ class MoveParser:
         return "; closest known phrases: " + "; ".join(f'"{c}"' for c in close) if close else ""
 
     def _from_reading(
-        self, kind: EventKindSpec, reading: Reading, actor: str | None, text: str
+        self,
+        kind: EventKindSpec,
+        reading: Reading,
+        actor: str | None,
+        text: str,
+        reference: dt.date | None,
     ) -> Move:
         pattern = reading.pattern
         phrase = next(p for p in kind.phrases if p.text == pattern.phrase_text)
@@ -385,7 +435,7 @@ class MoveParser:
                     f"{self.spec.id}: only {who} may"
                 )
             actor = party
-        return self._build(kind, values, None, actor, text.strip())
+        return self._build(kind, values, None, actor, text.strip(), reference)
 
     def _may_make(self, kind: EventKindSpec) -> frozenset[str]:
         """The parties that may be the subject of a kind's sentences: its actor, or any party
@@ -415,7 +465,7 @@ class MoveParser:
         if "actor" in data:
             actor = str(data.pop("actor"))
         text = data.pop("text", None)
-        return self._build(self.spec.event_kinds[kind_id], data, date, actor, text)
+        return self._build(self.spec.event_kinds[kind_id], data, date, actor, text, reference)
 
     # -- building and resolving ------------------------------------------------------------
     def _build(
@@ -425,6 +475,7 @@ class MoveParser:
         date: dt.date | None,
         actor: str | None,
         text: str | None,
+        reference: dt.date | None = None,
     ) -> Move:
         fields_spec = kind.kind.fields
         unknown = sorted(set(values) - set(fields_spec) - {"actor"})
@@ -453,9 +504,9 @@ class MoveParser:
                 if currency is not None:
                     currencies[name] = currency
                 continue
-            fields[name] = self._resolve(name, spec, raw)
+            fields[name] = self._resolve(name, spec, raw, reference)
             if spec.type is FieldType.name and fields[name] not in self.spec.entities:
-                labels[str(fields[name])] = name_key_as_written(str(raw))
+                labels[str(fields[name])] = as_written(str(raw))
         return Move(
             kind=kind.id,
             actor=resolved_actor,
@@ -477,7 +528,9 @@ class MoveParser:
             )
         return party
 
-    def _resolve(self, name: str, spec: FieldSpec, raw: Any) -> str | int | float:
+    def _resolve(
+        self, name: str, spec: FieldSpec, raw: Any, reference: dt.date | None = None
+    ) -> str | int | float:
         t = spec.type
         if t is FieldType.party:
             return self._resolve_party(str(raw), name)
@@ -505,7 +558,7 @@ class MoveParser:
                 known = self._names.get(key)
             if known is not None:
                 return known
-            written = name_key_as_written(str(raw))
+            written = as_written(str(raw))
             typo = suggest.misspelt(written, self._entity_spellings)
             if typo is not None:
                 raise MoveError(
@@ -538,20 +591,18 @@ class MoveParser:
                     raise MoveError(f"{name}: '{raw}' is not a number") from None
                 return amount.value
         if t is FieldType.date:
-            return dates.value(str(raw), None, name, self._order).isoformat()
+            return dates.value(str(raw), reference, name, self._order).isoformat()
         return str(raw)
 
     def _kind(self, raw: str) -> str | None:
-        """A kind by one of its names ("the conversion", "OpenAI's IPO", "a cloud partnership")
-        or by a move in words ("convert to a PBC")."""
+        """A kind by one of its names ("the conversion", "OpenAI's IPO", "a cloud partnership").
+        Not by a move in words: "OpenAI agreed to partner with AWS" would read as OpenAI's
+        consent to its own partnership."""
         key = _OWNER.sub("", name_key(raw))
         for candidate in (key, _ARTICLE.sub("", key)):
             if candidate in self._kind_names:
                 return self._kind_names[candidate]
-        try:
-            return self._read_one(raw, None, None, quiet=True).move.kind
-        except MoveError:
-            return None
+        return None
 
     def _money(
         self, kind: EventKindSpec, name: str, spec: FieldSpec, raw: Any
@@ -589,13 +640,6 @@ class MoveParser:
                 if spec.of is None or e.id in spec.of or e.category in spec.of
             )
         return allowed
-
-
-def name_key_as_written(raw: str) -> str:
-    """A name as the user wrote it, without a leading "the" (kept for display)."""
-    from engine.words.text import strip_article
-
-    return strip_article(normalise(raw, lower=False)).strip(" ,;:")
 
 
 def _compared_fields(spec: ContractSpec) -> frozenset[tuple[str, str]]:

@@ -55,6 +55,8 @@ ACCEPTED: list[tuple[str, list[M]]] = [
     ("OpenAI to partner with Google", [m(CP, provider="google_cloud")]),
     ("Partner with Google Cloud.", [m(CP, provider="google_cloud")]),
     ("OpenAI signs a cloud deal with Oracle", [m(CP, provider="oracle")]),
+    ("OpenAI signs the cloud deal with Oracle", [m(CP, provider="oracle")]),
+    ("OpenAI sells their models through AWS", [m(CP, provider="aws")]),
     ("OpenAI sells its models through CoreWeave", [m(CP, provider="coreweave")]),
     ("OpenAI is offering its models on Google Cloud", [m(CP, provider="google_cloud")]),
     ("Open AI partners with the Google Cloud Platform", [m(CP, provider="google_cloud")]),
@@ -68,6 +70,7 @@ ACCEPTED: list[tuple[str, list[M]]] = [
     ("OpenAI will buy Cursor for USD 50,000", [m("acquisition", company="cursor", price=50_000)]),
     ("acquire Thinking Machines Lab", [m("acquisition", company="thinking_machines_lab")]),
     ("acquire xAI", [m("acquisition", company="xai")]),
+    ("acquire 3M", [m("acquisition", company="3m")]),
     ("acquire Johnson & Johnson", [m("acquisition", company="johnson_johnson")]),
     ("buy the Cursor", [m("acquisition", company="cursor")]),
     ("OpenAI withheld Windsurf's IP from Microsoft", [m("ip_withholding", company="windsurf")]),
@@ -110,7 +113,7 @@ ACCEPTED: list[tuple[str, list[M]]] = [
         [m("consent", "microsoft", subject="conversion")],
     ),
     ("Microsoft consents to a cloud partnership", [m("consent", "microsoft", subject=CP)]),
-    ("Microsoft consents to convert to a PBC", [m("consent", "microsoft", subject="conversion")]),
+    ("OpenAI has been partnering with AWS", [m(CP, provider="aws")]),
     ("Microsoft agrees to the IPO", [m("consent", "microsoft", subject="ipo")]),
     # the passive
     ("AGI was declared", [m("agi_declaration")]),
@@ -240,6 +243,13 @@ REFUSED: list[tuple[str, str]] = [
     ("OpenAI won't go public", r"says what is not done"),
     ("Microsoft consents to going to the moon", r"'going to the moon' is not a kind of move"),
     ("Microsoft declares AGI", r"only OpenAI may"),
+    ("OpenAI agreed to partner with AWS", r"'partner with AWS' is not a kind of move"),
+    (
+        "declare AGI and partner with Azure Cloud",
+        r"^'partner with Azure Cloud': .*'Microsoft Azure'",
+    ),
+    ("partner with Oracle, AWS and Azure Cloud", r"^'partner with Azure Cloud': unknown provider"),
+    ("declare AGI and fly to the moon", r"^no phrase of contract openai-microsoft matches 'fly to"),
     ("acquire Windsrf", r"did you mean 'Windsurf'\?"),
     ("OpenIA partners with Oracle", r"'OpenIA' is not a party .*did you mean 'OpenAI'\?"),
     ("Microsfot consents to the conversion", r"did you mean 'Microsoft'\?"),
@@ -251,6 +261,8 @@ REFUSED: list[tuple[str, str]] = [
     ("acquires Windsurf", r"no phrase"),
     ("deals with Gamma", r"no phrase"),
     ("acquire a nice company", r"takes a name"),
+    ("acquire $3B", r"takes a name"),
+    ("acquire 2025-10-15 CoreWeave", r"takes a name"),
     ("raise lots of money from SoftBank", r"'lots of money' is not an amount"),
     ("buy Cursor for $3 euros", r"two currencies"),
     ("", r"empty"),
@@ -338,6 +350,10 @@ def test_relative_dates_need_a_reference_day(contract: Contract) -> None:
     assert move.date == dt.date(2025, 9, 2)
     report = contract.check("go public next week", at="2025-09-01")
     assert report.moves[0].date == dt.date(2025, 9, 8)
+    (extension,) = contract.parse(
+        "extend Microsoft's model access until next year", at="2025-09-01"
+    )
+    assert (extension.fields["until"], extension.date) == ("2026-09-01", None)
 
 
 def test_currencies_are_kept_and_compared_only_with_like(
@@ -528,3 +544,16 @@ def test_the_schema_has_synonyms_and_date_order(cli: Cli) -> None:
     assert code == 0 and {"synonyms", "date_order"} <= set(header)
     code, out, _ = cli("schema", "rules")
     assert "synonyms" in json.loads(out)["$defs"]["EventKind"]["properties"]
+
+
+def test_a_phrase_opening_with_a_field_conjugates_its_second_word(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace(
+        'phrases: ["deal with {with}"]', 'phrases: ["{with} signs a deal"]'
+    )
+    contract = Contract.load(write_contract(rules=rules))
+    for text in ("Gamma signs a deal", "Gamma signed a deal", "Gamma will sign a deal"):
+        assert [(mv.kind, mv.fields) for mv in contract.parse(text)] == [
+            ("deal", {"with": "gamma"})
+        ], text

@@ -57,6 +57,7 @@ _YEAR_ONLY = re.compile(rf"^{_YEAR}$")
 _MONTH_YEAR_ONLY = re.compile(rf"^{_MONTH_YEAR}$", re.I)
 _END_OF_ONLY = re.compile(rf"^{_END_OF}$", re.I)
 _DATE_ORDERS = ("DMY", "MDY", "YMD")
+_FIELD_WORDS = {"until", "till", "before", "after", "beyond", "from", "to", "through", "since"}
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,12 @@ def find(
             continue  # "at 3 billion" is not a date
         if _YEAR_ONLY.match(raw) and marker != "in":
             continue  # "deploy 2030 seats", "beyond 2030": a bare year needs "in"
+        rest = match.group("rest").strip()
+        if rest.rsplit(" ", 1)[-1].lower() in _FIELD_WORDS:
+            continue  # "until next year": the date is a field's value, not the move's date
         found = read(raw, reference, order, by=marker == "by")
         written = f"{match.group('marker')} {raw}" if marker else raw
-        return FoundDate(found.date, written, found.note), match.group("rest").strip()
+        return FoundDate(found.date, written, found.note), rest
     return None, text
 
 

@@ -21,6 +21,36 @@ TAG_WORDS = {
 }
 
 
+# Words a phrase may open with that are never its verb ("the customer renews ...").
+_NOT_VERBS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "my",
+        "your",
+        "this",
+        "that",
+        "these",
+        "those",
+        "no",
+        "all",
+        "any",
+        "some",
+        "each",
+        "every",
+        "it",
+        "they",
+        "we",
+    ]
+)
+
+
 @dataclass(frozen=True)
 class VerbForms:
     lemma: str
@@ -38,7 +68,7 @@ def verb_forms(word: str, lemmatise: bool = False) -> VerbForms | None:
     """The forms of `word` read as a verb, or None when it cannot be one (capitals, digits,
     punctuation: "IPO", "{hole}"). With `lemmatise`, `word` may itself be inflected
     ("consents" in "{actor} consents to {subject}")."""
-    if not word.isalpha() or not word.islower() or not word.isascii():
+    if not word.isalpha() or not word.islower() or not word.isascii() or word in _NOT_VERBS:
         return None
     from lemminflect import getAllLemmasOOV  # type: ignore[import-untyped]
 

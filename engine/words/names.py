@@ -22,14 +22,16 @@ _NEVER = {
     "our", "is", "are", "was", "were", "will", "has", "have", "had", "be", "been", "not",
 }  # fmt: skip
 _WORD = re.compile(r"^[\w][\w.'&!+-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
 
 def is_proper_noun(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 8:
         return False
-    if amounts.parse(text) is not None:
-        return False
+    whole = amounts.parse(text)
+    if whole is not None and (whole.currency or " " in text):
+        return False  # "$3B", "3 Billion"; "3M" may be a company
     for index, word in enumerate(words):
         lower = word.lower()
         if lower in _NEVER:
@@ -38,10 +40,15 @@ def is_proper_noun(text: str) -> bool:
             continue
         if word == "&":
             return False
-        if not _WORD.match(word) or (amounts.parse(word) is not None and not word.isdigit()):
+        if _DATE.match(word) or not _WORD.match(word) or _priced(word):
             return False
         if not any(c.isupper() or c.isdigit() for c in word):
             return False
         if index == len(words) - 1 and lower.endswith("'s"):
             return False  # "Windsurf's IP": the possessive is not part of the name
     return True
+
+
+def _priced(word: str) -> bool:
+    money = amounts.parse(word)
+    return money is not None and money.currency is not None

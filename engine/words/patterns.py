@@ -20,10 +20,10 @@ from engine.words.text import normalise
 
 MODALS = (
     "will", "would", "shall", "should", "may", "might", "can", "could", "must", "is going to",
-    "are going to", "is about to", "is set to", "plans to", "intends to", "wants to", "to",
+    "are going to", "is about to", "is set to", "is to", "are to", "plans to", "intends to", "wants to", "to",
 )  # fmt: skip
 PERFECT = ("has", "have", "had", "will have")
-PROGRESSIVE = ("is", "are", "was", "were", "am", "will be")
+PROGRESSIVE = ("is", "are", "was", "were", "am", "will be", "has been", "have been", "had been")
 PASSIVE = (
     "is", "are", "was", "were", "has been", "have been", "had been", "will be", "would be",
     "is being", "are being", "gets", "got", "is to be", "must be", "may be", "should be",
@@ -61,17 +61,37 @@ def _alternation(words: tuple[str, ...] | list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", " ") for w in ordered)
 
 
+# Words of a phrase that people swap freely: "sign the cloud deal", "sell their models".
+_ARTICLES = "(?:a|an|the)"
+_POSSESSIVES = "(?:its|their|our|his|her)"
+
+
+def _literal(text: str) -> str:
+    words = []
+    for word in text.split(" "):
+        lower = word.lower()
+        if lower in ("a", "an", "the"):
+            words.append(_ARTICLES)
+        elif lower in ("its", "their", "our", "his", "her"):
+            words.append(_POSSESSIVES)
+        else:
+            words.append(re.escape(word))
+    return " ".join(words)
+
+
 def _holes_to_groups(text: str) -> tuple[str, list[str]]:
+    """A phrase's text as a regular expression: holes become named groups; articles and
+    possessive pronouns match any of their kind."""
     parts: list[str] = []
     holes: list[str] = []
     last = 0
     for match in HOLE.finditer(text):
-        parts.append(re.escape(text[last : match.start()]))
+        parts.append(_literal(text[last : match.start()]))
         parts.append(f"(?P<{match.group(1)}>.+?)")
         holes.append(match.group(1))
         last = match.end()
-    parts.append(re.escape(text[last:]))
-    return "".join(parts).replace(r"\ ", " "), holes
+    parts.append(_literal(text[last:]))
+    return "".join(parts), holes
 
 
 @dataclass(frozen=True)

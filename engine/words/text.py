@@ -24,5 +24,10 @@ def name_key(text: str) -> str:
     return strip_article(normalise(text)).strip(" ,;:")
 
 
+def as_written(text: str) -> str:
+    """A name as the user wrote it, without a leading "the": what reports show."""
+    return strip_article(normalise(text, lower=False)).strip(" ,;:")
+
+
 def tokens(text: str) -> list[str]:
     return [t.strip(".'").lower() for t in _TOKEN.findall(text) if t.strip(".'")]
