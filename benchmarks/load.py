@@ -1,14 +1,17 @@
 """A bounded load test of `contract-engine serve`, loopback only: checks per second and p50/p99
 latency with 1 and 2 uvicorn workers, against the in-process rate measured in the same run.
 
-    python benchmarks/load.py                 # about 40 s on 2 cores
+    python benchmarks/load.py                 # about a minute on 2 cores
     python benchmarks/load.py --seconds 1     # a smoke run: figures too rough to quote
 
-For each worker count, two phases against a real server process on 127.0.0.1:
+For each worker count, three phases against a real server process on 127.0.0.1 (started as
+`contract-engine serve` starts it, without access log):
 - saturation: `--concurrency` clients send checks back to back for `--seconds`: the most the
   server answers per second (the client shares the machine's cores, see docs/performance.md);
 - target rate: requests sent open-loop at the target, half the in-process rate per worker, for
-  `--seconds`: the latency a client sees at that rate, and whether the server keeps up.
+  `--seconds`: the latency a client sees at that rate, and whether the server keeps up;
+- half of flat out: the same, at half the rate the server answered flat out: its latency at a
+  load it does sustain.
 Every answer is checked (status 200, verdict "conflict"); any other answer counts as an error.
 Each phase is bounded by time and by `--max-requests`. Prints a table and, with --json, JSON.
 """
@@ -193,7 +196,10 @@ def measure(workers: int, target: float, args: argparse.Namespace) -> dict[str, 
         sanity(client)
         rate = asyncio.run(at_rate(base, target, args.seconds, args.max_requests))
         sanity(client)
-    return {"workers": workers, "saturation": saturation, "target": rate}
+        # and the latency at a rate this server does sustain: half of what it answered flat out
+        half = asyncio.run(at_rate(base, saturation["per_s"] / 2, args.seconds, args.max_requests))
+        sanity(client)
+    return {"workers": workers, "saturation": saturation, "target": rate, "half_saturation": half}
 
 
 def sanity(client: httpx.Client) -> None:
@@ -222,6 +228,7 @@ def main() -> None:
         row["target_met"] = bool(
             row["target"]["errors"] == 0
             and row["saturation"]["errors"] == 0
+            and row["half_saturation"]["errors"] == 0
             and row["target"]["p99_ms"] < 20
             and row["target"]["per_s"] >= 0.95 * target
         )
@@ -233,16 +240,18 @@ def main() -> None:
     )
     print(f"in process: {local['per_s']:,.0f} checks/s (one process, no HTTP)")
     print(
-        "workers  saturation/s  ratio/core  p50 ms  p99 ms  errors | target/s  achieved/s  "
-        "p50 ms  p99 ms  errors  met"
+        "workers  flat out/s  ratio/core  p50 ms  p99 ms | target/s  achieved/s  p50 ms  p99 ms"
+        "  met | half of flat out/s  p50 ms  p99 ms | errors"
     )
     for row in rows:
-        s, t = row["saturation"], row["target"]
+        s, t, h = row["saturation"], row["target"], row["half_saturation"]
+        errors = s["errors"] + t["errors"] + h["errors"]
         print(
-            f"{row['workers']:>7}  {s['per_s']:>12,.0f}  {row['saturation_ratio']:>10.2f}  "
-            f"{s['p50_ms']:>6.1f}  {s['p99_ms']:>6.1f}  {s['errors']:>6} | "
+            f"{row['workers']:>7}  {s['per_s']:>10,.0f}  {row['saturation_ratio']:>10.2f}  "
+            f"{s['p50_ms']:>6.1f}  {s['p99_ms']:>6.1f} | "
             f"{t['offered_per_s']:>8,.0f}  {t['per_s']:>10,.0f}  {t['p50_ms']:>6.1f}  "
-            f"{t['p99_ms']:>6.1f}  {t['errors']:>6}  {'yes' if row['target_met'] else 'no'}"
+            f"{t['p99_ms']:>6.1f}  {'yes' if row['target_met'] else ' no'} | "
+            f"{h['offered_per_s']:>17,.0f}  {h['p50_ms']:>6.1f}  {h['p99_ms']:>6.1f} | {errors}"
         )
     if args.json:
         print(json.dumps({"in_process": local, "servers": rows}, indent=2))

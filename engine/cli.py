@@ -208,6 +208,7 @@ def serve(
         ),
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log a line per request.")] = False,
 ) -> None:
     """Serve the HTTP API and the web page (needs the 'serve' extra)."""
     try:
@@ -219,7 +220,7 @@ def serve(
             )
         )
     try:
-        run(contracts, host, port, token_file, workers)
+        run(contracts, host, port, token_file, workers, access_log)
     except ContractEngineError as error:
         _fail(error)
 

@@ -22,6 +22,6 @@ def test_a_short_load_run_gets_only_correct_answers() -> None:
     figures = json.loads(done.stdout[done.stdout.index("{") :])
     (server,) = figures["servers"]
     assert figures["in_process"]["per_s"] > 0
-    for phase in ("saturation", "target"):
+    for phase in ("saturation", "target", "half_saturation"):
         assert server[phase]["requests"] > 0
         assert server[phase]["errors"] == 0, server[phase]["first_error"]

@@ -14,6 +14,7 @@ import http
 import json
 import logging
 import os
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,14 +203,27 @@ class BodyTooLarge(StarletteHTTPException):
 
 
 # -- the guard in front of every route ---------------------------------------------------------
+CheckFunction = Callable[[str, bytes], bytes]
+CHECK_PATH = re.compile(r"^/v1/contracts/([^/]+)/check$")
+EXPECTED = (HTTPProblem, ContractEngineError, ValidationError, StarletteHTTPException)
+
+
 class Guard:
     """Bearer token, body size, and a last catch for unexpected errors: pure ASGI, so a request
-    that fails here costs nothing more."""
+    that fails here costs nothing more.
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    It also answers `POST /v1/contracts/{id}/check` itself, through `check`, the function the
+    FastAPI route calls too: the route documents the operation in the OpenAPI document, and this
+    path skips the framework's routing and dependency handling, which cost as much as the check
+    (docs/performance.md). Same body model, same answers, same problems."""
+
+    def __init__(
+        self, app: ASGIApp, settings: Settings, check: CheckFunction | None = None
+    ) -> None:
         self.app = app
         self.token = settings.token.encode() if settings.token else None
         self.settings = settings
+        self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -232,9 +246,15 @@ class Guard:
                 if scope["path"] == UPLOAD_PATH
                 else self.settings.max_body
             )
+            route = CHECK_PATH.match(scope["path"]) if scope["method"] == "POST" else None
+            if route is not None and self.check is not None:
+                body = await _read_body(receive, limit)
+                await _send_json(tracking_send, self.check(route.group(1), body))
+                return
             await self.app(scope, _limited(receive, limit), tracking_send)
         except Exception as error:
-            log.exception("request %s %s failed", scope.get("method"), scope.get("path"))
+            if not isinstance(error, EXPECTED):
+                log.exception("request %s %s failed", scope.get("method"), scope.get("path"))
             if not started:
                 await problem_response(as_problem(error))(scope, receive, send)
 
@@ -264,6 +284,28 @@ class Guard:
                 f"the request body is larger than {limit:,} bytes",
             )
         return None
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise StarletteHTTPException(400, "the client went away")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _send_json(send: Send, body: bytes) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _limited(receive: Receive, limit: int) -> Receive:
@@ -320,7 +362,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         StarletteHTTPException,
     ):
         app.add_exception_handler(kind, handle)
-    app.add_middleware(Guard, settings=settings)
+
+    def run_check(contract_id: str, raw: bytes) -> bytes:
+        body = CheckRequest.model_validate_json(raw)
+        contract = registry.get(contract_id)
+        report = contract.check_timeline(body.moves, at=body.at, waivers=body.waivers)
+        return report.to_json().encode()
+
+    app.add_middleware(Guard, settings=settings, check=run_check)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -380,12 +429,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def check(contract_id: ContractId, request: Request) -> Response:
         """Check moves as one timeline; the report is the one `check --format json` prints.
         A conflict is a 200 with `verdict: "conflict"`: the check itself succeeded."""
-        # The body is validated here, by the same model, rather than by FastAPI's dependency
-        # machinery: on the hot path that halves the server's own cost (docs/performance.md).
-        body = CheckRequest.model_validate_json(await request.body())
-        contract = registry.get(contract_id)
-        report = contract.check_timeline(body.moves, at=body.at, waivers=body.waivers)
-        return Response(report.to_json(), media_type="application/json")
+        # Answered by Guard before it gets here (same function); kept for the OpenAPI document.
+        return Response(run_check(contract_id, await request.body()), media_type="application/json")
 
     @app.post("/v1/contracts/{contract_id}/timeline", response_model=Timeline, tags=["checks"])
     async def check_timeline(contract_id: ContractId, body: CheckRequest) -> Response:
@@ -485,6 +530,7 @@ def run(
     port: int,
     token_file: Path | None,
     workers: int = 1,
+    access_log: bool = False,
 ) -> None:
     """Serve under uvicorn; settings reach each worker through the environment."""
     import uvicorn
@@ -505,5 +551,6 @@ def run(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=access_log,  # a line per request costs about half a check (performance.md)
         server_header=False,
     )
