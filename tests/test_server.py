@@ -303,6 +303,7 @@ def test_contracts_reload_when_their_files_change(tmp_path: Path) -> None:
         rules.write_text(text.replace("kind: prohibition", "kind: prohibited-thing", 1))
         body = assert_problem(c.post(check, json=move), 503, "contract-unavailable")
         assert "contracts/licence/rules/licence.yaml:" in str(body["detail"])
+        assert str(tmp_path) not in json.dumps(body)  # no server path reaches a client
         unavailable = c.get("/v1/contracts").json()["unavailable"]
         assert unavailable[0]["id"] == "acme-licence"
 

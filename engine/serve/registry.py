@@ -8,6 +8,7 @@ A contract whose files became invalid is kept as an error, never served from a s
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -133,7 +134,8 @@ class Registry:
                 f"known: {', '.join(sorted(self._entries)) or 'none'}"
             )
         if entry.contract is None:
-            raise ContractUnavailable(contract_id, entry.problems)
+            shown = [dataclasses.replace(p, file=self.relative(p.file)) for p in entry.problems]
+            raise ContractUnavailable(contract_id, shown)
         return entry.contract
 
     def relative(self, path: str | Path) -> str:
