@@ -245,12 +245,6 @@ def _load(path: Path) -> Contract:
     return Contract.load(path)
 
 
-def _fail(error: ContractEngineError, as_json: bool = False) -> NoReturn:
-    """Report bad input (exit 2). Commands may also just raise: `_guard` does the same."""
-    _emit(_records(error), as_json)
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
 def suggest(value: str, known: list[str]) -> str:
     """The hint " (did you mean 'x'?)" for a near miss, a prefix or a part of a known id."""
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
@@ -648,6 +642,7 @@ def serve(
         ),
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log a line per request.")] = False,
 ) -> None:
     """Serve the HTTP API and the web page (needs the 'serve' extra)."""
     try:
@@ -656,7 +651,7 @@ def serve(
         raise _Failure(
             f"serve needs the 'serve' extra: pip install -e '.[serve]' ({error})", field="serve"
         ) from None
-    run(contracts, host, port, token_file, workers)
+    run(contracts, host, port, token_file, workers, access_log)
 
 
 @app.command(cls=_Command)
@@ -680,7 +675,8 @@ def mcp(
 
 
 # -- what-if analysis (engine/plan.py, engine/amend.py, engine/lint.py, engine/prove.py) -------
-@app.command("plan")
+@app.command("plan", cls=_Command)
+@_guard
 def plan_command(
     contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
     goal: Annotated[
@@ -708,15 +704,13 @@ def plan_command(
     from engine.plan import plan
 
     loaded = _load(contract)
-    try:
-        result = plan(loaded, goal, from_ or [], max_steps, allow or [], forbid or [], by, at)
-    except ContractEngineError as error:
-        _fail(error)
+    result = plan(loaded, goal, from_ or [], max_steps, allow or [], forbid or [], by, at)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
     raise typer.Exit(result.exit_code)
 
 
-@app.command("diff")
+@app.command("diff", cls=_Command)
+@_guard
 def diff_command(
     a: Annotated[Path, typer.Argument(help="A contract or amendment file.")],
     b: Annotated[Path, typer.Argument(help="Another version: a contract or amendment file.")],
@@ -731,16 +725,14 @@ def diff_command(
     from engine.diff import diff, read_timelines
 
     first, second = _load(a), _load(b)
-    try:
-        timelines = read_timelines(str(moves)) if moves else None
-        result = diff(first, second, timelines, depth)
-    except ContractEngineError as error:
-        _fail(error)
+    timelines = read_timelines(str(moves)) if moves else None
+    result = diff(first, second, timelines, depth)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
     raise typer.Exit(result.exit_code)
 
 
-@app.command("lint")
+@app.command("lint", cls=_Command)
+@_guard
 def lint_command(
     contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
     features: Annotated[
@@ -751,15 +743,13 @@ def lint_command(
     """Static problems of a contract, as file:line: severity (exit 1: an error or warning)."""
     from engine.lint import lint
 
-    try:
-        result = lint(_load(contract), features)
-    except ContractEngineError as error:
-        _fail(error)
+    result = lint(_load(contract), features)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
     raise typer.Exit(result.exit_code)
 
 
-@app.command("prove")
+@app.command("prove", cls=_Command)
+@_guard
 def prove_command(
     contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
     claim: Annotated[
@@ -782,10 +772,7 @@ def prove_command(
     from engine.prove import prove
 
     loaded = _load(contract)
-    try:
-        result = prove(loaded, claim, depth, workers)
-    except ContractEngineError as error:
-        _fail(error)
+    result = prove(loaded, claim, depth, workers)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
     raise typer.Exit(result.exit_code)
 

@@ -7,9 +7,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -31,35 +33,37 @@ def live_server(*args: str, workers: int = 1) -> Iterator[str]:
     command = [sys.executable, "-m", "engine", "serve", "--port", str(port)]
     command += ["--workers", str(workers), *args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                out = process.stdout.read() if process.stdout else ""
-                raise RuntimeError(f"serve exited with {process.returncode}:\n{out}")
-            try:
-                headers = {}
-                token = dict(zip(args[::2], args[1::2], strict=False)).get("--token-file")
-                if token:
-                    headers["Authorization"] = f"Bearer {Path(token).read_text().strip()}"
-                if httpx.get(f"{base}/healthz", headers=headers, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not answer within {START_TIMEOUT_S} s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
+    # the log goes to a file: a pipe nobody reads would fill up and stall the server
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+            yield _wait_for(process, f"http://127.0.0.1:{port}", args, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_for(process: subprocess.Popen[str], base: str, args: tuple[str, ...], log: Any) -> str:
+    headers = {}
+    token = dict(zip(args[::2], args[1::2], strict=False)).get("--token-file")
+    if token:
+        headers["Authorization"] = f"Bearer {Path(token).read_text().strip()}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"serve exited with {process.returncode}:\n{log.read()}")
+        try:
+            if httpx.get(f"{base}/healthz", headers=headers, timeout=1).status_code == 200:
+                return base
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"serve did not answer within {START_TIMEOUT_S} s")
+        time.sleep(0.1)

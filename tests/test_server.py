@@ -293,7 +293,7 @@ def test_contracts_reload_when_their_files_change(tmp_path: Path) -> None:
     rules = directory / "licence" / "rules" / "licence.yaml"
     check = "/v1/contracts/acme-licence/check"
     move = {"moves": ["sublicense to Umbrella"]}
-    with TestClient(create_app(Settings(contracts=directory))) as c:
+    with TestClient(create_app(Settings(contracts=directory, reload_check_seconds=0))) as c:
         assert c.post(check, json=move).json()["verdict"] == "clear"
 
         text = rules.read_text()
@@ -303,6 +303,7 @@ def test_contracts_reload_when_their_files_change(tmp_path: Path) -> None:
         rules.write_text(text.replace("kind: prohibition", "kind: prohibited-thing", 1))
         body = assert_problem(c.post(check, json=move), 503, "contract-unavailable")
         assert "contracts/licence/rules/licence.yaml:" in str(body["detail"])
+        assert str(tmp_path) not in json.dumps(body)  # no server path reaches a client
         unavailable = c.get("/v1/contracts").json()["unavailable"]
         assert unavailable[0]["id"] == "acme-licence"
 
@@ -334,3 +335,25 @@ def test_a_real_uvicorn_process_serves_checks(tmp_path: Path) -> None:
         assert response.status_code == 200
         assert response.json()["verdict"] == "conflict"
         assert "server" not in response.headers  # no banner for scanners
+
+
+# -- the commands ----------------------------------------------------------------------------------
+def test_serve_refuses_bad_settings_before_binding(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli("serve", "--contracts", tmp_path / "missing")
+    assert code == 2 and "no such directory" in err
+    short = tmp_path / "token"
+    short.write_text("abc\n")
+    code, _, err = cli("serve", "--token-file", short)
+    assert code == 2 and "at least 16 characters" in err
+
+
+def test_the_core_does_not_import_the_server() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, engine, engine.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'mcp', 'starlette') if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

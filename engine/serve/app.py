@@ -8,11 +8,13 @@ without a traceback, so a failing check leaves the server serving.
 
 from __future__ import annotations
 
+import gc
 import hmac
 import http
 import json
 import logging
 import os
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ from engine.serve.problems import (
     listed,
     location,
 )
-from engine.serve.registry import ContractUnavailable, Registry, UnknownContract
+from engine.serve.registry import RECHECK_SECONDS, ContractUnavailable, Registry, UnknownContract
 from engine.serve.schemas import (
     CheckRequest,
     ContractDetail,
@@ -76,6 +78,7 @@ class Settings:
     token: str | None = None
     max_body: int = MAX_BODY_BYTES
     max_upload_body: int = MAX_UPLOAD_BODY_BYTES
+    reload_check_seconds: float = RECHECK_SECONDS  # how often the files are looked at
 
 
 def read_token(path: Path) -> str:
@@ -200,14 +203,27 @@ class BodyTooLarge(StarletteHTTPException):
 
 
 # -- the guard in front of every route ---------------------------------------------------------
+CheckFunction = Callable[[str, bytes], bytes]
+CHECK_PATH = re.compile(r"^/v1/contracts/([^/]+)/check$")
+EXPECTED = (HTTPProblem, ContractEngineError, ValidationError, StarletteHTTPException)
+
+
 class Guard:
     """Bearer token, body size, and a last catch for unexpected errors: pure ASGI, so a request
-    that fails here costs nothing more."""
+    that fails here costs nothing more.
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    It also answers `POST /v1/contracts/{id}/check` itself, through `check`, the function the
+    FastAPI route calls too: the route documents the operation in the OpenAPI document, and this
+    path skips the framework's routing and dependency handling, which cost as much as the check
+    (docs/performance.md). Same body model, same answers, same problems."""
+
+    def __init__(
+        self, app: ASGIApp, settings: Settings, check: CheckFunction | None = None
+    ) -> None:
         self.app = app
         self.token = settings.token.encode() if settings.token else None
         self.settings = settings
+        self.check = check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -230,9 +246,15 @@ class Guard:
                 if scope["path"] == UPLOAD_PATH
                 else self.settings.max_body
             )
+            route = CHECK_PATH.match(scope["path"]) if scope["method"] == "POST" else None
+            if route is not None and self.check is not None:
+                body = await _read_body(receive, limit)
+                await _send_json(tracking_send, self.check(route.group(1), body))
+                return
             await self.app(scope, _limited(receive, limit), tracking_send)
         except Exception as error:
-            log.exception("request %s %s failed", scope.get("method"), scope.get("path"))
+            if not isinstance(error, EXPECTED):
+                log.exception("request %s %s failed", scope.get("method"), scope.get("path"))
             if not started:
                 await problem_response(as_problem(error))(scope, receive, send)
 
@@ -264,6 +286,28 @@ class Guard:
         return None
 
 
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise StarletteHTTPException(400, "the client went away")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _send_json(send: Send, body: bytes) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def _limited(receive: Receive, limit: int) -> Receive:
     seen = 0
 
@@ -279,6 +323,12 @@ def _limited(receive: Receive, limit: int) -> Receive:
     return limited
 
 
+CHECK_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckRequest"}}},
+}
+
+
 # -- the app -------------------------------------------------------------------------------------
 ContractId = Annotated[str, PathParam(max_length=200, description="A contract id.")]
 NormId = Annotated[str, PathParam(max_length=200, description="A norm id.")]
@@ -286,7 +336,7 @@ NormId = Annotated[str, PathParam(max_length=200, description="A norm id.")]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    registry = Registry(settings.contracts)
+    registry = Registry(settings.contracts, settings.reload_check_seconds)
     app = FastAPI(
         title="contract-engine",
         version="0.1.0",
@@ -312,7 +362,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         StarletteHTTPException,
     ):
         app.add_exception_handler(kind, handle)
-    app.add_middleware(Guard, settings=settings)
+
+    def run_check(contract_id: str, raw: bytes) -> bytes:
+        body = CheckRequest.model_validate_json(raw)
+        contract = registry.get(contract_id)
+        report = contract.check_timeline(body.moves, at=body.at, waivers=body.waivers)
+        return report.to_json().encode()
+
+    app.add_middleware(Guard, settings=settings, check=run_check)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -363,13 +420,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         contract = registry.get(contract_id)
         return detail(contract, registry.relative(contract.spec.path))
 
-    @app.post("/v1/contracts/{contract_id}/check", response_model=Report, tags=["checks"])
-    async def check(contract_id: ContractId, body: CheckRequest) -> Response:
+    @app.post(
+        "/v1/contracts/{contract_id}/check",
+        response_model=Report,
+        tags=["checks"],
+        openapi_extra={"requestBody": CHECK_BODY},
+    )
+    async def check(contract_id: ContractId, request: Request) -> Response:
         """Check moves as one timeline; the report is the one `check --format json` prints.
         A conflict is a 200 with `verdict: "conflict"`: the check itself succeeded."""
-        contract = registry.get(contract_id)
-        report = contract.check_timeline(body.moves, at=body.at, waivers=body.waivers)
-        return Response(report.to_json(), media_type="application/json")
+        # Answered by Guard before it gets here (same function); kept for the OpenAPI document.
+        return Response(run_check(contract_id, await request.body()), media_type="application/json")
 
     @app.post("/v1/contracts/{contract_id}/timeline", response_model=Timeline, tags=["checks"])
     async def check_timeline(contract_id: ContractId, body: CheckRequest) -> Response:
@@ -451,12 +512,16 @@ ENV_TOKEN_FILE = "CONTRACT_ENGINE_TOKEN_FILE"
 def app_from_environment() -> FastAPI:
     """The app factory uvicorn's workers call (`--workers N` starts each in its own process)."""
     token_file = os.environ.get(ENV_TOKEN_FILE)
-    return create_app(
+    app = create_app(
         Settings(
             contracts=Path(os.environ.get(ENV_CONTRACTS) or DEFAULT_CONTRACTS),
             token=read_token(Path(token_file)) if token_file else None,
         )
     )
+    # What is loaded now lives as long as the process: keep the garbage collector from walking
+    # it again and again (a full collection over the app's modules costs more than a check).
+    gc.freeze()
+    return app
 
 
 def run(
@@ -465,6 +530,7 @@ def run(
     port: int,
     token_file: Path | None,
     workers: int = 1,
+    access_log: bool = False,
 ) -> None:
     """Serve under uvicorn; settings reach each worker through the environment."""
     import uvicorn
@@ -485,5 +551,6 @@ def run(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=access_log,  # a line per request costs about half a check (performance.md)
         server_header=False,
     )

@@ -1,16 +1,18 @@
 """The contracts a server offers: every contract file of one directory, by the id it declares.
 
-Loaded once at start; before each use the registry compares a cheap signature of the files
-(size, mtime and inode of the contract files, their rule files and the directories) with the one
-it loaded, and reloads what changed. Ids come only from the files; a request never names a path.
+Loaded once at start; before a use, at most once a second, the registry compares a cheap
+signature of the files (size, mtime and inode of the contract files, their rule files and the
+directories) with the one it loaded, and reloads what changed. Ids come only from the files; a request never names a path.
 A contract whose files became invalid is kept as an error, never served from a stale copy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from engine.validate import is_contract_file
 
 log = logging.getLogger("contract_engine.serve")
 
+RECHECK_SECONDS = 1.0
 Signature = tuple[tuple[str, int, int, int], ...]
 
 
@@ -94,8 +97,11 @@ def _rule_targets(path: Path) -> list[Path]:
 class Registry:
     """Contracts by id from one directory (searched recursively), reloaded when files change."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, check_every: float = RECHECK_SECONDS) -> None:
         self.directory = Path(directory).resolve()
+        self.check_every = check_every
+        self._checked_at = 0.0
+        self._watched_paths: list[Path] = []
         if not self.directory.is_dir():
             raise ContractEngineError(f"--contracts {directory}: no such directory")
         self._lock = threading.Lock()
@@ -129,7 +135,8 @@ class Registry:
                 f"known: {', '.join(sorted(self._entries)) or 'none'}"
             )
         if entry.contract is None:
-            raise ContractUnavailable(contract_id, entry.problems)
+            shown = [dataclasses.replace(p, file=self.relative(p.file)) for p in entry.problems]
+            raise ContractUnavailable(contract_id, shown)
         return entry.contract
 
     def relative(self, path: str | Path) -> str:
@@ -141,8 +148,14 @@ class Registry:
         return resolved.name
 
     # -- reloading -------------------------------------------------------------------------
-    def refresh(self) -> bool:
-        """Reload when any watched file or directory changed; True when something was reloaded."""
+    def refresh(self, force: bool = False) -> bool:
+        """Reload when any watched file or directory changed; True when something was reloaded.
+        The files are looked at most once every `check_every` seconds (stat calls cost more than
+        a check's own HTTP handling), so a change is picked up within that time."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.check_every:
+            return False
+        self._checked_at = now
         if self._current_signature() == self._signature:
             return False
         with self._lock:
@@ -157,10 +170,10 @@ class Registry:
             paths += entry.watched
             # a rule folder gains or loses files: its mtime changes
             paths += sorted({p.parent for p in entry.watched[1:]} - set(entry.watched))
-        return paths
+        return list(dict.fromkeys(paths))
 
     def _current_signature(self) -> Signature:
-        return tuple(_stat(p) for p in self._watched())
+        return tuple(_stat(p) for p in self._watched_paths)
 
     def _scan(self) -> None:
         old = self._entries
@@ -192,6 +205,7 @@ class Registry:
         self._unreadable = unreadable
         for problem in unreadable:
             log.warning("skipped: %s", problem)
+        self._watched_paths = self._watched()
         self._signature = self._current_signature()
 
     @staticmethod

@@ -1,0 +1,94 @@
+"""CI formats of a check and of file problems: JUnit XML, SARIF 2.1.0, GitHub workflow
+commands, Markdown; each conflict located at its norm's file:line."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_RULES
+
+from engine import Contract, ContractFileError
+from engine.formats import CIFormat, problems_as, report_as
+
+NORMS = "rules/openai-microsoft/norms.yaml"
+
+
+def _line_of(norm: str) -> int:
+    root = Path(__file__).resolve().parent.parent
+    lines = (root / NORMS).read_text().splitlines()
+    return next(i for i, text in enumerate(lines, 1) if text.strip() == f"- id: {norm}")
+
+
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)  # paths are shown relative
+
+
+def test_junit_fails_the_blocking_conflict_and_passes_the_rest(contract: Contract) -> None:
+    report = contract.check(
+        "declare AGI", "partner with Google Cloud", "partner with AWS", at="2025-06-01"
+    )
+    suite = ET.fromstring(
+        report_as(contract.check("partner with Google Cloud"), contract, CIFormat.junit)
+    )
+    assert suite.get("failures") == "1"
+    failed = [c for c in suite if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == ["azure-exclusivity [partner with Google Cloud]"]
+    assert f"{NORMS}:{_line_of('azure-exclusivity')}" in (failed[0].find("failure").text or "")
+    clear = ET.fromstring(report_as(report, contract, CIFormat.junit))
+    assert clear.get("failures") == "0" and int(clear.get("tests") or 0) >= 2
+
+
+def test_junit_skips_a_waived_norm(contract: Contract) -> None:
+    report = contract.check("partner with Google Cloud", waivers={"azure-exclusivity": "board ok"})
+    suite = ET.fromstring(report_as(report, contract, CIFormat.junit))
+    assert suite.get("skipped") == "1" and suite.get("failures") == "0"
+
+
+def test_sarif_locates_the_conflict_at_its_norm(contract: Contract) -> None:
+    sarif = json.loads(
+        report_as(contract.check("partner with Google Cloud"), contract, CIFormat.sarif)
+    )
+    assert sarif["version"] == "2.1.0" and "sarif-2.1.0" in sarif["$schema"]
+    run = sarif["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["id"] == "azure-exclusivity"
+    (result,) = run["results"]
+    assert result["ruleId"] == "azure-exclusivity" and result["level"] == "error"
+    where = result["locations"][0]["physicalLocation"]
+    assert where["artifactLocation"]["uri"] == NORMS
+    assert where["region"]["startLine"] == _line_of("azure-exclusivity")
+
+
+def test_github_annotations_and_markdown(contract: Contract) -> None:
+    report = contract.check("partner with Google Cloud")
+    github = report_as(report, contract, CIFormat.github).splitlines()
+    assert github[0].startswith("::notice title=contract-engine::")
+    assert github[1].startswith(f"::error file={NORMS},line={_line_of('azure-exclusivity')},title=")
+    markdown = report_as(report, contract, CIFormat.markdown)
+    assert markdown.startswith("### :x: ") and "CONFLICT" in markdown
+    assert "| blocking | `azure-exclusivity` |" in markdown
+
+
+def test_file_problems_in_every_format(write_contract: Callable[..., Path]) -> None:
+    path = write_contract(rules=MINIMAL_RULES.replace("kind: prohibition", "kind: prohibitoin"))
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(path)
+    problems = caught.value.problems
+    files = [str(path), str(path.parent / "rules.yaml")]
+    line = MINIMAL_RULES.splitlines().index("    kind: prohibition") + 1
+
+    github = problems_as(files, problems, CIFormat.github)
+    assert f",line={line},title=" in github and github.startswith("::error file=")
+    sarif = json.loads(problems_as(files, problems, CIFormat.sarif))
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": line
+    }
+    suite = ET.fromstring(problems_as(files, problems, CIFormat.junit))
+    assert suite.get("tests") == "2" and suite.get("failures") == "1"
+    assert "norms.0.kind" in problems_as(files, problems, CIFormat.markdown)
+    assert problems_as(files, [], CIFormat.github) == ""
+    assert "valid" in problems_as(files, [], CIFormat.markdown)
