@@ -17,6 +17,7 @@ from engine.api import Contract
 from engine.errors import Collector, ContractEngineError, ContractFileError, Problem
 from engine.load import load_yaml_file
 from engine.model import ContractFile, RuleFile
+from engine.norms import kind_of
 from engine.validate import load_contract, validate_model
 
 app = typer.Typer(
@@ -151,11 +152,7 @@ def explain(
         lines.append(
             f"  in force: from {n.valid_from or 'the start'} until {n.valid_until or 'the end'}"
         )
-    if spec.fulfils:
-        lines.append(
-            f"  met by: {spec.fulfils.describe()}"
-            + (f" by {n.by}" if n.by else f" within {n.within_days} days")
-        )
+    lines += kind_of(n).explain(spec)
     lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]
     lines += [
         f"  message: {n.message}",

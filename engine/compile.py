@@ -27,7 +27,6 @@ from typing import Any
 
 from engine.conditions import DATE_FIELD, SEQ_FIELD, StateTest, Test, date_number
 from engine.constructs import OPERATIONS, QUESTIONS
-from engine.model import NormKind
 from engine.routing import UNKEYED, Route, build_routes, key_value
 from engine.validate import ContractSpec, NormSpec
 
@@ -39,7 +38,7 @@ class RuleRole:
     """What one compiled durable_rules rule means, looked up when its action runs."""
 
     norm: int  # index into CompiledContract.norms; -1 for the catch-all
-    role: str  # fire, unless, window, ended, test, fulfil, start, seen
+    role: str  # fire, unless, window, ended, test, seen, or a listener role of the norm's kind
     index: int = 0  # which exception or which test
 
 
@@ -190,13 +189,10 @@ class _Builder:
                 others = [negate_json(t) for j, t in enumerate(conditions) if j != i]
                 failed = others[0] if len(others) == 1 else {"$or": others}
                 self.add(rs, RuleRole(index, "test", i), _all(test_json(test), failed))
-        if norm.norm.kind is NormKind.obligation:
-            for role, sub in (("fulfil", norm.fulfils), ("start", norm.starts)):
-                if sub is None:
-                    continue
-                srs = self.ruleset(sub.route, UNKEYED, 1)
-                srs.probes.update(_tests_state(sub.tests))
-                self.add(srs, RuleRole(index, role), _all(*(test_json(t) for t in sub.tests)))
+        for role, sub in norm.listeners:  # what the norm's kind also reacts to
+            srs = self.ruleset(sub.route, UNKEYED, 1)
+            srs.probes.update(_tests_state(sub.tests))
+            self.add(srs, RuleRole(index, role), _all(*(test_json(t) for t in sub.tests)))
 
 
 def _tests_state(*groups: tuple[Test, ...]) -> set[StateTest]:

@@ -33,7 +33,8 @@ from engine.compile import CompiledContract, compile_contract
 from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
 from engine.constructs import CHANGES, consent
 from engine.errors import EngineError
-from engine.model import FieldType, NormKind, Severity
+from engine.model import FieldType, Severity
+from engine.norms import kind_of
 from engine.report import (
     SEVERITY_ORDER,
     ClauseState,
@@ -47,7 +48,7 @@ from engine.report import (
     StateView,
     Status,
 )
-from engine.state import Deadline, State
+from engine.state import State
 from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
@@ -97,6 +98,7 @@ class Evaluator:
         self.spec = spec
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
+        self._kinds = [kind_of(n.norm) for n in self.compiled.norms]
         self._views: dict[tuple[Any, ...], StateView] = {}
         self._start_views: dict[dt.date, StateView] = {}
         self._initial_clauses = {
@@ -394,10 +396,12 @@ class Evaluator:
         for n in considered:
             follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
         for n, fired in sorted(by_norm.items()):
-            if "fulfil" in fired:
-                follow_ups += self._fulfil(run, fact, self.compiled.norms[n])
-            if "start" in fired:
-                follow_ups += self._start(run, fact, self.compiled.norms[n])
+            if n < 0:  # the catch-all
+                continue
+            norm = self.compiled.norms[n]
+            for listens, _ in norm.listeners:  # in the kind's order (obligation: fulfil, start)
+                if listens in fired:
+                    follow_ups += self._kinds[n].react(listens, self, run, fact, norm)
         return follow_ups
 
     # -- interpreting what fired ---------------------------------------------------------------
@@ -461,7 +465,8 @@ class Evaluator:
         display["date"] = fact.date.isoformat()
         message = fill(n.message, display)
         kind = n.kind
-        is_conflict = kind in (NormKind.prohibition, NormKind.consent, NormKind.obligation)
+        kind_def = kind_of(n)
+        is_conflict = kind_def.conflict
         effects: list[str] = []
         follow_ups: list[_Fact] = []
         if not waived:
@@ -470,10 +475,7 @@ class Evaluator:
                 (c.op, {k: fill(v, fact.template_values) for k, v in c.args})
                 for c in norm.consequences
             ]
-            if kind is NormKind.entitlement and n.beneficiary and n.grants:
-                consequences.insert(
-                    0, ("grant_right", {"to": n.beneficiary, "right": fill(n.grants, display)})
-                )
+            consequences[:0] = kind_def.granted(n, display)
             if is_conflict and state.clause_in_force(n.clause):
                 state.clauses[n.clause] = "violated"
                 state.clause_notes[n.clause] = (
@@ -533,21 +535,11 @@ class Evaluator:
         )
         return evidence
 
-    def _fulfil(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
+    def note(
+        self, run: _Run, norm: NormSpec, fact: _Fact, message: str, effects: list[str]
+    ) -> None:
+        """An informational consequence of a norm (a deadline started or met)."""
         n = norm.norm
-        pending = run.state.deadlines.pop(n.id, None)
-        if pending is None:
-            return []
-        run.state.fulfilled.add(n.id)
-        run.outcomes.append(
-            Outcome(
-                rule=n.id,
-                clause=n.clause,
-                move=fact.move,
-                status="met",
-                reason=f"met: {fact.move_text} on {fact.date}, before the deadline ({pending.due})",
-            )
-        )
         clause = self.spec.clauses[n.clause]
         run.findings.append(
             (
@@ -560,43 +552,14 @@ class Evaluator:
                     source=clause.source,
                     norm_kind=n.kind.value,
                     severity=Severity.info,
-                    message=f"Obligation met before its deadline ({pending.due}): {norm.fulfils.describe() if norm.fulfils else n.id}.",
+                    message=message,
                     move=fact.move,
                     move_text=fact.move_text,
                     date=fact.date,
-                    effects=[f"deadline {n.id} met"],
+                    effects=effects,
                 ),
             )
         )
-        return []
-
-    def _start(self, run: _Run, fact: _Fact, norm: NormSpec) -> list[_Fact]:
-        n = norm.norm
-        if n.id in run.state.deadlines or n.id in run.state.fulfilled or n.within_days is None:
-            return []
-        due = fact.date + dt.timedelta(days=n.within_days)
-        run.state.deadlines[n.id] = Deadline(n.id, due, f"{fact.move_text} on {fact.date}")
-        clause = self.spec.clauses[n.clause]
-        run.findings.append(
-            (
-                next(run.seq),
-                Finding(
-                    type="consequence",
-                    rule=n.id,
-                    clause=n.clause,
-                    clause_title=clause.title,
-                    source=clause.source,
-                    norm_kind=n.kind.value,
-                    severity=Severity.info,
-                    message=f"A deadline starts: {norm.fulfils.describe() if norm.fulfils else n.id} by {due}.",
-                    move=fact.move,
-                    move_text=fact.move_text,
-                    date=fact.date,
-                    effects=[f"deadline {n.id} due {due}"],
-                ),
-            )
-        )
-        return []
 
     # -- the report ---------------------------------------------------------------------------
     def _view(self, state: State, day: dt.date) -> StateView:

@@ -200,33 +200,18 @@ class Norm(_Strict):
 
     @model_validator(mode="after")
     def _kind_specific(self) -> Norm:
-        k = self.kind
-        need: dict[NormKind, tuple[str, ...]] = {
-            NormKind.prohibition: ("when",),
-            NormKind.consent: ("when", "consent_of"),
-            NormKind.entitlement: ("when", "grants"),
-            NormKind.termination: ("when", "ends"),
-            NormKind.expiry: ("on",),
-            NormKind.obligation: ("must",),
-            NormKind.trigger: ("when",),
-        }
-        missing = [n for n in need[k] if getattr(self, n) is None]
-        if missing:
-            names = ", ".join(f"'{n}'" for n in missing)
-            raise ValueError(f"a {k.value} norm needs {names}")
-        if k is NormKind.obligation and (self.by is None) == (self.within_days is None):
-            raise ValueError("an obligation needs exactly one of 'by' (a date) or 'within_days'")
-        if k is NormKind.obligation and self.within_days is not None and self.when is None:
-            raise ValueError("an obligation with 'within_days' needs 'when' to start its clock")
+        from engine.norms import kind_of  # the registry imports this module
+
+        problems = kind_of(self).model_problems(self)
+        if problems:
+            raise ValueError(problems[0])
         return self
 
     @property
     def effective_severity(self) -> Severity:
-        if self.severity is not None:
-            return self.severity
-        if self.kind in (NormKind.prohibition, NormKind.consent, NormKind.obligation):
-            return Severity.blocking
-        return Severity.info
+        from engine.norms import kind_of
+
+        return kind_of(self).severity(self)
 
 
 class RuleFile(_Strict):

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from engine.conditions import StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
-from engine.model import NormKind
+from engine.norms import kind_of
 from engine.periods import Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
 
@@ -60,12 +60,15 @@ class State:
         until: dict[str, dt.date | None] = {}
         for norm in spec.norms:
             n = norm.norm
-            if n.kind is NormKind.obligation and n.by is not None and n.when is None:
-                deadlines[n.id] = Deadline(n.id, n.by, "the contract")
-            if n.kind is NormKind.expiry and n.on is not None:
-                expiries[n.id] = n.on
+            kind = kind_of(n)
+            due = kind.initial_deadline(n)
+            if due is not None:
+                deadlines[n.id] = Deadline(n.id, due, "the contract")
+            last = kind.initial_expiry(n)
+            if last is not None:
+                expiries[n.id] = last
                 expiry_clause[n.id] = n.clause
-                until[n.clause] = n.on
+                until[n.clause] = last
         header = spec.contract.contract
         start = contract_start(header)
         return cls(

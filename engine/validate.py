@@ -36,12 +36,12 @@ from engine.model import (
     FieldType,
     InitialState,
     Norm,
-    NormKind,
     Party,
     Phrase,
     RuleFile,
     Waiver,
 )
+from engine.norms import foreign_key_problem, kind_of
 from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
 from engine.templates import phrase_holes, template_holes
@@ -62,14 +62,26 @@ class NormSpec:
     requires: tuple[Test, ...]
     exceptions: tuple[StateTest, ...]
     consequences: tuple[Consequence, ...]
-    starts: Trigger | None  # obligation with `within_days`: what starts the clock
-    fulfils: Trigger | None  # obligation: the move that discharges it
+    listeners: tuple[tuple[str, Trigger], ...]  # what the kind also reacts to, by role
     file: str
     line: int | None
 
     @property
     def id(self) -> str:
         return self.norm.id
+
+    def listener(self, role: str) -> Trigger | None:
+        return next((t for r, t in self.listeners if r == role), None)
+
+    @property
+    def starts(self) -> Trigger | None:
+        """An obligation's `when`: what starts its clock."""
+        return self.listener("start")
+
+    @property
+    def fulfils(self) -> Trigger | None:
+        """An obligation's `must`: the move that meets it."""
+        return self.listener("fulfil")
 
 
 @dataclass(frozen=True)
@@ -491,77 +503,27 @@ class _Resolver:
         before = len(self.problems.problems)
         loc = ("norms", index)
         where = f"norms[{norm.id}]"
-        self._ref(
-            norm.clause,
-            self.clauses,
-            "clause",
-            file,
-            line_of(raw, (*loc, "clause")),
-            f"{where}.clause",
-        )
-        self._ref(
-            norm.bearer,
-            self.parties,
-            "party",
-            file,
-            line_of(raw, (*loc, "bearer")),
-            f"{where}.bearer",
-        )
+        kind = kind_of(norm)
+        checks = _NormChecks(self, file, raw, loc, where)
+        checks.ref(norm.clause, "clauses", "clause", ("clause",))
+        checks.ref(norm.bearer, "parties", "party", ("bearer",))
         if norm.beneficiary is not None:
-            self._ref(
-                norm.beneficiary,
-                self.parties,
-                "party",
-                file,
-                line_of(raw, (*loc, "beneficiary")),
-                f"{where}.beneficiary",
-            )
-        if norm.consent_of is not None:
-            self._ref(
-                norm.consent_of,
-                self.parties,
-                "party",
-                file,
-                line_of(raw, (*loc, "consent_of")),
-                f"{where}.consent_of",
-            )
-        if isinstance(norm.ends, list):
-            for e_index, clause in enumerate(norm.ends):
-                self._ref(
-                    clause,
-                    self.clauses,
-                    "clause",
-                    file,
-                    line_of(raw, (*loc, "ends", e_index)),
-                    f"{where}.ends",
-                )
+            checks.ref(norm.beneficiary, "parties", "party", ("beneficiary",))
+        for key in kind.foreign_keys(norm):
+            checks.problem((key,), foreign_key_problem(norm, key))
+        kind.check_refs(norm, checks)
         if norm.valid_from and norm.valid_until and norm.valid_from > norm.valid_until:
             self.problems.add(
                 file,
                 line_of(raw, (*loc, "until")),
                 f"{where}.until: {norm.valid_until} is before 'from' {norm.valid_from}",
             )
-        if norm.kind is NormKind.expiry and norm.when is not None:
-            self.problems.add(
-                file,
-                line_of(raw, (*loc, "when")),
-                f"{where}.when: an expiry fires on its date ('on'), not on a move",
-            )
 
         when = None
         if norm.when is not None:
             when = self._trigger(norm.when, file, raw, (*loc, "when"), f"{where}.when")
-        if norm.kind is NormKind.expiry:
-            trigger = Trigger("change", "expiry_reached", (FieldTest("norm", "eq", norm.id),))
-        elif norm.kind is NormKind.obligation:
-            trigger = Trigger("change", "deadline_passed", (FieldTest("norm", "eq", norm.id),))
-        else:
-            trigger = when  # type: ignore[assignment]
-        fulfils = (
-            self._trigger(norm.must, file, raw, (*loc, "must"), f"{where}.must")
-            if norm.must
-            else None
-        )
+        trigger = kind.trigger(norm, when)
+        listeners = kind.listeners(norm, when, checks)
         if trigger is None:
             return None  # its problem is reported; checking templates against it would only echo it
         fields = self._fields_of(trigger)
@@ -585,13 +547,8 @@ class _Resolver:
             )
             is not None
         ]
-        if norm.kind is NormKind.consent and trigger is not None and norm.consent_of is not None:
-            exceptions.append(
-                StateTest(
-                    "consent", (norm.consent_of, trigger.kind), f"consent from {norm.consent_of}"
-                )
-            )
-        consequences = [
+        exceptions += kind.exceptions(norm, trigger)
+        declared = [
             c
             for i, raw_c in enumerate(norm.then)
             if (
@@ -601,18 +558,7 @@ class _Resolver:
             )
             is not None
         ]
-        if norm.kind is NormKind.termination:
-            if norm.ends == "partnership":
-                consequences.insert(0, Consequence("end_partnership", ()))
-            else:
-                for clause in norm.ends or []:
-                    consequences.append(Consequence("end_clause", (("clause", clause),)))
-        if norm.kind is NormKind.expiry:
-            consequences.insert(0, Consequence("end_clause", (("clause", norm.clause),)))
-        if norm.kind is NormKind.entitlement and norm.beneficiary is None:
-            self.problems.add(
-                file, line, f"{where}: an entitlement needs a 'beneficiary' who gains the right"
-            )
+        consequences = kind.consequences(norm, declared)
         self._check_template(
             norm.message, fields, file, line_of(raw, (*loc, "message")), f"{where}.message"
         )
@@ -628,8 +574,7 @@ class _Resolver:
             requires=requires,
             exceptions=tuple(exceptions),
             consequences=tuple(consequences),
-            starts=when if norm.kind is NormKind.obligation else None,
-            fulfils=fulfils,
+            listeners=tuple(listeners.items()),
             file=file,
             line=line,
         )
@@ -844,6 +789,33 @@ class _Resolver:
             )
             return None
         return operation.parse(arg, Site(self, file, line, where, frozenset(fields)))
+
+
+class _NormChecks:
+    """The validation services a norm kind's module uses, bound to one norm's place in a file."""
+
+    def __init__(
+        self, resolver: _Resolver, file: str, raw: Any, loc: tuple[Any, ...], where: str
+    ) -> None:
+        self.resolver, self.file, self.raw, self.loc, self.where = resolver, file, raw, loc, where
+
+    def _where(self, key: tuple[Any, ...]) -> str:
+        named = [str(k) for k in key if not isinstance(k, int)]
+        return ".".join([self.where, *named])
+
+    def ref(self, value: str, table: str, what: str, key: tuple[Any, ...]) -> bool:
+        known: dict[str, Any] = getattr(self.resolver, table)
+        return self.resolver._ref(
+            value, known, what, self.file, line_of(self.raw, (*self.loc, *key)), self._where(key)
+        )
+
+    def problem(self, key: tuple[Any, ...], message: str) -> None:
+        self.resolver.problems.add(
+            self.file, line_of(self.raw, (*self.loc, *key)), f"{self._where(key)}: {message}"
+        )
+
+    def trigger(self, raw: dict[str, Any], key: tuple[Any, ...]) -> Trigger | None:
+        return self.resolver._trigger(raw, self.file, self.raw, (*self.loc, *key), self._where(key))
 
 
 class _Negated:

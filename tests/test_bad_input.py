@@ -234,6 +234,36 @@ def test_kind_specific_key_missing(write_contract: Callable[..., Path]) -> None:
     assert "a consent norm needs 'consent_of'" in only_problem(path)
 
 
+@pytest.mark.parametrize(
+    ("kind", "extra", "accepts"),
+    [
+        ("prohibition", "    grants: a right\n", "only the keys every norm takes"),
+        ("prohibition", "    on: 2025-06-01\n", "only the keys every norm takes"),
+        ("trigger", "    ends: partnership\n", "only the keys every norm takes"),
+    ],
+)
+def test_key_of_another_kind_is_refused(
+    write_contract: Callable[..., Path], kind: str, extra: str, accepts: str
+) -> None:
+    """A key of one norm kind on another used to be accepted and ignored."""
+    rules = MINIMAL_RULES.replace("kind: prohibition", f"kind: {kind}") + extra
+    key = extra.split(":")[0].strip()
+    message = only_problem(write_contract(rules=rules))
+    assert f"rules.yaml:15: norms[n1].{key}: '{key}' is not a key of a {kind} norm" in message
+    assert accepts in message
+
+
+def test_key_of_another_kind_names_what_the_kind_accepts(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace("kind: prohibition", "kind: termination").replace(
+        "    message:", "    ends: partnership\n    must: {move: deal}\n    message:"
+    )
+    assert "(it belongs to: obligation); a termination accepts 'ends' besides" in only_problem(
+        write_contract(rules=rules)
+    )
+
+
 def test_missing_rule_file(write_contract: Callable[..., Path]) -> None:
     path = write_contract(
         contract=MINIMAL_CONTRACT.replace("rules: [rules.yaml]", "rules: [nowhere.yaml]")
