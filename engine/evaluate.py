@@ -31,7 +31,7 @@ import durable_rules_engine as _rete
 from engine import periods
 from engine.compile import CompiledContract, compile_contract
 from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
-from engine.constructs import CHANGES, consent
+from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError
 from engine.model import FieldType, Severity
 from engine.norms import kind_of
@@ -53,6 +53,8 @@ from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
+_DAY = dt.timedelta(days=1)
+_FIGURES = "#figures"  # the figures a state test was decided on, kept beside its probe
 
 _DURABLE_LOCK = threading.Lock()
 # Rulesets of garbage-collected evaluators, freed by the next holder of the lock. A finalizer
@@ -325,6 +327,8 @@ class Evaluator:
                     ),
                 )
             )
+        if run.state.measures_of:  # the move counts in its own measures
+            measure.record(run.state, move.kind, day, values)
         follow_ups = self._evaluate(run, fact, waivers)
         clock = run.state.term
         if clock is not None and clock.notice is None and move.kind == self._non_renewal:
@@ -372,10 +376,18 @@ class Evaluator:
         roles = self.compiled.roles
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
+        # time passing is judged as of its last day; a move (and what it sets off), its own day
+        run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
+        figures: dict[str, str] = {}
         for rs in groups:
             values = dict(fact.values)
             for test in rs.probes:
                 values[test.probe] = run.state.answer(test, fact.values)
+                construct = QUESTIONS[test.question]
+                if construct.explains:
+                    shown = construct.explain(run.state, test, fact.values, self._names)
+                    if shown is not None:
+                        figures[test.probe + _FIGURES] = shown
             values["sid"] = run.sid
             values[SEQ_FIELD] = next(run.seq)
             values[DATE_FIELD] = date_number(fact.date)
@@ -388,6 +400,7 @@ class Evaluator:
                     )
                 by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
             asserted.update(values)
+        asserted.update(figures)
         follow_ups: list[_Fact] = []
         considered = [n for rs in groups for n in rs.norms]
         if len(groups) > 1:
@@ -523,7 +536,9 @@ class Evaluator:
         for exception in norm.exceptions:
             evidence.append(
                 Evidence(
-                    condition=f"unless {exception.describe()}", value="it does not", held=False
+                    condition=f"unless {exception.describe()}",
+                    value=_actual(exception, values, self._names),
+                    held=False,
                 )
             )
         if norm.norm.valid_from or norm.norm.valid_until:
@@ -681,8 +696,9 @@ def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
                 f"{test.field} is {value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
             )
         return f"{test.field} is {value}"
-    held = values.get(test.probe)
-    return "it does" if held == 1 else "it does not"
+    held = "it does" if values.get(test.probe) == 1 else "it does not"
+    figures = values.get(test.probe + _FIGURES)
+    return held if figures is None else f"{held}: {figures}"
 
 
 def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:

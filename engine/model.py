@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from engine.measures import Measure
 from engine.periods import Term
 
 Identifier = Annotated[
@@ -106,6 +107,9 @@ class ContractFile(_Strict):
     entities: list[Entity] = []
     clauses: list[Clause] = Field(min_length=1)
     sets: list[EntitySet] = []
+    measures: list[Measure] = Field(
+        [], description="Sums and counts of moves over a window (engine/measures.py)."
+    )
     state: InitialState = InitialState()
     waivers: list[Waiver] = []
 

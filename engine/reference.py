@@ -20,6 +20,7 @@ from typing import Any
 from engine import periods
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
 from engine.constructs import OPERATIONS, QUESTIONS, consent
+from engine.measures import Measure
 from engine.model import FieldType, NormKind
 from engine.periods import Period, TermClock
 from engine.report import Move, Report
@@ -80,6 +81,10 @@ class World:
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None
     term: TermClock | None = None
+    measures: dict[str, Measure] = field(default_factory=dict)
+    # every move of a measured kind: (kind, date, fields, term index), scanned in full
+    log: list[tuple[str, dt.date, dict[str, Any], int]] = field(default_factory=list)
+    as_of: dt.date = dt.date.min
 
     def all_consents(self) -> set[tuple[str, str, str | None]]:
         return {(a, b, None) for a, b in self.consents} | set(self.keyed)
@@ -156,6 +161,7 @@ class _Reference:
                 n.id: n.norm.clause for n in spec.norms if n.norm.kind is NormKind.expiry
             },
         )
+        self.world.measures = {m.id: m for m in spec.contract.measures}
         header = spec.contract.contract
         start = periods.contract_start(header)
         if start is not None:
@@ -276,6 +282,9 @@ class _Reference:
         if not self.covered(move.kind):
             self.findings.append(("notice", "", index, day.isoformat(), "info", False))
         occurrence = _Occurrence("move", move.kind, values, words, day, index)
+        if any(m.of == move.kind for m in self.world.measures.values()):
+            running = self.world.term.index if self.world.term is not None else 0
+            self.world.log.append((move.kind, day, values, running))
         follow = self.react(occurrence)
         term = self.spec.contract.contract.term
         if term is not None and w_term_open(self.world) and move.kind == term.non_renewal:
@@ -309,6 +318,7 @@ class _Reference:
     # -- norms -------------------------------------------------------------------------------
     def react(self, occ: _Occurrence) -> list[_Occurrence]:
         """Every norm is tested against a snapshot of the world, then the applying ones act."""
+        self.world.as_of = occ.date if occ.move is not None else occ.date - dt.timedelta(days=1)
         judged = []
         route = self.routes.get(f"{occ.source}:{occ.kind}") if self.routes is not None else None
         reached = route.norms_for(occ.values) if route is not None else ()

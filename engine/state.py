@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from engine.conditions import StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
+from engine.measures import Ledger, Measure
 from engine.norms import kind_of
 from engine.periods import Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
@@ -50,6 +51,12 @@ class State:
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None  # the contract's start, which periods count from
     term: TermClock | None = None
+    # measures (engine/measures.py): the declarations, by id and by the kind they measure, the
+    # running totals, and the day the fact being judged is taken as of
+    measures: dict[str, Measure] = field(default_factory=dict)
+    measures_of: dict[str, tuple[Measure, ...]] = field(default_factory=dict)
+    ledger: Ledger = field(default_factory=Ledger)
+    as_of: dt.date = dt.date.min
 
     @classmethod
     def initial(cls, spec: ContractSpec) -> State:
@@ -79,6 +86,11 @@ class State:
             },
             period_start=start,
             term=TermClock.first(header.term) if header.term is not None else None,
+            measures={m.id: m for m in spec.contract.measures},
+            measures_of={
+                kind: tuple(m for m in spec.contract.measures if m.of == kind)
+                for kind in {m.of for m in spec.contract.measures}
+            },
             partnership=s.partnership,
             partnership_ended_by="the initial state" if s.partnership == "ended" else None,
             clauses={c: "in_force" for c in spec.clauses},
@@ -121,6 +133,10 @@ class State:
             periods=dict(self.periods),
             period_start=self.period_start,
             term=self.term,  # frozen
+            measures=self.measures,  # never changed after the start
+            measures_of=self.measures_of,
+            ledger=self.ledger.copy(),
+            as_of=self.as_of,
         )
 
     def fingerprint(self) -> tuple[Any, ...]:

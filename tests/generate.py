@@ -7,6 +7,7 @@ chain (a norm listening for the change another one makes), deadlines and expirie
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ ENTITIES = ["e1", "e2", "e3", "e4"]
 CLAUSES = ["c1", "c2", "c3", "c4"]
 KINDS = ["k1", "k2", "k3"]
 FLAGS = ["f1", "f2"]
+MEASURES = ["m1", "m2", "mp1"]  # mp: kept per `who`, so only tested on moves
 START = dt.date(2025, 1, 1)
 
 dates = st.integers(min_value=0, max_value=900).map(lambda d: START + dt.timedelta(days=d))
@@ -53,8 +55,13 @@ def state_condition(draw: st.DrawFn) -> Any:
     which = draw(
         st.sampled_from(
             ["partnership_ended", "consent", "happened", "clause_ended", "flag", "in_set"]
+            + ["measure"] * 2
         )
     )
+    if which == "measure":
+        op = draw(st.sampled_from(["gt", "gte", "lt", "lte", "eq"]))
+        limit = draw(st.sampled_from([0, 1, 2, 3, 50, 100, 150]))  # counts and sums
+        return {"measure": draw(st.sampled_from(MEASURES)), op: limit}
     if which == "partnership_ended":
         return "partnership_ended"
     if which == "consent":
@@ -201,7 +208,7 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
 
 def _reads_move(condition: Any) -> bool:
     """A condition that reads a field of the move, which a change does not have."""
-    return "in_set" in str(condition) or "'on'" in str(condition)
+    return "in_set" in str(condition) or "'on'" in str(condition) or "'mp" in str(condition)
 
 
 @st.composite
@@ -266,6 +273,23 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         ],
         "state": {"partnership": "in_force", "consents": [], "flags": []},
     }
+    windows: list[Any] = [
+        "all",
+        "calendar_quarter",
+        "calendar_year",
+        {"rolling_days": draw(st.integers(30, 400))},
+    ]
+    windows += ["contract_year", "term"] if has_term else []
+    contract["measures"] = [
+        {
+            "id": m,
+            **({"count": True} if draw(st.booleans()) else {"sum": "amount"}),
+            "of": draw(st.sampled_from(KINDS)),
+            **({"per": "who"} if m.startswith("mp") else {}),
+            "over": copy.deepcopy(draw(st.sampled_from(windows))),  # no YAML aliases
+        }
+        for m in MEASURES
+    ]
     if has_term:
         term: dict[str, Any] = {
             "start": iso(START + dt.timedelta(days=draw(st.integers(0, 60)))),

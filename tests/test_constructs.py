@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_RULES, ROOT
+from conftest import MINIMAL_CONTRACT, MINIMAL_RULES, ROOT
 
 from engine import Contract, ContractFileError
 
@@ -72,3 +72,72 @@ def test_once_must_be_true_or_false(write_contract: Callable[..., Path]) -> None
     )
     (problem,) = problems_of(write_contract(rules=rules))
     assert "record_consent.once: expected true or false, got 'yes please'" in problem
+
+
+# -- measures ------------------------------------------------------------------------------------
+MEASURED = (
+    MINIMAL_CONTRACT
+    + """\
+measures:
+  - {id: deals, count: true, of: deal, over: calendar_year}
+"""
+)
+
+
+def test_a_measure_test_names_a_declared_measure(write_contract: Callable[..., Path]) -> None:
+    norm = """\
+  - id: n0
+    clause: c1
+    kind: prohibition
+    bearer: alpha
+    when: {move: deal}
+    if: [{measure: deels, gt: 3}]
+    message: too many deals
+"""
+    path = write_contract(contract=MEASURED, rules=rules_with(norm))
+    (problem,) = problems_of(path)
+    assert "if.measure: unknown measure 'deels' (did you mean 'deals'?)" in problem
+
+
+def test_a_measure_test_compares_with_a_number(write_contract: Callable[..., Path]) -> None:
+    norm = """\
+  - id: n0
+    clause: c1
+    kind: prohibition
+    bearer: alpha
+    when: {move: deal}
+    if: [{measure: deals, gt: lots}]
+    message: too many deals
+"""
+    (problem,) = problems_of(write_contract(contract=MEASURED, rules=rules_with(norm)))
+    assert "if.measure.gt: expected a number, got 'lots'" in problem
+    assert "{compare: {left: {measure: <id>}, gt: <expression>}}" in problem
+
+
+def test_a_sum_needs_a_number_field_and_contract_years_a_start(
+    write_contract: Callable[..., Path],
+) -> None:
+    contract = (
+        MINIMAL_CONTRACT
+        + """\
+measures:
+  - {id: amounts, sum: with, of: deal, over: contract_year}
+"""
+    )
+    problems = problems_of(write_contract(contract=contract))
+    assert any("measures[amounts].sum: 'with' is a entity field" in p for p in problems)
+    assert any(
+        "measures[amounts].over: 'contract_year' counts from the contract's start" in p
+        for p in problems
+    )
+    assert all(p.startswith(str(p.split(":")[0])) and ":" in p for p in problems)
+
+
+def test_measures_count_the_current_move_and_explain_the_figures(supply: Contract) -> None:
+    report = supply.check("2025-03-01: audit Contoso", "2025-11-01: audit Contoso")
+    (conflict,) = [f for f in report.conflicts if f.rule == "one-audit-a-year"]
+    assert conflict.move == 1
+    shown = {e.condition: e.value for e in conflict.evidence}
+    assert shown["audits is more than 1"] == (
+        "it does: 2 audit moves in contract year 1 (2025-01-01..2025-12-31)"
+    )

@@ -17,12 +17,22 @@ from engine.constructs.flag import Flag
 from engine.constructs.grant_right import GrantRight
 from engine.constructs.happened import Happened
 from engine.constructs.in_set import InSet
+from engine.constructs.measure import MeasureTest
 from engine.constructs.partnership_ended import PartnershipEnded
 from engine.constructs.record_consent import RecordConsent
 from engine.constructs.set_flag import SetFlag
 
 CONDITIONS: dict[str, Condition] = {
-    c.word: c for c in (PartnershipEnded(), Consent(), Happened(), ClauseEnded(), Flag(), InSet())
+    c.word: c
+    for c in (
+        PartnershipEnded(),
+        Consent(),
+        Happened(),
+        ClauseEnded(),
+        Flag(),
+        InSet(),
+        MeasureTest(),
+    )
 }
 """State conditions by the word they are written with, in the order messages list them."""
 
