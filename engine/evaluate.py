@@ -369,6 +369,8 @@ class Evaluator:
 
     def _evaluate(self, run: _Run, fact: _Fact, waivers: dict[str, str]) -> list[_Fact]:
         """Assert one fact into the rulesets of its route; turn what fired into findings."""
+        # time passing is judged as of its last day; a move (and what it sets off), its own day
+        run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
         route = self.compiled.routes.get(fact.route)
         if route is None:
             return []
@@ -376,8 +378,6 @@ class Evaluator:
         roles = self.compiled.roles
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
-        # time passing is judged as of its last day; a move (and what it sets off), its own day
-        run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
         figures: dict[str, str] = {}
         for rs in groups:
             values = dict(fact.values)
@@ -621,6 +621,7 @@ class Evaluator:
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},
             flags=sorted(state.flags),
             rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
+            values=dict(state.values),
             deadlines=[
                 DeadlineView(rule=d.norm, due=d.due, started_by=d.started)
                 for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm))

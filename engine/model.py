@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from engine.measures import Measure
 from engine.periods import Term
+from engine.values import ValueDecl
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
@@ -109,6 +110,9 @@ class ContractFile(_Strict):
     sets: list[EntitySet] = []
     measures: list[Measure] = Field(
         [], description="Sums and counts of moves over a window (engine/measures.py)."
+    )
+    values: list[ValueDecl] = Field(
+        [], description="Numbers the contract keeps, changed by set_value / add_to_value."
     )
     state: InitialState = InitialState()
     waivers: list[Waiver] = []

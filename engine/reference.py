@@ -59,6 +59,7 @@ def summary(report: Report) -> Summary:
         "flags": after.flags,
         "rights": sorted((r.party, r.rule) for r in after.rights),
         "deadlines": sorted((d.rule, d.due.isoformat()) for d in after.deadlines),
+        "values": after.values,
     }
 
 
@@ -85,6 +86,7 @@ class World:
     # every move of a measured kind: (kind, date, fields, term index), scanned in full
     log: list[tuple[str, dt.date, dict[str, Any], int]] = field(default_factory=list)
     as_of: dt.date = dt.date.min
+    values: dict[str, float] = field(default_factory=dict)
 
     def all_consents(self) -> set[tuple[str, str, str | None]]:
         return {(a, b, None) for a, b in self.consents} | set(self.keyed)
@@ -162,6 +164,7 @@ class _Reference:
             },
         )
         self.world.measures = {m.id: m for m in spec.contract.measures}
+        self.world.values = {v.id: v.initial for v in spec.contract.values}
         header = spec.contract.contract
         start = periods.contract_start(header)
         if start is not None:
@@ -193,6 +196,7 @@ class _Reference:
             "flags": sorted(w.flags),
             "rights": sorted((party, norm) for party, _, norm in w.rights),
             "deadlines": sorted((n, d.isoformat()) for n, d in w.deadlines.items()),
+            "values": dict(w.values),
         }
 
     def let_time_pass(self, day: dt.date) -> None:
@@ -449,6 +453,8 @@ class _Reference:
         """A move kind some norm can react to, directly, through its effects, or later."""
         term = self.spec.contract.contract.term
         if term is not None and kind == term.non_renewal:
+            return True
+        if any(m.of == kind for m in self.spec.contract.measures):
             return True
         routes = {
             (t.source, t.kind)

@@ -57,6 +57,7 @@ class State:
     measures_of: dict[str, tuple[Measure, ...]] = field(default_factory=dict)
     ledger: Ledger = field(default_factory=Ledger)
     as_of: dt.date = dt.date.min
+    values: dict[str, float] = field(default_factory=dict)  # the contract's values, by id
 
     @classmethod
     def initial(cls, spec: ContractSpec) -> State:
@@ -87,6 +88,7 @@ class State:
             period_start=start,
             term=TermClock.first(header.term) if header.term is not None else None,
             measures={m.id: m for m in spec.contract.measures},
+            values={v.id: v.initial for v in spec.contract.values},
             measures_of={
                 kind: tuple(m for m in spec.contract.measures if m.of == kind)
                 for kind in {m.of for m in spec.contract.measures}
@@ -137,6 +139,7 @@ class State:
             measures_of=self.measures_of,
             ledger=self.ledger.copy(),
             as_of=self.as_of,
+            values=dict(self.values),
         )
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -155,6 +158,7 @@ class State:
             frozenset(self.flags),
             tuple(self.rights),
             tuple(self.deadlines.items()),
+            tuple(self.values.items()),
         )
 
     # -- questions the rules ask ----------------------------------------------------------------

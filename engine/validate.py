@@ -315,6 +315,7 @@ class _Resolver:
         self._unique(c.clauses, "clauses", file, raw, self.clauses)
         self._unique(c.sets, "sets", file, raw, self.sets)
         self._unique(c.measures, "measures", file, raw, self.measures)
+        self._unique(c.values, "values", file, raw, self.values)
         for path, rule_raw, rules in self.rule_files:
             self._unique(rules.event_kinds, "event_kinds", str(path), rule_raw, self.kinds)
 

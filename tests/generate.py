@@ -56,8 +56,12 @@ def state_condition(draw: st.DrawFn) -> Any:
         st.sampled_from(
             ["partnership_ended", "consent", "happened", "clause_ended", "flag", "in_set"]
             + ["measure"] * 2
+            + ["compare"] * 2
         )
     )
+    if which == "compare":
+        op = draw(st.sampled_from(["gt", "gte", "lt", "lte", "eq"]))
+        return {"compare": {"left": draw(expression()), op: draw(expression())}}
     if which == "measure":
         op = draw(st.sampled_from(["gt", "gte", "lt", "lte", "eq"]))
         limit = draw(st.sampled_from([0, 1, 2, 3, 50, 100, 150]))  # counts and sums
@@ -79,6 +83,26 @@ def state_condition(draw: st.DrawFn) -> Any:
 
 
 @st.composite
+def expression(draw: st.DrawFn, moves: bool = True, depth: int = 0) -> Any:
+    """An arithmetic expression; `moves`: it may read the move's `amount` (not on changes)."""
+    leaves = [
+        st.integers(0, 120),
+        st.just({"value": "v1"}),
+        st.just({"value": "v2"}),
+        st.just({"measure": "m1"}),
+    ]
+    if moves:
+        leaves += [st.just("{amount}"), st.just({"measure": "mp1"})]
+    if depth < 2 and draw(st.integers(0, 2)) == 0:
+        word = draw(st.sampled_from(["add", "sub", "mul", "max", "min", "pct"]))
+        parts = [draw(expression(moves, depth + 1)), draw(expression(moves, depth + 1))]
+        if word == "pct":
+            parts[1] = draw(st.integers(0, 100))
+        return {word: parts}
+    return draw(st.one_of(*leaves))
+
+
+@st.composite
 def consequence(draw: st.DrawFn) -> dict[str, Any]:
     which = draw(
         st.sampled_from(
@@ -89,9 +113,15 @@ def consequence(draw: st.DrawFn) -> dict[str, Any]:
                 "end_partnership",
                 "record_consent",
                 "grant_right",
+                "set_value",
+                "add_to_value",
             ]
         )
     )
+    if which in ("set_value", "add_to_value"):
+        key = "to" if which == "set_value" else "amount"
+        value = draw(st.sampled_from(["v1", "v2"]))
+        return {which: {"value": value, key: draw(expression(moves=False))}}
     if which == "end_clause":
         return {"end_clause": draw(st.sampled_from(CLAUSES))}
     if which == "add_to_set":
@@ -208,7 +238,8 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
 
 def _reads_move(condition: Any) -> bool:
     """A condition that reads a field of the move, which a change does not have."""
-    return "in_set" in str(condition) or "'on'" in str(condition) or "'mp" in str(condition)
+    text = str(condition)
+    return "in_set" in text or "'on'" in text or "'mp" in text or "{amount}" in text
 
 
 @st.composite
@@ -222,6 +253,8 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
                     [
                         {"add_to_set": {"set": "s1", "entity": "{who}"}},
                         {"record_consent": {"from": "p2", "for": draw(st.sampled_from(KINDS))}},
+                        {"add_to_value": {"value": "v1", "amount": "{amount}"}},
+                        {"set_value": {"value": "v2", "to": draw(expression())}},
                         {
                             "record_consent": {
                                 "from": draw(st.sampled_from(PARTIES)),
@@ -290,6 +323,7 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         }
         for m in MEASURES
     ]
+    contract["values"] = [{"id": "v1", "initial": 0}, {"id": "v2", "initial": 50}]
     if has_term:
         term: dict[str, Any] = {
             "start": iso(START + dt.timedelta(days=draw(st.integers(0, 60)))),

@@ -141,3 +141,67 @@ def test_measures_count_the_current_move_and_explain_the_figures(supply: Contrac
     assert shown["audits is more than 1"] == (
         "it does: 2 audit moves in contract year 1 (2025-01-01..2025-12-31)"
     )
+
+
+# -- values and expressions ----------------------------------------------------------------------
+VALUED = (
+    MINIMAL_CONTRACT
+    + """\
+values:
+  - {id: total, initial: 0}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("{value: totl}", "unknown value 'totl' (did you mean 'total'?)"),
+        ('"{wiht}"', "'{wiht}' is not a field of the move (did you mean 'with'?)"),
+        ("{measure: deals}", "unknown measure 'deals'; known: (none: declare measures"),
+        ("{ad: [1, 2]}", "unknown operation 'ad' (did you mean 'add'?)"),
+        ("{pct: [1]}", "pct: expected [<expr>, <percent>]"),
+        ("lots", "'lots' is not an expression; a field of the move is written '{field}'"),
+    ],
+)
+def test_bad_expressions_are_named_with_file_line_and_a_hint(
+    write_contract: Callable[..., Path], expression: str, expected: str
+) -> None:
+    norm = f"""\
+  - id: n0
+    clause: c1
+    kind: trigger
+    bearer: alpha
+    when: {{move: deal}}
+    then: [{{add_to_value: {{value: total, amount: {expression}}}}}]
+    message: counted
+"""
+    path = write_contract(contract=VALUED, rules=rules_with(norm))
+    (problem,) = problems_of(path)
+    assert problem.startswith(
+        f"{path.parent / 'rules.yaml'}:14: norms[n0].then.add_to_value.amount: "
+    )
+    assert expected in problem
+
+
+def test_values_change_and_are_compared(write_contract: Callable[..., Path]) -> None:
+    norms = """\
+  - id: count-deals
+    clause: c1
+    kind: trigger
+    bearer: alpha
+    when: {move: deal}
+    then: [{add_to_value: {value: total, amount: {mul: [2, {add: [1, 0.5]}]}}}]
+    message: counted
+  - id: third-deal
+    clause: c1
+    kind: prohibition
+    bearer: alpha
+    when: {move: deal}
+    if: [{compare: {left: {value: total}, gte: 6}}]
+    message: too many deals
+"""
+    contract = Contract.load(write_contract(contract=VALUED, rules=rules_with(norms)))
+    report = contract.check("deal with Gamma", "deal with Gamma", "deal with Gamma")
+    assert report.state["after"].values == {"total": 9.0}
+    assert [f.move for f in report.conflicts if f.rule == "third-deal"] == [2]
