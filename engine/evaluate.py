@@ -34,7 +34,7 @@ from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date
 from engine.constructs import CHANGES, consent
 from engine.errors import EngineError
 from engine.model import FieldType, Severity
-from engine.norms import kind_of
+from engine.norms import kind_of, termination
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
     SEVERITY_ORDER,
@@ -227,6 +227,11 @@ class Evaluator:
                     for norm, on in state.expiries.items()
                     if on < day
                 ]
+                + [
+                    (n.effective - dt.timedelta(days=1), "notice_effective", norm, 0, norm)
+                    for norm, n in state.notices.items()
+                    if n.effective <= day
+                ]
             )
             if state.partnership == "in_force":
                 due += [
@@ -258,6 +263,9 @@ class Evaluator:
                     continue
                 self._term_end(run, when, waivers)
                 continue
+            if kind == "notice_effective":
+                self._notice_effective(run, norm, when, waivers)
+                continue
             if kind == "deadline_passed":
                 deadline = state.deadlines.pop(key)
                 started = (
@@ -277,6 +285,26 @@ class Evaluator:
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
                 fact = _Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)
             self._chain(run, [fact], waivers)
+
+    def _notice_effective(
+        self, run: _Run, rule: str, when: dt.date, waivers: dict[str, str]
+    ) -> None:
+        """A notice of termination takes effect: what its norm `ends` ends, on that day."""
+        notice = run.state.notices.pop(rule)
+        norm = self.compiled.norms[self._norm_index[rule]]
+        text = f"the notice of termination given {notice.given} took effect on {when}"
+        fact = _Fact("change:notice_effective", {KIND_FIELD: "notice_effective"}, when, None, text)
+        changes: list[dict[str, Any]] = []
+        for consequence in termination.ends(norm.norm):
+            changes += self._apply(run, fact, consequence.op, dict(consequence.args), text, rule)
+        self.note(
+            run,
+            norm,
+            fact,
+            f"The notice of termination given {notice.given} takes effect: {termination.ends_words(norm.norm)}.",
+            [_describe_change(c, run.labels) for c in changes],
+        )
+        self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
 
     def _period_ended(self, run: _Run, name: str, when: dt.date) -> _Fact:
         state = run.state
@@ -570,6 +598,7 @@ class Evaluator:
                 for change in self._apply(run, fact, op, args, by, n.id):
                     effects.append(_describe_change(change, run.labels))
                     follow_ups.append(self._change_fact(change, fact))
+            effects += kind_def.fired(self, run, fact, norm)
         clause = self.spec.clauses[n.clause]
         finding = Finding(
             type="conflict" if is_conflict else "consequence",
@@ -710,6 +739,10 @@ class Evaluator:
                     instance=d.instance,
                 )
                 for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq))
+            ],
+            terminations=[
+                f"{n.norm}: notice given {n.given}; takes effect on {n.effective}"
+                for n in sorted(state.notices.values(), key=lambda n: (n.effective, n.norm))
             ],
         )
 

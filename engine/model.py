@@ -186,6 +186,12 @@ class PerInstance(_Strict):
 Instances = Literal["each", "once"] | PerInstance
 
 
+class TakesEffect(_Strict):
+    """`takes_effect: {days_after: 90}`: a termination by notice ends things that many days on."""
+
+    days_after: int = Field(ge=1, description="Days between the notice and the end.")
+
+
 class Norm(_Strict):
     """A rule of the contract. Kind-specific keys are checked by kind."""
 
@@ -216,6 +222,14 @@ class Norm(_Strict):
         None, description="termination: the partnership, or a list of clause ids."
     )
     on: dt.date | None = Field(None, description="expiry: the date the clause stops.")
+    takes_effect: TakesEffect | None = Field(
+        None,
+        description="termination by notice: the partnership or clauses end this many days after "
+        "the move, unless the notice is withdrawn first.",
+    )
+    withdrawn_by: Identifier | None = Field(
+        None, description="termination by notice: the event kind that withdraws a pending notice."
+    )
     must: dict[str, Any] | None = Field(None, description="obligation: the move that fulfils it.")
     by: dt.date | None = Field(None, description="obligation: the deadline.")
     within_days: int | None = Field(None, ge=1, description="obligation: days after `when`.")

@@ -86,6 +86,7 @@ def summary(report: Report) -> Summary:
         "flags": after.flags,
         "rights": sorted((r.party, r.rule) for r in after.rights),
         "deadlines": sorted((d.rule, d.due.isoformat(), d.accrued) for d in after.deadlines),
+        "terminations": sorted((t.split(":")[0], t[-10:]) for t in after.terminations),
     }
 
 
@@ -118,6 +119,7 @@ class World:
     expiry_clauses: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
     started: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, dt.date] = field(default_factory=dict)  # termination -> effective date
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None
     term: TermClock | None = None
@@ -235,6 +237,7 @@ class _Reference:
             "deadlines": sorted(
                 (d.norm, d.due.isoformat(), d.accrued) for d in w.deadlines.values()
             ),
+            "terminations": sorted((n, d.isoformat()) for n, d in w.notices.items()),
         }
 
     def let_time_pass(self, day: dt.date) -> None:
@@ -255,6 +258,11 @@ class _Reference:
                     if d < day
                 ]
                 + [
+                    (d - dt.timedelta(days=1), "notice_effective", n, 0, n)
+                    for n, d in w.notices.items()
+                    if d <= day
+                ]
+                + [
                     (p.end, "period_ended", n, 0, n)
                     for n, p in w.periods.items()
                     if p.end < day and w.partnership == "in_force"
@@ -269,6 +277,22 @@ class _Reference:
                 return
             last, kind, norm, _, key = due[0]
             when = last + dt.timedelta(days=1)
+            if kind == "notice_effective":
+                w.notices.pop(norm)
+                took = self.timed({"kind": "notice_effective"}, when)
+                spec = next(n for n in self.spec.norms if n.id == norm)
+                ends = [
+                    ("end_partnership", {})
+                    if spec.norm.ends == "partnership"
+                    else ("end_clause", {"clause": c})
+                    for c in (
+                        ["-"] if spec.norm.ends == "partnership" else list(spec.norm.ends or [])
+                    )
+                ]
+                changes = [c for op, args in ends for c in self.apply(op, args, norm, took)]
+                self.findings.append(("consequence", norm, -1, when.isoformat(), "info", False))
+                self.chain([self.timed(c, when) for c in changes])
+                continue
             if kind == "period_ended":
                 period = w.periods[norm]
                 assert w.period_start is not None
@@ -377,6 +401,9 @@ class _Reference:
                 judged.append((norm, self.judge(norm, occ)))
         extras = []
         for norm in self.spec.norms:
+            withdrawn_by = norm.norm.withdrawn_by
+            if withdrawn_by is not None and (occ.source, occ.kind) == ("move", withdrawn_by):
+                extras.append(("withdraw", norm, ""))
             if norm.norm.kind is not NormKind.obligation:
                 continue
             if (
@@ -408,6 +435,11 @@ class _Reference:
                 self.fulfil(norm, occ)
             elif what == "start":
                 self.start(norm, occ, None)
+            elif what == "withdraw":
+                if self.world.notices.pop(norm.id, None) is not None:
+                    self.findings.append(
+                        ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
+                    )
             else:
                 self.outcomes.append((norm.id, move, status))
         return follow
@@ -541,6 +573,8 @@ class _Reference:
         changes = []
         for op, args in todo:
             changes += [self.change(c, occ) for c in self.apply(op, args, n.id, occ)]
+        if n.takes_effect is not None and n.id not in self.world.notices:  # notice given
+            self.world.notices[n.id] = occ.date + dt.timedelta(days=n.takes_effect.days_after)
         return changes
 
     # -- the world changing ---------------------------------------------------------------------
@@ -587,8 +621,7 @@ class _Reference:
         routes = {
             (t.source, t.kind)
             for n in self.spec.norms
-            for t in (n.trigger, n.fulfils, n.starts)
-            if t is not None
+            for t in (n.trigger, *(listener for _, listener in n.listeners))
         }
         if ("move", kind) in routes:
             return True

@@ -38,6 +38,8 @@ def _state(view: StateView, lines: list[str]) -> None:
         lines.append(f"    {clause}: {state.status.replace('_', ' ')}{until}{extra}")
     if view.rights:
         lines.append("    rights: " + "; ".join(f"{r.party}: {r.right}" for r in view.rights))
+    for notice in view.terminations:
+        lines.append(f"    notice of termination: {notice}")
     if view.deadlines:
         lines.append(
             "    deadlines: "

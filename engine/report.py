@@ -119,6 +119,7 @@ class StateView(_Frozen):
     flags: list[str]
     rights: list[RightView]
     deadlines: list[DeadlineView]
+    terminations: list[str] = []  # notices of termination given and not yet in effect
 
 
 class Report(_Frozen):

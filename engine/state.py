@@ -32,6 +32,15 @@ class Deadline:
     instance: str | None = None  # `<field>=<value>` for one-per-value obligations
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A termination by notice, pending until it takes effect (engine/norms/termination.py)."""
+
+    norm: str
+    effective: dt.date  # the first day on which the partnership or clauses have ended
+    given: str  # the move that gave notice, and its date
+
+
 @dataclass
 class State:
     """What a check knows and changes. A field added here must be added to `copy` too."""
@@ -54,6 +63,7 @@ class State:
     expiry_clause: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)  # deadline keys met in this check
     started: dict[str, int] = field(default_factory=dict)  # obligation -> deadlines started
+    notices: dict[str, Notice] = field(default_factory=dict)  # termination norm -> its notice
     # recurring periods and the term (engine/periods.py): the running period of each period
     # some norm listens to, and where the term stands (None: no term, or it has ended)
     periods: dict[str, Period] = field(default_factory=dict)
@@ -131,6 +141,7 @@ class State:
             expiry_clause=self.expiry_clause,  # never changed after the start
             fulfilled=set(self.fulfilled),
             started=dict(self.started),
+            notices=dict(self.notices),
             periods=dict(self.periods),
             period_start=self.period_start,
             term=self.term,  # frozen
@@ -152,6 +163,7 @@ class State:
             frozenset(self.flags),
             tuple(self.rights),
             tuple(self.deadlines.items()),
+            tuple(self.notices.items()),
         )
 
     # -- questions the rules ask ----------------------------------------------------------------

@@ -198,6 +198,10 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
     if kind == "entitlement":
         n["grants"] = draw(st.sampled_from(["right one", "right two"]))
     if kind == "termination":
+        if draw(st.integers(0, 2)) == 0:  # by notice, perhaps withdrawn
+            n["takes_effect"] = {"days_after": draw(st.integers(1, 120))}
+            if draw(st.booleans()):
+                n["withdrawn_by"] = draw(st.sampled_from(KINDS))
         n["ends"] = (
             "partnership"
             if draw(st.booleans())
