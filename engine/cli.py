@@ -140,7 +140,7 @@ def explain(
     n = spec.norm
     clause = loaded.spec.clauses[n.clause]
     lines = [
-        f"{n.id}: a {n.kind.value} of clause {clause.id} ({clause.title})",
+        f"{n.id}: {'an' if n.kind.value[0] in 'aeiou' else 'a'} {n.kind.value} of clause {clause.id} ({clause.title})",
         f"  defined at: {spec.file}:{spec.line}",
         f"  bearer: {n.bearer}" + (f", beneficiary: {n.beneficiary}" if n.beneficiary else ""),
         f"  severity: {n.effective_severity.value}",
@@ -148,9 +148,9 @@ def explain(
     ]
     lines += [f"  requires: {t.describe()}" for t in spec.requires]
     lines += [f"  unless: {e.describe()}" for e in spec.exceptions]
-    if n.valid_from or n.valid_until:
+    if spec.window_from or spec.window_until:
         lines.append(
-            f"  in force: from {n.valid_from or 'the start'} until {n.valid_until or 'the end'}"
+            f"  in force: from {spec.window_from or 'the start'} until {spec.window_until or 'the end'}"
         )
     lines += kind_of(n).explain(spec)
     lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]

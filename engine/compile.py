@@ -27,6 +27,7 @@ from typing import Any
 
 from engine.conditions import DATE_FIELD, SEQ_FIELD, StateTest, Test, date_number
 from engine.constructs import OPERATIONS, QUESTIONS
+from engine.norms import kind_of
 from engine.routing import UNKEYED, Route, build_routes, key_value
 from engine.validate import ContractSpec, NormSpec
 
@@ -107,16 +108,45 @@ def clause_ended_test(norm: NormSpec) -> StateTest:
     return StateTest("clause_ended", (norm.norm.clause,), f"clause {norm.norm.clause} ended")
 
 
+def fire_json(norm: NormSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A norm's own `fire` condition, and its negation (for the norms it overrides)."""
+    kind = kind_of(norm.norm)
+    conditions: list[Test] = [*norm.trigger.tests, *norm.requires]
+    inside, outside = window_json(norm) if kind.window_on_trigger(norm.norm) else (None, None)
+    ended = clause_ended_test(norm)
+    is_ended, in_force = kind.ended_json(norm.norm, test_json(ended), test_json(ended, False))
+    holds = _all(
+        *(test_json(t) for t in conditions),
+        *(test_json(e, holds=False) for e in norm.exceptions),
+        inside or {},
+        in_force,
+    )
+    fails = [
+        *(_fails(t) for t in conditions),
+        *(test_json(e) for e in norm.exceptions),
+        *([outside] if outside is not None else []),
+        is_ended,
+    ]
+    return holds, fails[0] if len(fails) == 1 else {"$or": fails}
+
+
+def _fails(test: Test) -> dict[str, Any]:
+    """A condition that does not hold, including a field test of a field the fact lacks."""
+    if isinstance(test, StateTest):
+        return test_json(test, holds=False)
+    return {"$or": [negate_json(test), {"$nex": {test.field: 1}}]}
+
+
 def window_json(norm: NormSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The window as a condition that holds inside it, and one that holds outside it."""
     inside: list[dict[str, Any]] = []
     outside: list[dict[str, Any]] = []
-    if norm.norm.valid_from is not None:
-        inside.append({"$gte": {DATE_FIELD: date_number(norm.norm.valid_from)}})
-        outside.append({"$lt": {DATE_FIELD: date_number(norm.norm.valid_from)}})
-    if norm.norm.valid_until is not None:
-        inside.append({"$lte": {DATE_FIELD: date_number(norm.norm.valid_until)}})
-        outside.append({"$gt": {DATE_FIELD: date_number(norm.norm.valid_until)}})
+    if norm.window_from is not None:
+        inside.append({"$gte": {DATE_FIELD: date_number(norm.window_from)}})
+        outside.append({"$lt": {DATE_FIELD: date_number(norm.window_from)}})
+    if norm.window_until is not None:
+        inside.append({"$lte": {DATE_FIELD: date_number(norm.window_until)}})
+        outside.append({"$gt": {DATE_FIELD: date_number(norm.window_until)}})
     if not inside:
         return None, None
     return _all(*inside), (outside[0] if len(outside) == 1 else {"$or": outside})
@@ -160,39 +190,56 @@ class _Builder:
 
     def norm(self, index: int, norm: NormSpec) -> None:
         trigger = norm.trigger
+        kind = kind_of(norm.norm)
         conditions: list[Test] = [*trigger.tests, *norm.requires]
         base = [test_json(t) for t in conditions]
-        inside, outside = window_json(norm)
+        inside, outside = window_json(norm) if kind.window_on_trigger(norm.norm) else (None, None)
         ended = clause_ended_test(norm)
+        is_ended, in_force = kind.ended_json(
+            norm.norm, test_json(ended), test_json(ended, holds=False)
+        )
         explain = len(conditions) >= 2
         size = 2 + len(norm.exceptions) + (1 if inside else 0) + (len(conditions) if explain else 0)
+        size += len(norm.overridden_by)
         rs = self.ruleset(trigger.route, self.bucket(norm), size)
         rs.norms.append(index)
         rs.probes.update(_tests_state(trigger.tests, norm.requires, norm.exceptions, (ended,)))
-        self.add(
-            rs,
-            RuleRole(index, "fire"),
-            _all(
-                *base,
-                *(test_json(e, holds=False) for e in norm.exceptions),
-                inside or {},
-                test_json(ended, holds=False),
-            ),
-        )
+        fires = [
+            *base,
+            *(test_json(e, holds=False) for e in norm.exceptions),
+            inside or {},
+            in_force,
+        ]
+        beaten_by = []
+        for i, other in enumerate(norm.overridden_by):  # overrides: [this norm]
+            other_fires, other_fails = fire_json(other)
+            beaten_by.append(other_fails)
+            rs.probes.update(
+                _tests_state(other.trigger.tests, other.requires, other.exceptions)
+                | {clause_ended_test(other)}
+            )
+            self.add(rs, RuleRole(index, "overridden", i), _all(*fires, other_fires))
+        self.add(rs, RuleRole(index, "fire"), _all(*fires, *beaten_by))
         for i, exception in enumerate(norm.exceptions):
             self.add(rs, RuleRole(index, "unless", i), _all(*base, test_json(exception)))
         if outside is not None:
             self.add(rs, RuleRole(index, "window"), _all(*base, outside))
-        self.add(rs, RuleRole(index, "ended"), _all(*base, test_json(ended)))
+        self.add(rs, RuleRole(index, "ended"), _all(*base, is_ended))
         if explain:
             for i, test in enumerate(conditions):
                 others = [negate_json(t) for j, t in enumerate(conditions) if j != i]
                 failed = others[0] if len(others) == 1 else {"$or": others}
                 self.add(rs, RuleRole(index, "test", i), _all(test_json(test), failed))
         for role, sub in norm.listeners:  # what the norm's kind also reacts to
-            srs = self.ruleset(sub.route, UNKEYED, 1)
+            rules = kind.compile_listener(norm, role, [test_json(t) for t in sub.tests])
+            srs = self.ruleset(sub.route, UNKEYED, len(rules))
             srs.probes.update(_tests_state(sub.tests))
-            self.add(srs, RuleRole(index, role), _all(*(test_json(t) for t in sub.tests)))
+            if any(name != role for name, _ in rules):  # the kind tests its clause too
+                srs.probes.add(ended)
+            for name, parts in rules:
+                self.add(srs, RuleRole(index, name), _all(*parts))
+        for route, role, parts in kind.extra_rulesets(norm):
+            self.add(self.ruleset(route, UNKEYED, 1), RuleRole(index, role), _all(*parts))
 
 
 def _tests_state(*groups: tuple[Test, ...]) -> set[StateTest]:

@@ -34,7 +34,8 @@ from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date
 from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError
 from engine.model import FieldType, Severity
-from engine.norms import kind_of
+from engine.norms import kind_of, termination
+from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
     SEVERITY_ORDER,
     ClauseState,
@@ -101,6 +102,7 @@ class Evaluator:
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
         self._kinds = [kind_of(n.norm) for n in self.compiled.norms]
+        self._norm_index = {n.id: i for i, n in enumerate(self.compiled.norms)}
         self._views: dict[tuple[Any, ...], StateView] = {}
         self._start_views: dict[dt.date, StateView] = {}
         self._initial_clauses = {
@@ -218,20 +220,33 @@ class Evaluator:
         while True:
             due = sorted(
                 [
-                    (d.due, "deadline_passed", d.norm)
+                    (d.due, "deadline_passed", d.norm, d.seq, d.key)
                     for d in state.deadlines.values()
                     if d.due < day
                 ]
-                + [(on, "expiry_reached", norm) for norm, on in state.expiries.items() if on < day]
+                + [
+                    (on, "expiry_reached", norm, 0, norm)
+                    for norm, on in state.expiries.items()
+                    if on < day
+                ]
+                + [
+                    (n.effective - dt.timedelta(days=1), "notice_effective", norm, 0, norm)
+                    for norm, n in state.notices.items()
+                    if n.effective <= day
+                ]
             )
             if state.partnership == "in_force":
-                due += [(p.end, "period_ended", n) for n, p in state.periods.items() if p.end < day]
+                due += [
+                    (p.end, "period_ended", n, 0, n)
+                    for n, p in state.periods.items()
+                    if p.end < day
+                ]
                 if state.term is not None and state.term.end < day:
-                    due.append((state.term.end, "term_end", "term"))
+                    due.append((state.term.end, "term_end", "term", 0, "term"))
                 due.sort()
             if not due:
                 return
-            last_day, kind, norm = due[0]
+            last_day, kind, norm, _, key = due[0]
             when = last_day + dt.timedelta(days=1)
             if kind == "period_ended":
                 self._chain(run, [self._period_ended(run, norm, when)], waivers)
@@ -250,17 +265,48 @@ class Evaluator:
                     continue
                 self._term_end(run, when, waivers)
                 continue
+            if kind == "notice_effective":
+                self._notice_effective(run, norm, when, waivers)
+                continue
             if kind == "deadline_passed":
-                del state.deadlines[norm]
-                text = f"the deadline of {norm} passed ({last_day} was the last day)"
+                deadline = state.deadlines.pop(key)
+                started = (
+                    "" if deadline.started == "the contract" else f" started by {deadline.started}"
+                )
+                text = f"the deadline of {norm}{started} passed ({last_day} was the last day)"
+                fact = _Fact(
+                    f"change:{kind}",
+                    passed_values(deadline),
+                    when,
+                    None,
+                    text,
+                    passed_words(deadline),
+                )
             else:
                 del state.expiries[norm]
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
-            self._chain(
-                run,
-                [_Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)],
-                waivers,
-            )
+                fact = _Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)
+            self._chain(run, [fact], waivers)
+
+    def _notice_effective(
+        self, run: _Run, rule: str, when: dt.date, waivers: dict[str, str]
+    ) -> None:
+        """A notice of termination takes effect: what its norm `ends` ends, on that day."""
+        notice = run.state.notices.pop(rule)
+        norm = self.compiled.norms[self._norm_index[rule]]
+        text = f"the notice of termination given {notice.given} took effect on {when}"
+        fact = _Fact("change:notice_effective", {KIND_FIELD: "notice_effective"}, when, None, text)
+        changes: list[dict[str, Any]] = []
+        for consequence in termination.ends(norm.norm):
+            changes += self._apply(run, fact, consequence.op, dict(consequence.args), text, rule)
+        self.note(
+            run,
+            norm,
+            fact,
+            f"The notice of termination given {notice.given} takes effect: {termination.ends_words(norm.norm)}.",
+            [_describe_change(c, run.labels) for c in changes],
+        )
+        self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
 
     def _period_ended(self, run: _Run, name: str, when: dt.date) -> _Fact:
         state = run.state
@@ -298,7 +344,7 @@ class Evaluator:
         text = f"the end of term {clock.index} on {clock.end}, {why}"
         fact = _Fact("change:term_ended", ended, when, None, text)
         self._chain(run, [fact], waivers)
-        changes = state.apply("end_partnership", {}, text)
+        changes = self._apply(run, fact, "end_partnership", {}, text)
         self._chain(run, [self._change_fact(change, fact) for change in changes], waivers)
 
     def _process_move(
@@ -346,7 +392,9 @@ class Evaluator:
         effects: list[_Fact] = []
         for consequence in self.spec.event_kinds[move.kind].effects:
             args = {k: fill(v, words) for k, v in consequence.args}
-            for change in run.state.apply(consequence.op, args, f"{fact.move_text} on {day}"):
+            for change in self._apply(
+                run, fact, consequence.op, args, f"{fact.move_text} on {day}"
+            ):
                 effects.append(self._change_fact(change, fact))
         self._chain(run, effects + follow_ups, waivers)
 
@@ -361,6 +409,63 @@ class Evaluator:
                     "norms are triggering each other in a cycle"
                 )
             queue.extend(self._evaluate(run, queue.popleft(), waivers))
+
+    def _apply(
+        self, run: _Run, fact: _Fact, op: str, args: dict[str, Any], by: str, rule: str = ""
+    ) -> list[dict[str, Any]]:
+        """Apply a consequence to the state. Every clause it takes out of force (the
+        partnership's end ends each clause that does not survive it) yields a `clause_ended`
+        change, once, and its pending deadlines survive as accrued duties or lapse."""
+        state = run.state
+        if op == "end_partnership":
+            was = [c for c in state.clauses if state.clause_in_force(c)]
+        elif op == "end_clause":
+            was = [args["clause"]] if state.clause_in_force(args["clause"]) else []
+        else:
+            return state.apply(op, args, by, rule)
+        changes = [c for c in state.apply(op, args, by, rule) if c[KIND_FIELD] != "clause_ended"]
+        ended = [c for c in was if not state.clause_in_force(c)]
+        changes += [{KIND_FIELD: "clause_ended", "clause": c} for c in ended]
+        if ended and state.deadlines:
+            self._clauses_ended(run, fact, set(ended))
+        return changes
+
+    def _clauses_ended(self, run: _Run, fact: _Fact, ended: set[str]) -> None:
+        """What happens to each pending duty of clauses that just ended, said in the report."""
+        state = run.state
+        lapse = self.spec.contract.contract.accrued_duties == "lapse"
+        for deadline in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq)):
+            norm = self.compiled.norms[self._norm_index[deadline.norm]]
+            clause = norm.norm.clause
+            if clause not in ended or deadline.accrued:
+                continue
+            what = f"the duty {norm.id} due {deadline.due}"
+            if lapse:
+                del state.deadlines[deadline.key]
+                message = f"{what[0].upper()}{what[1:]} lapses: clause {clause} has ended and the contract says accrued duties lapse."
+                effects = [f"deadline {norm.id} lapsed"]
+            else:
+                state.deadlines[deadline.key] = dataclasses.replace(deadline, accrued=True)
+                message = f"{what[0].upper()}{what[1:]} survives the end of clause {clause} as an accrued duty."
+                effects = [f"deadline {norm.id} accrued"]
+            self.note(run, norm, fact, message, effects)
+
+    def bound_holds(
+        self, run: _Run, route: str, fact: _Fact, binds: tuple[tuple[str, Any], ...]
+    ) -> bool:
+        """Whether the move `fact` meets a deadline whose bound values are `binds`: the move's
+        values and the bound ones go into one fact of the norm's own ruleset."""
+        values = {**fact.values, **dict(binds)}
+        fired = False
+        for rs in self.compiled.routes[route].rest:
+            values["sid"] = run.sid
+            values[SEQ_FIELD] = next(run.seq)
+            values[DATE_FIELD] = date_number(fact.date)
+            run.used.add(rs.name)
+            for name in self._assert(rs.name, values):
+                role = self.compiled.roles.get(name)
+                fired |= role is not None and role.role == "bound"
+        return fired
 
     def _change_fact(self, change: dict[str, Any], cause: _Fact) -> _Fact:
         return _Fact(
@@ -412,9 +517,10 @@ class Evaluator:
             if n < 0:  # the catch-all
                 continue
             norm = self.compiled.norms[n]
-            for listens, _ in norm.listeners:  # in the kind's order (obligation: fulfil, start)
-                if listens in fired:
-                    follow_ups += self._kinds[n].react(listens, self, run, fact, norm)
+            kind = self._kinds[n]
+            for acts in kind.roles:  # in the kind's order (obligation: fulfil, then start)
+                if acts in fired:
+                    follow_ups += kind.react(acts, self, run, fact, norm)
         return follow_ups
 
     # -- interpreting what fired ---------------------------------------------------------------
@@ -438,8 +544,14 @@ class Evaluator:
                 Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
             )
             return self._fire(run, fact, norm, values, waived)
-        if roles.keys() & {"unless", "window", "ended"}:  # triggered, but did not fire
-            if "ended" in roles:
+        if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, did not fire
+            if "overridden" in roles:
+                beaten = [norm.overridden_by[i] for i in sorted(roles["overridden"])]
+                status = "overridden"
+                reason = "overridden by " + "; ".join(
+                    f"{o.id} ({o.trigger.describe()})" for o in beaten
+                )
+            elif "ended" in roles:
                 status, reason = (
                     "clause_ended",
                     (
@@ -496,9 +608,10 @@ class Evaluator:
                 )
                 effects.append(f"clause {n.clause} violated")
             for op, args in consequences:
-                for change in state.apply(op, args, by, n.id):
+                for change in self._apply(run, fact, op, args, by, n.id):
                     effects.append(_describe_change(change, run.labels))
                     follow_ups.append(self._change_fact(change, fact))
+            effects += kind_def.fired(self, run, fact, norm)
         clause = self.spec.clauses[n.clause]
         finding = Finding(
             type="conflict" if is_conflict else "consequence",
@@ -541,13 +654,24 @@ class Evaluator:
                     held=False,
                 )
             )
-        if norm.norm.valid_from or norm.norm.valid_until:
+        if norm.window_from or norm.window_until:
             evidence.append(
                 Evidence(condition=_window(norm), value=fact.date.isoformat(), held=True)
             )
-        evidence.append(
-            Evidence(condition=f"clause {norm.norm.clause} is in force", value="it is", held=True)
-        )
+        if fact.values.get(ACCRUED_FIELD) == 1:
+            evidence.append(
+                Evidence(
+                    condition=f"the duty accrued while clause {norm.norm.clause} was in force",
+                    value="it did",
+                    held=True,
+                )
+            )
+        else:
+            evidence.append(
+                Evidence(
+                    condition=f"clause {norm.norm.clause} is in force", value="it is", held=True
+                )
+            )
         return evidence
 
     def note(
@@ -623,8 +747,18 @@ class Evaluator:
             rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
             values=dict(state.values),
             deadlines=[
-                DeadlineView(rule=d.norm, due=d.due, started_by=d.started)
-                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm))
+                DeadlineView(
+                    rule=d.norm,
+                    due=d.due,
+                    started_by=d.started,
+                    accrued=d.accrued,
+                    instance=d.instance,
+                )
+                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq))
+            ],
+            terminations=[
+                f"{n.norm}: notice given {n.given}; takes effect on {n.effective}"
+                for n in sorted(state.notices.values(), key=lambda n: (n.effective, n.norm))
             ],
         )
 
@@ -677,12 +811,7 @@ def _clause_state(status: str, note: str | None, until: dt.date | None) -> Claus
 
 
 def _window(norm: NormSpec) -> str:
-    n = norm.norm
-    if n.valid_from and n.valid_until:
-        return f"the norm applies from {n.valid_from} until {n.valid_until}"
-    if n.valid_from:
-        return f"the norm applies from {n.valid_from}"
-    return f"the norm applies until {n.valid_until}"
+    return norm.window_text
 
 
 def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:

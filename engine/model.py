@@ -95,6 +95,14 @@ class ContractHeader(_Strict):
     rules: list[str] = Field(
         min_length=1, description="Rule files or folders, relative to this contract file."
     )
+    effective: dt.date | None = Field(
+        None, description="The effective date: no norm applies to a move dated before it."
+    )
+    accrued_duties: Literal["survive", "lapse"] = Field(
+        "survive",
+        description="What a pending deadline does when its clause or the partnership ends: "
+        "`survive` (the usual rule: it still yields its finding if missed) or `lapse`.",
+    )
     term: Term | None = Field(
         None, description="The contract term, with automatic renewal and non-renewal notice."
     )
@@ -177,6 +185,21 @@ class EventKind(_Strict):
     )
 
 
+class PerInstance(_Strict):
+    """`instances: {per: field}`: one open instance of an obligation per value of that field."""
+
+    per: Identifier = Field(description="A field of the move in `when`.")
+
+
+Instances = Literal["each", "once"] | PerInstance
+
+
+class TakesEffect(_Strict):
+    """`takes_effect: {days_after: 90}`: a termination by notice ends things that many days on."""
+
+    days_after: int = Field(ge=1, description="Days between the notice and the end.")
+
+
 class Norm(_Strict):
     """A rule of the contract. Kind-specific keys are checked by kind."""
 
@@ -196,15 +219,39 @@ class Norm(_Strict):
     severity: Severity | None = None
     message: str
     then: list[dict[str, Any]] = []
+    overrides: list[Identifier] = Field(
+        [],
+        description="Norms this one beats: when it fires on a move, they give `overridden` "
+        "for that move instead of a finding. They must listen for the same kind of move.",
+    )
     consent_of: Identifier | None = Field(None, description="consent: whose consent is needed.")
     grants: str | None = Field(None, description="entitlement: the right the beneficiary gains.")
     ends: Literal["partnership"] | list[Identifier] | None = Field(
         None, description="termination: the partnership, or a list of clause ids."
     )
     on: dt.date | None = Field(None, description="expiry: the date the clause stops.")
+    takes_effect: TakesEffect | None = Field(
+        None,
+        description="termination by notice: the partnership or clauses end this many days after "
+        "the move, unless the notice is withdrawn first.",
+    )
+    withdrawn_by: Identifier | None = Field(
+        None, description="termination by notice: the event kind that withdraws a pending notice."
+    )
     must: dict[str, Any] | None = Field(None, description="obligation: the move that fulfils it.")
     by: dt.date | None = Field(None, description="obligation: the deadline.")
     within_days: int | None = Field(None, ge=1, description="obligation: days after `when`.")
+    instances: Instances | None = Field(
+        None,
+        description="obligation with `when`: `each` (the default: every triggering move starts "
+        "its own deadline), `once` (one open deadline; never again once met), or `{per: field}` "
+        "(one open deadline per value of that field of the move).",
+    )
+    restart: Literal["on_fulfil"] | None = Field(
+        None,
+        description="obligation with `within_days`: meeting it starts the next deadline, "
+        "`within_days` after the move that met it.",
+    )
 
     @model_validator(mode="after")
     def _kind_specific(self) -> Norm:

@@ -21,7 +21,8 @@ from engine import periods
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
 from engine.constructs import OPERATIONS, QUESTIONS, consent
 from engine.measures import Measure
-from engine.model import FieldType, NormKind
+from engine.model import FieldType, NormKind, PerInstance
+from engine.norms.obligation import bindings, instances_of
 from engine.periods import Period, TermClock
 from engine.report import Move, Report
 from engine.routing import build_routes
@@ -31,6 +32,33 @@ from engine.validate import ContractSpec, NormSpec
 Summary = dict[str, Any]
 
 _CONFLICT_KINDS = (NormKind.prohibition, NormKind.consent, NormKind.obligation)
+
+
+def _compare(value: Any, op: str, bound: Any) -> bool:
+    """A bound test of `must`: a missing value on either side fails, as in durable_rules."""
+    if value is None or bound is None:
+        return False
+    if op == "eq":
+        return bool(value == bound)
+    if op == "neq":
+        return bool(value != bound)
+    try:
+        if op == "gt":
+            return bool(value > bound)
+        if op == "gte":
+            return bool(value >= bound)
+        if op == "lt":
+            return bool(value < bound)
+        return bool(value <= bound)
+    except TypeError:
+        return False
+
+
+def _outside(norm: NormSpec, day: dt.date) -> bool:
+    """Before the norm's `from` or the contract's effective date, or after its `until`."""
+    n, effective = norm.norm, norm.effective
+    start = max([d for d in (n.valid_from, effective) if d is not None], default=None)
+    return bool((start and day < start) or (n.valid_until and day > n.valid_until))
 
 
 def summary(report: Report) -> Summary:
@@ -58,9 +86,22 @@ def summary(report: Report) -> Summary:
         "sets": after.sets,
         "flags": after.flags,
         "rights": sorted((r.party, r.rule) for r in after.rights),
-        "deadlines": sorted((d.rule, d.due.isoformat()) for d in after.deadlines),
+        "deadlines": sorted((d.rule, d.due.isoformat(), d.accrued) for d in after.deadlines),
+        "terminations": sorted((t.split(":")[0], t[-10:]) for t in after.terminations),
         "values": after.values,
     }
+
+
+@dataclass
+class _Due:
+    """A pending deadline: one instance of an obligation."""
+
+    norm: str
+    due: dt.date
+    seq: int
+    words: dict[str, Any]
+    binds: dict[str, Any]  # field of the starting move -> its value
+    accrued: bool = False
 
 
 @dataclass
@@ -75,10 +116,12 @@ class World:
     sets: dict[str, set[str]]
     flags: set[str]
     rights: list[tuple[str, str, str]]
-    deadlines: dict[str, dt.date]
+    deadlines: dict[str, _Due]  # by instance key
     expiries: dict[str, dt.date]
     expiry_clauses: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
+    started: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, dt.date] = field(default_factory=dict)  # termination -> effective date
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None
     term: TermClock | None = None
@@ -152,9 +195,14 @@ class _Reference:
             flags=set(s.flags),
             rights=[],
             deadlines={
-                n.id: n.norm.by
+                n.id: _Due(n.id, n.norm.by, 0, {}, {})
                 for n in spec.norms
-                if n.norm.kind is NormKind.obligation and n.norm.by and not n.norm.when
+                if n.norm.kind is NormKind.obligation
+                and n.norm.by
+                and not n.norm.when
+                and (
+                    s.partnership == "in_force" or spec.clauses[n.norm.clause].survives_termination
+                )
             },
             expiries={
                 n.id: n.norm.on for n in spec.norms if n.norm.kind is NormKind.expiry and n.norm.on
@@ -195,7 +243,10 @@ class _Reference:
             "sets": {k: sorted(v) for k, v in sorted(w.sets.items())},
             "flags": sorted(w.flags),
             "rights": sorted((party, norm) for party, _, norm in w.rights),
-            "deadlines": sorted((n, d.isoformat()) for n, d in w.deadlines.items()),
+            "deadlines": sorted(
+                (d.norm, d.due.isoformat(), d.accrued) for d in w.deadlines.values()
+            ),
+            "terminations": sorted((n, d.isoformat()) for n, d in w.notices.items()),
             "values": dict(w.values),
         }
 
@@ -206,23 +257,52 @@ class _Reference:
             w.periods = {n: periods.first_period(n, day) for n in self.spec.periods if n != "term"}
         while True:
             due = sorted(
-                [(d, "deadline_passed", n) for n, d in self.world.deadlines.items() if d < day]
-                + [(d, "expiry_reached", n) for n, d in self.world.expiries.items() if d < day]
+                [
+                    (d.due, "deadline_passed", d.norm, d.seq, k)
+                    for k, d in self.world.deadlines.items()
+                    if d.due < day
+                ]
                 + [
-                    (p.end, "period_ended", n)
+                    (d, "expiry_reached", n, 0, n)
+                    for n, d in self.world.expiries.items()
+                    if d < day
+                ]
+                + [
+                    (d - dt.timedelta(days=1), "notice_effective", n, 0, n)
+                    for n, d in w.notices.items()
+                    if d <= day
+                ]
+                + [
+                    (p.end, "period_ended", n, 0, n)
                     for n, p in w.periods.items()
                     if p.end < day and w.partnership == "in_force"
                 ]
                 + [
-                    (w.term.end, "term_end", "term")
+                    (w.term.end, "term_end", "term", 0, "term")
                     for _ in [0]
                     if w.term is not None and w.term.end < day and w.partnership == "in_force"
                 ]
             )
             if not due:
                 return
-            last, kind, norm = due[0]
+            last, kind, norm, _, key = due[0]
             when = last + dt.timedelta(days=1)
+            if kind == "notice_effective":
+                w.notices.pop(norm)
+                took = self.timed({"kind": "notice_effective"}, when)
+                spec = next(n for n in self.spec.norms if n.id == norm)
+                ends = [
+                    ("end_partnership", {})
+                    if spec.norm.ends == "partnership"
+                    else ("end_clause", {"clause": c})
+                    for c in (
+                        ["-"] if spec.norm.ends == "partnership" else list(spec.norm.ends or [])
+                    )
+                ]
+                changes = [c for op, args in ends for c in self.apply(op, args, norm, took)]
+                self.findings.append(("consequence", norm, -1, when.isoformat(), "info", False))
+                self.chain([self.timed(c, when) for c in changes])
+                continue
             if kind == "period_ended":
                 period = w.periods[norm]
                 assert w.period_start is not None
@@ -238,15 +318,16 @@ class _Reference:
                     continue
                 self.term_end(when)
                 continue
-            (self.world.deadlines if kind == "deadline_passed" else self.world.expiries).pop(norm)
-            change = _Occurrence(
-                "change",
-                kind,
-                {"kind": kind, "norm": norm},
-                {"kind": kind, "norm": norm},
-                last + dt.timedelta(days=1),
-                None,
-            )
+            values: dict[str, Any] = {"kind": kind, "norm": norm}
+            words = dict(values)
+            if kind == "deadline_passed":
+                pending = self.world.deadlines.pop(key)
+                if pending.accrued:
+                    values["accrued"] = 1
+                words = {**pending.words, **words, "due": pending.due.isoformat()}
+            else:
+                self.world.expiries.pop(norm)
+            change = _Occurrence("change", kind, values, words, when, None)
             self.chain([change])
 
     def timed(self, values: dict[str, Any], when: dt.date) -> _Occurrence:
@@ -271,8 +352,9 @@ class _Reference:
             return
         w.term = None
         ended = {"kind": "term_ended", "term": clock.index, "end": clock.end.isoformat()}
-        self.chain([self.timed(ended, when)])
-        self.chain([self.timed(c, when) for c in self.apply("end_partnership", {}, "")])
+        end = self.timed(ended, when)
+        self.chain([end])
+        self.chain([self.timed(c, when) for c in self.apply("end_partnership", {}, "", end)])
 
     def move(self, index: int, move: Move, day: dt.date) -> None:
         kind = self.spec.event_kinds[move.kind]
@@ -309,7 +391,9 @@ class _Reference:
         changes = []
         for effect in kind.effects:
             args = {k: fill(v, words) for k, v in effect.args}
-            changes += [self.change(c, occurrence) for c in self.apply(effect.op, args, "")]
+            changes += [
+                self.change(c, occurrence) for c in self.apply(effect.op, args, "", occurrence)
+            ]
         self.chain(changes + follow)
 
     def chain(self, queue: list[_Occurrence]) -> None:
@@ -331,6 +415,9 @@ class _Reference:
                 judged.append((norm, self.judge(norm, occ)))
         extras = []
         for norm in self.spec.norms:
+            withdrawn_by = norm.norm.withdrawn_by
+            if withdrawn_by is not None and (occ.source, occ.kind) == ("move", withdrawn_by):
+                extras.append(("withdraw", norm, ""))
             if norm.norm.kind is not NormKind.obligation:
                 continue
             if (
@@ -338,52 +425,109 @@ class _Reference:
                 and self.listens(norm.fulfils, occ)
                 and self.all_hold(norm.fulfils.tests, occ)
             ):
-                extras.append(("fulfil", norm))
+                extras.append(("fulfil", norm, ""))
             if (
                 norm.starts
                 and self.listens(norm.starts, occ)
                 and self.all_hold(norm.starts.tests, occ)
             ):
-                extras.append(("start", norm))
+                n = norm.norm
+                if not self.world.in_force(n.clause):
+                    extras.append(("not_started", norm, "clause_ended"))
+                elif _outside(norm, occ.date):
+                    extras.append(("not_started", norm, "out_of_window"))
+                else:
+                    extras.append(("start", norm, ""))
         follow: list[_Occurrence] = []
         move = -1 if occ.move is None else occ.move
         for norm, status in judged:
             self.outcomes.append((norm.id, move, status))
             if status in ("applied", "waived"):
                 follow += self.fire(norm, occ, waived=status == "waived")
-        for what, norm in sorted(extras, key=lambda e: self.spec.norms.index(e[1])):
-            if what == "fulfil" and norm.id in self.world.deadlines:
-                del self.world.deadlines[norm.id]
-                self.world.fulfilled.add(norm.id)
-                self.findings.append(
-                    ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
-                )
-                self.outcomes.append((norm.id, move, "met"))
-            if (
-                what == "start"
-                and norm.id not in self.world.deadlines
-                and norm.id not in self.world.fulfilled
-            ):
-                assert norm.norm.within_days is not None
-                self.world.deadlines[norm.id] = occ.date + dt.timedelta(days=norm.norm.within_days)
-                self.findings.append(
-                    ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
-                )
+        for what, norm, status in sorted(extras, key=lambda e: self.spec.norms.index(e[1])):
+            if what == "fulfil":
+                self.fulfil(norm, occ)
+            elif what == "start":
+                self.start(norm, occ, None)
+            elif what == "withdraw":
+                if self.world.notices.pop(norm.id, None) is not None:
+                    self.findings.append(
+                        ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
+                    )
+            else:
+                self.outcomes.append((norm.id, move, status))
         return follow
+
+    def fulfil(self, norm: NormSpec, occ: _Occurrence) -> None:
+        """The earliest pending deadline of the norm this move binds to is met."""
+        bound = bindings(norm)
+        pending = sorted(
+            ((d.due, d.seq, k) for k, d in self.world.deadlines.items() if d.norm == norm.id)
+        )
+        for _, _, key in pending:
+            due = self.world.deadlines[key]
+            if all(_compare(occ.values.get(t.field), t.op, due.binds.get(t.source)) for t in bound):
+                break
+        else:
+            return
+        del self.world.deadlines[key]
+        self.world.fulfilled.add(key)
+        move = -1 if occ.move is None else occ.move
+        self.findings.append(("consequence", norm.id, move, occ.date.isoformat(), "info", False))
+        self.outcomes.append((norm.id, move, "met"))
+        if norm.norm.restart == "on_fulfil":
+            self.start(norm, occ, (key, due))
+
+    def start(self, norm: NormSpec, occ: _Occurrence, after: tuple[str, _Due] | None) -> None:
+        n = norm.norm
+        w = self.world
+        seq = w.started.get(n.id, 0) + 1
+        if after is not None:
+            key, words, binds = after[0], after[1].words, after[1].binds
+        else:
+            how = instances_of(n)
+            if how == "once":
+                key = n.id
+                if key in w.deadlines or key in w.fulfilled:
+                    return
+            elif how == "each":
+                key = f"{n.id}#{seq}"
+            else:
+                assert isinstance(how, PerInstance)
+                key = f"{n.id}[{how.per}={occ.words.get(how.per)}]"
+                if key in w.deadlines:
+                    return
+            words = dict(occ.words)
+            binds = {
+                t.source: occ.values[t.source] for t in bindings(norm) if t.source in occ.values
+            }
+        due = n.by if n.by is not None else occ.date + dt.timedelta(days=n.within_days or 0)
+        w.started[n.id] = seq
+        w.deadlines[key] = _Due(n.id, due, seq, words, binds)
+        move = -1 if occ.move is None else occ.move
+        self.findings.append(("consequence", n.id, move, occ.date.isoformat(), "info", False))
 
     @staticmethod
     def listens(trigger: Trigger, occ: _Occurrence) -> bool:
         return (trigger.source, trigger.kind) == (occ.source, occ.kind)
 
     def judge(self, norm: NormSpec, occ: _Occurrence) -> str:
+        own = self.judge_own(norm, occ)
+        if own in ("applied", "waived") and any(
+            self.judge_own(o, occ) in ("applied", "waived") for o in norm.overridden_by
+        ):
+            return "overridden"
+        return own
+
+    def judge_own(self, norm: NormSpec, occ: _Occurrence) -> str:
         if not self.all_hold((*norm.trigger.tests, *norm.requires), occ):
             return "not_triggered"
         n = norm.norm
-        if not self.world.in_force(n.clause):
+        accrued = n.kind is NormKind.obligation and occ.values.get("accrued") == 1
+        if not self.world.in_force(n.clause) and not accrued:
             return "clause_ended"
-        if (n.valid_from and occ.date < n.valid_from) or (
-            n.valid_until and occ.date > n.valid_until
-        ):
+        tested_here = n.kind is not NormKind.obligation or n.when is None
+        if tested_here and (_outside(norm, occ.date)):
             return "out_of_window"
         if any(self.holds(e, occ) for e in norm.exceptions):
             return "defeated"
@@ -442,12 +586,46 @@ class _Reference:
         todo += [(c.op, {k: fill(v, occ.words) for k, v in c.args}) for c in norm.consequences]
         changes = []
         for op, args in todo:
-            changes += [self.change(c, occ) for c in self.apply(op, args, n.id)]
+            changes += [self.change(c, occ) for c in self.apply(op, args, n.id, occ)]
+        if n.takes_effect is not None and n.id not in self.world.notices:  # notice given
+            self.world.notices[n.id] = occ.date + dt.timedelta(days=n.takes_effect.days_after)
         return changes
 
     # -- the world changing ---------------------------------------------------------------------
-    def apply(self, op: str, args: dict[str, Any], norm: str) -> list[dict[str, Any]]:
-        return OPERATIONS[op].reference(self.world, args, norm)
+    def apply(
+        self, op: str, args: dict[str, Any], norm: str, occ: _Occurrence
+    ) -> list[dict[str, Any]]:
+        """A consequence; a clause it takes out of force (the partnership's end ends each clause
+        that does not survive it) is a `clause_ended` change, and its pending duties survive
+        as accrued or lapse."""
+        w = self.world
+        if op not in ("end_partnership", "end_clause"):
+            return OPERATIONS[op].reference(w, args, norm)
+        before = {c for c in w.clauses if w.in_force(c)}
+        changes = [
+            c for c in OPERATIONS[op].reference(w, args, norm) if c["kind"] != "clause_ended"
+        ]
+        ended = [c for c in w.clauses if c in before and not w.in_force(c)]
+        self.duties_of_ended(set(ended), occ)
+        return changes + [{"kind": "clause_ended", "clause": c} for c in ended]
+
+    def duties_of_ended(self, ended: set[str], occ: _Occurrence) -> None:
+        """Pending deadlines of clauses that just ended survive as accrued duties, or lapse."""
+        lapse = self.spec.contract.contract.accrued_duties == "lapse"
+        clause_of = {n.id: n.norm.clause for n in self.spec.norms}
+        move = -1 if occ.move is None else occ.move
+        for key, due in sorted(
+            self.world.deadlines.items(), key=lambda kd: (kd[1].due, kd[1].norm, kd[1].seq)
+        ):
+            if clause_of[due.norm] not in ended or due.accrued:
+                continue
+            if lapse:
+                del self.world.deadlines[key]
+            else:
+                due.accrued = True
+            self.findings.append(
+                ("consequence", due.norm, move, occ.date.isoformat(), "info", False)
+            )
 
     def covered(self, kind: str) -> bool:
         """A move kind some norm can react to, directly, through its effects, or later."""
@@ -459,8 +637,7 @@ class _Reference:
         routes = {
             (t.source, t.kind)
             for n in self.spec.norms
-            for t in (n.trigger, n.fulfils, n.starts)
-            if t is not None
+            for t in (n.trigger, *(listener for _, listener in n.listeners))
         }
         if ("move", kind) in routes:
             return True

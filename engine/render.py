@@ -39,8 +39,17 @@ def _state(view: StateView, lines: list[str]) -> None:
         lines.append(f"    {clause}: {state.status.replace('_', ' ')}{until}{extra}")
     if view.rights:
         lines.append("    rights: " + "; ".join(f"{r.party}: {r.right}" for r in view.rights))
+    for notice in view.terminations:
+        lines.append(f"    notice of termination: {notice}")
     if view.deadlines:
-        lines.append("    deadlines: " + "; ".join(f"{d.rule} due {d.due}" for d in view.deadlines))
+        lines.append(
+            "    deadlines: "
+            + "; ".join(
+                f"{d.rule}{f' [{d.instance}]' if d.instance else ''} due {d.due}"
+                + (" (accrued: its clause has ended)" if d.accrued else "")
+                for d in view.deadlines
+            )
+        )
     if view.consents:
         lines.append("    consents: " + "; ".join(view.consents))
     if view.flags:

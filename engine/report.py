@@ -65,7 +65,14 @@ class Finding(_Frozen):
 
 
 Status = Literal[
-    "applied", "not_triggered", "defeated", "out_of_window", "clause_ended", "waived", "met"
+    "applied",
+    "not_triggered",
+    "defeated",
+    "out_of_window",
+    "clause_ended",
+    "waived",
+    "met",
+    "overridden",
 ]
 
 
@@ -89,6 +96,8 @@ class DeadlineView(_Frozen):
     rule: str
     due: dt.date
     started_by: str
+    accrued: bool = False  # its clause or the partnership has ended; it survives as accrued
+    instance: str | None = None  # `field=value` for an obligation kept once per value
 
 
 class RightView(_Frozen):
@@ -113,6 +122,7 @@ class StateView(_Frozen):
     values: dict[str, float] = Field(
         default_factory=dict, description="The contract's values (`values:`), by id."
     )
+    terminations: list[str] = []  # notices of termination given and not yet in effect
 
 
 class Report(_Frozen):

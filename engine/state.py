@@ -20,9 +20,26 @@ from engine.validate import ContractSpec
 
 @dataclass(frozen=True)
 class Deadline:
+    """One open instance of an obligation (engine/norms/obligation.py)."""
+
     norm: str
     due: dt.date  # the last day on which the obligation can still be met
     started: str  # what started the clock
+    key: str  # the instance: the norm id, `<id>#<n>` (each) or `<id>[<field>=<value>]` (per)
+    seq: int = 0  # the how-many-th deadline of its norm in this check
+    words: tuple[tuple[str, Any], ...] = ()  # the starting move's fields, for the message
+    binds: tuple[tuple[str, Any], ...] = ()  # values the move that meets it is tested against
+    accrued: bool = False  # its clause or the partnership ended while it was pending
+    instance: str | None = None  # `<field>=<value>` for one-per-value obligations
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A termination by notice, pending until it takes effect (engine/norms/termination.py)."""
+
+    norm: str
+    effective: dt.date  # the first day on which the partnership or clauses have ended
+    given: str  # the move that gave notice, and its date
 
 
 @dataclass
@@ -45,7 +62,9 @@ class State:
     deadlines: dict[str, Deadline]
     expiries: dict[str, dt.date]  # expiry norm -> last day in force
     expiry_clause: dict[str, str]  # expiry norm -> the clause it ends
-    fulfilled: set[str] = field(default_factory=set)
+    fulfilled: set[str] = field(default_factory=set)  # deadline keys met in this check
+    started: dict[str, int] = field(default_factory=dict)  # obligation -> deadlines started
+    notices: dict[str, Notice] = field(default_factory=dict)  # termination norm -> its notice
     # recurring periods and the term (engine/periods.py): the running period of each period
     # some norm listens to, and where the term stands (None: no term, or it has ended)
     periods: dict[str, Period] = field(default_factory=dict)
@@ -70,8 +89,11 @@ class State:
             n = norm.norm
             kind = kind_of(n)
             due = kind.initial_deadline(n)
-            if due is not None:
-                deadlines[n.id] = Deadline(n.id, due, "the contract")
+            if due is not None and (
+                s.partnership == "in_force"
+                or any(c.id == n.clause and c.survives_termination for c in spec.clauses.values())
+            ):
+                deadlines[n.id] = Deadline(n.id, due, "the contract", n.id)
             last = kind.initial_expiry(n)
             if last is not None:
                 expiries[n.id] = last
@@ -132,6 +154,8 @@ class State:
             expiries=dict(self.expiries),
             expiry_clause=self.expiry_clause,  # never changed after the start
             fulfilled=set(self.fulfilled),
+            started=dict(self.started),
+            notices=dict(self.notices),
             periods=dict(self.periods),
             period_start=self.period_start,
             term=self.term,  # frozen
@@ -159,6 +183,7 @@ class State:
             tuple(self.rights),
             tuple(self.deadlines.items()),
             tuple(self.values.items()),
+            tuple(self.notices.items()),
         )
 
     # -- questions the rules ask ----------------------------------------------------------------

@@ -6,8 +6,11 @@ the bad value and what was expected, with a "did you mean" where an id looks mis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +48,7 @@ from engine.model import (
 from engine.norms import foreign_key_problem, kind_of
 from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
-from engine.templates import phrase_holes, template_holes
+from engine.templates import HOLE, fill, phrase_holes, template_holes
 
 MAX_NORMS = 20_000
 
@@ -66,10 +69,49 @@ class NormSpec:
     listeners: tuple[tuple[str, Trigger], ...]  # what the kind also reacts to, by role
     file: str
     line: int | None
+    data: tuple[tuple[str, Any], ...] = ()  # what else the norm's kind parsed (engine/norms)
+    effective: dt.date | None = None  # the contract's effective date
+    overridden_by: tuple[NormSpec, ...] = ()  # norms whose firing sets this one aside
+
+    @property
+    def window_from(self) -> dt.date | None:
+        """The first day the norm applies: its `from`, or the contract's effective date if later."""
+        start = self.norm.valid_from
+        if self.effective is not None and (start is None or self.effective > start):
+            return self.effective
+        return start
+
+    @property
+    def window_until(self) -> dt.date | None:
+        return self.norm.valid_until
+
+    @property
+    def window_text(self) -> str:
+        start, until = self.window_from, self.window_until
+        by_contract = (
+            start is not None and start == self.effective and start != self.norm.valid_from
+        )
+        first = (
+            f"the contract takes effect on {start}"
+            if by_contract
+            else f"the norm applies from {start}"
+        )
+        if start and until:
+            return (
+                f"{first}; the norm applies until {until}"
+                if by_contract
+                else f"{first} until {until}"
+            )
+        if start:
+            return first
+        return f"the norm applies until {until}"
 
     @property
     def id(self) -> str:
         return self.norm.id
+
+    def datum(self, name: str) -> Any:
+        return next((v for k, v in self.data if k == name), None)
 
     def listener(self, role: str) -> Trigger | None:
         return next((t for r, t in self.listeners if r == role), None)
@@ -277,6 +319,8 @@ class _Resolver:
         self.kinds: dict[str, EventKind] = {}
         self.measures: dict[str, Measure] = {}
         self.values: dict[str, Any] = {}
+        self._specs: dict[str, FieldSpec] = {}  # fields of the move whose templates are checked
+        self._specs_of_change = False
 
     # -- helpers -----------------------------------------------------------------------------
     def _unique(
@@ -339,6 +383,7 @@ class _Resolver:
                 spec = self._norm(norm, str(path), rule_raw, index, line)
                 if spec is not None:
                     norms.append(spec)
+        norms = self._overrides(norms)
         if len(norms) > MAX_NORMS:
             self.problems.add(file, None, f"{len(norms)} norms; the limit is {MAX_NORMS}")
         for index, waiver in enumerate(c.waivers):
@@ -362,6 +407,48 @@ class _Resolver:
             norms=norms,
             rule_files=[p for p, _, _ in self.rule_files],
         )
+
+    def _overrides(self, norms: list[NormSpec]) -> list[NormSpec]:
+        """`overrides: [id]`: the overridden norm learns which norms set it aside. Both must
+        listen for the same kind of move or change, or they could never meet."""
+        by_id = {n.id: n for n in norms}
+        beaten: dict[str, list[NormSpec]] = {}
+        for spec in norms:
+            for index, target in enumerate(spec.norm.overrides):
+                file = spec.file
+                raw = next((r for p, r, _ in self.rule_files if str(p) == file), self.raw)
+                norm_index = next(
+                    i
+                    for p, _, rules in self.rule_files
+                    if str(p) == file
+                    for i, n in enumerate(rules.norms)
+                    if n.id == spec.id
+                )
+                line = line_of(raw, ("norms", norm_index, "overrides", index))
+                where = f"norms[{spec.id}].overrides"
+                if target == spec.id:
+                    self.problems.add(file, line, f"{where}: a norm cannot override itself")
+                    continue
+                if not self._ref(target, by_id, "norm", file, line, where):
+                    continue
+                other = by_id[target]
+                if other.trigger.route != spec.trigger.route:
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}: '{target}' listens for {other.trigger.describe()}, this norm for {spec.trigger.describe()}; a norm can only override one that listens for the same kind",
+                    )
+                    continue
+                if spec.id in other.norm.overrides:
+                    self.problems.add(
+                        file, line, f"{where}: '{target}' and '{spec.id}' override each other"
+                    )
+                    continue
+                beaten.setdefault(target, []).append(spec)
+        return [
+            dataclasses.replace(n, overridden_by=tuple(beaten[n.id])) if n.id in beaten else n
+            for n in norms
+        ]
 
     def _initial_state(self) -> None:
         s, raw, file = self.contract.state, self.raw, self.file
@@ -434,6 +521,8 @@ class _Resolver:
                         f"{where}.phrases.set: '{fixed}' is not a field of {kind_id}{did_you_mean(fixed, kind.fields)}",
                     )
             phrases.append(p)
+        self._specs = {**kind.fields, "actor": FieldSpec(type=FieldType.party)}
+        self._specs_of_change = False
         effects = tuple(
             c
             for e_index, effect in enumerate(kind.effects)
@@ -529,10 +618,13 @@ class _Resolver:
         if norm.when is not None:
             when = self._trigger(norm.when, file, raw, (*loc, "when"), f"{where}.when")
         trigger = kind.trigger(norm, when)
-        listeners = kind.listeners(norm, when, checks)
+        data: dict[str, Any] = {}
+        listeners = kind.listeners(norm, when, checks, data)
         if trigger is None:
             return None  # its problem is reported; checking templates against it would only echo it
         fields = self._fields_of(trigger)
+        named = kind.template_fields(norm, fields, self._fields_of(when) if when else set())
+        self._name_fields(trigger)
         requires = tuple(
             t
             for i, cond in enumerate(norm.if_)
@@ -559,18 +651,18 @@ class _Resolver:
             for i, raw_c in enumerate(norm.then)
             if (
                 c := self._consequence(
-                    raw_c, file, line_of(raw, (*loc, "then", i)), f"{where}.then", fields
+                    raw_c, file, line_of(raw, (*loc, "then", i)), f"{where}.then", named
                 )
             )
             is not None
         ]
         consequences = kind.consequences(norm, declared)
         self._check_template(
-            norm.message, fields, file, line_of(raw, (*loc, "message")), f"{where}.message"
+            norm.message, named, file, line_of(raw, (*loc, "message")), f"{where}.message"
         )
         if norm.grants:
             self._check_template(
-                norm.grants, fields, file, line_of(raw, (*loc, "grants")), f"{where}.grants"
+                norm.grants, named, file, line_of(raw, (*loc, "grants")), f"{where}.grants"
             )
         if len(self.problems.problems) > before:
             return None
@@ -583,7 +675,78 @@ class _Resolver:
             listeners=tuple(listeners.items()),
             file=file,
             line=line,
+            data=tuple(data.items()),
+            effective=self.contract.contract.effective,
         )
+
+    def _name_fields(self, trigger: Trigger) -> None:
+        """The fields templates of this norm may name, with their types, for `_domain`."""
+        kind = self.kinds.get(trigger.kind) if trigger.source == "move" else None
+        self._specs = (
+            {**kind.fields, "actor": FieldSpec(type=FieldType.party)} if kind is not None else {}
+        )
+        self._specs_of_change = trigger.source == "change"
+
+    def _domain(self, hole: str) -> list[str] | None:
+        """Every value a field named in a template can take, when there are finitely many."""
+        spec = self._specs.get(hole)
+        if spec is None:
+            table = _CHANGE_FIELD_TABLES.get(hole) if self._specs_of_change else None
+            return sorted(getattr(self, table)) if table else None
+        if spec.type is FieldType.party:
+            return sorted(self.parties)
+        if spec.type is FieldType.kind:
+            return sorted(self.kinds)
+        if spec.type is FieldType.entity and spec.of is not None:
+            return sorted(
+                e.id for e in self.entities.values() if e.id in spec.of or e.category in spec.of
+            )
+        return None
+
+    def templated_ref(
+        self,
+        text: str,
+        holes: list[str],
+        known: dict[str, Any],
+        what: str,
+        file: str,
+        line: int | None,
+        where: str,
+    ) -> None:
+        """A name built from a template (`approved-by-{actor}`) must name a declared one: every
+        expansion when the fields' values are known, else at least one by its pattern."""
+        domains = [self._domain(h) for h in holes]
+        size = 1
+        for domain in domains:
+            size *= len(domain) if domain is not None else MAX_EXPANSIONS + 1
+        if size <= MAX_EXPANSIONS:
+            for combination in itertools.product(*[d or [] for d in domains]):
+                name = fill(text, dict(zip(holes, combination, strict=True))) or ""
+                if name not in known:
+                    shown = ", ".join(
+                        f"{h} is {v}" for h, v in zip(holes, combination, strict=True)
+                    )
+                    self.problems.add(
+                        file,
+                        line,
+                        f"{where}: '{text}' names {what} '{name}' when {shown}, and there is no such {what}{did_you_mean(name, known)}; known: {', '.join(sorted(known)) or '(none)'}",
+                    )
+                    return
+            return
+        pattern = re.compile(
+            "".join(
+                ".+" if i % 2 else re.escape(part)
+                for i, part in enumerate(HOLE.split(text))
+                if i % 2 == 0 or part
+            )
+        )
+        if not any(pattern.fullmatch(k) for k in known):
+            bare = HOLE.sub("", text)
+            self.problems.add(
+                file,
+                line,
+                f"{where}: '{text}' can name no declared {what}{did_you_mean(bare, known)}; known: {', '.join(sorted(known)) or '(none)'}",
+            )
 
     def _fields_of(self, trigger: Trigger) -> set[str]:
         if trigger.source == "move":
@@ -836,6 +999,17 @@ class _Resolver:
         return operation.parse(arg, Site(self, file, line, where, frozenset(fields)))
 
 
+_CHANGE_FIELD_TABLES = {
+    "set": "sets",
+    "entity": "entities",
+    "from": "parties",
+    "to": "parties",
+    "for": "kinds",
+    "clause": "clauses",
+}
+MAX_EXPANSIONS = 1000  # a name template with more expansions is checked by its pattern
+
+
 class _NormChecks:
     """The validation services a norm kind's module uses, bound to one norm's place in a file."""
 
@@ -861,6 +1035,9 @@ class _NormChecks:
 
     def trigger(self, raw: dict[str, Any], key: tuple[Any, ...]) -> Trigger | None:
         return self.resolver._trigger(raw, self.file, self.raw, (*self.loc, *key), self._where(key))
+
+    def fields_of(self, trigger: Trigger) -> set[str]:
+        return self.resolver._fields_of(trigger)
 
 
 class _Negated:

@@ -2,7 +2,9 @@
 
 The generated contracts use every part of the rule language: field tests of every operator,
 set membership, state conditions in `if` and `unless`, windows, every norm kind, consequences that
-chain (a norm listening for the change another one makes), deadlines and expiries.
+chain (a norm listening for the change another one makes), deadlines and expiries, and
+repeatable obligations (instances each / once / per field, `when` + `by`, restart on fulfilment,
+`must` bound to the starting move's fields, accrued duties that survive or lapse).
 """
 
 from __future__ import annotations
@@ -199,11 +201,31 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
     elif kind == "obligation":
         n["must"] = draw(trigger(move_only=True))
         n["message"] = "missed"
-        if draw(st.booleans()):
+        if draw(st.integers(0, 2)) == 0:
             n["by"] = iso(draw(dates))
         else:
             n["when"] = draw(trigger(move_only=draw(st.booleans()), term=term))
-            n["within_days"] = draw(st.integers(1, 120))
+            if draw(st.integers(0, 3)) == 0:
+                n["by"] = iso(draw(dates))  # `when` + `by`: each start is due on that date
+            else:
+                n["within_days"] = draw(st.integers(1, 120))
+                if draw(st.integers(0, 3)) == 0:
+                    n["restart"] = "on_fulfil"
+            by_move = "move" in n["when"]
+            per: list[Any] = [{"per": "who"}] if by_move else []
+            instances = draw(st.sampled_from([None, None, "each", "once", *per]))
+            if instances is not None:
+                n["instances"] = instances
+            binding = draw(st.sampled_from([None, None, "who", "amount", "until"]))
+            if not by_move:
+                binding = None
+            if binding == "who":
+                n["must"]["who"] = draw(st.sampled_from(["{who}", {"not": "{who}"}]))
+            elif binding is not None:
+                op = draw(st.sampled_from(["gt", "gte", "lt", "lte", "not"]))
+                n["must"][binding] = {op: "{" + binding + "}"}
+            if by_move:
+                n["message"] = "missed {who} of {actor}, due {due}"
     else:
         n["when"] = draw(trigger(move_only=kind == "consent", term=term))
         if "change" in n["when"]:
@@ -213,6 +235,10 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
     if kind == "entitlement":
         n["grants"] = draw(st.sampled_from(["right one", "right two"]))
     if kind == "termination":
+        if draw(st.integers(0, 2)) == 0:  # by notice, perhaps withdrawn
+            n["takes_effect"] = {"days_after": draw(st.integers(1, 120))}
+            if draw(st.booleans()):
+                n["withdrawn_by"] = draw(st.sampled_from(KINDS))
         n["ends"] = (
             "partnership"
             if draw(st.booleans())
@@ -284,12 +310,27 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         )
     has_term = draw(st.booleans())
     norms = [draw(norm(i, has_term)) for i in range(draw(st.integers(1, 7)))]
+    for i, n in enumerate(norms):  # overrides: a norm beats another listening for the same kind
+        rivals = [
+            m["id"]
+            for j, m in enumerate(norms)
+            if j != i
+            and _route(m) is not None
+            and _route(m) == _route(n)
+            and n["id"] not in m.get("overrides", [])
+        ]
+        if rivals and draw(st.integers(0, 2)) == 0:
+            n["overrides"] = [draw(st.sampled_from(rivals))]
     contract: dict[str, Any] = {
         "contract": {
             "id": "generated",
             "title": "Generated",
             "as_of": iso(START),
             "rules": ["rules.yaml"],
+            **draw(
+                st.sampled_from([{}, {"accrued_duties": "survive"}, {"accrued_duties": "lapse"}])
+            ),
+            **({"effective": iso(draw(dates))} if draw(st.integers(0, 3)) == 0 else {}),
         },
         "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
         "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
@@ -355,6 +396,13 @@ def timeline(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
             move["actor"] = "p2"
         moves.append(move)
     return moves, iso(draw(dates))
+
+
+def _route(n: dict[str, Any]) -> tuple[str, Any] | None:
+    when = n.get("when")
+    if n["kind"] in ("obligation", "expiry") or not when:
+        return None
+    return ("move", when["move"]) if "move" in when else ("change", when["change"])
 
 
 def write(files: dict[str, Any], folder: Path) -> Path:

@@ -259,8 +259,9 @@ def test_key_of_another_kind_names_what_the_kind_accepts(
     rules = MINIMAL_RULES.replace("kind: prohibition", "kind: termination").replace(
         "    message:", "    ends: partnership\n    must: {move: deal}\n    message:"
     )
-    assert "(it belongs to: obligation); a termination accepts 'ends' besides" in only_problem(
-        write_contract(rules=rules)
+    assert (
+        "(it belongs to: obligation); a termination accepts 'ends', 'takes_effect'"
+        in only_problem(write_contract(rules=rules))
     )
 
 
@@ -313,3 +314,75 @@ def test_move_as_json_with_alias_bomb_is_refused(contract: Contract) -> None:
 def test_bad_check_date(contract: Contract) -> None:
     with pytest.raises(MoveError, match="'2025-02-30' is not a date; expected YYYY-MM-DD"):
         contract.check("declare AGI", at="2025-02-30")
+
+
+SET_RULES = """\
+event_kinds:
+  - id: approval
+    title: approval
+    actor: alpha
+    fields:
+      item: {type: entity}
+    phrases: ["approve {item}"]
+    effects:
+      - add_to_set: {set: "SETNAME", entity: "{item}"}
+norms:
+  - id: n1
+    clause: c1
+    kind: prohibition
+    bearer: alpha
+    when: {move: approval, item: gamma}
+    message: blocked
+"""
+SET_CONTRACT = (
+    MINIMAL_CONTRACT
+    + """\
+sets:
+  - {id: approved-by-alpha, title: approved by Alpha}
+  - {id: approved-by-beta, title: approved by Beta}
+"""
+)
+
+
+def test_set_name_template_with_a_typo_is_refused(write_contract: Callable[..., Path]) -> None:
+    """`{set: "aproved-by-{actor}"}` used to create a new set silently."""
+    path = write_contract(
+        contract=SET_CONTRACT, rules=SET_RULES.replace("SETNAME", "aproved-by-{actor}")
+    )
+    message = only_problem(path)
+    assert (
+        "effects.add_to_set.set: 'aproved-by-{actor}' names set 'aproved-by-alpha' when actor is alpha"
+        in message
+    )
+    assert "(did you mean 'approved-by-alpha'?)" in message
+
+
+def test_set_name_template_must_cover_every_value(write_contract: Callable[..., Path]) -> None:
+    contract = SET_CONTRACT.replace("  - {id: approved-by-beta, title: approved by Beta}\n", "")
+    path = write_contract(
+        contract=contract, rules=SET_RULES.replace("SETNAME", "approved-by-{actor}")
+    )
+    assert (
+        "names set 'approved-by-beta' when actor is beta, and there is no such set"
+        in only_problem(path)
+    )
+
+
+def test_set_name_template_that_names_declared_sets_loads(
+    write_contract: Callable[..., Path],
+) -> None:
+    path = write_contract(
+        contract=SET_CONTRACT, rules=SET_RULES.replace("SETNAME", "approved-by-{actor}")
+    )
+    report = Contract.load(path).check("approve Gamma")
+    assert report.state["after"].sets["approved-by-alpha"] == ["gamma"]
+
+
+def test_set_name_from_a_free_field_must_match_some_declared_set(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = SET_RULES.replace("SETNAME", "aproved-{note}").replace(
+        "item: {type: entity}", "item: {type: entity}\n      note: {type: name, required: false}"
+    )
+    message = only_problem(write_contract(contract=SET_CONTRACT, rules=rules))
+    assert "'aproved-{note}' can name no declared set" in message

@@ -1,5 +1,5 @@
-"""The state-level constructs through the public API: keyed consents, measures, values and
-arithmetic, recurring periods and the contract term. Bad input names file:line with a hint."""
+"""Norm-level constructs of the rule language (issue 11): the contract's effective date and
+`overrides`, through the API and the CLI."""
 
 from __future__ import annotations
 
@@ -11,197 +11,161 @@ from conftest import MINIMAL_CONTRACT, MINIMAL_RULES, ROOT
 
 from engine import Contract, ContractFileError
 
-SUPPLY = ROOT / "tests" / "contracts" / "supply" / "contract.yaml"
+DUTIES = ROOT / "tests" / "contracts" / "duties" / "contract.yaml"
 
 
 @pytest.fixture(scope="module")
-def supply() -> Contract:
-    return Contract.load(SUPPLY)
+def duties() -> Contract:
+    return Contract.load(DUTIES)
 
 
-def problems_of(path: Path) -> list[str]:
-    with pytest.raises(ContractFileError) as caught:
-        Contract.load(path)
-    return [str(p) for p in caught.value.problems]
+def status(report: object, rule: str) -> list[tuple[str, str]]:
+    return [(o.status, o.reason) for o in report.outcomes if o.rule == rule]  # type: ignore[attr-defined]
 
 
-def rules_with(norm: str, kinds: str = "") -> str:
-    return MINIMAL_RULES.replace("norms:\n", kinds + "norms:\n" + norm)
+# -- effective ---------------------------------------------------------------------------------
+def test_no_norm_applies_before_the_effective_date(duties: Contract) -> None:
+    report = duties.check("give Acme a 40 percent discount", at="2025-01-10")
+    assert report.verdict == "clear"
+    ((state, reason),) = status(report, "no-deep-discounts")
+    assert state == "out_of_window"
+    assert "the contract takes effect on 2025-01-15" in reason
+    after = duties.check("give Acme a 40 percent discount", at="2025-01-15")
+    assert [c.rule for c in after.conflicts] == ["no-deep-discounts"]
 
 
-# -- keyed consents ------------------------------------------------------------------------------
-def test_a_keyed_consent_covers_its_value_only_and_once(supply: Contract) -> None:
-    consent = "2025-02-01: consent to an assignment to Fabrikam"
-    to_fabrikam = supply.check(consent, "2025-03-01: assign the agreement to Fabrikam")
-    assert to_fabrikam.verdict == "clear"
-    assert to_fabrikam.state["after"].consents == []  # used up by the assignment
-    to_litware = supply.check(consent, "2025-03-01: assign the agreement to Litware")
-    assert [f.rule for f in to_litware.conflicts] == ["no-assignment-without-consent"]
-    assert to_litware.state["after"].consents == [
-        "northwind consented to assign on fabrikam (once)"
-    ]
-    twice = supply.check(
-        consent,
-        "2025-03-01: assign the agreement to Fabrikam",
-        "2025-04-01: assign the agreement to Fabrikam",
-    )
-    assert [f.move for f in twice.conflicts] == [2]
-
-
-def test_a_keyed_consent_must_name_a_field_of_the_move(write_contract: Callable[..., Path]) -> None:
-    norm = """\
-  - id: n0
-    clause: c1
-    kind: prohibition
-    bearer: alpha
-    when: {move: deal}
-    unless: [{consent: {from: beta, for: deal, on: wiht}}]
-    message: not without consent
-"""
-    path = write_contract(rules=rules_with(norm))
-    (problem,) = problems_of(path)
-    assert problem.startswith(f"{path.parent / 'rules.yaml'}:14:")
-    assert "consent.on: 'wiht' is not a field of the move (did you mean 'with'?)" in problem
-
-
-def test_once_must_be_true_or_false(write_contract: Callable[..., Path]) -> None:
-    rules = MINIMAL_RULES.replace(
-        '    phrases: ["deal with {with}"]\n',
-        '    phrases: ["deal with {with}"]\n'
-        "    effects: [{record_consent: {from: beta, for: deal, on: '{with}', once: yes please}}]\n",
-    )
-    (problem,) = problems_of(write_contract(rules=rules))
-    assert "record_consent.once: expected true or false, got 'yes please'" in problem
-
-
-# -- measures ------------------------------------------------------------------------------------
-MEASURED = (
-    MINIMAL_CONTRACT
-    + """\
-measures:
-  - {id: deals, count: true, of: deal, over: calendar_year}
-"""
-)
-
-
-def test_a_measure_test_names_a_declared_measure(write_contract: Callable[..., Path]) -> None:
-    norm = """\
-  - id: n0
-    clause: c1
-    kind: prohibition
-    bearer: alpha
-    when: {move: deal}
-    if: [{measure: deels, gt: 3}]
-    message: too many deals
-"""
-    path = write_contract(contract=MEASURED, rules=rules_with(norm))
-    (problem,) = problems_of(path)
-    assert "if.measure: unknown measure 'deels' (did you mean 'deals'?)" in problem
-
-
-def test_a_measure_test_compares_with_a_number(write_contract: Callable[..., Path]) -> None:
-    norm = """\
-  - id: n0
-    clause: c1
-    kind: prohibition
-    bearer: alpha
-    when: {move: deal}
-    if: [{measure: deals, gt: lots}]
-    message: too many deals
-"""
-    (problem,) = problems_of(write_contract(contract=MEASURED, rules=rules_with(norm)))
-    assert "if.measure.gt: expected a number, got 'lots'" in problem
-    assert "{compare: {left: {measure: <id>}, gt: <expression>}}" in problem
-
-
-def test_a_sum_needs_a_number_field_and_contract_years_a_start(
+def test_a_norm_from_later_than_the_effective_date_keeps_its_own(
     write_contract: Callable[..., Path],
 ) -> None:
-    contract = (
-        MINIMAL_CONTRACT
-        + """\
-measures:
-  - {id: amounts, sum: with, of: deal, over: contract_year}
-"""
+    contract = MINIMAL_CONTRACT.replace("  rules:", "  effective: 2025-01-10\n  rules:")
+    rules = MINIMAL_RULES + "    from: 2025-03-01\n"
+    report = Contract.load(write_contract(contract=contract, rules=rules)).check(
+        "deal with Gamma", at="2025-02-01"
     )
-    problems = problems_of(write_contract(contract=contract))
-    assert any("measures[amounts].sum: 'with' is a entity field" in p for p in problems)
-    assert any(
-        "measures[amounts].over: 'contract_year' counts from the contract's start" in p
-        for p in problems
-    )
-    assert all(p.startswith(str(p.split(":")[0])) and ":" in p for p in problems)
-
-
-def test_measures_count_the_current_move_and_explain_the_figures(supply: Contract) -> None:
-    report = supply.check("2025-03-01: audit Contoso", "2025-11-01: audit Contoso")
-    (conflict,) = [f for f in report.conflicts if f.rule == "one-audit-a-year"]
-    assert conflict.move == 1
-    shown = {e.condition: e.value for e in conflict.evidence}
-    assert shown["audits is more than 1"] == (
-        "it does: 2 audit moves in contract year 1 (2025-01-01..2025-12-31)"
+    ((state, reason),) = status(report, "n1")
+    assert (state, reason) == (
+        "out_of_window",
+        "not applicable on 2025-02-01: the norm applies from 2025-03-01",
     )
 
 
-# -- values and expressions ----------------------------------------------------------------------
-VALUED = (
-    MINIMAL_CONTRACT
-    + """\
-values:
-  - {id: total, initial: 0}
-"""
-)
+def test_effective_date_is_shown_by_explain(cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, _ = cli("explain", DUTIES, "no-deep-discounts")
+    assert code == 0 and "in force: from 2025-01-15 until the end" in out
+
+
+# -- overrides ---------------------------------------------------------------------------------
+def test_the_overriding_norm_sets_the_general_one_aside(duties: Contract) -> None:
+    report = duties.check("give Outlet a 40 percent discount", at="2025-02-01")
+    assert report.verdict == "clear"
+    ((state, reason),) = status(report, "no-deep-discounts")
+    assert state == "overridden"
+    assert reason.startswith(
+        "overridden by outlet-clearance (a discount move where customer is outlet)"
+    )
+    assert "outlet-clearance" in [f.rule for f in report.consequences]
+
+
+def test_the_general_norm_still_applies_where_the_specific_one_does_not(
+    duties: Contract,
+) -> None:
+    report = duties.check("give Acme a 40 percent discount", at="2025-02-01")
+    assert [c.rule for c in report.conflicts] == ["no-deep-discounts"]
+
+
+def test_an_override_that_does_not_apply_leaves_no_trace(duties: Contract) -> None:
+    report = duties.check("give Outlet a 10 percent discount", at="2025-02-01")
+    assert status(report, "no-deep-discounts")[0][0] == "not_triggered"
 
 
 @pytest.mark.parametrize(
-    ("expression", "expected"),
+    ("overrides", "expected"),
     [
-        ("{value: totl}", "unknown value 'totl' (did you mean 'total'?)"),
-        ('"{wiht}"', "'{wiht}' is not a field of the move (did you mean 'with'?)"),
-        ("{measure: deals}", "unknown measure 'deals'; known: (none: declare measures"),
-        ("{ad: [1, 2]}", "unknown operation 'ad' (did you mean 'add'?)"),
-        ("{pct: [1]}", "pct: expected [<expr>, <percent>]"),
-        ("lots", "'lots' is not an expression; a field of the move is written '{field}'"),
+        ("[n2]", "norms[n1].overrides: unknown norm 'n2'"),
+        ("[n1]", "a norm cannot override itself"),
     ],
 )
-def test_bad_expressions_are_named_with_file_line_and_a_hint(
-    write_contract: Callable[..., Path], expression: str, expected: str
+def test_bad_overrides_are_refused(
+    write_contract: Callable[..., Path], overrides: str, expected: str
 ) -> None:
-    norm = f"""\
-  - id: n0
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(rules=MINIMAL_RULES + f"    overrides: {overrides}\n"))
+    assert expected in str(caught.value.problems[0])
+
+
+def test_overriding_a_norm_of_another_kind_of_move_is_refused(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = (
+        MINIMAL_RULES
+        + """\
+  - id: n2
     clause: c1
     kind: trigger
     bearer: alpha
-    when: {{move: deal}}
-    then: [{{add_to_value: {{value: total, amount: {expression}}}}}]
-    message: counted
+    when: {change: partnership_ended}
+    overrides: [n1]
+    message: ended
 """
-    path = write_contract(contract=VALUED, rules=rules_with(norm))
-    (problem,) = problems_of(path)
-    assert problem.startswith(
-        f"{path.parent / 'rules.yaml'}:14: norms[n0].then.add_to_value.amount: "
     )
-    assert expected in problem
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(rules=rules))
+    assert "a norm can only override one that listens for the same kind" in str(
+        caught.value.problems[0]
+    )
 
 
-def test_values_change_and_are_compared(write_contract: Callable[..., Path]) -> None:
-    norms = """\
-  - id: count-deals
-    clause: c1
-    kind: trigger
-    bearer: alpha
-    when: {move: deal}
-    then: [{add_to_value: {value: total, amount: {mul: [2, {add: [1, 0.5]}]}}}]
-    message: counted
-  - id: third-deal
-    clause: c1
-    kind: prohibition
-    bearer: alpha
-    when: {move: deal}
-    if: [{compare: {left: {value: total}, gte: 6}}]
-    message: too many deals
-"""
-    contract = Contract.load(write_contract(contract=VALUED, rules=rules_with(norms)))
-    report = contract.check("deal with Gamma", "deal with Gamma", "deal with Gamma")
-    assert report.state["after"].values == {"total": 9.0}
-    assert [f.move for f in report.conflicts if f.rule == "third-deal"] == [2]
+# -- termination by notice ---------------------------------------------------------------------
+def test_notice_takes_effect_after_the_notice_period(duties: Contract) -> None:
+    during = duties.check("2025-03-01: give notice of termination", at="2025-05-29")
+    assert during.state["after"].partnership == "in_force"
+    assert during.state["after"].terminations == [
+        "end-for-convenience: notice given by 2025-03-01: give notice of termination on "
+        "2025-03-01; takes effect on 2025-05-30"
+    ]
+    after = duties.check("2025-03-01: give notice of termination", at="2025-05-30")
+    assert after.state["after"].partnership == "ended"
+    assert after.state["after"].terminations == []
+    took = [f for f in after.consequences if "takes effect" in f.message]
+    assert len(took) == 1 and took[0].date.isoformat() == "2025-05-30"
+    assert "the partnership ended" in took[0].effects
+
+
+def test_a_move_on_the_day_the_notice_takes_effect_sees_the_end(duties: Contract) -> None:
+    report = duties.check("2025-03-01: give notice of termination", "2025-05-30: report defect D-1")
+    (outcome,) = [o for o in report.outcomes if o.rule == "fix-each-defect"]
+    assert outcome.status == "clause_ended"
+
+
+def test_a_withdrawn_notice_never_takes_effect_and_a_second_one_does(duties: Contract) -> None:
+    withdrawn = duties.check(
+        "2025-03-01: give notice of termination",
+        "2025-04-01: withdraw the notice",
+        at="2025-12-31",
+    )
+    assert withdrawn.state["after"].partnership == "in_force"
+    assert any("is withdrawn" in f.message for f in withdrawn.consequences)
+    again = duties.check(
+        "2025-03-01: give notice of termination",
+        "2025-04-01: withdraw the notice",
+        "2025-06-01: give notice of termination",
+        at="2025-12-31",
+    )
+    assert again.state["after"].partnership == "ended"
+    assert "2025-08-30" in (again.state["after"].partnership_ended_by or "")
+
+
+def test_explain_says_when_a_notice_takes_effect(cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, _ = cli("explain", DUTIES, "end-for-convenience")
+    assert code == 0
+    assert "ends: the partnership ends 90 days after the notice" in out
+    assert "withdrawn by: a notice_withdrawal move" in out
+
+
+def test_withdrawn_by_needs_takes_effect(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES.replace("kind: prohibition", "kind: termination") + (
+        "    ends: partnership\n    withdrawn_by: deal\n"
+    )
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(rules=rules))
+    assert "'withdrawn_by' needs 'takes_effect'" in str(caught.value.problems[0])

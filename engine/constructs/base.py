@@ -50,6 +50,17 @@ class Resolver(Protocol):
         self, value: str, known: dict[str, Any], what: str, file: str, line: int | None, where: str
     ) -> bool: ...
 
+    def templated_ref(
+        self,
+        text: str,
+        holes: list[str],
+        known: dict[str, Any],
+        what: str,
+        file: str,
+        line: int | None,
+        where: str,
+    ) -> None: ...
+
 
 @dataclass(frozen=True)
 class Site:
@@ -142,6 +153,17 @@ class Operation:
                         f"{where}.{name}: '{{{hole}}}' is not a field of the move"
                         + did_you_mean(hole, site.fields)
                     )
+            if holes and not problem and name in self.targets and set(holes) <= site.fields:
+                what = self.targets[name]  # a name built from a template names declared ones
+                site.resolver.templated_ref(
+                    text,
+                    holes,
+                    _known(site.resolver, what),
+                    what,
+                    site.file,
+                    site.line,
+                    f"{where}.{name}",
+                )
             if holes or problem:
                 continue
             if name in self.targets:

@@ -27,6 +27,10 @@ KIND_KEYS: tuple[str, ...] = (
     "must",
     "by",
     "within_days",
+    "instances",
+    "restart",
+    "takes_effect",
+    "withdrawn_by",
 )
 """Keys of a norm that belong to one kind or a few; every other key is common to all kinds."""
 
@@ -39,6 +43,8 @@ class NormChecks(Protocol):
     def problem(self, key: tuple[Any, ...], message: str) -> None: ...
 
     def trigger(self, raw: dict[str, Any], key: tuple[Any, ...]) -> Trigger | None: ...
+
+    def fields_of(self, trigger: Trigger) -> set[str]: ...
 
 
 class NormKindDef:
@@ -78,10 +84,41 @@ class NormKindDef:
         """What the norm is judged on: its `when` unless the kind listens for something else."""
         return when
 
-    def listeners(self, norm: Norm, when: Trigger | None, checks: NormChecks) -> dict[str, Trigger]:
+    roles: ClassVar[tuple[str, ...]] = ()  # rules of its listeners, in the order they act
+
+    def listeners(
+        self, norm: Norm, when: Trigger | None, checks: NormChecks, data: dict[str, Any]
+    ) -> dict[str, Trigger]:
         """Further things the kind reacts to besides its trigger (an obligation: its start and
-        what meets it), by role; the compiler makes one durable_rules rule per role."""
+        what meets it), by role; the compiler makes durable_rules rules for each
+        (`compile_listener`). `data` keeps what else the kind parsed, for `NormSpec.datum`."""
         return {}
+
+    def extra_rulesets(self, spec: NormSpec) -> list[tuple[str, str, list[dict[str, Any]]]]:
+        """Rulesets of the kind's own, as (route, role, conditions): an obligation's bindings."""
+        return []
+
+    def template_fields(self, norm: Norm, fields: set[str], start_fields: set[str]) -> set[str]:
+        """Fields a message or consequence may name, given those of the trigger."""
+        return fields
+
+    def window_on_trigger(self, norm: Norm) -> bool:
+        """Whether `from`/`until` are tested on the trigger (an obligation tests them on the
+        move that starts it)."""
+        return True
+
+    def ended_json(
+        self, norm: Norm, ended: dict[str, Any], in_force: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The durable_rules conditions 'its clause has ended' and 'its clause is in force' as
+        the kind judges them (an accrued duty is judged although its clause has ended)."""
+        return ended, in_force
+
+    def compile_listener(
+        self, spec: NormSpec, role: str, conditions: list[dict[str, Any]]
+    ) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The rules of one listener, each as (role, conditions that must all hold)."""
+        return [(role, conditions)]
 
     def exceptions(self, norm: Norm, trigger: Trigger) -> list[StateTest]:
         """Exceptions the kind adds to the author's `unless` (a consent: the consent itself)."""
@@ -100,6 +137,10 @@ class NormKindDef:
         self, role: str, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec
     ) -> list[_Fact]:
         """One of the kind's `listeners` matched `fact`: do what the kind does then."""
+        return []
+
+    def fired(self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec) -> list[str]:
+        """What the kind does when the norm fires, besides its consequences; its effects."""
         return []
 
     # -- the initial state -----------------------------------------------------------------

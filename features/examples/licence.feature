@@ -22,6 +22,22 @@ Feature: A second contract, in YAML and Gherkin alone
     When time passes to 2024-03-15
     Then the move is blocked by "payment"
 
+  Scenario: Each renewal starts its own fee deadline: the 2025 fee was never paid
+    Given "renew the licence" happened on 2024-02-01
+    And "pay the annual fee" happened on 2024-02-10
+    And "renew the licence" happened on 2025-02-01
+    When time passes to 2025-04-01
+    Then the move is blocked by "fee-after-renewal"
+
+  Scenario: Each fee paid in time: no finding
+    Given "renew the licence" happened on 2024-02-01
+    And "pay the annual fee" happened on 2024-02-10
+    And "renew the licence" happened on 2025-02-01
+    And "pay the annual fee" happened on 2025-02-20
+    When time passes to 2025-04-01
+    Then the move is clear
+    And the deadline "fee-after-renewal" is not pending
+
   Scenario: The seat cap holds only within its window
     When Globex proposes to "deploy 900 seats" on 2026-02-01
     Then the move is clear
