@@ -329,7 +329,7 @@ def then_applies(contract_scenario: ContractScenario, name: str, times: str | No
 @then(parsers.parse('the report says "{text}"'))
 def then_report_says(contract_scenario: ContractScenario, text: str) -> None:
     """Words the report must contain: a message, a reason why a norm did not apply, a state."""
-    report = contract_scenario.require_report().to_text()
+    report = contract_scenario.require_report().to_text(verbose=True)  # the why-not and state too
     if text not in report:
         raise contract_scenario.fail(f'Expected the report to say "{text}", but it does not.')
 

@@ -40,10 +40,10 @@ from engine.conditions import (
     date_number,
 )
 from engine.conditions import with_article as _a
-from engine.constructs import CHANGES, consent
+from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError
 from engine.model import FieldType, Severity
-from engine.norms import kind_of
+from engine.norms import kind_of, termination
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
     SEVERITY_ORDER,
@@ -63,6 +63,8 @@ from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
+_DAY = dt.timedelta(days=1)
+_FIGURES = "#figures"  # the figures a state test was decided on, kept beside its probe
 
 _DURABLE_LOCK = threading.Lock()
 # Rulesets of garbage-collected evaluators, freed by the next holder of the lock. A finalizer
@@ -243,6 +245,11 @@ class Evaluator:
                     for norm, on in state.expiries.items()
                     if on < day
                 ]
+                + [
+                    (n.effective - dt.timedelta(days=1), "notice_effective", norm, 0, norm)
+                    for norm, n in state.notices.items()
+                    if n.effective <= day
+                ]
             )
             if state.partnership == "in_force":
                 due += [
@@ -274,6 +281,9 @@ class Evaluator:
                     continue
                 self._term_end(run, when, waivers)
                 continue
+            if kind == "notice_effective":
+                self._notice_effective(run, norm, when, waivers)
+                continue
             if kind == "deadline_passed":
                 deadline = state.deadlines.pop(key)
                 started = (
@@ -293,6 +303,26 @@ class Evaluator:
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
                 fact = _Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)
             self._chain(run, [fact], waivers)
+
+    def _notice_effective(
+        self, run: _Run, rule: str, when: dt.date, waivers: dict[str, str]
+    ) -> None:
+        """A notice of termination takes effect: what its norm `ends` ends, on that day."""
+        notice = run.state.notices.pop(rule)
+        norm = self.compiled.norms[self._norm_index[rule]]
+        text = f"the notice of termination given {notice.given} took effect on {when}"
+        fact = _Fact("change:notice_effective", {KIND_FIELD: "notice_effective"}, when, None, text)
+        changes: list[dict[str, Any]] = []
+        for consequence in termination.ends(norm.norm):
+            changes += self._apply(run, fact, consequence.op, dict(consequence.args), text, rule)
+        self.note(
+            run,
+            norm,
+            fact,
+            f"The notice of termination given {notice.given} takes effect: {termination.ends_words(norm.norm)}.",
+            [_describe_change(c, run.labels) for c in changes],
+        )
+        self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
 
     def _period_ended(self, run: _Run, name: str, when: dt.date) -> _Fact:
         state = run.state
@@ -359,6 +389,8 @@ class Evaluator:
                     ),
                 )
             )
+        if run.state.measures_of:  # the move counts in its own measures
+            measure.record(run.state, move.kind, day, values)
         follow_ups = self._evaluate(run, fact, waivers)
         clock = run.state.term
         if clock is not None and clock.notice is None and move.kind == self._non_renewal:
@@ -458,6 +490,8 @@ class Evaluator:
 
     def _evaluate(self, run: _Run, fact: _Fact, waivers: dict[str, str]) -> list[_Fact]:
         """Assert one fact into the rulesets of its route; turn what fired into findings."""
+        # time passing is judged as of its last day; a move (and what it sets off), its own day
+        run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
         route = self.compiled.routes.get(fact.route)
         if route is None:
             return []
@@ -465,10 +499,16 @@ class Evaluator:
         roles = self.compiled.roles
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
+        figures: dict[str, str] = {}
         for rs in groups:
             values = dict(fact.values)
             for test in rs.probes:
                 values[test.probe] = run.state.answer(test, fact.values)
+                construct = QUESTIONS[test.question]
+                if construct.explains:
+                    shown = construct.explain(run.state, test, fact.values, self._names)
+                    if shown is not None:
+                        figures[test.probe + _FIGURES] = shown
             values["sid"] = run.sid
             values[SEQ_FIELD] = next(run.seq)
             values[DATE_FIELD] = date_number(fact.date)
@@ -481,6 +521,7 @@ class Evaluator:
                     )
                 by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
             asserted.update(values)
+        asserted.update(figures)
         follow_ups: list[_Fact] = []
         considered = [n for rs in groups for n in rs.norms]
         if len(groups) > 1:
@@ -586,6 +627,7 @@ class Evaluator:
                 for change in self._apply(run, fact, op, args, by, n.id):
                     effects.append(_describe_change(_named_change(change, run.labels), run.labels))
                     follow_ups.append(self._change_fact(change, fact))
+            effects += kind_def.fired(self, run, fact, norm)
         clause = self.spec.clauses[n.clause]
         finding = Finding(
             type="conflict" if is_conflict else "consequence",
@@ -639,7 +681,11 @@ class Evaluator:
             )
         for exception in norm.exceptions:
             evidence.append(
-                Evidence(condition=f"unless {self._say(exception, labels)}", value="no", held=False)
+                Evidence(
+                    condition=f"unless {self._say(exception, labels)}",
+                    value=_seen(exception, values, labels),
+                    held=False,
+                )
             )
         if norm.window_from or norm.window_until:
             evidence.append(
@@ -747,6 +793,7 @@ class Evaluator:
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},
             flags=sorted(state.flags),
             rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
+            values=dict(state.values),
             deadlines=[
                 DeadlineView(
                     rule=d.norm,
@@ -756,6 +803,10 @@ class Evaluator:
                     instance=d.instance,
                 )
                 for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq))
+            ],
+            terminations=[
+                f"{n.norm}: notice given {n.given}; takes effect on {n.effective}"
+                for n in sorted(state.notices.values(), key=lambda n: (n.effective, n.norm))
             ],
         )
 
@@ -846,8 +897,9 @@ def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
                 f"{test.field} is {value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
             )
         return f"{test.field} is {value}"
-    held = values.get(test.probe)
-    return "it does" if held == 1 else "it does not"
+    held = "it does" if values.get(test.probe) == 1 else "it does not"
+    figures = values.get(test.probe + _FIGURES)
+    return held if figures is None else f"{held}: {figures}"
 
 
 _CHANGE_WORDS = {
@@ -899,7 +951,9 @@ def _seen(test: Any, values: dict[str, Any], labels: dict[str, str]) -> str:
         ):
             return _actual(test, values, labels).split(" is ", 1)[1]
         return _named(values[test.field], labels)
-    return "yes" if values.get(test.probe) == 1 else "no"
+    held = "yes" if values.get(test.probe) == 1 else "no"
+    figures = values.get(test.probe + _FIGURES)  # a measure's or a comparison's figures
+    return held if figures is None else f"{held}: {figures}"
 
 
 def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:

@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from engine.measures import Measure
 from engine.periods import Term
+from engine.values import ValueDecl
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
@@ -122,6 +124,12 @@ class ContractFile(_Strict):
     entities: list[Entity] = []
     clauses: list[Clause] = Field(min_length=1)
     sets: list[EntitySet] = []
+    measures: list[Measure] = Field(
+        [], description="Sums and counts of moves over a window (engine/measures.py)."
+    )
+    values: list[ValueDecl] = Field(
+        [], description="Numbers the contract keeps, changed by set_value / add_to_value."
+    )
     state: InitialState = InitialState()
     waivers: list[Waiver] = []
 
@@ -204,6 +212,12 @@ class PerInstance(_Strict):
 Instances = Literal["each", "once"] | PerInstance
 
 
+class TakesEffect(_Strict):
+    """`takes_effect: {days_after: 90}`: a termination by notice ends things that many days on."""
+
+    days_after: int = Field(ge=1, description="Days between the notice and the end.")
+
+
 class Norm(_Strict):
     """A rule of the contract. Kind-specific keys are checked by kind."""
 
@@ -234,6 +248,14 @@ class Norm(_Strict):
         None, description="termination: the partnership, or a list of clause ids."
     )
     on: dt.date | None = Field(None, description="expiry: the date the clause stops.")
+    takes_effect: TakesEffect | None = Field(
+        None,
+        description="termination by notice: the partnership or clauses end this many days after "
+        "the move, unless the notice is withdrawn first.",
+    )
+    withdrawn_by: Identifier | None = Field(
+        None, description="termination by notice: the event kind that withdraws a pending notice."
+    )
     must: dict[str, Any] | None = Field(None, description="obligation: the move that fulfils it.")
     by: dt.date | None = Field(None, description="obligation: the deadline.")
     within_days: int | None = Field(None, ge=1, description="obligation: days after `when`.")

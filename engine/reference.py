@@ -20,6 +20,7 @@ from typing import Any
 from engine import periods
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
 from engine.constructs import OPERATIONS, QUESTIONS, consent
+from engine.measures import Measure
 from engine.model import FieldType, NormKind, PerInstance
 from engine.norms.obligation import bindings, instances_of
 from engine.periods import Period, TermClock
@@ -86,6 +87,8 @@ def summary(report: Report) -> Summary:
         "flags": after.flags,
         "rights": sorted((r.party, r.rule) for r in after.rights),
         "deadlines": sorted((d.rule, d.due.isoformat(), d.accrued) for d in after.deadlines),
+        "terminations": sorted((t.split(":")[0], t[-10:]) for t in after.terminations),
+        "values": after.values,
     }
 
 
@@ -118,9 +121,15 @@ class World:
     expiry_clauses: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)
     started: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, dt.date] = field(default_factory=dict)  # termination -> effective date
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None
     term: TermClock | None = None
+    measures: dict[str, Measure] = field(default_factory=dict)
+    # every move of a measured kind: (kind, date, fields, term index), scanned in full
+    log: list[tuple[str, dt.date, dict[str, Any], int]] = field(default_factory=list)
+    as_of: dt.date = dt.date.min
+    values: dict[str, float] = field(default_factory=dict)
 
     def all_consents(self) -> set[tuple[str, str, str | None]]:
         return {(a, b, None) for a, b in self.consents} | set(self.keyed)
@@ -202,6 +211,8 @@ class _Reference:
                 n.id: n.norm.clause for n in spec.norms if n.norm.kind is NormKind.expiry
             },
         )
+        self.world.measures = {m.id: m for m in spec.contract.measures}
+        self.world.values = {v.id: v.initial for v in spec.contract.values}
         header = spec.contract.contract
         start = periods.contract_start(header)
         if start is not None:
@@ -235,6 +246,8 @@ class _Reference:
             "deadlines": sorted(
                 (d.norm, d.due.isoformat(), d.accrued) for d in w.deadlines.values()
             ),
+            "terminations": sorted((n, d.isoformat()) for n, d in w.notices.items()),
+            "values": dict(w.values),
         }
 
     def let_time_pass(self, day: dt.date) -> None:
@@ -255,6 +268,11 @@ class _Reference:
                     if d < day
                 ]
                 + [
+                    (d - dt.timedelta(days=1), "notice_effective", n, 0, n)
+                    for n, d in w.notices.items()
+                    if d <= day
+                ]
+                + [
                     (p.end, "period_ended", n, 0, n)
                     for n, p in w.periods.items()
                     if p.end < day and w.partnership == "in_force"
@@ -269,6 +287,22 @@ class _Reference:
                 return
             last, kind, norm, _, key = due[0]
             when = last + dt.timedelta(days=1)
+            if kind == "notice_effective":
+                w.notices.pop(norm)
+                took = self.timed({"kind": "notice_effective"}, when)
+                spec = next(n for n in self.spec.norms if n.id == norm)
+                ends = [
+                    ("end_partnership", {})
+                    if spec.norm.ends == "partnership"
+                    else ("end_clause", {"clause": c})
+                    for c in (
+                        ["-"] if spec.norm.ends == "partnership" else list(spec.norm.ends or [])
+                    )
+                ]
+                changes = [c for op, args in ends for c in self.apply(op, args, norm, took)]
+                self.findings.append(("consequence", norm, -1, when.isoformat(), "info", False))
+                self.chain([self.timed(c, when) for c in changes])
+                continue
             if kind == "period_ended":
                 period = w.periods[norm]
                 assert w.period_start is not None
@@ -334,6 +368,9 @@ class _Reference:
         if not self.covered(move.kind):
             self.findings.append(("notice", "", index, day.isoformat(), "info", False))
         occurrence = _Occurrence("move", move.kind, values, words, day, index)
+        if any(m.of == move.kind for m in self.world.measures.values()):
+            running = self.world.term.index if self.world.term is not None else 0
+            self.world.log.append((move.kind, day, values, running))
         follow = self.react(occurrence)
         term = self.spec.contract.contract.term
         if term is not None and w_term_open(self.world) and move.kind == term.non_renewal:
@@ -369,6 +406,7 @@ class _Reference:
     # -- norms -------------------------------------------------------------------------------
     def react(self, occ: _Occurrence) -> list[_Occurrence]:
         """Every norm is tested against a snapshot of the world, then the applying ones act."""
+        self.world.as_of = occ.date if occ.move is not None else occ.date - dt.timedelta(days=1)
         judged = []
         route = self.routes.get(f"{occ.source}:{occ.kind}") if self.routes is not None else None
         reached = route.norms_for(occ.values) if route is not None else ()
@@ -377,6 +415,9 @@ class _Reference:
                 judged.append((norm, self.judge(norm, occ)))
         extras = []
         for norm in self.spec.norms:
+            withdrawn_by = norm.norm.withdrawn_by
+            if withdrawn_by is not None and (occ.source, occ.kind) == ("move", withdrawn_by):
+                extras.append(("withdraw", norm, ""))
             if norm.norm.kind is not NormKind.obligation:
                 continue
             if (
@@ -408,6 +449,11 @@ class _Reference:
                 self.fulfil(norm, occ)
             elif what == "start":
                 self.start(norm, occ, None)
+            elif what == "withdraw":
+                if self.world.notices.pop(norm.id, None) is not None:
+                    self.findings.append(
+                        ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
+                    )
             else:
                 self.outcomes.append((norm.id, move, status))
         return follow
@@ -541,6 +587,8 @@ class _Reference:
         changes = []
         for op, args in todo:
             changes += [self.change(c, occ) for c in self.apply(op, args, n.id, occ)]
+        if n.takes_effect is not None and n.id not in self.world.notices:  # notice given
+            self.world.notices[n.id] = occ.date + dt.timedelta(days=n.takes_effect.days_after)
         return changes
 
     # -- the world changing ---------------------------------------------------------------------
@@ -584,11 +632,12 @@ class _Reference:
         term = self.spec.contract.contract.term
         if term is not None and kind == term.non_renewal:
             return True
+        if any(m.of == kind for m in self.spec.contract.measures):
+            return True
         routes = {
             (t.source, t.kind)
             for n in self.spec.norms
-            for t in (n.trigger, n.fulfils, n.starts)
-            if t is not None
+            for t in (n.trigger, *(listener for _, listener in n.listeners))
         }
         if ("move", kind) in routes:
             return True

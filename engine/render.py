@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from engine.report import DeadlineView, Finding, Report, StateView
+from engine.values import show_number
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,15 @@ def _changes(report: Report, symbols: Symbols) -> list[str]:
         f"{name(r.party)} gained {r.right}" for r in after.rights if (r.party, r.right) not in had
     ]
     out += [f"flag {flag} set" for flag in after.flags if flag not in before.flags]
+    out += [
+        f"value {k}: {show_number(before.values[k]) if k in before.values else 'unset'} "
+        f"{symbols.arrow} {show_number(v)}"
+        for k, v in after.values.items()
+        if before.values.get(k) != v
+    ]
+    out += [
+        f"notice of termination: {n}" for n in after.terminations if n not in before.terminations
+    ]
 
     def key(
         d: DeadlineView,
@@ -297,6 +307,11 @@ def _state(view: StateView, report: Report) -> list[Line]:
         lines.append(Line(f"consents: {consents}", indent=2))
     if view.flags:
         lines.append(Line("flags: " + ", ".join(view.flags), indent=2))
+    for notice in view.terminations:
+        lines.append(Line(f"notice of termination: {notice}", indent=2))
+    if view.values:
+        shown = ", ".join(f"{k} = {show_number(v)}" for k, v in view.values.items())
+        lines.append(Line(f"values: {shown}", indent=2))
     return lines
 
 

@@ -123,6 +123,10 @@ class StateView(_Frozen):
     flags: list[str]
     rights: list[RightView]
     deadlines: list[DeadlineView]
+    values: dict[str, float] = Field(
+        default_factory=dict, description="The contract's values (`values:`), by id."
+    )
+    terminations: list[str] = []  # notices of termination given and not yet in effect
 
 
 class Report(_Frozen):

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from engine.conditions import StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
+from engine.measures import Ledger, Measure
 from engine.norms import kind_of
 from engine.periods import Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
@@ -30,6 +31,15 @@ class Deadline:
     binds: tuple[tuple[str, Any], ...] = ()  # values the move that meets it is tested against
     accrued: bool = False  # its clause or the partnership ended while it was pending
     instance: str | None = None  # `<field>=<value>` for one-per-value obligations
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A termination by notice, pending until it takes effect (engine/norms/termination.py)."""
+
+    norm: str
+    effective: dt.date  # the first day on which the partnership or clauses have ended
+    given: str  # the move that gave notice, and its date
 
 
 @dataclass
@@ -54,11 +64,19 @@ class State:
     expiry_clause: dict[str, str]  # expiry norm -> the clause it ends
     fulfilled: set[str] = field(default_factory=set)  # deadline keys met in this check
     started: dict[str, int] = field(default_factory=dict)  # obligation -> deadlines started
+    notices: dict[str, Notice] = field(default_factory=dict)  # termination norm -> its notice
     # recurring periods and the term (engine/periods.py): the running period of each period
     # some norm listens to, and where the term stands (None: no term, or it has ended)
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None  # the contract's start, which periods count from
     term: TermClock | None = None
+    # measures (engine/measures.py): the declarations, by id and by the kind they measure, the
+    # running totals, and the day the fact being judged is taken as of
+    measures: dict[str, Measure] = field(default_factory=dict)
+    measures_of: dict[str, tuple[Measure, ...]] = field(default_factory=dict)
+    ledger: Ledger = field(default_factory=Ledger)
+    as_of: dt.date = dt.date.min
+    values: dict[str, float] = field(default_factory=dict)  # the contract's values, by id
 
     @classmethod
     def initial(cls, spec: ContractSpec) -> State:
@@ -91,6 +109,12 @@ class State:
             },
             period_start=start,
             term=TermClock.first(header.term) if header.term is not None else None,
+            measures={m.id: m for m in spec.contract.measures},
+            values={v.id: v.initial for v in spec.contract.values},
+            measures_of={
+                kind: tuple(m for m in spec.contract.measures if m.of == kind)
+                for kind in {m.of for m in spec.contract.measures}
+            },
             partnership=s.partnership,
             partnership_ended_by="the initial state" if s.partnership == "ended" else None,
             clauses={c: "in_force" for c in spec.clauses},
@@ -131,9 +155,15 @@ class State:
             expiry_clause=self.expiry_clause,  # never changed after the start
             fulfilled=set(self.fulfilled),
             started=dict(self.started),
+            notices=dict(self.notices),
             periods=dict(self.periods),
             period_start=self.period_start,
             term=self.term,  # frozen
+            measures=self.measures,  # never changed after the start
+            measures_of=self.measures_of,
+            ledger=self.ledger.copy(),
+            as_of=self.as_of,
+            values=dict(self.values),
         )
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -152,6 +182,8 @@ class State:
             frozenset(self.flags),
             tuple(self.rights),
             tuple(self.deadlines.items()),
+            tuple(self.values.items()),
+            tuple(self.notices.items()),
         )
 
     # -- questions the rules ask ----------------------------------------------------------------

@@ -259,8 +259,9 @@ def test_key_of_another_kind_names_what_the_kind_accepts(
     rules = MINIMAL_RULES.replace("kind: prohibition", "kind: termination").replace(
         "    message:", "    ends: partnership\n    must: {move: deal}\n    message:"
     )
-    assert "(it belongs to: obligation); a termination accepts 'ends' besides" in only_problem(
-        write_contract(rules=rules)
+    assert (
+        "(it belongs to: obligation); a termination accepts 'ends', 'takes_effect'"
+        in only_problem(write_contract(rules=rules))
     )
 
 

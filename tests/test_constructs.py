@@ -113,3 +113,59 @@ def test_overriding_a_norm_of_another_kind_of_move_is_refused(
     assert "a norm can only override one that listens for the same kind" in str(
         caught.value.problems[0]
     )
+
+
+# -- termination by notice ---------------------------------------------------------------------
+def test_notice_takes_effect_after_the_notice_period(duties: Contract) -> None:
+    during = duties.check("2025-03-01: give notice of termination", at="2025-05-29")
+    assert during.state["after"].partnership == "in_force"
+    assert during.state["after"].terminations == [
+        "end-for-convenience: notice given by give notice of termination on "
+        "2025-03-01; takes effect on 2025-05-30"
+    ]
+    after = duties.check("2025-03-01: give notice of termination", at="2025-05-30")
+    assert after.state["after"].partnership == "ended"
+    assert after.state["after"].terminations == []
+    took = [f for f in after.consequences if "takes effect" in f.message]
+    assert len(took) == 1 and took[0].date.isoformat() == "2025-05-30"
+    assert "the partnership ended" in took[0].effects
+
+
+def test_a_move_on_the_day_the_notice_takes_effect_sees_the_end(duties: Contract) -> None:
+    report = duties.check("2025-03-01: give notice of termination", "2025-05-30: report defect D-1")
+    (outcome,) = [o for o in report.outcomes if o.rule == "fix-each-defect"]
+    assert outcome.status == "clause_ended"
+
+
+def test_a_withdrawn_notice_never_takes_effect_and_a_second_one_does(duties: Contract) -> None:
+    withdrawn = duties.check(
+        "2025-03-01: give notice of termination",
+        "2025-04-01: withdraw the notice",
+        at="2025-12-31",
+    )
+    assert withdrawn.state["after"].partnership == "in_force"
+    assert any("is withdrawn" in f.message for f in withdrawn.consequences)
+    again = duties.check(
+        "2025-03-01: give notice of termination",
+        "2025-04-01: withdraw the notice",
+        "2025-06-01: give notice of termination",
+        at="2025-12-31",
+    )
+    assert again.state["after"].partnership == "ended"
+    assert "2025-08-30" in (again.state["after"].partnership_ended_by or "")
+
+
+def test_explain_says_when_a_notice_takes_effect(cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, _ = cli("explain", DUTIES, "end-for-convenience")
+    assert code == 0
+    assert "ends: the partnership ends 90 days after the notice" in out
+    assert "withdrawn by: a notice_withdrawal move" in out
+
+
+def test_withdrawn_by_needs_takes_effect(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES.replace("kind: prohibition", "kind: termination") + (
+        "    ends: partnership\n    withdrawn_by: deal\n"
+    )
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(rules=rules))
+    assert "'withdrawn_by' needs 'takes_effect'" in str(caught.value.problems[0])

@@ -29,6 +29,8 @@ KIND_KEYS: tuple[str, ...] = (
     "within_days",
     "instances",
     "restart",
+    "takes_effect",
+    "withdrawn_by",
 )
 """Keys of a norm that belong to one kind or a few; every other key is common to all kinds."""
 
@@ -135,6 +137,10 @@ class NormKindDef:
         self, role: str, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec
     ) -> list[_Fact]:
         """One of the kind's `listeners` matched `fact`: do what the kind does then."""
+        return []
+
+    def fired(self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec) -> list[str]:
+        """What the kind does when the norm fires, besides its consequences; its effects."""
         return []
 
     # -- the initial state -----------------------------------------------------------------

@@ -90,3 +90,19 @@ Feature: Duties that repeat, bind to what started them, and outlive the agreemen
     When Vendor proposes to "give Acme a 40 percent discount" on 2025-01-10
     Then the move is clear
     And "no-deep-discounts" is not triggered because the contract takes effect on 2025-01-15
+
+  Scenario: A notice of termination takes effect 90 days later
+    Given "give notice of termination" happened on 2025-03-01
+    When time passes to 2025-06-01
+    Then the partnership has ended
+
+  Scenario: Within the notice period the agreement still runs
+    Given "give notice of termination" happened on 2025-03-01
+    When time passes to 2025-05-29
+    Then the partnership is in force
+
+  Scenario: A withdrawn notice does not take effect
+    Given "give notice of termination" happened on 2025-03-01
+    And "withdraw the notice" happened on 2025-04-01
+    When time passes to 2025-12-31
+    Then the partnership is in force
