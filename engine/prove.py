@@ -216,7 +216,7 @@ def prove(
     parsed = parse_property(contract, prop)
     explorer = Explorer(
         contract,
-        candidate_moves(contract),
+        candidate_moves(contract, symmetric=depth),
         contract.as_of,
         clear_only=False,
         per_level=True,
