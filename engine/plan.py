@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -154,7 +155,7 @@ def plan(
         if goal_move.kind in forbid:
             raise MoveError(f"the goal is a {goal_move.kind} move, which --forbid excludes")
     candidates = candidate_moves(contract, allow, forbid)
-    explorer = Explorer(contract, candidates, start, prefix)
+    explorer = Explorer(contract, candidates, start, prefix, workers=os.cpu_count() or 1)
     root = explorer.root()
     if root.report.verdict != "clear":
         rules = ", ".join(sorted({f.rule or "?" for f in blocking(root.report.conflicts)}))
