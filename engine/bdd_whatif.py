@@ -7,6 +7,7 @@ these steps too:
     Then there is no plan for "go public" within 2 steps
     Then under the amendment "azure-relaxed" the move "partner with Google Cloud" is clear
     Given the amendment "azure-relaxed"
+    Then "always: the partnership ended -> no conflict from azure-exclusivity" holds within 2 moves
 
 An amendment is named by its file (a path relative to the pytest root), or by its name in the
 `amendments/` folder next to the scenario's contract.
@@ -23,6 +24,7 @@ from engine.api import Contract
 from engine.bdd import ContractScenario
 from engine.errors import ContractEngineError
 from engine.plan import PlanResult, plan
+from engine.prove import prove
 from engine.report import Move
 
 _amended: dict[Path, Contract] = {}
@@ -125,4 +127,23 @@ def then_under_amendment(
     if rule and not any(rule in (f.rule, f.clause) for f in blocking):
         raise AssertionError(
             f'Expected the move to be blocked by "{rule}" under {name}.\n{report.to_text()}'
+        )
+
+
+@then(
+    parsers.re(
+        r'"(?P<claim>(?:never|always|reachable):[^"]+)" (?P<verdict>holds|does not hold) '
+        r"within (?P<n>\d+) moves?$"
+    )
+)
+def then_property(contract_scenario: ContractScenario, claim: str, verdict: str, n: str) -> None:
+    """A bounded proof over every timeline of up to n generated moves (from the initial state)."""
+    contract = contract_scenario.require_contract()
+    try:
+        result = prove(contract, claim, int(n))
+    except ContractEngineError as error:
+        raise AssertionError(f"The engine refused the property: {error}") from None
+    if result.holds != (verdict == "holds"):
+        raise AssertionError(
+            f'Expected "{claim}" to {verdict}. The engine says:\n{result.to_text()}'
         )

@@ -767,8 +767,7 @@ def prove_command(
     ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
 ) -> None:
-    """Check a property over every timeline of generated moves up to a depth (exit 1: a
-    counterexample, or nothing reachable)."""
+    """Check a property over every timeline of generated moves up to a depth (exit 1: not so)."""
     from engine.prove import prove
 
     loaded = _load(contract)

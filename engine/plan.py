@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -154,7 +155,7 @@ def plan(
         if goal_move.kind in forbid:
             raise MoveError(f"the goal is a {goal_move.kind} move, which --forbid excludes")
     candidates = candidate_moves(contract, allow, forbid)
-    explorer = Explorer(contract, candidates, start, prefix)
+    explorer = Explorer(contract, candidates, start, prefix, workers=os.cpu_count() or 1)
     root = explorer.root()
     if root.report.verdict != "clear":
         rules = ", ".join(sorted({f.rule or "?" for f in blocking(root.report.conflicts)}))
@@ -173,13 +174,13 @@ def plan(
                 assert state_goal is not None
                 if _reached(node, state_goal):
                     plans.append(
-                        (_warnings(node.report), _steps(contract, explorer, node.steps, me))
+                        (_warnings(node.report), timeline_steps(contract, explorer, node.steps, me))
                     )
             else:
                 steps = (*node.steps, goal_step)
                 report = explorer.check(steps)
                 if report.verdict == "clear":
-                    plans.append((_warnings(report), _steps(contract, explorer, steps, me)))
+                    plans.append((_warnings(report), timeline_steps(contract, explorer, steps, me)))
                 else:
                     attempts.append(_attempt(contract, explorer, node, report, len(attempts), me))
             if len(plans) >= MAX_PLANS:
@@ -227,9 +228,11 @@ def _main_actor(contract: Contract) -> str:
     return next(iter(contract.spec.parties))
 
 
-def _steps(
+def timeline_steps(
     contract: Contract, explorer: Explorer, steps: Sequence[Step], me: str
 ) -> list[PlanStep]:
+    """The generated steps of a timeline as dated, replayable plan steps; a step by another
+    party than `me` says whose move it needs."""
     moves = explorer.timeline(steps)[len(explorer.prefix) :]
     out = []
     for step, move in zip(steps, moves, strict=True):
@@ -280,7 +283,7 @@ def _attempt(
         )
         for f in blockers
     ]
-    attempt = Attempt(steps=_steps(contract, explorer, node.steps, me), blocked_by=found)
+    attempt = Attempt(steps=timeline_steps(contract, explorer, node.steps, me), blocked_by=found)
     return (len(found), order, attempt)
 
 

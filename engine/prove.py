@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from engine.api import Contract
 from engine.errors import ContractEngineError, MoveError
 from engine.goals import STATE_FORMS, parse_state
-from engine.plan import PlanStep, _steps
+from engine.plan import PlanStep, timeline_steps
 from engine.report import Finding, Report
 from engine.search import Explorer, Node, Step, blocking, candidate_moves
 
@@ -216,7 +216,7 @@ def prove(
     parsed = parse_property(contract, prop)
     explorer = Explorer(
         contract,
-        candidate_moves(contract),
+        candidate_moves(contract, symmetric=depth),
         contract.as_of,
         clear_only=False,
         per_level=True,
@@ -245,7 +245,7 @@ def prove(
     step_conflicts: list[list[str]] = []
     if found:
         node, detail = found[0]
-        timeline = _steps(contract, explorer, node.steps, "")
+        timeline = timeline_steps(contract, explorer, node.steps, "")
         timeline = [s.model_copy(update={"needs": None}) for s in timeline]
         step_conflicts = [
             sorted({f.rule or "?" for f in blocking(node.report.conflicts) if f.move == i})

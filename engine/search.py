@@ -51,11 +51,17 @@ def candidate_moves(
     contract: Contract,
     allow: Sequence[str] = (),
     forbid: Sequence[str] = (),
+    symmetric: int = 0,
 ) -> list[Step]:
     """Every move worth trying: each event kind (narrowed by allow/forbid) with its fields drawn
     from the contract's entities (respecting `of:`), parties, set members, values the norms test,
     and one fresh name per name field ("another company"). Optional fields are left out, or take
-    a value some norm tests. Order is deterministic: kinds by id, then values in sorted order."""
+    a value some norm tests. Order is deterministic: kinds by id, then values in sorted order.
+
+    With `symmetric=k`, values no norm, consequence or initial set names are interchangeable
+    (renaming them changes no verdict and no state a norm can tell apart), so an entity or name
+    field takes the values something names plus k of the others: every timeline of up to k
+    moves is then represented up to such a renaming (proofs pass their depth)."""
     spec = contract.spec
     for kind in [*allow, *forbid]:
         if kind not in spec.event_kinds:
@@ -64,6 +70,7 @@ def candidate_moves(
                 f"known kinds: {', '.join(sorted(spec.event_kinds))}"
             )
     literals = _tested_values(contract)
+    named = _named_values(contract) if symmetric else None
     steps: list[Step] = []
     seen: set[str] = set()
     for kind_id in sorted(spec.event_kinds):
@@ -74,7 +81,10 @@ def candidate_moves(
         options: list[list[Any]] = []
         names = sorted(declared.fields)
         for name in names:
-            options.append(_values(contract, kind_id, name, declared.fields[name], literals))
+            values = _values(contract, kind_id, name, declared.fields[name], literals)
+            if named is not None:
+                values = _reduced(values, named, declared.fields[name], name, symmetric)
+            options.append(values)
         for actor in actors:
             for combo in itertools.product(*options):
                 fields = {n: v for n, v in zip(names, combo, strict=True) if v is not None}
@@ -135,6 +145,44 @@ def _values(
     if t is FieldType.date:
         return optional + (tested or ([] if optional else [contract.as_of.isoformat()]))
     return optional + (tested or ([] if optional else [name]))
+
+
+def _reduced(
+    values: list[Any], named: set[str], spec: FieldSpec, name: str, keep: int
+) -> list[Any]:
+    """An entity or name field's values: those something names, and `keep` of the rest (fresh
+    names for a name field)."""
+    if spec.type not in (FieldType.entity, FieldType.name):
+        return values
+    kept = [v for v in values if v is None or v in named or v == spec.default]
+    if spec.type is FieldType.entity:
+        return kept + [v for v in values if v not in kept][:keep]
+    fresh = "another " + name.replace("_", " ")
+    return kept + [fresh if i == 0 else f"{fresh} {i + 1}" for i in range(keep)]
+
+
+def _named_values(contract: Contract) -> set[str]:
+    """Every value a norm, a consequence, a phrase or the initial state names."""
+    spec = contract.spec
+    named = {m for st in spec.sets.values() for m in st.members}
+    for norm in spec.norms:
+        for trigger in (norm.trigger, norm.starts, norm.fulfils):
+            for test in trigger.tests if trigger else ():
+                if isinstance(test, FieldTest):
+                    items = test.value if isinstance(test.value, tuple | list) else [test.value]
+                    named.update(str(v) for v in items)
+        for test in norm.requires:
+            if isinstance(test, FieldTest):
+                items = test.value if isinstance(test.value, tuple | list) else [test.value]
+                named.update(str(v) for v in items)
+        for c in norm.consequences:
+            named.update(str(v) for _, v in c.args if v is not None)
+    for kind in spec.event_kinds.values():
+        for c in kind.effects:
+            named.update(str(v) for _, v in c.args if v is not None)
+        for phrase in kind.phrases:
+            named.update(str(v) for v in phrase.set.values())
+    return named
 
 
 def _tested_values(contract: Contract) -> dict[tuple[str, str], set[Any]]:

@@ -41,3 +41,9 @@ Feature: What-if questions: plans and renegotiation proposals
     And "acquire Windsurf" has happened
     When OpenAI proposes to "withhold Windsurf IP from Microsoft"
     Then the move is clear
+
+  Scenario: Bounded proofs over every short timeline
+    Then "always: the partnership ended -> no conflict from azure-exclusivity" holds within 2 moves
+    And "never: a move is both required and forbidden" does not hold within 1 move
+    And "reachable: go public clear" holds within 2 moves
+    And "reachable: go public clear" does not hold within 1 move
