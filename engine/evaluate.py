@@ -234,6 +234,11 @@ class Evaluator:
                     for norm, n in state.notices.items()
                     if n.effective <= day
                 ]
+                + [
+                    (last, "tail_ended", c, 0, c)
+                    for c, last in state.tail_until.items()
+                    if last < day
+                ]
             )
             if state.partnership == "in_force":
                 due += [
@@ -267,6 +272,21 @@ class Evaluator:
                 continue
             if kind == "notice_effective":
                 self._notice_effective(run, norm, when, waivers)
+                continue
+            if kind == "tail_ended":  # a clause's time after the partnership's end ran out
+                del state.tail_until[norm]
+                tail = state.tails[norm].words()
+                text = f"clause {norm}'s {tail} after the end of the partnership ran out ({last_day} was the last day)"
+                fact = _Fact(
+                    "change:clause_ended",
+                    {KIND_FIELD: "clause_ended", "clause": norm},
+                    when,
+                    None,
+                    text,
+                )
+                state.as_of, state.today = last_day, when
+                changes = self._apply(run, fact, "end_clause", {"clause": norm}, text)
+                self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
                 continue
             if kind == "deadline_passed":
                 deadline = state.deadlines.pop(key)
@@ -476,6 +496,7 @@ class Evaluator:
         """Assert one fact into the rulesets of its route; turn what fired into findings."""
         # time passing is judged as of its last day; a move (and what it sets off), its own day
         run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
+        run.state.today = fact.date
         route = self.compiled.routes.get(fact.route)
         if route is None:
             return []

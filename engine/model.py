@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from engine.measures import Measure
-from engine.periods import Term
+from engine.periods import Duration, Term
 from engine.values import ValueDecl
 
 Identifier = Annotated[
@@ -51,6 +51,10 @@ class Clause(_Strict):
     title: str
     text: str
     source: str
+    survives: Duration | None = Field(
+        None,
+        description="Stays in force this long after the partnership ends, e.g. {months: 12}.",
+    )
     survives_termination: bool = Field(
         False, description="Stays in force when the partnership ends (e.g. a third party's term)."
     )

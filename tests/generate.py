@@ -309,6 +309,7 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
             }
         )
     has_term = draw(st.booleans())
+    tail = draw(st.sampled_from([0, 0, 30, 200]))  # clause c3 survives the partnership so long
     norms = [draw(norm(i, has_term)) for i in range(draw(st.integers(1, 7)))]
     for i, n in enumerate(norms):  # overrides: a norm beats another listening for the same kind
         rivals = [
@@ -335,7 +336,14 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
         "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
         "clauses": [
-            {"id": c, "title": c, "text": "t", "source": "s", "survives_termination": c == "c4"}
+            {
+                "id": c,
+                "title": c,
+                "text": "t",
+                "source": "s",
+                "survives_termination": c == "c4",
+                **({"survives": {"days": tail}} if c == "c3" and tail else {}),
+            }
             for c in CLAUSES
         ],
         "sets": [
