@@ -248,6 +248,7 @@ def compile_contract(spec: ContractSpec, prefix: str) -> CompiledContract:
 def _covered_kinds(spec: ContractSpec, rulesets: dict[str, CompiledRoute]) -> frozenset[str]:
     """Move kinds a norm can react to: a move without one gets a "no rule covers it" notice."""
     covered = {route.split(":", 1)[1] for route in rulesets if route.startswith("move:")}
+    covered.update(m.of for m in spec.contract.measures)  # counted: the contract reads them
     term = spec.contract.contract.term
     if term is not None and term.non_renewal is not None:
         covered.add(term.non_renewal)  # notice of non-renewal: the term does not renew

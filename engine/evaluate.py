@@ -31,7 +31,7 @@ import durable_rules_engine as _rete
 from engine import periods
 from engine.compile import CompiledContract, compile_contract
 from engine.conditions import DATE_FIELD, KIND_FIELD, SEQ_FIELD, FieldTest, date_number
-from engine.constructs import CHANGES, consent
+from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError
 from engine.model import FieldType, Severity
 from engine.norms import kind_of, termination
@@ -54,6 +54,8 @@ from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
+_DAY = dt.timedelta(days=1)
+_FIGURES = "#figures"  # the figures a state test was decided on, kept beside its probe
 
 _DURABLE_LOCK = threading.Lock()
 # Rulesets of garbage-collected evaluators, freed by the next holder of the lock. A finalizer
@@ -232,6 +234,11 @@ class Evaluator:
                     for norm, n in state.notices.items()
                     if n.effective <= day
                 ]
+                + [
+                    (last, "tail_ended", c, 0, c)
+                    for c, last in state.tail_until.items()
+                    if last < day
+                ]
             )
             if state.partnership == "in_force":
                 due += [
@@ -265,6 +272,21 @@ class Evaluator:
                 continue
             if kind == "notice_effective":
                 self._notice_effective(run, norm, when, waivers)
+                continue
+            if kind == "tail_ended":  # a clause's time after the partnership's end ran out
+                del state.tail_until[norm]
+                tail = state.tails[norm].words()
+                text = f"clause {norm}'s {tail} after the end of the partnership ran out ({last_day} was the last day)"
+                fact = _Fact(
+                    "change:clause_ended",
+                    {KIND_FIELD: "clause_ended", "clause": norm},
+                    when,
+                    None,
+                    text,
+                )
+                state.as_of, state.today = last_day, when
+                changes = self._apply(run, fact, "end_clause", {"clause": norm}, text)
+                self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
                 continue
             if kind == "deadline_passed":
                 deadline = state.deadlines.pop(key)
@@ -371,6 +393,8 @@ class Evaluator:
                     ),
                 )
             )
+        if run.state.measures_of:  # the move counts in its own measures
+            measure.record(run.state, move.kind, day, values)
         follow_ups = self._evaluate(run, fact, waivers)
         clock = run.state.term
         if clock is not None and clock.notice is None and move.kind == self._non_renewal:
@@ -470,6 +494,9 @@ class Evaluator:
 
     def _evaluate(self, run: _Run, fact: _Fact, waivers: dict[str, str]) -> list[_Fact]:
         """Assert one fact into the rulesets of its route; turn what fired into findings."""
+        # time passing is judged as of its last day; a move (and what it sets off), its own day
+        run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
+        run.state.today = fact.date
         route = self.compiled.routes.get(fact.route)
         if route is None:
             return []
@@ -477,10 +504,16 @@ class Evaluator:
         roles = self.compiled.roles
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
+        figures: dict[str, str] = {}
         for rs in groups:
             values = dict(fact.values)
             for test in rs.probes:
                 values[test.probe] = run.state.answer(test, fact.values)
+                construct = QUESTIONS[test.question]
+                if construct.explains:
+                    shown = construct.explain(run.state, test, fact.values, self._names)
+                    if shown is not None:
+                        figures[test.probe + _FIGURES] = shown
             values["sid"] = run.sid
             values[SEQ_FIELD] = next(run.seq)
             values[DATE_FIELD] = date_number(fact.date)
@@ -493,6 +526,7 @@ class Evaluator:
                     )
                 by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
             asserted.update(values)
+        asserted.update(figures)
         follow_ups: list[_Fact] = []
         considered = [n for rs in groups for n in rs.norms]
         if len(groups) > 1:
@@ -636,7 +670,9 @@ class Evaluator:
         for exception in norm.exceptions:
             evidence.append(
                 Evidence(
-                    condition=f"unless {exception.describe()}", value="it does not", held=False
+                    condition=f"unless {exception.describe()}",
+                    value=_actual(exception, values, self._names),
+                    held=False,
                 )
             )
         if norm.window_from or norm.window_until:
@@ -730,6 +766,7 @@ class Evaluator:
             sets={k: sorted(v) for k, v in sorted(state.sets.items())},
             flags=sorted(state.flags),
             rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
+            values=dict(state.values),
             deadlines=[
                 DeadlineView(
                     rule=d.norm,
@@ -810,8 +847,9 @@ def _actual(test: Any, values: dict[str, Any], names: dict[str, str]) -> str:
                 f"{test.field} is {value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
             )
         return f"{test.field} is {value}"
-    held = values.get(test.probe)
-    return "it does" if held == 1 else "it does not"
+    held = "it does" if values.get(test.probe) == 1 else "it does not"
+    figures = values.get(test.probe + _FIGURES)
+    return held if figures is None else f"{held}: {figures}"
 
 
 def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:

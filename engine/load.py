@@ -150,8 +150,6 @@ def parse_yaml(text: str, source: str) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         what = error.problem or error.context or "malformed YAML"
-        if "maximum nesting depth" in what:  # LibYAML 0.2.5+ stops deep nesting itself
-            what = f"nesting deeper than {MAX_DEPTH} levels"
         if "could not determine a constructor" in what:
             what = "tags such as !!python/... are not allowed: rule files are data, not code"
         elif "maximum nesting depth" in what:  # LibYAML 0.2.5+ stops before our own check

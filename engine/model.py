@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from engine.periods import Term
+from engine.measures import Measure
+from engine.periods import Duration, Term
+from engine.values import ValueDecl
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", min_length=1, max_length=80)
@@ -57,6 +59,10 @@ class Clause(_Strict):
     title: str
     text: str
     source: str
+    survives: Duration | None = Field(
+        None,
+        description="Stays in force this long after the partnership ends, e.g. {months: 12}.",
+    )
     survives_termination: bool = Field(
         False, description="Stays in force when the partnership ends (e.g. a third party's term)."
     )
@@ -122,6 +128,12 @@ class ContractFile(_Strict):
     entities: list[Entity] = []
     clauses: list[Clause] = Field(min_length=1)
     sets: list[EntitySet] = []
+    measures: list[Measure] = Field(
+        [], description="Sums and counts of moves over a window (engine/measures.py)."
+    )
+    values: list[ValueDecl] = Field(
+        [], description="Numbers the contract keeps, changed by set_value / add_to_value."
+    )
     state: InitialState = InitialState()
     waivers: list[Waiver] = []
 

@@ -20,9 +20,10 @@ from typing import Any
 from engine import periods
 from engine.conditions import FieldTest, StateTest, Test, Trigger, date_number
 from engine.constructs import OPERATIONS, QUESTIONS, consent
+from engine.measures import Measure
 from engine.model import FieldType, NormKind, PerInstance
 from engine.norms.obligation import bindings, instances_of
-from engine.periods import Period, TermClock
+from engine.periods import Duration, Period, TermClock
 from engine.report import Move, Report
 from engine.routing import build_routes
 from engine.templates import fill
@@ -87,6 +88,7 @@ def summary(report: Report) -> Summary:
         "rights": sorted((r.party, r.rule) for r in after.rights),
         "deadlines": sorted((d.rule, d.due.isoformat(), d.accrued) for d in after.deadlines),
         "terminations": sorted((t.split(":")[0], t[-10:]) for t in after.terminations),
+        "values": after.values,
     }
 
 
@@ -123,6 +125,14 @@ class World:
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None
     term: TermClock | None = None
+    measures: dict[str, Measure] = field(default_factory=dict)
+    # every move of a measured kind: (kind, date, fields, term index), scanned in full
+    log: list[tuple[str, dt.date, dict[str, Any], int]] = field(default_factory=list)
+    as_of: dt.date = dt.date.min
+    values: dict[str, float] = field(default_factory=dict)
+    today: dt.date = dt.date.min
+    tails: dict[str, Duration] = field(default_factory=dict)
+    tail_until: dict[str, dt.date] = field(default_factory=dict)
 
     def all_consents(self) -> set[tuple[str, str, str | None]]:
         return {(a, b, None) for a, b in self.consents} | set(self.keyed)
@@ -130,7 +140,9 @@ class World:
     def in_force(self, clause: str) -> bool:
         if self.clauses[clause] == "ended":
             return False
-        return self.partnership == "in_force" or clause in self.survives
+        return (
+            self.partnership == "in_force" or clause in self.survives or clause in self.tail_until
+        )
 
 
 def w_term_open(world: World) -> bool:
@@ -204,6 +216,9 @@ class _Reference:
                 n.id: n.norm.clause for n in spec.norms if n.norm.kind is NormKind.expiry
             },
         )
+        self.world.measures = {m.id: m for m in spec.contract.measures}
+        self.world.values = {v.id: v.initial for v in spec.contract.values}
+        self.world.tails = {c.id: c.survives for c in spec.clauses.values() if c.survives}
         header = spec.contract.contract
         start = periods.contract_start(header)
         if start is not None:
@@ -238,6 +253,7 @@ class _Reference:
                 (d.norm, d.due.isoformat(), d.accrued) for d in w.deadlines.values()
             ),
             "terminations": sorted((n, d.isoformat()) for n, d in w.notices.items()),
+            "values": dict(w.values),
         }
 
     def let_time_pass(self, day: dt.date) -> None:
@@ -267,6 +283,7 @@ class _Reference:
                     for n, p in w.periods.items()
                     if p.end < day and w.partnership == "in_force"
                 ]
+                + [(d, "tail_ended", c, 0, c) for c, d in w.tail_until.items() if d < day]
                 + [
                     (w.term.end, "term_end", "term", 0, "term")
                     for _ in [0]
@@ -277,6 +294,17 @@ class _Reference:
                 return
             last, kind, norm, _, key = due[0]
             when = last + dt.timedelta(days=1)
+            if kind == "tail_ended":
+                del w.tail_until[norm]
+                ended = self.timed({"kind": "clause_ended", "clause": norm}, when)
+                w.as_of, w.today = last, when
+                self.chain(
+                    [
+                        self.timed(c, when)
+                        for c in self.apply("end_clause", {"clause": norm}, "", ended)
+                    ]
+                )
+                continue
             if kind == "notice_effective":
                 w.notices.pop(norm)
                 took = self.timed({"kind": "notice_effective"}, when)
@@ -358,6 +386,9 @@ class _Reference:
         if not self.covered(move.kind):
             self.findings.append(("notice", "", index, day.isoformat(), "info", False))
         occurrence = _Occurrence("move", move.kind, values, words, day, index)
+        if any(m.of == move.kind for m in self.world.measures.values()):
+            running = self.world.term.index if self.world.term is not None else 0
+            self.world.log.append((move.kind, day, values, running))
         follow = self.react(occurrence)
         term = self.spec.contract.contract.term
         if term is not None and w_term_open(self.world) and move.kind == term.non_renewal:
@@ -393,6 +424,8 @@ class _Reference:
     # -- norms -------------------------------------------------------------------------------
     def react(self, occ: _Occurrence) -> list[_Occurrence]:
         """Every norm is tested against a snapshot of the world, then the applying ones act."""
+        self.world.as_of = occ.date if occ.move is not None else occ.date - dt.timedelta(days=1)
+        self.world.today = occ.date
         judged = []
         route = self.routes.get(f"{occ.source}:{occ.kind}") if self.routes is not None else None
         reached = route.norms_for(occ.values) if route is not None else ()
@@ -617,6 +650,8 @@ class _Reference:
         """A move kind some norm can react to, directly, through its effects, or later."""
         term = self.spec.contract.contract.term
         if term is not None and kind == term.non_renewal:
+            return True
+        if any(m.of == kind for m in self.spec.contract.measures):
             return True
         routes = {
             (t.source, t.kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.report import Finding, Report, StateView
+from engine.values import show_number
 
 
 def _finding(f: Finding, lines: list[str]) -> None:
@@ -53,6 +54,9 @@ def _state(view: StateView, lines: list[str]) -> None:
         lines.append("    consents: " + "; ".join(view.consents))
     if view.flags:
         lines.append("    flags: " + ", ".join(view.flags))
+    if view.values:
+        shown = (f"{k} = {show_number(v)}" for k, v in view.values.items())
+        lines.append("    values: " + ", ".join(shown))
 
 
 def render_text(report: Report) -> str:

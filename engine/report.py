@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.model import Severity
 
@@ -119,6 +119,9 @@ class StateView(_Frozen):
     flags: list[str]
     rights: list[RightView]
     deadlines: list[DeadlineView]
+    values: dict[str, float] = Field(
+        default_factory=dict, description="The contract's values (`values:`), by id."
+    )
     terminations: list[str] = []  # notices of termination given and not yet in effect
 
 

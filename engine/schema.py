@@ -31,6 +31,8 @@ def _condition_type() -> Any:
     for c in CONDITIONS.values():
         if c.bare:
             types.append(Literal[c.word])
+        elif c.whole:
+            types.append(c.model)
         else:
             types.append(_wrapper(f"{_camel(c.word)}Condition", c.word, c.model))
     return _one_of(types)

@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 from engine.conditions import StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
+from engine.measures import Ledger, Measure
 from engine.norms import kind_of
-from engine.periods import Period, TermClock, contract_start, first_period
+from engine.periods import Duration, Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
 
 
@@ -69,6 +70,18 @@ class State:
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None  # the contract's start, which periods count from
     term: TermClock | None = None
+    # measures (engine/measures.py): the declarations, by id and by the kind they measure, the
+    # running totals, and the day the fact being judged is taken as of
+    measures: dict[str, Measure] = field(default_factory=dict)
+    measures_of: dict[str, tuple[Measure, ...]] = field(default_factory=dict)
+    ledger: Ledger = field(default_factory=Ledger)
+    as_of: dt.date = dt.date.min
+    today: dt.date = dt.date.min  # the date of the fact being judged
+    # clauses that survive the partnership's end for a while: how long, and once it has ended,
+    # their last day in force (engine/constructs/end_partnership.py sets it)
+    tails: dict[str, Duration] = field(default_factory=dict)
+    tail_until: dict[str, dt.date] = field(default_factory=dict)
+    values: dict[str, float] = field(default_factory=dict)  # the contract's values, by id
 
     @classmethod
     def initial(cls, spec: ContractSpec) -> State:
@@ -101,6 +114,13 @@ class State:
             },
             period_start=start,
             term=TermClock.first(header.term) if header.term is not None else None,
+            measures={m.id: m for m in spec.contract.measures},
+            values={v.id: v.initial for v in spec.contract.values},
+            tails={c.id: c.survives for c in spec.clauses.values() if c.survives is not None},
+            measures_of={
+                kind: tuple(m for m in spec.contract.measures if m.of == kind)
+                for kind in {m.of for m in spec.contract.measures}
+            },
             partnership=s.partnership,
             partnership_ended_by="the initial state" if s.partnership == "ended" else None,
             clauses={c: "in_force" for c in spec.clauses},
@@ -145,6 +165,14 @@ class State:
             periods=dict(self.periods),
             period_start=self.period_start,
             term=self.term,  # frozen
+            measures=self.measures,  # never changed after the start
+            measures_of=self.measures_of,
+            ledger=self.ledger.copy(),
+            as_of=self.as_of,
+            today=self.today,
+            tails=self.tails,  # never changed after the start
+            tail_until=dict(self.tail_until),
+            values=dict(self.values),
         )
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -163,6 +191,7 @@ class State:
             frozenset(self.flags),
             tuple(self.rights),
             tuple(self.deadlines.items()),
+            tuple(self.values.items()),
             tuple(self.notices.items()),
         )
 
@@ -170,7 +199,11 @@ class State:
     def clause_in_force(self, clause: str) -> bool:
         if self.clauses.get(clause) == "ended":
             return False
-        return not (self.partnership == "ended" and clause not in self.surviving)
+        return not (
+            self.partnership == "ended"
+            and clause not in self.surviving
+            and clause not in self.tail_until
+        )
 
     def why_clause_ended(self, clause: str) -> str:
         if self.clauses.get(clause) == "ended":

@@ -29,6 +29,7 @@ from engine.conditions import (
 from engine.constructs import CHANGE_KINDS, CONDITIONS, NUMBER_CHANGE_FIELDS, OPERATIONS, Site
 from engine.errors import Collector, ContractFileError, Problem
 from engine.load import LocatedDict, line_of, load_yaml_file
+from engine.measures import Measure
 from engine.model import (
     Clause,
     ContractFile,
@@ -317,6 +318,8 @@ class _Resolver:
         self.clauses: dict[str, Clause] = {}
         self.sets: dict[str, EntitySet] = {}
         self.kinds: dict[str, EventKind] = {}
+        self.measures: dict[str, Measure] = {}
+        self.values: dict[str, Any] = {}
         self._specs: dict[str, FieldSpec] = {}  # fields of the move whose templates are checked
         self._specs_of_change = False
 
@@ -356,12 +359,15 @@ class _Resolver:
             self.problems.add(file, None, f"entities: '{name}' is already a party id")
         self._unique(c.clauses, "clauses", file, raw, self.clauses)
         self._unique(c.sets, "sets", file, raw, self.sets)
+        self._unique(c.measures, "measures", file, raw, self.measures)
+        self._unique(c.values, "values", file, raw, self.values)
         for path, rule_raw, rules in self.rule_files:
             self._unique(rules.event_kinds, "event_kinds", str(path), rule_raw, self.kinds)
 
         kinds = {k: self._event_kind(k) for k in self.kinds}
         self._initial_state()
         self._term()
+        self._measures()
         norms: list[NormSpec] = []
         seen: dict[str, str] = {}
         for path, rule_raw, rules in self.rule_files:
@@ -919,6 +925,40 @@ class _Resolver:
                         "contract.term (with its start) or contract.effective",
                     )
 
+    def _measures(self) -> None:
+        """A measure's kind, fields and window refer to what the contract declares."""
+        raw, file, start = self.raw, self.file, contract_start(self.contract.contract)
+        for index, m in enumerate(self.contract.measures):
+            line = line_of(raw, ("measures", index))
+            where = f"measures[{m.id}]"
+            if not self._ref(m.of, self.kinds, "event kind", file, line, f"{where}.of"):
+                continue
+            fields = self.kinds[m.of].fields
+            for key, name in (("sum", m.sum), ("per", m.per)):
+                if name is None or (name == "actor" and key == "per"):
+                    continue
+                at = line_of(raw, ("measures", index, key)) or line
+                if name not in fields:
+                    self.problems.add(
+                        file,
+                        at,
+                        f"{where}.{key}: '{name}' is not a field of {m.of}{did_you_mean(name, fields)}; fields: {', '.join(sorted(fields)) or '(none)'}",
+                    )
+                elif key == "sum" and fields[name].type not in (FieldType.number, FieldType.money):
+                    self.problems.add(
+                        file,
+                        at,
+                        f"{where}.sum: '{name}' is a {fields[name].type.value} field; a sum needs a number or money field (or write 'count: true')",
+                    )
+            needs = {"contract_year": start is None, "term": self.contract.contract.term is None}
+            if isinstance(m.over, str) and needs.get(m.over):
+                self.problems.add(
+                    file,
+                    line_of(raw, ("measures", index, "over")) or line,
+                    f"{where}.over: '{m.over}' counts from the contract's start: add contract.term"
+                    + (" or contract.effective" if m.over == "contract_year" else ""),
+                )
+
     def _term(self) -> None:
         term, raw = self.contract.contract.term, self.raw
         if term is not None and term.non_renewal is not None:
@@ -987,13 +1027,18 @@ class _Resolver:
         site = Site(self, file, line, where, frozenset(fields))
         if isinstance(cond, str) and cond in CONDITIONS and CONDITIONS[cond].bare:
             return CONDITIONS[cond].parse(None, site)  # a condition written as a bare word
-        if not isinstance(cond, dict) or len(cond) != 1:
+        if not isinstance(cond, dict) or (
+            len(cond) != 1 and not any(w in CONDITIONS and CONDITIONS[w].whole for w in cond)
+        ):
             self.problems.add(
                 file,
                 line,
                 f"{where}: expected 'partnership_ended' or one of {{consent: ...}}, {{happened: kind}}, {{clause_ended: id}}, {{flag: name}}, {{in_set: {{set, field}}}}; got {cond!r}",
             )
             return None
+        whole = [w for w in cond if w in CONDITIONS and CONDITIONS[w].whole]
+        if whole:  # {measure: id, gte: 500}
+            return CONDITIONS[whole[0]].parse(cond, site)
         ((word, arg),) = cond.items()
         construct = CONDITIONS.get(word)
         if construct is None or construct.bare:

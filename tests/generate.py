@@ -9,6 +9,7 @@ repeatable obligations (instances each / once / per field, `when` + `by`, restar
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ ENTITIES = ["e1", "e2", "e3", "e4"]
 CLAUSES = ["c1", "c2", "c3", "c4"]
 KINDS = ["k1", "k2", "k3"]
 FLAGS = ["f1", "f2"]
+MEASURES = ["m1", "m2", "mp1"]  # mp: kept per `who`, so only tested on moves
 START = dt.date(2025, 1, 1)
 
 dates = st.integers(min_value=0, max_value=900).map(lambda d: START + dt.timedelta(days=d))
@@ -55,8 +57,17 @@ def state_condition(draw: st.DrawFn) -> Any:
     which = draw(
         st.sampled_from(
             ["partnership_ended", "consent", "happened", "clause_ended", "flag", "in_set"]
+            + ["measure"] * 2
+            + ["compare"] * 2
         )
     )
+    if which == "compare":
+        op = draw(st.sampled_from(["gt", "gte", "lt", "lte", "eq"]))
+        return {"compare": {"left": draw(expression()), op: draw(expression())}}
+    if which == "measure":
+        op = draw(st.sampled_from(["gt", "gte", "lt", "lte", "eq"]))
+        limit = draw(st.sampled_from([0, 1, 2, 3, 50, 100, 150]))  # counts and sums
+        return {"measure": draw(st.sampled_from(MEASURES)), op: limit}
     if which == "partnership_ended":
         return "partnership_ended"
     if which == "consent":
@@ -74,6 +85,26 @@ def state_condition(draw: st.DrawFn) -> Any:
 
 
 @st.composite
+def expression(draw: st.DrawFn, moves: bool = True, depth: int = 0) -> Any:
+    """An arithmetic expression; `moves`: it may read the move's `amount` (not on changes)."""
+    leaves = [
+        st.integers(0, 120),
+        st.just({"value": "v1"}),
+        st.just({"value": "v2"}),
+        st.just({"measure": "m1"}),
+    ]
+    if moves:
+        leaves += [st.just("{amount}"), st.just({"measure": "mp1"})]
+    if depth < 2 and draw(st.integers(0, 2)) == 0:
+        word = draw(st.sampled_from(["add", "sub", "mul", "max", "min", "pct"]))
+        parts = [draw(expression(moves, depth + 1)), draw(expression(moves, depth + 1))]
+        if word == "pct":
+            parts[1] = draw(st.integers(0, 100))
+        return {word: parts}
+    return draw(st.one_of(*leaves))
+
+
+@st.composite
 def consequence(draw: st.DrawFn) -> dict[str, Any]:
     which = draw(
         st.sampled_from(
@@ -84,9 +115,15 @@ def consequence(draw: st.DrawFn) -> dict[str, Any]:
                 "end_partnership",
                 "record_consent",
                 "grant_right",
+                "set_value",
+                "add_to_value",
             ]
         )
     )
+    if which in ("set_value", "add_to_value"):
+        key = "to" if which == "set_value" else "amount"
+        value = draw(st.sampled_from(["v1", "v2"]))
+        return {which: {"value": value, key: draw(expression(moves=False))}}
     if which == "end_clause":
         return {"end_clause": draw(st.sampled_from(CLAUSES))}
     if which == "add_to_set":
@@ -230,7 +267,8 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
 
 def _reads_move(condition: Any) -> bool:
     """A condition that reads a field of the move, which a change does not have."""
-    return "in_set" in str(condition) or "'on'" in str(condition)
+    text = str(condition)
+    return "in_set" in text or "'on'" in text or "'mp" in text or "{amount}" in text
 
 
 @st.composite
@@ -244,6 +282,8 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
                     [
                         {"add_to_set": {"set": "s1", "entity": "{who}"}},
                         {"record_consent": {"from": "p2", "for": draw(st.sampled_from(KINDS))}},
+                        {"add_to_value": {"value": "v1", "amount": "{amount}"}},
+                        {"set_value": {"value": "v2", "to": draw(expression())}},
                         {
                             "record_consent": {
                                 "from": draw(st.sampled_from(PARTIES)),
@@ -272,6 +312,7 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
             }
         )
     has_term = draw(st.booleans())
+    tail = draw(st.sampled_from([0, 0, 30, 200]))  # clause c3 survives the partnership so long
     norms = [draw(norm(i, has_term)) for i in range(draw(st.integers(1, 7)))]
     for i, n in enumerate(norms):  # overrides: a norm beats another listening for the same kind
         rivals = [
@@ -302,7 +343,14 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         ],
         "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
         "clauses": [
-            {"id": c, "title": c, "text": "t", "source": "s", "survives_termination": c == "c4"}
+            {
+                "id": c,
+                "title": c,
+                "text": "t",
+                "source": "s",
+                "survives_termination": c == "c4",
+                **({"survives": {"days": tail}} if c == "c3" and tail else {}),
+            }
             for c in CLAUSES
         ],
         "sets": [
@@ -314,6 +362,24 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
         ],
         "state": {"partnership": "in_force", "consents": [], "flags": []},
     }
+    windows: list[Any] = [
+        "all",
+        "calendar_quarter",
+        "calendar_year",
+        {"rolling_days": draw(st.integers(30, 400))},
+    ]
+    windows += ["contract_year", "term"] if has_term else []
+    contract["measures"] = [
+        {
+            "id": m,
+            **({"count": True} if draw(st.booleans()) else {"sum": "amount"}),
+            "of": draw(st.sampled_from(KINDS)),
+            **({"per": "who"} if m.startswith("mp") else {}),
+            "over": copy.deepcopy(draw(st.sampled_from(windows))),  # no YAML aliases
+        }
+        for m in MEASURES
+    ]
+    contract["values"] = [{"id": "v1", "initial": 0}, {"id": "v2", "initial": 50}]
     if has_term:
         term: dict[str, Any] = {
             "start": iso(START + dt.timedelta(days=draw(st.integers(0, 60)))),

@@ -93,3 +93,39 @@ def check_generated(files: dict[str, Any], timelines: list[Any]) -> None:
     again = contract.check(*timelines[0][0], at=timelines[0][1])
     assert again.to_json() == first.to_json()
     assert type(again).model_validate_json(again.to_json()) == again
+
+
+# The supply contract (tests/contracts/supply) uses keyed once-consents, measures over every kind
+# of window, the term and recurring periods; random timelines of its moves over four years.
+_SUPPLY_MOVES = [
+    "buy 300 seats",
+    "buy 250 seats for Tailspin",
+    "buy 700 seats for Wingtip",
+    "deploy 10 demo seats",
+    "audit Contoso",
+    "change prices by 3 percent",
+    "change prices by 2 percent",
+    "change prices by 1 percent",
+    "send the quarterly sales report",
+    "give notice of non-renewal",
+    "consent to an assignment to Fabrikam",
+    "assign the agreement to Fabrikam",
+    "assign the agreement to Litware",
+]
+_supply: list[Contract] = []
+_days = st.integers(min_value=0, max_value=4 * 365)
+
+
+@settings(max_examples=max(CONTRACTS // 4, 1), **_unhurried)
+@given(
+    moves=st.lists(st.tuples(st.sampled_from(_SUPPLY_MOVES), _days), max_size=8),
+    at=_days,
+)
+def test_supply_contract_agrees_with_the_reference(moves: list[tuple[str, int]], at: int) -> None:
+    import datetime as dt
+
+    if not _supply:
+        _supply.append(Contract.load(Path(__file__).parent / "contracts/supply/contract.yaml"))
+    start = dt.date(2025, 1, 1)
+    timeline = [f"{start + dt.timedelta(days=d)}: {text}" for text, d in moves]
+    compare(_supply[0], timeline, (start + dt.timedelta(days=at)).isoformat())

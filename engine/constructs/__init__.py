@@ -9,6 +9,7 @@ from __future__ import annotations
 from engine.constructs.add_to_set import AddToSet
 from engine.constructs.base import Change, Condition, Operation, Site
 from engine.constructs.clause_ended import ClauseEnded
+from engine.constructs.compare import Compare
 from engine.constructs.consent import Consent
 from engine.constructs.end_clause import EndClause
 from engine.constructs.end_partnership import EndPartnership
@@ -17,12 +18,24 @@ from engine.constructs.flag import Flag
 from engine.constructs.grant_right import GrantRight
 from engine.constructs.happened import Happened
 from engine.constructs.in_set import InSet
+from engine.constructs.measure import MeasureTest
 from engine.constructs.partnership_ended import PartnershipEnded
 from engine.constructs.record_consent import RecordConsent
 from engine.constructs.set_flag import SetFlag
+from engine.constructs.set_value import AddToValue, SetValue
 
 CONDITIONS: dict[str, Condition] = {
-    c.word: c for c in (PartnershipEnded(), Consent(), Happened(), ClauseEnded(), Flag(), InSet())
+    c.word: c
+    for c in (
+        PartnershipEnded(),
+        Consent(),
+        Happened(),
+        ClauseEnded(),
+        Flag(),
+        InSet(),
+        MeasureTest(),
+        Compare(),
+    )
 }
 """State conditions by the word they are written with, in the order messages list them."""
 
@@ -39,6 +52,8 @@ OPERATIONS: dict[str, Operation] = {
         RecordConsent(),
         GrantRight(),
         SetFlag(),
+        SetValue(),
+        AddToValue(),
     )
 }
 """Consequences by name, in the order messages list them."""
@@ -62,7 +77,12 @@ CHANGE_KINDS: dict[str, tuple[str, ...]] = {
 """Changes of state that norms can listen for: this is how consequences chain forward."""
 
 NUMBER_CHANGE_FIELDS = frozenset(
-    {("period_ended", "index"), ("term_renewed", "term"), ("term_ended", "term")}
+    {
+        ("period_ended", "index"),
+        ("term_renewed", "term"),
+        ("term_ended", "term"),
+        ("value_changed", "to"),
+    }
 )
 """Fields of changes that are numbers (the others are text; dates as YYYY-MM-DD)."""
 

@@ -41,6 +41,8 @@ class Resolver(Protocol):
     clauses: dict[str, Any]
     sets: dict[str, Any]
     kinds: dict[str, Any]
+    measures: dict[str, Any]
+    values: dict[str, Any]
 
     def add_problem(self, file: str, line: int | None, message: str) -> None: ...
 
@@ -87,6 +89,8 @@ class Condition:
     model: ClassVar[Any]  # the type of `arg`, for the JSON Schema
     usage: ClassVar[str]  # how to write it, for messages
     bare: ClassVar[bool] = False  # written as the bare word, with no argument
+    whole: ClassVar[bool] = False  # takes the whole mapping: {measure: id, gte: 500}
+    explains: ClassVar[bool] = False  # has figures to show in the report (see `explain`)
 
     def parse(self, arg: Any, site: Site) -> StateTest | None:
         raise NotImplementedError
@@ -99,6 +103,12 @@ class Condition:
 
     def reference(self, world: World, test: StateTest, values: dict[str, Any]) -> bool:
         raise NotImplementedError
+
+    def explain(
+        self, state: State, test: StateTest, fact: dict[str, Any], titles: dict[str, str]
+    ) -> str | None:
+        """The figures the answer was decided on, for the report (None: nothing to add)."""
+        return None
 
     def covers(self, test: StateTest) -> tuple[str, ...]:
         """Move kinds whose mere happening this condition reads (so they are covered)."""
