@@ -70,6 +70,17 @@ class Contract:
                 return n.norm
         raise MoveError(f"contract {self.id} has no norm '{norm_id}'")
 
+    def norm_ids(self, norm_id: str) -> list[str]:
+        """The norms an id names: itself, or each party's norm of a `bearer: either` norm."""
+        ids = [n.id for n in self._spec.norms]
+        if norm_id in ids:
+            return [norm_id]
+        expanded = [i for i in ids if i.startswith(f"{norm_id}@")]
+        if expanded:
+            return expanded
+        self.norm(norm_id)  # raises, naming the norm
+        return []
+
     def open_sessions(self) -> int:
         """How many durable_rules sessions of recent checks are still open: always 0 between
         checks, since each check deletes its own. For leak detection when embedding the engine."""
@@ -132,10 +143,10 @@ class Contract:
                 f"{len(parsed):,} moves in one check; the limit is {MAX_MOVES_PER_CHECK:,}"
             )
         check_date = max([day, *(m.date for m in parsed if m.date)])
-        all_waivers = {w.rule: w.reason for w in self._spec.waivers}
+        all_waivers = {one: w.reason for w in self._spec.waivers for one in self.norm_ids(w.rule)}
         for rule, reason in (waivers or {}).items():
-            self.norm(rule)
-            all_waivers[rule] = reason
+            for one in self.norm_ids(rule):
+                all_waivers[one] = reason
         report = self._evaluator.check(parsed, check_date, all_waivers)
         if check_date != day:
             given_by = "--at" if at is not None else "the contract's as_of"

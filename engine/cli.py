@@ -509,6 +509,10 @@ def _explain_norm(loaded: Contract, norm_id: str) -> list[str]:
             f"  in force: from {spec.window_from or 'the start'} until {spec.window_until or 'the end'}"
         )
     lines += kind_of(n).explain(spec)
+    if n.overrides:
+        lines.append(f"  overrides: {', '.join(n.overrides)} (they give way when this fires)")
+    if spec.overridden_by:
+        lines.append(f"  overridden by: {', '.join(o.id for o in spec.overridden_by)}")
     lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]
     lines.append(f"  message: {n.message}")
     return lines
@@ -540,6 +544,12 @@ def explain(
     elif ident in norm_ids:
         lines = _explain_norm(loaded, ident)
         clause = clauses[loaded.norm(ident).clause]
+        lines += [f"  clause text: {clause.text}", f"  source: {clause.source}"]
+    elif each := [n for n in norm_ids if n.startswith(f"{ident}@")]:  # `bearer: either`
+        lines = [f"{ident}: one norm for each party ({', '.join(each)})"]
+        for norm_id in each:
+            lines += ["", *_explain_norm(loaded, norm_id)]
+        clause = clauses[loaded.norm(each[0]).clause]
         lines += [f"  clause text: {clause.text}", f"  source: {clause.source}"]
     else:
         raise _Failure(

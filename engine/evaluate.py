@@ -250,6 +250,11 @@ class Evaluator:
                     for norm, n in state.notices.items()
                     if n.effective <= day
                 ]
+                + [
+                    (last, "tail_ended", c, 0, c)
+                    for c, last in state.tail_until.items()
+                    if last < day
+                ]
             )
             if state.partnership == "in_force":
                 due += [
@@ -283,6 +288,21 @@ class Evaluator:
                 continue
             if kind == "notice_effective":
                 self._notice_effective(run, norm, when, waivers)
+                continue
+            if kind == "tail_ended":  # a clause's time after the partnership's end ran out
+                del state.tail_until[norm]
+                tail = state.tails[norm].words()
+                text = f"clause {norm}'s {tail} after the end of the partnership ran out ({last_day} was the last day)"
+                fact = _Fact(
+                    "change:clause_ended",
+                    {KIND_FIELD: "clause_ended", "clause": norm},
+                    when,
+                    None,
+                    text,
+                )
+                state.as_of, state.today = last_day, when
+                changes = self._apply(run, fact, "end_clause", {"clause": norm}, text)
+                self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
                 continue
             if kind == "deadline_passed":
                 deadline = state.deadlines.pop(key)
@@ -492,6 +512,7 @@ class Evaluator:
         """Assert one fact into the rulesets of its route; turn what fired into findings."""
         # time passing is judged as of its last day; a move (and what it sets off), its own day
         run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
+        run.state.today = fact.date
         route = self.compiled.routes.get(fact.route)
         if route is None:
             return []
@@ -552,7 +573,7 @@ class Evaluator:
         norm = self.compiled.norms[index]
         n = norm.norm
         status: Status
-        if "fire" in roles:
+        if "fire" in roles and "overridden" not in roles:
             waived = waivers.get(n.id)
             status = "waived" if waived else "applied"
             reason = f"waived: {waived}" if waived else "applies: " + norm.trigger.describe()
@@ -560,7 +581,7 @@ class Evaluator:
                 Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
             )
             return self._fire(run, fact, norm, values, waived)
-        if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, did not fire
+        if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, set aside
             if "overridden" in roles:
                 beaten = [norm.overridden_by[i] for i in sorted(roles["overridden"])]
                 status = "overridden"

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from engine.measures import Measure
-from engine.periods import Term
+from engine.periods import Duration, Term
 from engine.values import ValueDecl
 
 Identifier = Annotated[
@@ -33,6 +33,14 @@ class Party(_Strict):
     id: Identifier
     name: str
     aliases: list[str] = []
+    affiliates: list[str] = Field(
+        [], description="Names of affiliates: their moves are attributed to this party."
+    )
+    role: Literal["party", "third_party"] = Field(
+        "party",
+        description="`third_party`: may hold rights and make moves, but `bearer: either` and "
+        "`other` never name it.",
+    )
 
 
 class Entity(_Strict):
@@ -51,6 +59,10 @@ class Clause(_Strict):
     title: str
     text: str
     source: str
+    survives: Duration | None = Field(
+        None,
+        description="Stays in force this long after the partnership ends, e.g. {months: 12}.",
+    )
     survives_termination: bool = Field(
         False, description="Stays in force when the partnership ends (e.g. a third party's term)."
     )
@@ -224,8 +236,13 @@ class Norm(_Strict):
     id: Identifier
     clause: Identifier
     kind: NormKind
-    bearer: Identifier
-    beneficiary: Identifier | None = None
+    bearer: Identifier = Field(
+        description="A party id, or `either`: one norm per contracting party, each bound to moves "
+        "that party makes (ids `<id>@<party>`)."
+    )
+    beneficiary: Identifier | None = Field(
+        None, description="A party id, or `other`: the contracting party that is not the bearer."
+    )
     description: str | None = None
     when: dict[str, Any] | None = Field(
         None, description="The pattern: {move: kind, field: condition...} or {change: ...}."
@@ -242,7 +259,9 @@ class Norm(_Strict):
         description="Norms this one beats: when it fires on a move, they give `overridden` "
         "for that move instead of a finding. They must listen for the same kind of move.",
     )
-    consent_of: Identifier | None = Field(None, description="consent: whose consent is needed.")
+    consent_of: Identifier | None = Field(
+        None, description="consent: whose consent is needed (a party id, or `other`)."
+    )
     grants: str | None = Field(None, description="entitlement: the right the beneficiary gains.")
     ends: Literal["partnership"] | list[Identifier] | None = Field(
         None, description="termination: the partnership, or a list of clause ids."

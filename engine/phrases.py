@@ -83,7 +83,7 @@ class MoveParser:
         self._names: dict[str, str] = {}
         self._party_names: dict[str, list[str]] = {}
         for party in spec.parties.values():
-            spelled = [party.id, party.name, *party.aliases]
+            spelled = [party.id, party.name, *party.aliases, *party.affiliates]
             self._party_names[party.id] = spelled
             for name in spelled:
                 self._names.setdefault(name_key(name), party.id)

@@ -23,7 +23,7 @@ from engine.constructs import OPERATIONS, QUESTIONS, consent
 from engine.measures import Measure
 from engine.model import FieldType, NormKind, PerInstance
 from engine.norms.obligation import bindings, instances_of
-from engine.periods import Period, TermClock
+from engine.periods import Duration, Period, TermClock
 from engine.report import Move, Report
 from engine.routing import build_routes
 from engine.templates import fill
@@ -130,6 +130,9 @@ class World:
     log: list[tuple[str, dt.date, dict[str, Any], int]] = field(default_factory=list)
     as_of: dt.date = dt.date.min
     values: dict[str, float] = field(default_factory=dict)
+    today: dt.date = dt.date.min
+    tails: dict[str, Duration] = field(default_factory=dict)
+    tail_until: dict[str, dt.date] = field(default_factory=dict)
 
     def all_consents(self) -> set[tuple[str, str, str | None]]:
         return {(a, b, None) for a, b in self.consents} | set(self.keyed)
@@ -137,7 +140,9 @@ class World:
     def in_force(self, clause: str) -> bool:
         if self.clauses[clause] == "ended":
             return False
-        return self.partnership == "in_force" or clause in self.survives
+        return (
+            self.partnership == "in_force" or clause in self.survives or clause in self.tail_until
+        )
 
 
 def w_term_open(world: World) -> bool:
@@ -213,6 +218,7 @@ class _Reference:
         )
         self.world.measures = {m.id: m for m in spec.contract.measures}
         self.world.values = {v.id: v.initial for v in spec.contract.values}
+        self.world.tails = {c.id: c.survives for c in spec.clauses.values() if c.survives}
         header = spec.contract.contract
         start = periods.contract_start(header)
         if start is not None:
@@ -277,6 +283,7 @@ class _Reference:
                     for n, p in w.periods.items()
                     if p.end < day and w.partnership == "in_force"
                 ]
+                + [(d, "tail_ended", c, 0, c) for c, d in w.tail_until.items() if d < day]
                 + [
                     (w.term.end, "term_end", "term", 0, "term")
                     for _ in [0]
@@ -287,6 +294,17 @@ class _Reference:
                 return
             last, kind, norm, _, key = due[0]
             when = last + dt.timedelta(days=1)
+            if kind == "tail_ended":
+                del w.tail_until[norm]
+                ended = self.timed({"kind": "clause_ended", "clause": norm}, when)
+                w.as_of, w.today = last, when
+                self.chain(
+                    [
+                        self.timed(c, when)
+                        for c in self.apply("end_clause", {"clause": norm}, "", ended)
+                    ]
+                )
+                continue
             if kind == "notice_effective":
                 w.notices.pop(norm)
                 took = self.timed({"kind": "notice_effective"}, when)
@@ -407,6 +425,7 @@ class _Reference:
     def react(self, occ: _Occurrence) -> list[_Occurrence]:
         """Every norm is tested against a snapshot of the world, then the applying ones act."""
         self.world.as_of = occ.date if occ.move is not None else occ.date - dt.timedelta(days=1)
+        self.world.today = occ.date
         judged = []
         route = self.routes.get(f"{occ.source}:{occ.kind}") if self.routes is not None else None
         reached = route.norms_for(occ.values) if route is not None else ()

@@ -14,7 +14,7 @@ from engine.conditions import StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
 from engine.measures import Ledger, Measure
 from engine.norms import kind_of
-from engine.periods import Period, TermClock, contract_start, first_period
+from engine.periods import Duration, Period, TermClock, contract_start, first_period
 from engine.validate import ContractSpec
 
 
@@ -76,6 +76,11 @@ class State:
     measures_of: dict[str, tuple[Measure, ...]] = field(default_factory=dict)
     ledger: Ledger = field(default_factory=Ledger)
     as_of: dt.date = dt.date.min
+    today: dt.date = dt.date.min  # the date of the fact being judged
+    # clauses that survive the partnership's end for a while: how long, and once it has ended,
+    # their last day in force (engine/constructs/end_partnership.py sets it)
+    tails: dict[str, Duration] = field(default_factory=dict)
+    tail_until: dict[str, dt.date] = field(default_factory=dict)
     values: dict[str, float] = field(default_factory=dict)  # the contract's values, by id
 
     @classmethod
@@ -111,6 +116,7 @@ class State:
             term=TermClock.first(header.term) if header.term is not None else None,
             measures={m.id: m for m in spec.contract.measures},
             values={v.id: v.initial for v in spec.contract.values},
+            tails={c.id: c.survives for c in spec.clauses.values() if c.survives is not None},
             measures_of={
                 kind: tuple(m for m in spec.contract.measures if m.of == kind)
                 for kind in {m.of for m in spec.contract.measures}
@@ -163,6 +169,9 @@ class State:
             measures_of=self.measures_of,
             ledger=self.ledger.copy(),
             as_of=self.as_of,
+            today=self.today,
+            tails=self.tails,  # never changed after the start
+            tail_until=dict(self.tail_until),
             values=dict(self.values),
         )
 
@@ -190,7 +199,11 @@ class State:
     def clause_in_force(self, clause: str) -> bool:
         if self.clauses.get(clause) == "ended":
             return False
-        return not (self.partnership == "ended" and clause not in self.surviving)
+        return not (
+            self.partnership == "ended"
+            and clause not in self.surviving
+            and clause not in self.tail_until
+        )
 
     def why_clause_ended(self, clause: str) -> str:
         if self.clauses.get(clause) == "ended":

@@ -40,3 +40,15 @@ Feature: The contract term renews by itself unless notice is given in time; quar
     When time passes to 2025-08-15
     Then the move is blocked by "quarterly-sales-report"
     And "quarterly-sales-report" applies 2 times
+
+  Scenario: Confidentiality survives the end of the agreement for 12 months
+    Given "give notice of non-renewal" happened on 2026-09-01
+    When Contoso proposes to "disclose Northwind's price list" on 2027-11-30
+    Then the move is blocked by "no-disclosure"
+    And the partnership has ended
+
+  Scenario: After its 12 months the confidentiality clause has ended
+    Given "give notice of non-renewal" happened on 2026-09-01
+    When Contoso proposes to "disclose Northwind's price list" on 2028-01-02
+    Then "no-disclosure" is not triggered because confidentiality's 12 months after the end of the partnership ran out (2027-12-31 was the last day)
+    And the clause "confidentiality" is ended
