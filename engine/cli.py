@@ -120,6 +120,24 @@ class Format(StrEnum):
     json = "json"
 
 
+class ReportFormat(StrEnum):
+    """check and validate also write what CI tools read (engine/formats.py)."""
+
+    text = "text"
+    json = "json"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+
+
+_REPORT_FORMATS = "text|json|junit|sarif|github|markdown"
+_REPORT_FORMAT_HELP = (
+    "text, json, or for CI: junit (JUnit XML), sarif (SARIF 2.1.0), github (workflow "
+    "annotations), markdown (a pull-request comment)."
+)
+
+
 class _Failure(Exception):
     """Bad input found by the CLI itself, located where it can be."""
 
@@ -176,7 +194,7 @@ def _guard(command: F) -> F:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        as_json = kwargs.get("output") is Format.json
+        as_json = getattr(kwargs.get("output"), "value", None) == "json"
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, BrokenPipeError):
@@ -366,8 +384,9 @@ def check(
         ),
     ] = None,
     output: Annotated[
-        Format, typer.Option("--format", "-f", metavar="text|json", help="text or json.")
-    ] = Format.text,
+        ReportFormat,
+        typer.Option("--format", "-f", metavar=_REPORT_FORMATS, help=_REPORT_FORMAT_HELP),
+    ] = ReportFormat.text,
     waive: Annotated[
         list[str] | None,
         typer.Option(metavar="RULE=REASON", help="Waive a norm; its findings are shown as waived."),
@@ -400,13 +419,18 @@ def check(
         report = loaded.check(*(m.text for m in given), at=at, waivers=waivers)
     except MoveError as error:
         raise _locate(loaded, given, at, error) from None
-    _write(report, output, verbose)
+    _write(report, loaded, output, verbose)
     raise typer.Exit(report.exit_code)
 
 
-def _write(report: Report, output: Format, verbose: bool) -> None:
-    if output is Format.json:
+def _write(report: Report, loaded: Contract, output: ReportFormat, verbose: bool) -> None:
+    if output is ReportFormat.json:
         sys.stdout.write(report.to_json())
+        return
+    if output is not ReportFormat.text:
+        from engine.formats import CIFormat, report_as
+
+        sys.stdout.write(report_as(report, loaded, CIFormat(output.value)))
         return
     from engine.render import write_report
 
@@ -422,16 +446,19 @@ def validate(
         typer.Argument(help="Contract files, rule files or folders.", metavar="PATH"),
     ],
     output: Annotated[
-        Format, typer.Option("--format", "-f", metavar="text|json", help="text or json.")
-    ] = Format.text,
+        ReportFormat,
+        typer.Option("--format", "-f", metavar=_REPORT_FORMATS, help=_REPORT_FORMAT_HELP),
+    ] = ReportFormat.text,
 ) -> None:
     """Load and check contract and rule files; print every problem as file:line: message."""
     problems: list[Problem] = []
     checked = 0
+    names: list[str] = []
     for path in paths:
         files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
         for file in files:
             checked += 1
+            names.append(str(file))
             try:
                 raw = load_yaml_file(file)
                 if isinstance(raw, dict) and ("contract" in raw or "amends" in raw):
@@ -442,12 +469,17 @@ def validate(
                     collector.raise_if_any()
             except ContractFileError as error:
                 problems.extend(p for p in error.problems if p not in problems)
+    if output not in (ReportFormat.text, ReportFormat.json):
+        from engine.formats import CIFormat, problems_as
+
+        sys.stdout.write(problems_as(names, problems, CIFormat(output.value)))
+        raise typer.Exit(EXIT_BAD_INPUT if problems else EXIT_CLEAR)
     if problems:
-        _emit([_problem_record(p) for p in problems], output is Format.json, prefix="")
-        if output is Format.text:
+        _emit([_problem_record(p) for p in problems], output is ReportFormat.json, prefix="")
+        if output is ReportFormat.text:
             typer.echo(f"{len(problems)} problem(s) in {checked} file(s)", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    if output is Format.json:
+    if output is ReportFormat.json:
         typer.echo(json.dumps({"valid": True, "files": checked}))
     else:
         typer.echo(f"ok: {checked} file(s) valid")

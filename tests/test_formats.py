@@ -92,3 +92,35 @@ def test_file_problems_in_every_format(write_contract: Callable[..., Path]) -> N
     assert "norms.0.kind" in problems_as(files, problems, CIFormat.markdown)
     assert problems_as(files, [], CIFormat.github) == ""
     assert "valid" in problems_as(files, [], CIFormat.markdown)
+
+
+# -- through the CLI: `check` and `validate` with --format ---------------------------------------
+def _cli(*args: str) -> tuple[int, str]:
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout
+
+
+def test_check_writes_each_ci_format_with_the_verdicts_exit_code() -> None:
+    contract = "contracts/openai-microsoft.yaml"
+    code, out = _cli("check", contract, "-m", "partner with Google Cloud", "--format", "junit")
+    assert code == 1 and ET.fromstring(out).get("failures") == "1"
+    code, out = _cli("check", contract, "-m", "partner with Google Cloud", "-f", "sarif")
+    (result,) = json.loads(out)["runs"][0]["results"]
+    assert code == 1 and result["ruleId"] == "azure-exclusivity"
+    code, out = _cli("check", contract, "-m", "partner with Google Cloud", "-f", "github")
+    assert code == 1
+    assert f"::error file={NORMS},line={_line_of('azure-exclusivity')}" in out
+    code, out = _cli("check", contract, "-m", "declare AGI", "-f", "markdown")
+    assert code == 0 and "CLEAR" in out.upper()
+
+
+def test_validate_writes_problems_in_a_ci_format(write_contract: Callable[..., Path]) -> None:
+    bad = write_contract(rules=MINIMAL_RULES.replace("clause: c1", "clause: nope", 1))
+    code, out = _cli("validate", str(bad), "--format", "github")
+    assert code == 2 and out.startswith("::error file=") and "nope" in out
+    code, out = _cli("validate", "contracts/openai-microsoft.yaml", "--format", "junit")
+    assert code == 0 and ET.fromstring(out).get("failures") == "0"
