@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import BaseModel
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from engine.api import Contract
@@ -36,7 +35,7 @@ from engine.errors import (
     Problem,
 )
 from engine.load import load_yaml_file
-from engine.model import ContractFile, RuleFile
+from engine.model import RuleFile
 from engine.norms import kind_of
 from engine.report import Report
 from engine.validate import load_contract, validate_model
@@ -609,24 +608,37 @@ def phrases(
 @_guard
 def schema(
     which: Annotated[
-        str, typer.Argument(help="contract, rules or report.", metavar="contract|rules|report")
+        str,
+        typer.Argument(
+            help="contract, rules, amendment or report.",
+            metavar="contract|rules|amendment|report",
+        ),
     ] = "contract",
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Write every schema to DIR/<name>.schema.json (for editors) instead.",
+        ),
+    ] = None,
 ) -> None:
-    """Print the JSON Schema of contract files, rule files or the JSON report."""
-    models: dict[str, type[BaseModel]] = {
-        "contract": ContractFile,
-        "rules": RuleFile,
-        "report": Report,
-    }
-    if which not in models:
+    """Print the JSON Schema of contract, rule or amendment files, or of the JSON report."""
+    from engine.schema import SCHEMA_NAMES, schema_document
+
+    if write is not None:
+        write.mkdir(parents=True, exist_ok=True)
+        for name in SCHEMA_NAMES:
+            text = json.dumps(schema_document(name), indent=2, sort_keys=True) + "\n"
+            (write / f"{name}.schema.json").write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {len(SCHEMA_NAMES)} schemas to {write}")
+        return
+    if which not in SCHEMA_NAMES:
         raise _Failure(
-            f"schema: expected 'contract', 'rules' or 'report', got '{which}'"
-            f"{suggest(which, list(models))}",
+            f"schema: expected one of {', '.join(SCHEMA_NAMES)}, got '{which}'"
+            f"{suggest(which, list(SCHEMA_NAMES))}",
             field="schema",
         )
-    from engine.schema import json_schema
-
-    typer.echo(json.dumps(json_schema(models[which]), indent=2, sort_keys=True))
+    typer.echo(json.dumps(schema_document(which), indent=2, sort_keys=True))
 
 
 @app.command(cls=_Command)

@@ -71,3 +71,28 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
                 described = {k: v for k, v in properties[field].items() if k != "items"}
                 properties[field] = {**described, **typed[which], "type": "array"}
     return schema
+
+
+SCHEMA_NAMES = ("contract", "rules", "amendment", "report")
+"""What `contract-engine schema` prints and `schema --write` writes to `schemas/`."""
+
+
+def schema_document(which: str) -> dict[str, Any]:
+    """The JSON Schema of one kind of file (or of the JSON report), with its `$id`, as written
+    to `schemas/<which>.schema.json` for editors (the `yaml-language-server` line of a file)."""
+    from engine.amend import AmendmentFile
+    from engine.model import ContractFile, RuleFile
+    from engine.report import Report
+
+    models: dict[str, type[BaseModel]] = {
+        "contract": ContractFile,
+        "rules": RuleFile,
+        "amendment": AmendmentFile,
+        "report": Report,
+    }
+    document = json_schema(models[which])
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"urn:contract-engine:schema:{which}",
+        **document,
+    }
