@@ -96,8 +96,8 @@ class StateTest:
     args: tuple[str, ...]
     name: str  # how the author wrote it, for "defeated by ..."
 
-    @property
-    def probe(self) -> str:
+    @functools.cached_property
+    def probe(self) -> str:  # asked for every fact; the test never changes
         return "s__" + "__".join((self.question, *self.args))
 
     def to_durable(self, holds: bool = True) -> dict[str, Any]:
