@@ -70,6 +70,17 @@ class Contract:
                 return n.norm
         raise MoveError(f"contract {self.id} has no norm '{norm_id}'")
 
+    def norm_ids(self, norm_id: str) -> list[str]:
+        """The norms an id names: itself, or each party's norm of a `bearer: either` norm."""
+        ids = [n.id for n in self._spec.norms]
+        if norm_id in ids:
+            return [norm_id]
+        expanded = [i for i in ids if i.startswith(f"{norm_id}@")]
+        if expanded:
+            return expanded
+        self.norm(norm_id)  # raises, naming the norm
+        return []
+
     def open_sessions(self) -> int:
         """How many durable_rules sessions of recent checks are still open: always 0 between
         checks, since each check deletes its own. For leak detection when embedding the engine."""
@@ -109,10 +120,10 @@ class Contract:
             for m in given
         ]
         check_date = max([day, *(m.date for m in parsed if m.date)])
-        all_waivers = {w.rule: w.reason for w in self._spec.waivers}
+        all_waivers = {one: w.reason for w in self._spec.waivers for one in self.norm_ids(w.rule)}
         for rule, reason in (waivers or {}).items():
-            self.norm(rule)
-            all_waivers[rule] = reason
+            for one in self.norm_ids(rule):
+                all_waivers[one] = reason
         return self._evaluator.check(parsed, check_date, all_waivers)
 
     def _dated_move(self, move: MoveLike, day: dt.date) -> Move:

@@ -18,7 +18,7 @@ from engine.errors import Collector, ContractEngineError, ContractFileError, Pro
 from engine.load import load_yaml_file
 from engine.model import ContractFile, RuleFile
 from engine.norms import kind_of
-from engine.validate import load_contract, validate_model
+from engine.validate import NormSpec, load_contract, validate_model
 
 app = typer.Typer(
     add_completion=False,
@@ -128,8 +128,12 @@ def explain(
 ) -> None:
     """Explain one norm: its clause, what triggers it, what defeats it, how it compiles."""
     loaded = _load(contract)
-    spec = next((n for n in loaded.spec.norms if n.id == rule), None)
-    if spec is None:
+    specs = [n for n in loaded.spec.norms if n.id == rule] or [
+        n
+        for n in loaded.spec.norms
+        if n.id.startswith(f"{rule}@")  # `bearer: either`
+    ]
+    if not specs:
         from engine.suggest import did_you_mean
 
         _fail(
@@ -137,6 +141,15 @@ def explain(
                 f"no norm '{rule}'{did_you_mean(rule, [n.id for n in loaded.spec.norms])}"
             )
         )
+    lines: list[str] = []
+    if len(specs) > 1:
+        lines.append(f"{rule}: one norm for each party ({', '.join(n.id for n in specs)})")
+    for spec in specs:
+        lines += _explain(loaded, spec)
+    typer.echo("\n".join(lines))
+
+
+def _explain(loaded: Contract, spec: NormSpec) -> list[str]:
     n = spec.norm
     clause = loaded.spec.clauses[n.clause]
     lines = [
@@ -153,13 +166,17 @@ def explain(
             f"  in force: from {spec.window_from or 'the start'} until {spec.window_until or 'the end'}"
         )
     lines += kind_of(n).explain(spec)
+    if n.overrides:
+        lines.append(f"  overrides: {', '.join(n.overrides)} (they give way when this fires)")
+    if spec.overridden_by:
+        lines.append(f"  overridden by: {', '.join(o.id for o in spec.overridden_by)}")
     lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]
     lines += [
         f"  message: {n.message}",
         f"  clause text: {clause.text}",
         f"  source: {clause.source}",
     ]
-    typer.echo("\n".join(lines))
+    return lines
 
 
 @app.command()

@@ -108,33 +108,18 @@ def clause_ended_test(norm: NormSpec) -> StateTest:
     return StateTest("clause_ended", (norm.norm.clause,), f"clause {norm.norm.clause} ended")
 
 
-def fire_json(norm: NormSpec) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A norm's own `fire` condition, and its negation (for the norms it overrides)."""
+def fire_json(norm: NormSpec) -> dict[str, Any]:
+    """A norm's own `fire` condition, for the rules of the norms it overrides."""
     kind = kind_of(norm.norm)
-    conditions: list[Test] = [*norm.trigger.tests, *norm.requires]
-    inside, outside = window_json(norm) if kind.window_on_trigger(norm.norm) else (None, None)
+    inside, _ = window_json(norm) if kind.window_on_trigger(norm.norm) else (None, None)
     ended = clause_ended_test(norm)
-    is_ended, in_force = kind.ended_json(norm.norm, test_json(ended), test_json(ended, False))
-    holds = _all(
-        *(test_json(t) for t in conditions),
+    _, in_force = kind.ended_json(norm.norm, test_json(ended), test_json(ended, False))
+    return _all(
+        *(test_json(t) for t in (*norm.trigger.tests, *norm.requires)),
         *(test_json(e, holds=False) for e in norm.exceptions),
         inside or {},
         in_force,
     )
-    fails = [
-        *(_fails(t) for t in conditions),
-        *(test_json(e) for e in norm.exceptions),
-        *([outside] if outside is not None else []),
-        is_ended,
-    ]
-    return holds, fails[0] if len(fails) == 1 else {"$or": fails}
-
-
-def _fails(test: Test) -> dict[str, Any]:
-    """A condition that does not hold, including a field test of a field the fact lacks."""
-    if isinstance(test, StateTest):
-        return test_json(test, holds=False)
-    return {"$or": [negate_json(test), {"$nex": {test.field: 1}}]}
 
 
 def window_json(norm: NormSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -210,16 +195,16 @@ class _Builder:
             inside or {},
             in_force,
         ]
-        beaten_by = []
-        for i, other in enumerate(norm.overridden_by):  # overrides: [this norm]
-            other_fires, other_fails = fire_json(other)
-            beaten_by.append(other_fails)
+        # overrides: [this norm]: each overrider's own fire condition together with this one's;
+        # when such a rule fires too, the evaluator sets the firing aside (one rule each, no
+        # negations: durable_rules would expand them into every combination)
+        for i, other in enumerate(norm.overridden_by):
             rs.probes.update(
                 _tests_state(other.trigger.tests, other.requires, other.exceptions)
                 | {clause_ended_test(other)}
             )
-            self.add(rs, RuleRole(index, "overridden", i), _all(*fires, other_fires))
-        self.add(rs, RuleRole(index, "fire"), _all(*fires, *beaten_by))
+            self.add(rs, RuleRole(index, "overridden", i), _all(*fires, fire_json(other)))
+        self.add(rs, RuleRole(index, "fire"), _all(*fires))
         for i, exception in enumerate(norm.exceptions):
             self.add(rs, RuleRole(index, "unless", i), _all(*base, test_json(exception)))
         if outside is not None:

@@ -567,7 +567,7 @@ class Evaluator:
         norm = self.compiled.norms[index]
         n = norm.norm
         status: Status
-        if "fire" in roles:
+        if "fire" in roles and "overridden" not in roles:
             waived = waivers.get(n.id)
             status = "waived" if waived else "applied"
             reason = f"waived: {waived}" if waived else "applies: " + norm.trigger.describe()
@@ -575,7 +575,7 @@ class Evaluator:
                 Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
             )
             return self._fire(run, fact, norm, values, waived)
-        if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, did not fire
+        if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, set aside
             if "overridden" in roles:
                 beaten = [norm.overridden_by[i] for i in sorted(roles["overridden"])]
                 status = "overridden"

@@ -33,6 +33,14 @@ class Party(_Strict):
     id: Identifier
     name: str
     aliases: list[str] = []
+    affiliates: list[str] = Field(
+        [], description="Names of affiliates: their moves are attributed to this party."
+    )
+    role: Literal["party", "third_party"] = Field(
+        "party",
+        description="`third_party`: may hold rights and make moves, but `bearer: either` and "
+        "`other` never name it.",
+    )
 
 
 class Entity(_Strict):
@@ -210,8 +218,13 @@ class Norm(_Strict):
     id: Identifier
     clause: Identifier
     kind: NormKind
-    bearer: Identifier
-    beneficiary: Identifier | None = None
+    bearer: Identifier = Field(
+        description="A party id, or `either`: one norm per contracting party, each bound to moves "
+        "that party makes (ids `<id>@<party>`)."
+    )
+    beneficiary: Identifier | None = Field(
+        None, description="A party id, or `other`: the contracting party that is not the bearer."
+    )
     description: str | None = None
     when: dict[str, Any] | None = Field(
         None, description="The pattern: {move: kind, field: condition...} or {change: ...}."
@@ -228,7 +241,9 @@ class Norm(_Strict):
         description="Norms this one beats: when it fires on a move, they give `overridden` "
         "for that move instead of a finding. They must listen for the same kind of move.",
     )
-    consent_of: Identifier | None = Field(None, description="consent: whose consent is needed.")
+    consent_of: Identifier | None = Field(
+        None, description="consent: whose consent is needed (a party id, or `other`)."
+    )
     grants: str | None = Field(None, description="entitlement: the right the beneficiary gains.")
     ends: Literal["partnership"] | list[Identifier] | None = Field(
         None, description="termination: the partnership, or a list of clause ids."

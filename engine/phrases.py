@@ -76,7 +76,7 @@ class MoveParser:
         }
         self._names: dict[str, str] = {}
         for party in spec.parties.values():
-            for name in (party.id, party.name, *party.aliases):
+            for name in (party.id, party.name, *party.aliases, *party.affiliates):
                 self._names.setdefault(normalise(name), party.id)
         self._entity_names: dict[str, str] = {}
         for entity in spec.entities.values():

@@ -40,6 +40,7 @@ from engine.model import (
     FieldType,
     InitialState,
     Norm,
+    NormKind,
     Party,
     Phrase,
     RuleFile,
@@ -380,9 +381,10 @@ class _Resolver:
                     )
                     continue
                 seen[norm.id] = str(path)
-                spec = self._norm(norm, str(path), rule_raw, index, line)
-                if spec is not None:
-                    norms.append(spec)
+                for one in self._roles(norm, str(path), rule_raw, index):
+                    spec = self._norm(one, str(path), rule_raw, index, line)
+                    if spec is not None:
+                        norms.append(spec)
         norms = self._overrides(norms)
         if len(norms) > MAX_NORMS:
             self.problems.add(file, None, f"{len(norms)} norms; the limit is {MAX_NORMS}")
@@ -408,6 +410,66 @@ class _Resolver:
             rule_files=[p for p, _, _ in self.rule_files],
         )
 
+    def _roles(self, norm: Norm, file: str, raw: Any, index: int) -> list[Norm]:
+        """`bearer: either` is one norm per contracting party (`<id>@<party>`), each bound to
+        moves that party makes; `other` (beneficiary, consent_of) is the party that is not the
+        bearer. Expanded here so that every later stage sees plain norms."""
+        loc = ("norms", index)
+        where = f"norms[{norm.id}]"
+        contracting = [p.id for p in self.contract.parties if p.role == "party"]
+        for word, key, wrong in (
+            ("other", "bearer", "either"),
+            ("either", "beneficiary", "other"),
+            ("either", "consent_of", "other"),
+        ):
+            if getattr(norm, key) == word:
+                self.problems.add(
+                    file,
+                    line_of(raw, (*loc, key)),
+                    f"{where}.{key}: '{word}' is not a {key}; write a party id"
+                    + (f" or '{wrong}'" if wrong else ""),
+                )
+                return []
+        uses_other = "other" in (norm.beneficiary, norm.consent_of)
+        if (uses_other and len(contracting) != 2) or (
+            norm.bearer == "either" and len(contracting) < 2
+        ):
+            self.problems.add(
+                file,
+                line_of(raw, loc),
+                f"{where}: 'either' and 'other' need two contracting parties; this contract has {len(contracting)} ({', '.join(contracting)}); name the party instead",
+            )
+            return []
+
+        def other(bearer: str) -> str:
+            return next(p for p in contracting if p != bearer)
+
+        def bound(norm: Norm, bearer: str) -> Norm:
+            update: dict[str, Any] = {"bearer": bearer}
+            if norm.beneficiary == "other":
+                update["beneficiary"] = other(bearer)
+            if norm.consent_of == "other":
+                update["consent_of"] = other(bearer)
+            return norm.model_copy(update=update)
+
+        if norm.bearer != "either":
+            return [bound(norm, norm.bearer) if uses_other and norm.bearer in contracting else norm]
+        key = "must" if norm.kind is NormKind.obligation else "when"
+        pattern = getattr(norm, key)
+        if not isinstance(pattern, dict) or "move" not in pattern:
+            self.problems.add(
+                file,
+                line_of(raw, (*loc, "bearer")),
+                f"{where}.bearer: 'either' binds the norm to moves each party makes, so '{key}' must be a move",
+            )
+            return []
+        return [
+            bound(norm, party).model_copy(
+                update={"id": f"{norm.id}@{party}", key: {**pattern, "actor": party}}
+            )
+            for party in contracting
+        ]
+
     def _overrides(self, norms: list[NormSpec]) -> list[NormSpec]:
         """`overrides: [id]`: the overridden norm learns which norms set it aside. Both must
         listen for the same kind of move or change, or they could never meet."""
@@ -422,12 +484,21 @@ class _Resolver:
                     for p, _, rules in self.rule_files
                     if str(p) == file
                     for i, n in enumerate(rules.norms)
-                    if n.id == spec.id
+                    if n.id == spec.id.split("@")[0]
                 )
                 line = line_of(raw, ("norms", norm_index, "overrides", index))
                 where = f"norms[{spec.id}].overrides"
                 if target == spec.id:
                     self.problems.add(file, line, f"{where}: a norm cannot override itself")
+                    continue
+                expanded = [n for n in norms if n.id.startswith(f"{target}@")]
+                if target not in by_id and expanded:  # `either`: each party's norm
+                    party = spec.id.partition("@")[2]  # an `either` overrider: its party's
+                    for each in expanded:
+                        if each.trigger.route == spec.trigger.route and (
+                            not party or each.id == f"{target}@{party}"
+                        ):
+                            beaten.setdefault(each.id, []).append(spec)
                     continue
                 if not self._ref(target, by_id, "norm", file, line, where):
                     continue

@@ -192,7 +192,7 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
         "clause": draw(st.sampled_from(CLAUSES)),
         "kind": kind,
         "bearer": "p1",
-        "beneficiary": "p2",
+        "beneficiary": draw(st.sampled_from(["p2", "p2", "other"])),
         "message": "{kind} by {actor}",
     }
     if kind == "expiry":
@@ -231,7 +231,10 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
         if "change" in n["when"]:
             n["message"] = "changed"
     if kind == "consent":
-        n["consent_of"] = "p2"
+        n["consent_of"] = draw(st.sampled_from(["p2", "other"]))
+    pattern = n.get("must") if kind == "obligation" else n.get("when")
+    if pattern and "move" in pattern and draw(st.integers(0, 3)) == 0:
+        n["bearer"] = "either"  # one norm per contracting party, bound to its moves
     if kind == "entitlement":
         n["grants"] = draw(st.sampled_from(["right one", "right two"]))
     if kind == "termination":
@@ -333,7 +336,11 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
             ),
             **({"effective": iso(draw(dates))} if draw(st.integers(0, 3)) == 0 else {}),
         },
-        "parties": [{"id": p, "name": p.upper()} for p in PARTIES],
+        "parties": [
+            {"id": "p1", "name": "P1", "affiliates": ["P1 Sub"]},
+            {"id": "p2", "name": "P2"},
+            {"id": "p3", "name": "P3", "role": "third_party"},  # never named by either/other
+        ],
         "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
         "clauses": [
             {
@@ -401,7 +408,7 @@ def timeline(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
         if draw(st.booleans()):
             move["date"] = iso(draw(dates))
         if draw(st.integers(0, 4)) == 0:
-            move["actor"] = "p2"
+            move["actor"] = draw(st.sampled_from(["p2", "p2", "P1 Sub", "p3"]))
         moves.append(move)
     return moves, iso(draw(dates))
 

@@ -169,3 +169,68 @@ def test_withdrawn_by_needs_takes_effect(write_contract: Callable[..., Path]) ->
     with pytest.raises(ContractFileError) as caught:
         Contract.load(write_contract(rules=rules))
     assert "'withdrawn_by' needs 'takes_effect'" in str(caught.value.problems[0])
+
+
+# -- roles: either, other, affiliates, third parties ------------------------------------------
+def test_either_is_one_norm_per_contracting_party(duties: Contract) -> None:
+    ids = [n.id for n in duties.norms if n.id.startswith("mutual-confidentiality")]
+    assert ids == ["mutual-confidentiality@vendor", "mutual-confidentiality@client"]
+    by_client = duties.check({"kind": "disclosure", "actor": "client"}, at="2025-02-01")
+    ((finding),) = by_client.conflicts
+    assert finding.rule == "mutual-confidentiality@client"
+    assert duties.norm("mutual-confidentiality@client").beneficiary == "vendor"
+    (outcome,) = [o for o in by_client.outcomes if o.rule == "mutual-confidentiality@vendor"]
+    assert outcome.status == "not_triggered" and "actor is vendor" in outcome.reason
+
+
+def test_an_affiliates_move_is_the_partys(duties: Contract) -> None:
+    report = duties.check({"kind": "disclosure", "actor": "Vendor Services GmbH"}, at="2025-02-01")
+    assert report.moves[0].actor == "vendor"
+    assert [c.rule for c in report.conflicts] == ["mutual-confidentiality@vendor"]
+
+
+def test_a_third_party_is_not_bound_by_either(duties: Contract) -> None:
+    report = duties.check({"kind": "disclosure", "actor": "auditor"}, at="2025-02-01")
+    assert report.conflicts == []
+
+
+def test_waiving_and_explaining_an_either_norm_by_its_id(
+    duties: Contract, cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    report = duties.check(
+        {"kind": "disclosure", "actor": "client"},
+        at="2025-02-01",
+        waivers={"mutual-confidentiality": "agreed"},
+    )
+    assert report.verdict == "clear" and [f.rule for f in report.waived] == [
+        "mutual-confidentiality@client"
+    ]
+    code, out, _ = cli("explain", DUTIES, "mutual-confidentiality")
+    assert code == 0
+    assert (
+        "one norm for each party (mutual-confidentiality@vendor, mutual-confidentiality@client)"
+        in out
+    )
+    assert "bearer: client, beneficiary: vendor" in out
+
+
+def test_other_needs_two_contracting_parties(write_contract: Callable[..., Path]) -> None:
+    contract = MINIMAL_CONTRACT.replace("  - {id: beta, name: Beta}\n", "")
+    rules = MINIMAL_RULES.replace(
+        "    bearer: alpha\n", "    bearer: alpha\n    beneficiary: other\n"
+    )
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(contract=contract, rules=rules))
+    assert "'either' and 'other' need two contracting parties" in str(caught.value.problems[0])
+
+
+def test_either_is_no_beneficiary(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES.replace(
+        "    bearer: alpha\n", "    bearer: alpha\n    beneficiary: either\n"
+    )
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(rules=rules))
+    assert (
+        "norms[n1].beneficiary: 'either' is not a beneficiary; write a party id or 'other'"
+        in str(caught.value.problems[0])
+    )

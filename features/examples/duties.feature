@@ -106,3 +106,12 @@ Feature: Duties that repeat, bind to what started them, and outlive the agreemen
     And "withdraw the notice" happened on 2025-04-01
     When time passes to 2025-12-31
     Then the partnership is in force
+
+  Scenario: Confidentiality binds either party
+    When Client proposes to "disclose confidential information"
+    Then the move is blocked by "mutual-confidentiality@client"
+    And "mutual-confidentiality@vendor" is not triggered because actor is vendor
+
+  Scenario: A third party is not bound by a mutual clause
+    When Audit Partners proposes to "disclose confidential information"
+    Then the move is clear
