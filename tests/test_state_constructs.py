@@ -262,3 +262,17 @@ def test_the_cli_reports_a_shortfall_with_its_figures(
     assert (
         "2 seat purchase moves total 450 seats in contract year 2 (2026-01-01..2026-12-31)" in out
     )
+
+
+def test_a_measure_filter_names_fields_of_its_kind(write_contract: Callable[..., Path]) -> None:
+    contract = (
+        MINIMAL_CONTRACT
+        + """\
+measures:
+  - {id: big-deals, count: true, of: deal, where: {wiht: gamma}}
+"""
+    )
+    (problem,) = problems_of(write_contract(contract=contract))
+    assert (
+        "measures[big-deals].where: 'wiht' is not a field of deal (did you mean 'with'?)" in problem
+    )
