@@ -254,6 +254,7 @@ def test_the_cli_reports_a_shortfall_with_its_figures(
         "2026-06-01: buy 150 seats",
         "--at",
         "2027-01-05",
+        "--verbose",  # the figures are evidence: shown with -v
     )
     assert code == 1  # a blocking conflict, as a linter would say
     assert (
