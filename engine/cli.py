@@ -596,12 +596,21 @@ def explain(
 def phrases(
     contract: Annotated[Path, typer.Argument(help="The contract file.", metavar="CONTRACT")],
 ) -> None:
-    """List the plain-words moves a contract understands."""
+    """List the plain-words moves a contract understands, with the other opening words each
+    phrase is read with (the contract's synonyms, and the built-in ones marked so). Verb forms
+    ("partnered", "is partnering"), a subject and dates are read on top of these."""
+    from engine.words import synonyms
+
     loaded = _load(contract)
-    for kind in sorted(loaded.spec.event_kinds.values(), key=lambda k: k.id):
+    spec = loaded.spec
+    everything = [p.text for k in spec.event_kinds.values() for p in k.phrases]
+    for kind in sorted(spec.event_kinds.values(), key=lambda k: k.id):
         typer.echo(f"{kind.id}: {kind.kind.title}")
+        declared = [spec.contract.contract.synonyms, kind.kind.synonyms]
         for phrase in kind.phrases:
             typer.echo(f"  {phrase.text}")
+            for text, _, _, built_in in synonyms.variants(phrase.text, declared, everything):
+                typer.echo(f"    also: {text}" + (" (built-in synonym)" if built_in else ""))
 
 
 @app.command(cls=_Command)
