@@ -115,3 +115,11 @@ Feature: Duties that repeat, bind to what started them, and outlive the agreemen
   Scenario: A third party is not bound by a mutual clause
     When Audit Partners proposes to "disclose confidential information"
     Then the move is clear
+
+  Scenario: Insurance cover that falls below the minimum breaks the duty to keep it
+    When Vendor proposes to "set insurance cover to 1500000" on 2025-03-01
+    Then the move is blocked by "keep-insurance"
+
+  Scenario: Insurance cover above the minimum keeps the duty
+    When Vendor proposes to "set insurance cover to 2500000" on 2025-03-01
+    Then "keep-insurance" is not triggered because defeated by exception
