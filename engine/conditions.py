@@ -72,6 +72,31 @@ class FieldTest:
             return {"$and": [{"$neq": {self.field: v}} for v in self.value]}
         return {f"${self.op}": {self.field: self.value}}
 
+    def holds(self, values: dict[str, Any]) -> bool:
+        """This test on a fact's values, in Python (a measure's filter; durable_rules tests the
+        norms). A missing field fails every test, as in durable_rules."""
+        if self.field not in values:
+            return False
+        value, op, wanted = values[self.field], self.op, self.value
+        try:
+            if op == "eq":
+                return bool(value == wanted)
+            if op == "neq":
+                return bool(value != wanted)
+            if op == "in":
+                return value in wanted
+            if op == "not_in":
+                return value not in wanted
+            if op == "gt":
+                return bool(value > wanted)
+            if op == "gte":
+                return bool(value >= wanted)
+            if op == "lt":
+                return bool(value < wanted)
+            return bool(value <= wanted)
+        except TypeError:  # a value of another type than the test's
+            return False
+
     def negated(self) -> FieldTest:
         return FieldTest(self.field, _NEGATION[self.op], self.value, self.shown)
 
@@ -96,8 +121,8 @@ class StateTest:
     args: tuple[str, ...]
     name: str  # how the author wrote it, for "defeated by ..."
 
-    @property
-    def probe(self) -> str:
+    @functools.cached_property
+    def probe(self) -> str:  # asked for every fact; the test never changes
         return "s__" + "__".join((self.question, *self.args))
 
     def to_durable(self, holds: bool = True) -> dict[str, Any]:

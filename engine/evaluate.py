@@ -211,6 +211,16 @@ class Evaluator:
         recurring periods some norm listens to end, and the term renews or ends. Each is one
         fact; nothing here looks at the timeline, so its cost follows the time passed."""
         state = run.state
+        if not (
+            state.deadlines
+            or state.expiries
+            or state.notices
+            or state.tail_until
+            or state.periods
+            or state.term
+            or self.spec.periods
+        ):
+            return  # nothing is scheduled: most checks of most contracts
         if state.period_start is None and self.spec.periods:  # calendar periods, no start
             state.period_start = day
             state.periods = {

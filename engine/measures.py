@@ -45,6 +45,11 @@ class Measure(BaseModel):
     count: bool = Field(False, description="Count the moves instead of adding up a field.")
     of: str = Field(description="The event kind whose moves are measured.")
     per: str | None = Field(None, description="Keep one total per value of this field.")
+    where: dict[str, Any] = Field(
+        {},
+        description="Only moves whose fields pass these tests, written as in a `when`: "
+        "{percent: {gt: 0}, customer: {in: [a, b]}}.",
+    )
     over: Literal["all", "contract_year", "calendar_quarter", "calendar_year", "term"] | Rolling = (
         Field("all", description="The window: a period, {rolling_days: N}, or all.")
     )

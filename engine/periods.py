@@ -15,6 +15,7 @@ next end); then the partnership ends (changes `term_ended`, then `partnership_en
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +103,7 @@ def _quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
+@functools.lru_cache(maxsize=8192)
 def containing(name: str, day: dt.date, start: dt.date) -> Period:
     """The period of kind `name` that contains `day`, counted from the contract's `start`
     (`term` is not handled here: its ends depend on renewals, see `TermClock`)."""

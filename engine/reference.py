@@ -132,7 +132,7 @@ class World:
     period_start: dt.date | None = None
     term: TermClock | None = None
     measures: dict[str, Measure] = field(default_factory=dict)
-    # every move of a measured kind: (kind, date, fields, term index), scanned in full
+    # every move each measure counts: (measure id, date, fields, term index), scanned in full
     log: list[tuple[str, dt.date, dict[str, Any], int]] = field(default_factory=list)
     as_of: dt.date = dt.date.min
     values: dict[str, float] = field(default_factory=dict)
@@ -410,9 +410,10 @@ class _Reference:
         if not self.covered(move.kind):
             self.findings.append(("notice", "", index, day.isoformat(), "info", False))
         occurrence = _Occurrence("move", move.kind, values, words, day, index)
-        if any(m.of == move.kind for m in self.world.measures.values()):
-            running = self.world.term.index if self.world.term is not None else 0
-            self.world.log.append((move.kind, day, values, running))
+        for m in self.world.measures.values():  # every measure the move counts in
+            if m.of == move.kind and self.all_hold(self.spec.measure_filters[m.id], occurrence):
+                running = self.world.term.index if self.world.term is not None else 0
+                self.world.log.append((m.id, day, values, running))
         follow = self.react(occurrence)
         term = self.spec.contract.contract.term
         if term is not None and w_term_open(self.world) and move.kind == term.non_renewal:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from engine.conditions import StateTest
+from engine.conditions import FieldTest, StateTest
 from engine.constructs import OPERATIONS, QUESTIONS
 from engine.measures import Ledger, Measure
 from engine.norms import kind_of
@@ -75,6 +75,7 @@ class State:
     # running totals, and the day the fact being judged is taken as of
     measures: dict[str, Measure] = field(default_factory=dict)
     measures_of: dict[str, tuple[Measure, ...]] = field(default_factory=dict)
+    measure_filters: dict[str, tuple[FieldTest, ...]] = field(default_factory=dict)
     ledger: Ledger = field(default_factory=Ledger)
     as_of: dt.date = dt.date.min
     today: dt.date = dt.date.min  # the date of the fact being judged
@@ -116,6 +117,7 @@ class State:
             period_start=start,
             term=TermClock.first(header.term) if header.term is not None else None,
             measures={m.id: m for m in spec.contract.measures},
+            measure_filters=spec.measure_filters,
             values={v.id: v.initial for v in spec.contract.values},
             tails={c.id: c.survives for c in spec.clauses.values() if c.survives is not None},
             measures_of={
@@ -169,6 +171,7 @@ class State:
             term=self.term,  # frozen
             measures=self.measures,  # never changed after the start
             measures_of=self.measures_of,
+            measure_filters=self.measure_filters,
             ledger=self.ledger.copy(),
             as_of=self.as_of,
             today=self.today,

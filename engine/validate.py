@@ -152,6 +152,7 @@ class ContractSpec:
     event_kinds: dict[str, EventKindSpec]
     norms: list[NormSpec]
     rule_files: list[Path] = field(default_factory=list)
+    measure_filters: dict[str, tuple[FieldTest, ...]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -319,6 +320,7 @@ class _Resolver:
         self.sets: dict[str, EntitySet] = {}
         self.kinds: dict[str, EventKind] = {}
         self.measures: dict[str, Measure] = {}
+        self.measure_filters: dict[str, tuple[FieldTest, ...]] = {}
         self.values: dict[str, Any] = {}
         self._specs: dict[str, FieldSpec] = {}  # fields of the move whose templates are checked
         self._specs_of_change = False
@@ -408,6 +410,7 @@ class _Resolver:
             event_kinds=kinds,
             norms=norms,
             rule_files=[p for p, _, _ in self.rule_files],
+            measure_filters=self.measure_filters,
         )
 
     def _roles(self, norm: Norm, file: str, raw: Any, index: int) -> list[Norm]:
@@ -934,9 +937,34 @@ class _Resolver:
             if not self._ref(m.of, self.kinds, "event kind", file, line, f"{where}.of"):
                 continue
             fields = self.kinds[m.of].fields
-            for key, name in (("sum", m.sum), ("per", m.per)):
-                if name is None or (name == "actor" and key == "per"):
+            specs = {**fields, "actor": FieldSpec(type=FieldType.party)}
+            tests: list[FieldTest] = []
+            for field_name, cond in m.where.items():
+                name = field_name
+                at = line_of(raw, ("measures", index, "where", name)) or line
+                if name not in specs:
+                    self.problems.add(
+                        file,
+                        at,
+                        f"{where}.where: '{name}' is not a field of {m.of}{did_you_mean(name, specs)}; fields: {', '.join(sorted(specs))}",
+                    )
                     continue
+                for test in self._field_tests(
+                    name, specs[name], cond, file, at, f"{where}.where.{name}"
+                ):
+                    if isinstance(test, FieldTest):
+                        tests.append(test)
+                    else:
+                        self.problems.add(
+                            file,
+                            at,
+                            f"{where}.where.{name}: a measure's filter tests the move's fields only (eq, not, in, not_in, gt, gte, lt, lte)",
+                        )
+            self.measure_filters[m.id] = tuple(tests)
+            for key, named in (("sum", m.sum), ("per", m.per)):
+                if named is None or (named == "actor" and key == "per"):
+                    continue
+                name = named
                 at = line_of(raw, ("measures", index, key)) or line
                 if name not in fields:
                     self.problems.add(

@@ -58,3 +58,14 @@ Feature: Sums and counts of moves over contract years, quarters, rolling windows
     When Contoso proposes to "buy 500 seats for Tailspin" on 2026-04-01
     Then "big-customer" applies 1 time
     And the report says "Tailspin has now taken 1000 seats or more this calendar year."
+
+  Scenario: Only price increases count towards the 5% a year
+    Given "change prices by 3 percent" happened on 2025-02-01
+    And "change prices by -4 percent" happened on 2025-05-01
+    When Northwind proposes to "change prices by 2 percent" on 2025-09-01
+    Then "five-percent-a-year" is not triggered because 2 price change moves total 5 percent in the 365 days
+
+  Scenario: Increases of more than 5% within 365 days are blocked
+    Given "change prices by 3 percent" happened on 2025-02-01
+    When Northwind proposes to "change prices by 3 percent" on 2025-09-01
+    Then the move is blocked by "five-percent-a-year"

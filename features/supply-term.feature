@@ -41,6 +41,12 @@ Feature: The contract term renews by itself unless notice is given in time; quar
     Then the move is blocked by "quarterly-sales-report"
     And "quarterly-sales-report" applies 2 times
 
+  Scenario: A report for one quarter does not cover the next
+    Given "send the quarterly sales report" happened on 2025-04-20
+    When time passes to 2025-08-15
+    Then the move is blocked by "quarterly-sales-report"
+    And "quarterly-sales-report" applies 1 time
+
   Scenario: Confidentiality survives the end of the agreement for 12 months
     Given "give notice of non-renewal" happened on 2026-09-01
     When Contoso proposes to "disclose Northwind's price list" on 2027-11-30

@@ -381,6 +381,7 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
             **({"count": True} if draw(st.booleans()) else {"sum": "amount"}),
             "of": draw(st.sampled_from(KINDS)),
             **({"per": "who"} if m.startswith("mp") else {}),
+            **({"where": {"amount": {"gt": draw(st.integers(0, 100))}}} if m == "m2" else {}),
             "over": copy.deepcopy(draw(st.sampled_from(windows))),  # no YAML aliases
         }
         for m in MEASURES

@@ -205,3 +205,74 @@ def test_values_change_and_are_compared(write_contract: Callable[..., Path]) -> 
     report = contract.check("deal with Gamma", "deal with Gamma", "deal with Gamma")
     assert report.state["after"].values == {"total": 9.0}
     assert [f.move for f in report.conflicts if f.rule == "third-deal"] == [2]
+
+
+# -- periods and the term ------------------------------------------------------------------------
+def test_the_term_renews_without_limit_until_notice_comes_in_time(supply: Contract) -> None:
+    quiet = supply.check(at="2031-06-01")
+    renewals = [f.message for f in quiet.consequences if f.rule == "term-renews"]
+    assert len(renewals) == 5 and renewals[-1].endswith(
+        "term 6 runs from 2031-01-01 to 2031-12-31."
+    )
+    assert quiet.state["after"].partnership == "in_force"
+    noticed = supply.check("2028-09-15: give notice of non-renewal", at="2031-06-01")
+    assert [f.rule for f in noticed.consequences if f.rule.startswith("term-")] == [
+        "term-renews",
+        "term-renews",
+        "term-ends",
+    ]
+    assert noticed.state["after"].partnership_ended_by == (
+        "the end of term 3 on 2028-12-31, after notice of non-renewal on 2028-09-15"
+    )
+
+
+def test_a_period_name_is_checked_with_did_you_mean(write_contract: Callable[..., Path]) -> None:
+    norm = """\
+  - id: n0
+    clause: c1
+    kind: trigger
+    bearer: alpha
+    when: {change: period_ended, period: calendar_quater}
+    message: a quarter ended
+"""
+    (problem,) = problems_of(write_contract(rules=rules_with(norm)))
+    assert (
+        "when.period: unknown period 'calendar_quater' (did you mean 'calendar_quarter'?)"
+        in problem
+    )
+
+
+def test_the_cli_reports_a_shortfall_with_its_figures(
+    cli: Callable[..., tuple[int, str, str]],
+) -> None:
+    code, out, _ = cli(
+        "check",
+        SUPPLY,
+        "-m",
+        "2026-02-01: buy 300 seats",
+        "-m",
+        "2026-06-01: buy 150 seats",
+        "--at",
+        "2027-01-05",
+    )
+    assert code == 1  # a blocking conflict, as a linter would say
+    assert (
+        "Contoso bought fewer than 500 seats in contract year 2 (2026-01-01 to 2026-12-31)." in out
+    )
+    assert (
+        "2 seat purchase moves total 450 seats in contract year 2 (2026-01-01..2026-12-31)" in out
+    )
+
+
+def test_a_measure_filter_names_fields_of_its_kind(write_contract: Callable[..., Path]) -> None:
+    contract = (
+        MINIMAL_CONTRACT
+        + """\
+measures:
+  - {id: big-deals, count: true, of: deal, where: {wiht: gamma}}
+"""
+    )
+    (problem,) = problems_of(write_contract(contract=contract))
+    assert (
+        "measures[big-deals].where: 'wiht' is not a field of deal (did you mean 'with'?)" in problem
+    )

@@ -132,6 +132,8 @@ def figure(state: State, measure: Measure, fact: dict[str, Any]) -> Figure:
 def record(state: State, kind: str, day: dt.date, fields: dict[str, Any]) -> None:
     """Record a move in every measure of its kind, before its norms are judged."""
     for measure in state.measures_of.get(kind, ()):
+        if not all(t.holds(fields) for t in state.measure_filters.get(measure.id, ())):
+            continue
         where = window(measure, day, state.period_start, _term(state))
         state.ledger.record(
             measure, key_of(measure, fields), day, where, amount_of(measure, fields)
@@ -145,8 +147,8 @@ def reference_value(world: World, measure: Measure, values: dict[str, Any]) -> f
     wanted = window(measure, day, world.period_start, term)
     key = None if measure.per is None else values.get(measure.per)
     total = 0.0
-    for kind, when, fields, term_index in world.log:
-        if kind != measure.of or (measure.per is not None and fields.get(measure.per) != key):
+    for counted, when, fields, term_index in world.log:
+        if counted != measure.id or (measure.per is not None and fields.get(measure.per) != key):
             continue
         if when > day:
             continue
