@@ -111,7 +111,8 @@ def _party(scenario: ContractScenario, name: str) -> str:
     contract = scenario.require_contract()
     wanted = name.strip().strip('"').lower()
     for party in contract.spec.parties.values():
-        if wanted in {party.id, party.name.lower(), *(a.lower() for a in party.aliases)}:
+        names = (*party.aliases, *party.affiliates)  # an affiliate's move is the party's
+        if wanted in {party.id, party.name.lower(), *(a.lower() for a in names)}:
             return party.id
     raise AssertionError(f"'{name}' is not a party of contract {contract.id}")
 

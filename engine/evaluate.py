@@ -42,8 +42,8 @@ from engine.conditions import (
 from engine.conditions import with_article as _a
 from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError
-from engine.model import FieldType, Severity
-from engine.norms import kind_of, termination
+from engine.model import FieldType, NormKind, Severity
+from engine.norms import kind_of, maintenance, termination
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
     SEVERITY_ORDER,
@@ -112,6 +112,7 @@ class Evaluator:
         self._initial = State.initial(spec)
         self._kinds = [kind_of(n.norm) for n in self.compiled.norms]
         self._norm_index = {n.id: i for i, n in enumerate(self.compiled.norms)}
+        self._keeps = [n for n in self.compiled.norms if n.norm.kind is NormKind.maintenance]
         self._views: dict[tuple[Any, ...], StateView] = {}
         self._start_views: dict[dt.date, StateView] = {}
         self._initial_clauses = {
@@ -243,7 +244,10 @@ class Evaluator:
                 for name in self.spec.periods
                 if name != "term"
             }
+        checked: dt.date | None = None
         while True:
+            if checked is not None and self._keeps:  # after each passing of time
+                self._check_state(run, checked, None, f"the state on {checked}", waivers)
             due = sorted(
                 [
                     (d.due, "deadline_passed", d.norm, d.seq, d.key)
@@ -279,6 +283,7 @@ class Evaluator:
                 return
             last_day, kind, norm, _, key = due[0]
             when = last_day + dt.timedelta(days=1)
+            checked = when
             if kind == "period_ended":
                 self._chain(run, [self._period_ended(run, norm, when)], waivers)
                 continue
@@ -333,6 +338,20 @@ class Evaluator:
                 text = f"the term of {norm} ran out ({last_day} was the last day)"
                 fact = _Fact(f"change:{kind}", {KIND_FIELD: kind, "norm": norm}, when, None, text)
             self._chain(run, [fact], waivers)
+
+    def _check_state(
+        self, run: _Run, day: dt.date, move: int | None, text: str, waivers: dict[str, str]
+    ) -> None:
+        """Maintenance norms are judged on the state after each move and passing of time; the
+        fact says, per norm, whether its conditions held at the last check."""
+        state = run.state
+        values: dict[str, Any] = {KIND_FIELD: maintenance.CHECKED}
+        for norm in self._keeps:
+            values[maintenance.kept_field(norm.id)] = 1 if state.kept.get(norm.id, True) else 0
+        self._chain(run, [_Fact(f"change:{maintenance.CHECKED}", values, day, move, text)], waivers)
+        for norm in self._keeps:
+            keep = norm.datum("keep") or ()
+            state.kept[norm.id] = all(state.answer(t, values) == 1 for t in keep)
 
     def _notice_effective(
         self, run: _Run, rule: str, when: dt.date, waivers: dict[str, str]
@@ -443,6 +462,8 @@ class Evaluator:
             ):
                 effects.append(self._change_fact(change, fact))
         self._chain(run, effects + follow_ups, waivers)
+        if self._keeps:
+            self._check_state(run, day, index, f"the state after {fact.move_text}", waivers)
 
     def _chain(self, run: _Run, queue_items: list[_Fact], waivers: dict[str, str]) -> None:
         """Forward chaining: changes are facts too, and may fire further norms."""

@@ -188,6 +188,7 @@ class NormKind(StrEnum):
     termination = "termination"
     expiry = "expiry"
     trigger = "trigger"
+    maintenance = "maintenance"
 
 
 class Severity(StrEnum):
@@ -267,6 +268,11 @@ class Norm(_Strict):
         None, description="termination: the partnership, or a list of clause ids."
     )
     on: dt.date | None = Field(None, description="expiry: the date the clause stops.")
+    keep: list[Any] | dict[str, Any] | str | None = Field(
+        None,
+        description="maintenance: state conditions that must keep holding; a move or the passing "
+        "of time after which one no longer holds breaks the norm.",
+    )
     takes_effect: TakesEffect | None = Field(
         None,
         description="termination by notice: the partnership or clauses end this many days after "

@@ -31,7 +31,12 @@ from engine.validate import ContractSpec, NormSpec
 
 Summary = dict[str, Any]
 
-_CONFLICT_KINDS = (NormKind.prohibition, NormKind.consent, NormKind.obligation)
+_CONFLICT_KINDS = (
+    NormKind.prohibition,
+    NormKind.consent,
+    NormKind.obligation,
+    NormKind.maintenance,
+)
 
 
 def _compare(value: Any, op: str, bound: Any) -> bool:
@@ -122,6 +127,7 @@ class World:
     fulfilled: set[str] = field(default_factory=set)
     started: dict[str, int] = field(default_factory=dict)
     notices: dict[str, dt.date] = field(default_factory=dict)  # termination -> effective date
+    kept: dict[str, bool] = field(default_factory=dict)  # maintenance -> held at last check
     periods: dict[str, Period] = field(default_factory=dict)
     period_start: dt.date | None = None
     term: TermClock | None = None
@@ -261,7 +267,10 @@ class _Reference:
         if w.period_start is None and self.spec.periods:
             w.period_start = day
             w.periods = {n: periods.first_period(n, day) for n in self.spec.periods if n != "term"}
+        checked: dt.date | None = None
         while True:
+            if checked is not None:
+                self.check_state(checked, None)
             due = sorted(
                 [
                     (d.due, "deadline_passed", d.norm, d.seq, k)
@@ -294,6 +303,7 @@ class _Reference:
                 return
             last, kind, norm, _, key = due[0]
             when = last + dt.timedelta(days=1)
+            checked = when
             if kind == "tail_ended":
                 del w.tail_until[norm]
                 ended = self.timed({"kind": "clause_ended", "clause": norm}, when)
@@ -347,6 +357,20 @@ class _Reference:
                 self.world.expiries.pop(norm)
             change = _Occurrence("change", kind, values, words, when, None)
             self.chain([change])
+
+    def check_state(self, day: dt.date, move: int | None) -> None:
+        """Maintenance norms: judged on the state after each move and each passing of time,
+        broken when what they keep held at the last check and no longer holds."""
+        keeps = [n for n in self.spec.norms if n.norm.kind is NormKind.maintenance]
+        if not keeps:
+            return
+        values: dict[str, Any] = {"kind": "state_checked"}
+        for n in keeps:
+            values[f"kept_{n.id}"] = 1 if self.world.kept.get(n.id, True) else 0
+        occ = _Occurrence("change", "state_checked", values, values, day, move)
+        self.chain([occ])
+        for n in keeps:
+            self.world.kept[n.id] = all(self.holds(t, occ) for t in n.datum("keep") or ())
 
     def timed(self, values: dict[str, Any], when: dt.date) -> _Occurrence:
         return _Occurrence("change", values["kind"], values, values, when, None)
@@ -414,6 +438,7 @@ class _Reference:
                 self.change(c, occurrence) for c in self.apply(effect.op, args, "", occurrence)
             ]
         self.chain(changes + follow)
+        self.check_state(day, index)
 
     def chain(self, queue: list[_Occurrence]) -> None:
         while queue:

@@ -62,17 +62,58 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
         part = adapter.json_schema(by_alias=True, ref_template="#/$defs/{model}")
         defs.update(part.pop("$defs", {}))
         typed[name] = part
+    typed["pattern"] = _pattern()
     places = {
-        "Norm": {"if": "conditions", "unless": "conditions", "then": "consequences"},
+        "Norm": {
+            "if": "conditions",
+            "unless": "conditions",
+            "then": "consequences",
+            "keep": "conditions",
+            "when": "pattern",
+            "must": "pattern",
+        },
         "EventKind": {"effects": "consequences"},
     }
     for definition, fields in places.items():
         properties = defs.get(definition, {}).get("properties", {})
         for field, which in fields.items():
             if field in properties:
-                described = {k: v for k, v in properties[field].items() if k != "items"}
+                described = {
+                    k: v for k, v in properties[field].items() if k not in ("items", "anyOf")
+                }
+                if which == "pattern":
+                    properties[field] = {**described, "anyOf": [typed[which], {"type": "null"}]}
+                    continue
                 properties[field] = {**described, **typed[which], "type": "array"}
     return schema
+
+
+def _pattern() -> dict[str, Any]:
+    """`when` and `must`: the move or change kind, and a test per field (a value, an operator,
+    or in `must` a binding such as "{discount}" to the move that started the deadline)."""
+    scalar = {"type": ["string", "number", "integer", "boolean"]}
+    operators = {
+        "not": scalar,
+        "in": {"type": "array", "items": scalar, "minItems": 1},
+        "not_in": {"type": "array", "items": scalar, "minItems": 1},
+        "gt": scalar,
+        "gte": scalar,
+        "lt": scalar,
+        "lte": scalar,
+        "in_set": {"type": "string"},
+        "not_in_set": {"type": "string"},
+    }
+    return {
+        "type": "object",
+        "description": "{move: <event kind>} or {change: <change kind>}, and field tests",
+        "properties": {"move": {"type": "string"}, "change": {"type": "string"}},
+        "additionalProperties": {
+            "anyOf": [
+                scalar,
+                {"type": "object", "properties": operators, "additionalProperties": False},
+            ]
+        },
+    }
 
 
 SCHEMA_NAMES = ("contract", "rules", "amendment", "report")

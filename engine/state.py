@@ -65,6 +65,7 @@ class State:
     fulfilled: set[str] = field(default_factory=set)  # deadline keys met in this check
     started: dict[str, int] = field(default_factory=dict)  # obligation -> deadlines started
     notices: dict[str, Notice] = field(default_factory=dict)  # termination norm -> its notice
+    kept: dict[str, bool] = field(default_factory=dict)  # maintenance norm -> held at last check
     # recurring periods and the term (engine/periods.py): the running period of each period
     # some norm listens to, and where the term stands (None: no term, or it has ended)
     periods: dict[str, Period] = field(default_factory=dict)
@@ -164,6 +165,7 @@ class State:
             fulfilled=set(self.fulfilled),
             started=dict(self.started),
             notices=dict(self.notices),
+            kept=dict(self.kept),
             periods=dict(self.periods),
             period_start=self.period_start,
             term=self.term,  # frozen

@@ -839,7 +839,7 @@ class _Resolver:
             )
             is not None
         ]
-        exceptions += kind.exceptions(norm, trigger)
+        exceptions += kind.exceptions(norm, trigger, data)
         declared = [
             c
             for i, raw_c in enumerate(norm.then)
@@ -1257,6 +1257,11 @@ class _NormChecks:
 
     def fields_of(self, trigger: Trigger) -> set[str]:
         return self.resolver._fields_of(trigger)
+
+    def state_test(self, cond: Any, key: tuple[Any, ...]) -> StateTest | None:
+        return self.resolver._state_test(
+            cond, self.file, line_of(self.raw, (*self.loc, *key)), self._where(key), set()
+        )
 
 
 class _Negated:

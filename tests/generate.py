@@ -184,6 +184,7 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
                 "trigger",
                 "obligation",
                 "expiry",
+                "maintenance",
             ]
         )
     )
@@ -198,6 +199,11 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
     if kind == "expiry":
         n["on"] = iso(draw(dates))
         n["message"] = "expired"
+    elif kind == "maintenance":  # kept after every move and passing of time
+        n["keep"] = draw(
+            st.lists(state_condition().filter(lambda c: not _reads_move(c)), min_size=1, max_size=2)
+        )
+        n["message"] = "lapsed on {date}"
     elif kind == "obligation":
         n["must"] = draw(trigger(move_only=True))
         n["message"] = "missed"
@@ -259,7 +265,7 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
     n["severity"] = draw(st.sampled_from(["blocking", "warning", "info"]))
     if "when" in n and "move" in n["when"] and "in_set" in str(n.get("if", [])):
         pass  # in_set on the field `who`, which every move kind has
-    elif "change" in n.get("when", {}):
+    elif "change" in n.get("when", {}) or kind == "maintenance":
         n["if"] = [c for c in n.get("if", []) if not _reads_move(c)]
         n["unless"] = [c for c in n.get("unless", []) if not _reads_move(c)]
     return n

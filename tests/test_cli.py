@@ -166,3 +166,14 @@ def test_schema_types_state_conditions_and_consequences(cli: Cli) -> None:
     consequences = defs["EventKind"]["properties"]["effects"]["items"]["anyOf"]
     assert {"$ref": "#/$defs/AddToSetConsequence"} in consequences
     assert defs["AddToSetConsequence"]["additionalProperties"] is False
+
+
+def test_schema_types_norm_patterns_and_kept_conditions(cli: Cli) -> None:
+    code, out, _ = cli("schema", "rules")
+    assert code == 0
+    norm = json.loads(out)["$defs"]["Norm"]["properties"]
+    pattern = norm["must"]["anyOf"][0]
+    assert pattern["properties"] == {"move": {"type": "string"}, "change": {"type": "string"}}
+    assert "gte" in pattern["additionalProperties"]["anyOf"][1]["properties"]
+    assert norm["keep"]["type"] == "array" and "anyOf" in norm["keep"]["items"]
+    assert {"takes_effect", "withdrawn_by", "instances", "restart", "overrides"} <= set(norm)

@@ -234,3 +234,35 @@ def test_either_is_no_beneficiary(write_contract: Callable[..., Path]) -> None:
         "norms[n1].beneficiary: 'either' is not a beneficiary; write a party id or 'other'"
         in str(caught.value.problems[0])
     )
+
+
+# -- maintenance -------------------------------------------------------------------------------
+def test_a_kept_state_is_broken_by_the_move_after_which_it_lapses(duties: Contract) -> None:
+    report = duties.check(
+        "2025-03-01: set insurance cover to 1500000",
+        "2025-03-05: place an order",  # still lapsed: no second finding
+        "2025-04-01: set insurance cover to 3000000",
+        "2025-05-01: set insurance cover to 1000000",
+        at="2025-05-02",
+    )
+    found = [(c.rule, c.move) for c in report.conflicts if c.rule == "keep-insurance"]
+    assert found == [("keep-insurance", 0), ("keep-insurance", 3)]
+    (first,) = [c for c in report.conflicts if c.move == 0]
+    assert any("no: insurance-cover = 1500000" in e.value for e in first.evidence)
+
+
+def test_a_kept_state_that_holds_is_not_broken(duties: Contract) -> None:
+    report = duties.check("2025-03-01: set insurance cover to 2500000", at="2025-03-02")
+    assert report.conflicts == []
+    assert {o.status for o in report.outcomes if o.rule == "keep-insurance"} == {"defeated"}
+
+
+def test_maintenance_takes_no_when(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES.replace("kind: prohibition", "kind: maintenance") + (
+        "    keep: [{flag: insured}]\n"
+    )
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(rules=rules))
+    assert "a maintenance norm is checked after every move and time; drop 'when'" in str(
+        caught.value.problems[0]
+    )

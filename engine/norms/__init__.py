@@ -11,6 +11,7 @@ from engine.norms import (
     consent,
     entitlement,
     expiry,
+    maintenance,
     obligation,
     prohibition,
     termination,
@@ -20,7 +21,16 @@ from engine.norms.base import KIND_KEYS, NormChecks, NormKindDef
 
 REGISTRY: dict[NormKind, NormKindDef] = {
     m.KIND.kind: m.KIND
-    for m in (prohibition, obligation, consent, entitlement, termination, expiry, trigger)
+    for m in (
+        prohibition,
+        obligation,
+        consent,
+        entitlement,
+        termination,
+        expiry,
+        trigger,
+        maintenance,
+    )
 }
 
 

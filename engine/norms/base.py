@@ -31,6 +31,7 @@ KIND_KEYS: tuple[str, ...] = (
     "restart",
     "takes_effect",
     "withdrawn_by",
+    "keep",
 )
 """Keys of a norm that belong to one kind or a few; every other key is common to all kinds."""
 
@@ -45,6 +46,8 @@ class NormChecks(Protocol):
     def trigger(self, raw: dict[str, Any], key: tuple[Any, ...]) -> Trigger | None: ...
 
     def fields_of(self, trigger: Trigger) -> set[str]: ...
+
+    def state_test(self, cond: Any, key: tuple[Any, ...]) -> StateTest | None: ...
 
 
 class NormKindDef:
@@ -120,7 +123,7 @@ class NormKindDef:
         """The rules of one listener, each as (role, conditions that must all hold)."""
         return [(role, conditions)]
 
-    def exceptions(self, norm: Norm, trigger: Trigger) -> list[StateTest]:
+    def exceptions(self, norm: Norm, trigger: Trigger, data: dict[str, Any]) -> list[StateTest]:
         """Exceptions the kind adds to the author's `unless` (a consent: the consent itself)."""
         return []
 

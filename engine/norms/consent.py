@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from engine.conditions import StateTest, Trigger
 from engine.model import Norm, NormKind, Severity
@@ -21,7 +21,7 @@ class ConsentKind(NormKindDef):
         if norm.consent_of is not None:
             checks.ref(norm.consent_of, "parties", "party", ("consent_of",))
 
-    def exceptions(self, norm: Norm, trigger: Trigger) -> list[StateTest]:
+    def exceptions(self, norm: Norm, trigger: Trigger, data: dict[str, Any]) -> list[StateTest]:
         if norm.consent_of is None:
             return []
         return [

@@ -115,3 +115,32 @@ Feature: Duties that repeat, bind to what started them, and outlive the agreemen
   Scenario: A third party is not bound by a mutual clause
     When Audit Partners proposes to "disclose confidential information"
     Then the move is clear
+
+  Scenario: Insurance cover that falls below the minimum breaks the duty to keep it
+    When Vendor proposes to "set insurance cover to 1500000" on 2025-03-01
+    Then the move is blocked by "keep-insurance"
+
+  Scenario: Insurance cover above the minimum keeps the duty
+    When Vendor proposes to "set insurance cover to 2500000" on 2025-03-01
+    Then "keep-insurance" is not triggered because defeated by exception
+
+  Scenario: Giving notice is a consequence, not yet the end
+    When Client proposes to "give notice of termination"
+    Then the report matches:
+      | type        | rule                | severity |
+      | consequence | end-for-convenience | info     |
+    And the partnership is in force
+
+  Scenario: No notice can be given once the agreement has ended
+    Given "end the agreement" happened on 2025-02-01
+    When Client proposes to "give notice of termination" on 2025-02-02
+    Then "end-for-convenience" is not triggered because no longer in force
+
+  Scenario: An agreement that has ended cannot be ended again
+    Given "end the agreement" happened on 2025-02-01
+    When Client proposes to "end the agreement" on 2025-02-02
+    Then "end-by-notice" is not triggered because no longer in force
+
+  Scenario: The vendor is bound by the mutual clause too, and so are its affiliates
+    When Vendor Services GmbH proposes to "disclose confidential information"
+    Then the move is blocked by "mutual-confidentiality@vendor"
