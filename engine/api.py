@@ -61,6 +61,12 @@ class Contract:
         return self._parser.phrases
 
     @property
+    def covered_kinds(self) -> frozenset[str]:
+        """Move kinds the contract reacts to (a norm, a measure, the term, an effect someone
+        listens to); a move of any other kind gets the "no rule covers it" notice."""
+        return self._evaluator.compiled.covered_kinds
+
+    @property
     def spec(self) -> ContractSpec:
         return self._spec
 

@@ -151,3 +151,20 @@ def test_cli_lint(cli: Cli, bad: Path) -> None:
     assert code == 0 and LintResult.model_validate_json(out).problems == []
     code, _, err = cli("lint", bad.parent / "missing.yaml")
     assert code == 2 and "missing.yaml" in err
+
+
+def test_a_kind_only_a_measure_counts_is_not_reported_uncovered(
+    write_contract: Callable[..., Path],
+) -> None:
+    """The engine reacts to it (the measure counts it), so no 'no rule covers' notice comes."""
+    from tests.conftest import MINIMAL_CONTRACT, MINIMAL_RULES
+
+    contract = (
+        MINIMAL_CONTRACT + "measures:\n  - {id: tallies, count: true, of: tally, over: all}\n"
+    )
+    rules = MINIMAL_RULES.replace(
+        "norms:", '  - {id: tally, title: tally, actor: alpha, phrases: ["tally up"]}\nnorms:', 1
+    )
+    loaded = Contract.load(write_contract(contract, rules))
+    assert "tally" in loaded.covered_kinds
+    assert not [p for p in lint(loaded).problems if p.check == "uncovered-kind"]
