@@ -80,7 +80,15 @@ Feature: Reseller partnership: cooperation, payment, trademarks, term and termin
     Given "give notice of non-renewal" happened on 2027-10-01
     When time passes to 2028-01-05
     Then "term-renews" is not triggered
+    And "late-non-renewal" is not triggered
     And the partnership has ended
+
+  Scenario: A notice of non-renewal less than 60 days before the end counts only for the next end
+    Given "give notice of non-renewal" happened on 2027-11-15
+    When time passes to 2028-01-05
+    Then there is a warning from "late-non-renewal"
+    And "term-renews" is not triggered because defeated by exception
+    And the partnership is in force
 
   Scenario: Notice of termination for convenience takes effect 90 days later
     Given "give notice of termination for convenience" happened on 2026-02-01
