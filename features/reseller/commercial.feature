@@ -44,7 +44,7 @@ Feature: Reseller partnership: cooperation, payment, trademarks, term and termin
     Then the move is blocked by "trademark-approval@contoso"
 
   Scenario: Northwind's approval covers Contoso's campaign
-    Given "approve the trademark campaign" happened on 2026-01-20
+    Given "Northwind approves the trademark campaign" happened on 2026-01-20
     When Contoso proposes to "use the other party's trademarks in a campaign" on 2026-02-01
     Then "trademark-approval@contoso" is not triggered because defeated by exception: consent from northwind
 
@@ -77,21 +77,21 @@ Feature: Reseller partnership: cooperation, payment, trademarks, term and termin
     And the report says "term 2 runs from 2028-01-01 to 2028-12-31"
 
   Scenario: A notice of non-renewal 60 days before the end stops the renewal
-    Given "give notice of non-renewal" happened on 2027-10-01
+    Given "Contoso gives notice of non-renewal" happened on 2027-10-01
     When time passes to 2028-01-05
     Then "term-renews" is not triggered
     And "late-non-renewal" is not triggered
     And the partnership has ended
 
   Scenario: A notice of non-renewal less than 60 days before the end counts only for the next end
-    Given "give notice of non-renewal" happened on 2027-11-15
+    Given "Contoso gives notice of non-renewal" happened on 2027-11-15
     When time passes to 2028-01-05
     Then there is a warning from "late-non-renewal"
     And "term-renews" is not triggered because defeated by exception
     And the partnership is in force
 
   Scenario: Notice of termination for convenience takes effect 90 days later
-    Given "give notice of termination for convenience" happened on 2026-02-01
+    Given "Contoso gives notice of termination for convenience" happened on 2026-02-01
     When time passes to 2026-05-03
     Then the partnership has ended
     And the report says "takes effect: the partnership ends."

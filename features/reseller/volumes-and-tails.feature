@@ -80,7 +80,7 @@ Feature: Reseller partnership: commitments, caps, audit, warranty, escrow, end c
     Then "fix-each-defect" is not triggered because met: fix defect D-1 on 2026-02-05
 
   Scenario: The warranty survives the end for 12 months: defects reported after the end are still due
-    Given "give notice of termination for convenience" happened on 2026-02-01
+    Given "Contoso gives notice of termination for convenience" happened on 2026-02-01
     When Contoso proposes the timeline:
       | date       | move              |
       | 2026-04-30 | report defect D-7 |
@@ -91,7 +91,7 @@ Feature: Reseller partnership: commitments, caps, audit, warranty, escrow, end c
     And the report says "until 2027-05-01"
 
   Scenario: The warranty tail runs out 12 months after the end
-    Given "give notice of termination for convenience" happened on 2026-02-01
+    Given "Contoso gives notice of termination for convenience" happened on 2026-02-01
     When Contoso proposes to "report defect D-9" on 2027-06-01
     Then "fix-each-defect" is not triggered because 12 months after the end of the partnership ran out
 
@@ -138,13 +138,13 @@ Feature: Reseller partnership: commitments, caps, audit, warranty, escrow, end c
     And the partnership is in force
 
   Scenario: When the agreement ends, the end customer gains its third-party right
-    Given "give notice of termination for convenience" happened on 2026-02-01
+    Given "Contoso gives notice of termination for convenience" happened on 2026-02-01
     When time passes to 2026-05-10
     Then "end-customer-support" applies 1 time
     And Tailspin gains the right to support from Northwind
 
   Scenario: While the agreement runs, the end customer holds no such right
-    Given "give notice of termination for convenience" happened on 2026-02-01
+    Given "Contoso gives notice of termination for convenience" happened on 2026-02-01
     When time passes to 2026-04-10
     Then "end-customer-support" is not triggered
 
