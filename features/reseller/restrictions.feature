@@ -41,6 +41,12 @@ Feature: Reseller partnership: territory, non-compete, change of control, assign
     When Contoso proposes to "distribute Litware products" on 2026-02-01
     Then the move is blocked by "non-compete"
 
+  Scenario: An affiliate's move is Contoso's move
+    Given "Contoso Europe BV distributes Proseware products" happened on 2026-01-10
+    When Contoso proposes to "Contoso Europe BV distributes Litware products" on 2026-02-01
+    Then the move is blocked by "non-compete"
+    And the report says "distribution of another vendor's products by Contoso Resellers"
+
   Scenario: A vendor Northwind later names a competitor is covered too
     Given "name Proseware a competitor" happened on 2026-01-15
     When Contoso proposes to "distribute Proseware products" on 2026-02-01
