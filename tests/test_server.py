@@ -40,8 +40,9 @@ def assert_problem(response: httpx.Response, status: int, kind: str) -> dict[str
 # -- reading contracts -------------------------------------------------------------------------
 def test_lists_the_contracts_of_the_directory(client: TestClient) -> None:
     listed = client.get("/v1/contracts").json()
-    (contract,) = listed["contracts"]
-    assert contract["id"] == "openai-microsoft"
+    ids = [c["id"] for c in listed["contracts"]]
+    assert ids == ["openai-microsoft", "reseller-partnership"]  # both bundled contracts, sorted
+    contract = listed["contracts"][0]
     assert contract["title"].startswith("OpenAI-Microsoft partnership")
     assert "azure-exclusivity" in [c["id"] for c in contract["clauses"]]
     assert "partner with {provider}" in contract["phrases"]

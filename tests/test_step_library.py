@@ -45,7 +45,7 @@ def test_a_wrong_scenario_fails_and_shows_the_report(pytester: pytest.Pytester) 
     )
 
 
-def test_coverage_lists_no_untested_norm_for_the_bundled_contract(
+def test_coverage_lists_no_untested_norm_for_the_bundled_contracts(
     pytester: pytest.Pytester,
 ) -> None:
     project(pytester, features=ROOT / "features")
@@ -62,6 +62,8 @@ def test_coverage_lists_no_untested_norm_for_the_bundled_contract(
         [
             "*openai-microsoft: 11/11 norms shown both firing and not firing*",
             "*openai-microsoft: no untested norm*",
+            "*reseller-partnership: 33/33 norms shown both firing and not firing*",
+            "*reseller-partnership: no untested norm*",
         ]
     )
 
