@@ -154,7 +154,8 @@ Feature: Reseller partnership: commitments, caps, audit, warranty, escrow, end c
 
   Scenario: Insurance cover of $2,000,000 or more keeps the duty
     When Contoso proposes to "set its insurance cover to $3,000,000" on 2026-02-01
-    Then "keep-insurance" is not triggered because it does not
+    Then the move is clear
+    And "keep-insurance" is not triggered
 
   Scenario: A certificate of insurance is due every 365 days, each one starting the next
     Given "set its insurance cover to $3,000,000" happened on 2026-02-01
