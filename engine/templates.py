@@ -66,8 +66,15 @@ def fill(template: Any, values: dict[str, Any]) -> str | None:
         out.append(literal)
         if hole is not None:
             value = values.get(hole, _MISSING)
-            out.append("{" + hole + "}" if value is _MISSING else str(value))
+            out.append("{" + hole + "}" if value is _MISSING else _text(value))
     return "".join(out)
+
+
+def _text(value: Any) -> str:
+    """A value inside words: a whole number without a trailing '.0' (20, not 20.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 _MISSING = object()
