@@ -120,8 +120,8 @@ def test_notice_takes_effect_after_the_notice_period(duties: Contract) -> None:
     during = duties.check("2025-03-01: give notice of termination", at="2025-05-29")
     assert during.state["after"].partnership == "in_force"
     assert during.state["after"].terminations == [
-        "end-for-convenience: notice given by give notice of termination on "
-        "2025-03-01; takes effect on 2025-05-30"
+        "end-for-convenience: notice given on 2025-03-01 (give notice of termination); "
+        "takes effect on 2025-05-30"
     ]
     after = duties.check("2025-03-01: give notice of termination", at="2025-05-30")
     assert after.state["after"].partnership == "ended"

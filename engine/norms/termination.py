@@ -88,7 +88,7 @@ class Termination(NormKindDef):
         if pending is not None:
             return [f"a notice given {pending.given} is already pending ({pending.effective})"]
         effective = fact.date + dt.timedelta(days=n.takes_effect.days_after)
-        run.state.notices[n.id] = Notice(n.id, effective, f"by {fact.move_text} on {fact.date}")
+        run.state.notices[n.id] = Notice(n.id, effective, f"on {fact.date} ({fact.move_text})")
         return [f"notice given: {ends_words(n)} on {effective}"]
 
     def react(
