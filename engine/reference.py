@@ -461,7 +461,11 @@ class _Reference:
         extras = []
         for norm in self.spec.norms:
             withdrawn_by = norm.norm.withdrawn_by
-            if withdrawn_by is not None and (occ.source, occ.kind) == ("move", withdrawn_by):
+            if (
+                withdrawn_by is not None
+                and (occ.source, occ.kind) == ("move", withdrawn_by)
+                and occ.values.get("actor") == norm.norm.bearer  # only who gave notice
+            ):
                 extras.append(("withdraw", norm, ""))
             if norm.norm.kind is not NormKind.obligation:
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from engine.conditions import Consequence, Trigger
+from engine.conditions import Consequence, FieldTest, Trigger
 from engine.model import Norm, NormKind
 from engine.norms.base import NormChecks, NormKindDef
 
@@ -66,7 +66,10 @@ class Termination(NormKindDef):
     ) -> dict[str, Trigger]:
         if norm.withdrawn_by is None:
             return {}
-        return {"withdraw": Trigger("move", norm.withdrawn_by, ())}
+        # only the party that gave notice withdraws it (with `bearer: either`, each its own)
+        return {
+            "withdraw": Trigger("move", norm.withdrawn_by, (FieldTest("actor", "eq", norm.bearer),))
+        }
 
     def explain(self, spec: NormSpec) -> list[str]:
         n = spec.norm

@@ -105,6 +105,12 @@ Feature: Reseller partnership: cooperation, payment, trademarks, term and termin
     And the partnership is in force
     And "termination-for-convenience@contoso" is not triggered
 
+  Scenario: Only the party that gave notice can withdraw it
+    Given "Northwind gives notice of termination for convenience" happened on 2026-02-01
+    And "Contoso withdraws the notice of termination" happened on 2026-03-01
+    When time passes to 2026-05-10
+    Then the partnership has ended
+
   Scenario: Contoso's notice is its own norm
     When Contoso proposes to "give notice of termination for convenience" on 2026-02-01
     Then "termination-for-convenience@contoso" applies 1 time
