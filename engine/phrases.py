@@ -247,6 +247,8 @@ class MoveParser:
             )
         chosen_reading = distinct[0]
         _date_lists(chosen_reading)
+        if found is not None:
+            _one_date(found, chosen_reading)
         moves: list[Move] = []
         for read in chosen_reading:
             when = read.move.date or (found.date if found else None) or date
@@ -694,6 +696,21 @@ def _date_lists(reading: list[_Read]) -> None:
             for m in members[:-1]:
                 m.move = m.move.model_copy(update={"date": last.move.date})
                 m.how.append(f"date {last.move.date} from the end of the list")
+
+
+def _one_date(found: dates.FoundDate, reading: list[_Read]) -> None:
+    """The date a sentence opens with dates the move that follows it: that move (or list)
+    giving a different date of its own is refused, naming both ("2026-03-03: go public on
+    2026-04-04"). A later move with its own date ("..., then go public on 4 March") is not."""
+    first = reading[0].group
+    for read in reading if first else reading[:1]:
+        if first and read.group != first:
+            continue
+        own = read.move.date
+        if read.dated and own is not None and own != found.date:
+            located = dates.locate(read.part)
+            written = " ".join(located[1::-1]).strip() if located else str(own)
+            raise dates.two_dates(found, dates.FoundDate(own, written))
 
 
 def _describe(move: Move) -> str:

@@ -204,6 +204,10 @@ ACCEPTED: list[tuple[str, list[M]]] = [
     ("go public in the third quarter of 2026", [m("ipo", date="2026-07-01")]),
     ("by Q1 2026, go public", [m("ipo", date="2026-03-31")]),
     ("2026-03-03: go public on 3 March 2026", [m("ipo", date="2026-03-03")]),
+    (
+        "On 3 March 2026, partner with Oracle, then go public on 4 March 2026",
+        [m(CP, date="2026-03-03", provider="oracle"), m("ipo", date="2026-03-04")],
+    ),
     # several moves, lists of objects
     ("declare AGI and go public", [m("agi_declaration"), m("ipo")]),
     ("declare AGI; go public", [m("agi_declaration"), m("ipo")]),
@@ -282,6 +286,12 @@ REFUSED: list[tuple[str, str]] = [
     ("raise lots of money from SoftBank", r"'lots of money' is not an amount"),
     ("buy Cursor for $3 euros", r"two currencies"),
     ("", r"empty"),
+    (
+        "2026-03-03: sign a cloud deal with Oracle on 2026-04-04",
+        r"two different dates for one move: '2026-03-03' is 2026-03-03 and 'on 2026-04-04'",
+    ),
+    ("on 2026-03-03 go public on 2026-04-04", r"two different dates.*2026-04-04"),
+    ("2026-03-03: partner with Oracle and AWS on 2026-04-04", r"two different dates"),
     ("OpenAI buys Cursor in mid-2026", r"^date 'mid-2026' could not be read.*Q3 2026"),
     ("OpenAI buys Cursor in early 2026", r"^date 'early 2026' could not be read"),
     ("go public in the first half of 2026", r"could not be read.*15 March 2026"),

@@ -108,24 +108,54 @@ def find(
     text: str, reference: dt.date | None, order: str = "DMY", leading_only: bool = False
 ) -> tuple[FoundDate | None, str]:
     """The date written at the start (or, unless `leading_only`, the end) of a sentence, and
-    the sentence without it."""
+    the sentence without it. Two different dates ("on 2026-03-03 ... on 2026-04-04") are an
+    error naming both, never a silent choice; the same date twice is one date."""
+    located = locate(text, leading_only)
+    if located is None:
+        return None, text
+    raw, marker, rest = located
+    found = _found(raw, marker, reference, order)
+    if not leading_only:
+        again = locate(rest, False)
+        if again is not None:
+            second = _found(again[0], again[1], reference, order)
+            if second.date != found.date:
+                raise two_dates(found, second)
+            rest = again[2]
+    return found, rest
+
+
+def two_dates(first: FoundDate, second: FoundDate) -> MoveError:
+    return MoveError(
+        f"two different dates for one move: {first.describe()} is {first.date} and "
+        f"{second.describe()} is {second.date}; give one date (or one move per date)"
+    )
+
+
+def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None:
+    """Where a sentence holds a date, unread: (the date, its marker such as "on" or "", the
+    rest of the sentence)."""
     for pattern in _PATTERNS[:3] if leading_only else _PATTERNS:
         match = pattern.match(text)
         if match is None:
             continue
-        marker = (match.groupdict().get("marker") or "").lower()
+        marker = match.groupdict().get("marker") or ""
         raw = match.group("date")
-        if marker == "at" and not _RELATIVE_ONLY.match(raw):
+        if marker.lower() == "at" and not _RELATIVE_ONLY.match(raw):
             continue  # "at 3 billion" is not a date
-        if _ANY_YEAR_ONLY.match(raw) and marker != "in":
+        if _ANY_YEAR_ONLY.match(raw) and marker.lower() != "in":
             continue  # "deploy 2030 seats", "beyond 2030": a bare year needs "in"
         rest = match.group("rest").strip()
         if rest.rsplit(" ", 1)[-1].lower() in _FIELD_WORDS:
             continue  # "until next year": the date is a field's value, not the move's date
-        found = read(raw, reference, order, by=marker == "by")
-        written = f"{match.group('marker')} {raw}" if marker else raw
-        return FoundDate(found.date, written, found.note), rest
-    return None, text
+        return raw, marker, rest
+    return None
+
+
+def _found(raw: str, marker: str, reference: dt.date | None, order: str) -> FoundDate:
+    found = read(raw, reference, order, by=marker.lower() == "by")
+    written = f"{marker} {raw}" if marker else raw
+    return FoundDate(found.date, written, found.note)
 
 
 def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = False) -> FoundDate:
