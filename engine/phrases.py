@@ -46,6 +46,10 @@ class _Soft(MoveError):
     does not match, rather than the move being wrong."""
 
 
+class _NoPhrase(MoveError):
+    """No phrase of the contract reads the text at all: said before anything about its date."""
+
+
 @dataclass
 class _Read:
     """One move read from one part of a sentence."""
@@ -208,7 +212,14 @@ class MoveParser:
                 f"'{original}' says what is not done (not, never): a move is something done; "
                 "write the move itself, e.g. a phrase of the contract"
             )
-        found, body = dates.find(original, reference, self._order, leading_only=True)
+        date_error: MoveError | None = None
+        try:
+            found, body = dates.find(original, reference, self._order, leading_only=True)
+        except MoveError as error:
+            # said once the words are known to be a move: "today, the weather is nice" is
+            # refused for its words, not for "today"
+            located = dates.locate(original, leading_only=True)
+            found, body, date_error = None, located[2] if located else original, error
         parts, seps = split.pieces(body)
         whole_error: MoveError | None = None
         try:
@@ -230,6 +241,10 @@ class MoveParser:
             readings = direct or [*readings, whole]
         elif whole:
             readings = [whole]
+        if date_error is not None:
+            if not readings and isinstance(whole_error, _NoPhrase):
+                raise whole_error
+            raise date_error
         if not readings:
             assert whole_error is not None
             if len(parts) > 1:
@@ -369,7 +384,12 @@ class MoveParser:
         quiet: bool = False,
     ) -> _Read:
         """The one move a part of a sentence reads as."""
-        found, rest = dates.find(text, reference, self._order)
+        date_error: MoveError | None = None
+        try:
+            found, rest = dates.find(text, reference, self._order)
+        except MoveError as error:
+            located = dates.locate(text)
+            found, rest, date_error = None, located[2] if located else text, error
         words = normalise(rest, lower=False)
         present = set(tokens(words))
         successes: list[_Read] = []
@@ -393,25 +413,32 @@ class MoveParser:
                 move = move.model_copy(update={"date": found.date})
                 how.append(f"date {found.date} from {found.describe()}")
             successes.append(_Read(move, reading, text.strip(), prefix, found is not None, 0, how))
+        hard = [f for f in failures if not isinstance(f, _Soft)]
+        if date_error is not None and (successes or hard or continued or quiet):
+            raise date_error
         distinct = _distinct([[s] for s in successes])
         if len(distinct) > 1:
             shown = "\n".join(f"  {i}. {_describe(r[0].move)}" for i, r in enumerate(distinct, 1))
             raise MoveError(f"'{text}' reads {len(distinct)} ways:\n{shown}")
         if distinct:
             return distinct[0][0]
-        hard = [f for f in failures if not isinstance(f, _Soft)]
         if hard:
             raise MoveError(f"'{text}': {hard[0]}")
         if continued or quiet:  # a part tried while cutting: its error is never shown
             raise MoveError(f"'{text}' does not read as a move")
         hint = f" ({failures[0]})" if failures else ""
-        raise MoveError(
+        raise _NoPhrase(
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
             f"{self._closest(words)}. `contract-engine phrases CONTRACT` lists them all."
         )
 
     def _closest(self, words: str) -> str:
-        close = suggest.close_phrases(words, self._compiled.known_words, self._compiled.lemmas)
+        party_words = frozenset(
+            t for spelled in self._party_names.values() for n in spelled for t in tokens(n.lower())
+        )
+        close = suggest.close_phrases(
+            words, self._compiled.known_words, self._compiled.lemmas, ignore=party_words
+        )
         return "; closest known phrases: " + "; ".join(f'"{c}"' for c in close) if close else ""
 
     def _from_reading(
@@ -571,7 +598,7 @@ class MoveParser:
             if not names.is_proper_noun(written):
                 raise _Soft(
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
-                    f"not '{raw}'"
+                    f"not '{raw}'{_capitalise_hint(written)}"
                 )
             slug = _NOT_SLUG.sub("_", key).strip("_")
             if not slug:
@@ -642,6 +669,19 @@ class MoveParser:
                 if spec.of is None or e.id in spec.of or e.category in spec.of
             )
         return allowed
+
+
+def _capitalise_hint(written: str) -> str:
+    """For a name written in lower case ("acquire cursor"): how to make it one."""
+    if written != written.lower() or len(written.split()) > 3:
+        return ""
+    capitalised = " ".join(w[:1].upper() + w[1:] for w in written.split())
+    if not names.is_proper_noun(capitalised):
+        return ""
+    return (
+        f": if '{written}' is a name, write it with a capital ({capitalised}) "
+        "or declare it under entities:"
+    )
 
 
 def _compared_fields(spec: ContractSpec) -> frozenset[tuple[str, str]]:

@@ -286,6 +286,18 @@ REFUSED: list[tuple[str, str]] = [
     ("raise lots of money from SoftBank", r"'lots of money' is not an amount"),
     ("buy Cursor for $3 euros", r"two currencies"),
     ("", r"empty"),
+    # the words are refused before their date; suggestions share a content word or are none
+    ("the weather is nice today", r"^no phrase of contract openai-microsoft matches 'the weather"),
+    ("today, the weather is nice", r"^no phrase .* matches 'the weather is nice'"),
+    (
+        "We should increase quarterly revenue by 10%",
+        r"^no phrase .* matches 'We should increase quarterly revenue by 10%'\. `contract-engine",
+    ),
+    (
+        "Microsoft approves the conversion",
+        r'closest known phrases: "complete the conversion"\. `contract-engine',
+    ),
+    ("OpenAI acquires cursor", r"write it with a capital \(Cursor\) or declare it under entities:"),
     (
         "2026-03-03: sign a cloud deal with Oracle on 2026-04-04",
         r"two different dates for one move: '2026-03-03' is 2026-03-03 and 'on 2026-04-04'",
