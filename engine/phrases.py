@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine.conditions import with_article
 from engine.errors import ContractFileError, MoveError
 from engine.load import parse_yaml
 from engine.model import FieldSpec, FieldType
@@ -460,7 +461,7 @@ class MoveParser:
             if party not in allowed:
                 who = ", ".join(sorted(self.spec.parties[p].name for p in allowed))
                 raise MoveError(
-                    f"'{subject}' may not make a {kind.kind.title} move ({kind.id}) in contract "
+                    f"'{subject}' may not make {with_article(kind.kind.title)} move ({kind.id}) in contract "
                     f"{self.spec.id}: only {who} may"
                 )
             actor = party
@@ -510,14 +511,14 @@ class MoveParser:
         unknown = sorted(set(values) - set(fields_spec) - {"actor"})
         if unknown:
             raise MoveError(
-                f"a {kind.id} move has no field '{unknown[0]}'; fields: {', '.join(sorted(fields_spec)) or '(none)'}"
+                f"{with_article(kind.id)} move has no field '{unknown[0]}'; fields: {', '.join(sorted(fields_spec)) or '(none)'}"
             )
         if "actor" in values:
             actor = str(values.pop("actor"))
         resolved_actor = self._resolve_party(actor, "actor") if actor else kind.kind.actor
         if resolved_actor is None:
             raise MoveError(
-                f"a {kind.id} move needs an actor: who makes it? parties: {', '.join(sorted(self.spec.parties))}"
+                f"{with_article(kind.id)} move needs an actor: who makes it? parties: {', '.join(sorted(self.spec.parties))}"
             )
         fields: dict[str, str | int | float] = {}
         labels: dict[str, str] = {}
@@ -526,7 +527,9 @@ class MoveParser:
             raw = values.get(name, spec.default)
             if raw is None:
                 if spec.required:
-                    raise MoveError(f"a {kind.id} move needs '{name}' ({spec.type.value})")
+                    raise MoveError(
+                        f"{with_article(kind.id)} move needs '{name}' ({spec.type.value})"
+                    )
                 continue
             if spec.type is FieldType.money:
                 fields[name], currency = self._money(kind, name, spec, raw)
