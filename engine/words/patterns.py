@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from engine.templates import HOLE
 from engine.words.inflect import VerbForms, verb_forms
-from engine.words.text import normalise
 
 MODALS = (
     "will", "would", "shall", "should", "may", "might", "can", "could", "must", "is going to",
@@ -270,10 +269,3 @@ def compile_phrase(
             )
         )
     return patterns
-
-
-def opening_verb(phrase: str) -> str | None:
-    """The lemma a phrase opens with, when it opens with a verb."""
-    words = normalise(phrase).split(" ")
-    forms = verb_forms(words[0]) if words else None
-    return forms.lemma if forms else None
