@@ -622,3 +622,41 @@ def test_a_quarter_says_which_day_it_was_read_as(contract: Contract) -> None:
 def test_cli_parse_refuses_a_vague_date_naming_the_forms(cli: Cli) -> None:
     code, _out, err = cli("parse", str(BUNDLED), "OpenAI buys Cursor in mid-2026")
     assert code == 2 and "could not be read" in err and "not a party" not in err
+
+
+_READ_AND_SAY = (
+    "import sys; from engine import Contract; "
+    f"c = Contract.load({str(BUNDLED)!r}); "
+    "print([(m.kind, dict(m.fields), m.reading) for m in "
+    "c.parse('OpenAI partnered with Oracle and Microsoft consents to the conversion')]); "
+    "print('lemminflect' in sys.modules)"
+)
+
+
+def _read_in_a_process(cache: Path) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CONTRACT_ENGINE_CACHE": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_AND_SAY], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.splitlines()
+
+
+def test_verb_forms_are_cached_between_runs_and_read_the_same(tmp_path: Path) -> None:
+    first = _read_in_a_process(tmp_path)
+    assert first[1] == "True" and list(tmp_path.glob("verb-forms-*.json"))
+    second = _read_in_a_process(tmp_path)
+    assert second == [first[0], "False"]  # the same readings, without loading lemminflect
+
+
+def test_a_broken_verb_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    fresh = _read_in_a_process(tmp_path / "fresh")
+    (cached,) = (tmp_path / "fresh").glob("verb-forms-*.json")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / cached.name).write_text('{"partner": ["partner", {"partnered": ["VBX"]}]', "utf-8")
+    assert _read_in_a_process(broken)[0] == fresh[0]
+    assert json.loads((broken / cached.name).read_text("utf-8"))["partner"][0] == "partner"
