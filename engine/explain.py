@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from engine.api import Contract
+from engine.conditions import with_article
 from engine.errors import MoveError
 from engine.suggest import did_you_mean
 
@@ -41,7 +42,7 @@ class Explanation(BaseModel):
 
     def to_text(self) -> str:
         lines = [
-            f"{self.rule}: a {self.kind} of clause {self.clause} ({self.clause_title})",
+            f"{self.rule}: {with_article(self.kind)} of clause {self.clause} ({self.clause_title})",
             f"  defined at: {self.defined_at}",
             f"  bearer: {self.bearer}"
             + (f", beneficiary: {self.beneficiary}" if self.beneficiary else ""),

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine.conditions import with_article
 from engine.errors import ContractFileError, MoveError
 from engine.load import parse_yaml
 from engine.model import FieldSpec, FieldType
@@ -44,6 +45,10 @@ __all__ = ["MAX_PHRASE_CHARS", "MoveParser", "normalise"]
 class _Soft(MoveError):
     """A hole whose value is not of its type ("a round of drinks" for a company): the phrase
     does not match, rather than the move being wrong."""
+
+
+class _NoPhrase(MoveError):
+    """No phrase of the contract reads the text at all: said before anything about its date."""
 
 
 @dataclass
@@ -208,7 +213,14 @@ class MoveParser:
                 f"'{original}' says what is not done (not, never): a move is something done; "
                 "write the move itself, e.g. a phrase of the contract"
             )
-        found, body = dates.find(original, reference, self._order, leading_only=True)
+        date_error: MoveError | None = None
+        try:
+            found, body = dates.find(original, reference, self._order, leading_only=True)
+        except MoveError as error:
+            # said once the words are known to be a move: "today, the weather is nice" is
+            # refused for its words, not for "today"
+            located = dates.locate(original, leading_only=True)
+            found, body, date_error = None, located[2] if located else original, error
         parts, seps = split.pieces(body)
         whole_error: MoveError | None = None
         try:
@@ -230,6 +242,10 @@ class MoveParser:
             readings = direct or [*readings, whole]
         elif whole:
             readings = [whole]
+        if date_error is not None:
+            if not readings and isinstance(whole_error, _NoPhrase):
+                raise whole_error
+            raise date_error
         if not readings:
             assert whole_error is not None
             if len(parts) > 1:
@@ -247,6 +263,8 @@ class MoveParser:
             )
         chosen_reading = distinct[0]
         _date_lists(chosen_reading)
+        if found is not None:
+            _one_date(found, chosen_reading)
         moves: list[Move] = []
         for read in chosen_reading:
             when = read.move.date or (found.date if found else None) or date
@@ -367,7 +385,12 @@ class MoveParser:
         quiet: bool = False,
     ) -> _Read:
         """The one move a part of a sentence reads as."""
-        found, rest = dates.find(text, reference, self._order)
+        date_error: MoveError | None = None
+        try:
+            found, rest = dates.find(text, reference, self._order)
+        except MoveError as error:
+            located = dates.locate(text)
+            found, rest, date_error = None, located[2] if located else text, error
         words = normalise(rest, lower=False)
         present = set(tokens(words))
         successes: list[_Read] = []
@@ -391,25 +414,32 @@ class MoveParser:
                 move = move.model_copy(update={"date": found.date})
                 how.append(f"date {found.date} from {found.describe()}")
             successes.append(_Read(move, reading, text.strip(), prefix, found is not None, 0, how))
+        hard = [f for f in failures if not isinstance(f, _Soft)]
+        if date_error is not None and (successes or hard or continued or quiet):
+            raise date_error
         distinct = _distinct([[s] for s in successes])
         if len(distinct) > 1:
             shown = "\n".join(f"  {i}. {_describe(r[0].move)}" for i, r in enumerate(distinct, 1))
             raise MoveError(f"'{text}' reads {len(distinct)} ways:\n{shown}")
         if distinct:
             return distinct[0][0]
-        hard = [f for f in failures if not isinstance(f, _Soft)]
         if hard:
             raise MoveError(f"'{text}': {hard[0]}")
         if continued or quiet:  # a part tried while cutting: its error is never shown
             raise MoveError(f"'{text}' does not read as a move")
         hint = f" ({failures[0]})" if failures else ""
-        raise MoveError(
+        raise _NoPhrase(
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
             f"{self._closest(words)}. `contract-engine phrases CONTRACT` lists them all."
         )
 
     def _closest(self, words: str) -> str:
-        close = suggest.close_phrases(words, self._compiled.known_words, self._compiled.lemmas)
+        party_words = frozenset(
+            t for spelled in self._party_names.values() for n in spelled for t in tokens(n.lower())
+        )
+        close = suggest.close_phrases(
+            words, self._compiled.known_words, self._compiled.lemmas, ignore=party_words
+        )
         return "; closest known phrases: " + "; ".join(f'"{c}"' for c in close) if close else ""
 
     def _from_reading(
@@ -431,7 +461,7 @@ class MoveParser:
             if party not in allowed:
                 who = ", ".join(sorted(self.spec.parties[p].name for p in allowed))
                 raise MoveError(
-                    f"'{subject}' may not make a {kind.kind.title} move ({kind.id}) in contract "
+                    f"'{subject}' may not make {with_article(kind.kind.title)} move ({kind.id}) in contract "
                     f"{self.spec.id}: only {who} may"
                 )
             actor = party
@@ -481,14 +511,14 @@ class MoveParser:
         unknown = sorted(set(values) - set(fields_spec) - {"actor"})
         if unknown:
             raise MoveError(
-                f"a {kind.id} move has no field '{unknown[0]}'; fields: {', '.join(sorted(fields_spec)) or '(none)'}"
+                f"{with_article(kind.id)} move has no field '{unknown[0]}'; fields: {', '.join(sorted(fields_spec)) or '(none)'}"
             )
         if "actor" in values:
             actor = str(values.pop("actor"))
         resolved_actor = self._resolve_party(actor, "actor") if actor else kind.kind.actor
         if resolved_actor is None:
             raise MoveError(
-                f"a {kind.id} move needs an actor: who makes it? parties: {', '.join(sorted(self.spec.parties))}"
+                f"{with_article(kind.id)} move needs an actor: who makes it? parties: {', '.join(sorted(self.spec.parties))}"
             )
         fields: dict[str, str | int | float] = {}
         labels: dict[str, str] = {}
@@ -497,7 +527,9 @@ class MoveParser:
             raw = values.get(name, spec.default)
             if raw is None:
                 if spec.required:
-                    raise MoveError(f"a {kind.id} move needs '{name}' ({spec.type.value})")
+                    raise MoveError(
+                        f"{with_article(kind.id)} move needs '{name}' ({spec.type.value})"
+                    )
                 continue
             if spec.type is FieldType.money:
                 fields[name], currency = self._money(kind, name, spec, raw)
@@ -569,7 +601,7 @@ class MoveParser:
             if not names.is_proper_noun(written):
                 raise _Soft(
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
-                    f"not '{raw}'"
+                    f"not '{raw}'{_capitalise_hint(written)}"
                 )
             slug = _NOT_SLUG.sub("_", key).strip("_")
             if not slug:
@@ -642,6 +674,19 @@ class MoveParser:
         return allowed
 
 
+def _capitalise_hint(written: str) -> str:
+    """For a name written in lower case ("acquire cursor"): how to make it one."""
+    if written != written.lower() or len(written.split()) > 3:
+        return ""
+    capitalised = " ".join(w[:1].upper() + w[1:] for w in written.split())
+    if not names.is_proper_noun(capitalised):
+        return ""
+    return (
+        f": if '{written}' is a name, write it with a capital ({capitalised}) "
+        "or declare it under entities:"
+    )
+
+
 def _compared_fields(spec: ContractSpec) -> frozenset[tuple[str, str]]:
     """(kind, field) pairs some norm's trigger tests by value: their currency matters."""
     from engine.conditions import FieldTest
@@ -694,6 +739,21 @@ def _date_lists(reading: list[_Read]) -> None:
             for m in members[:-1]:
                 m.move = m.move.model_copy(update={"date": last.move.date})
                 m.how.append(f"date {last.move.date} from the end of the list")
+
+
+def _one_date(found: dates.FoundDate, reading: list[_Read]) -> None:
+    """The date a sentence opens with dates the move that follows it: that move (or list)
+    giving a different date of its own is refused, naming both ("2026-03-03: go public on
+    2026-04-04"). A later move with its own date ("..., then go public on 4 March") is not."""
+    first = reading[0].group
+    for read in reading if first else reading[:1]:
+        if first and read.group != first:
+            continue
+        own = read.move.date
+        if read.dated and own is not None and own != found.date:
+            located = dates.locate(read.part)
+            written = " ".join(located[1::-1]).strip() if located else str(own)
+            raise dates.two_dates(found, dates.FoundDate(own, written))
 
 
 def _describe(move: Move) -> str:

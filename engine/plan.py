@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from engine.api import Contract, MoveLike
+from engine.conditions import with_article
 from engine.errors import MoveError
 from engine.goals import STATE_FORMS, StateGoal, parse_state
 from engine.report import Move, Report
@@ -153,7 +154,9 @@ def plan(
         goal_move = goal_move.model_copy(update={"date": None, "text": words})
         goal_step = Step(goal_move, words)
         if goal_move.kind in forbid:
-            raise MoveError(f"the goal is a {goal_move.kind} move, which --forbid excludes")
+            raise MoveError(
+                f"the goal is {with_article(goal_move.kind)} move, which --forbid excludes"
+            )
     candidates = candidate_moves(contract, allow, forbid)
     explorer = Explorer(contract, candidates, start, prefix, workers=os.cpu_count() or 1)
     root = explorer.root()

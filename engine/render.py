@@ -175,9 +175,12 @@ def _changes(report: Report, symbols: Symbols) -> list[str]:
         was = before.clauses.get(clause)
         if was is not None and (was.status, was.note) == (now.status, now.note):
             if was.until != now.until:
-                out.append(
-                    f"{clause}: until {was.until or 'no end'} {arrow} {now.until or 'no end'}"
-                )
+                if was.until is None:
+                    out.append(f"{clause}: end date set to {now.until}")
+                elif now.until is None:
+                    out.append(f"{clause}: end date {was.until} removed (no end)")
+                else:
+                    out.append(f"{clause}: end date {was.until} {arrow} {now.until}")
             continue
         if (
             now.status == "ended"

@@ -22,6 +22,9 @@ Feature: Moves in plain words
       | OpenAI teams up with Oracle                        |
       | sign a cloud deal with Oracle on 2025-10-15        |
       | sell its models through Oracle and CoreWeave       |
+      | OpenAI partnered with Oracle on the 15th of October 2025 |
+      | 2025/10/15: OpenAI partners with AWS               |
+      | OpenAI partners with AWS on October 15, 2025       |
 
   Scenario: Selling through Azure, in the past tense, is clear
     When OpenAI proposes to "OpenAI sold its models through Azure"
@@ -49,3 +52,8 @@ Feature: Moves in plain words
     Given the date is 2025-09-01
     When OpenAI proposes to "OpenAI goes public tomorrow"
     Then the move is blocked by "ipo-precondition"
+
+  Scenario: A quarter reads as its first day, and the reading says so
+    When OpenAI proposes to "OpenAI partners with Google Cloud in Q3 2026"
+    Then the move is blocked by "azure-exclusivity"
+    And the report says "the first day of Q3 2026"

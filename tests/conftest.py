@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,9 @@ from typer.testing import CliRunner
 from engine import Contract
 
 pytest_plugins = ["engine.bdd"]
+
+# The verb forms cached between runs go to a directory of the test run, not the user's cache.
+os.environ.setdefault("CONTRACT_ENGINE_CACHE", tempfile.mkdtemp(prefix="contract-engine-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "contracts" / "openai-microsoft.yaml"

@@ -451,3 +451,33 @@ def test_a_keyed_consent_is_a_change_in_names() -> None:
     assert changed.startswith(
         "  Northwind Traders consented to assignment of the agreement on Fabrikam (once)\n"
     )
+
+
+def test_the_state_change_says_an_end_date_was_set(write_contract: Any) -> None:
+    rules = (
+        MINIMAL_RULES.replace(
+            "      with: {type: entity}\n",
+            "      with: {type: entity}\n      until: {type: date, required: false}\n",
+        )
+        .replace('"deal with {with}"]', '"deal with {with} until {until}", "deal with {with}"]')
+        .replace(
+            "    message: no deal with {with}\n",
+            "    message: no deal with {with}\n"
+            "  - id: n2\n    clause: c1\n    kind: entitlement\n    bearer: alpha\n"
+            "    beneficiary: beta\n    when: {move: deal}\n    grants: a longer term\n"
+            '    then:\n      - extend_clause: {clause: c2, until: "{until}"}\n'
+            "    message: extended\n",
+        )
+    )
+    contract = (
+        MINIMAL_CONTRACT + "  - {id: c2, title: Clause two, text: More text., source: test}\n"
+    )
+    path = write_contract(contract=contract, rules=rules)
+    _code, out, err = run("check", path, "-m", "deal with Gamma until 2028-12-31", "-v")
+    assert "c2: end date set to 2028-12-31" in out, out + err
+    assert "no end" not in out
+
+
+def test_refusals_use_the_right_article() -> None:
+    code, _out, err = run("parse", BUNDLED, "Microsoft acquires Windsurf")
+    assert code == 2 and "may not make an acquisition move" in err

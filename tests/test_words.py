@@ -188,6 +188,26 @@ ACCEPTED: list[tuple[str, list[M]]] = [
         "OpenAI will raise 3 million euros from SoftBank",
         [m("funding", investor="softbank", amount=3_000_000)],
     ),
+    # dates in the forms people write them
+    ("2025/10/15: OpenAI buys Cursor", [m("acquisition", date="2025-10-15", company="cursor")]),
+    (
+        "OpenAI buys Cursor on the 15th of October 2025",
+        [m("acquisition", date="2025-10-15", company="cursor")],
+    ),
+    (
+        "OpenAI buys Cursor on October 15, 2025",
+        [m("acquisition", date="2025-10-15", company="cursor")],
+    ),
+    ("OpenAI buys Cursor on 15/10/2025", [m("acquisition", date="2025-10-15", company="cursor")]),
+    ("OpenAI goes public on 2026-1-5", [m("ipo", date="2026-01-05")]),
+    ("OpenAI buys Cursor in Q3 2026", [m("acquisition", date="2026-07-01", company="cursor")]),
+    ("go public in the third quarter of 2026", [m("ipo", date="2026-07-01")]),
+    ("by Q1 2026, go public", [m("ipo", date="2026-03-31")]),
+    ("2026-03-03: go public on 3 March 2026", [m("ipo", date="2026-03-03")]),
+    (
+        "On 3 March 2026, partner with Oracle, then go public on 4 March 2026",
+        [m(CP, date="2026-03-03", provider="oracle"), m("ipo", date="2026-03-04")],
+    ),
     # several moves, lists of objects
     ("declare AGI and go public", [m("agi_declaration"), m("ipo")]),
     ("declare AGI; go public", [m("agi_declaration"), m("ipo")]),
@@ -266,6 +286,30 @@ REFUSED: list[tuple[str, str]] = [
     ("raise lots of money from SoftBank", r"'lots of money' is not an amount"),
     ("buy Cursor for $3 euros", r"two currencies"),
     ("", r"empty"),
+    # the words are refused before their date; suggestions share a content word or are none
+    ("the weather is nice today", r"^no phrase of contract openai-microsoft matches 'the weather"),
+    ("today, the weather is nice", r"^no phrase .* matches 'the weather is nice'"),
+    (
+        "We should increase quarterly revenue by 10%",
+        r"^no phrase .* matches 'We should increase quarterly revenue by 10%'\. `contract-engine",
+    ),
+    (
+        "Microsoft approves the conversion",
+        r'closest known phrases: "complete the conversion"\. `contract-engine',
+    ),
+    ("OpenAI acquires cursor", r"write it with a capital \(Cursor\) or declare it under entities:"),
+    (
+        "2026-03-03: sign a cloud deal with Oracle on 2026-04-04",
+        r"two different dates for one move: '2026-03-03' is 2026-03-03 and 'on 2026-04-04'",
+    ),
+    ("on 2026-03-03 go public on 2026-04-04", r"two different dates.*2026-04-04"),
+    ("2026-03-03: partner with Oracle and AWS on 2026-04-04", r"two different dates"),
+    ("OpenAI buys Cursor in mid-2026", r"^date 'mid-2026' could not be read.*Q3 2026"),
+    ("OpenAI buys Cursor in early 2026", r"^date 'early 2026' could not be read"),
+    ("go public in the first half of 2026", r"could not be read.*15 March 2026"),
+    ("OpenAI goes public in 2230", r"the year 2230 is out of range \(1900-2199\)"),
+    ("go public on 15/10/2230", r"the year 2230 is out of range"),
+    ("2025/13/45: go public", r"'2025/13/45' is not a date"),
     ("partner wiht Google Cloud", r'closest known phrases: "partner with \{provider\}"'),
 ]
 
@@ -557,3 +601,62 @@ def test_a_phrase_opening_with_a_field_conjugates_its_second_word(
         assert [(mv.kind, mv.fields) for mv in contract.parse(text)] == [
             ("deal", {"with": "gamma"})
         ], text
+
+
+def test_numeric_dates_follow_the_contract_day_order(write_contract: Callable[..., Path]) -> None:
+    contract_text = MINIMAL_CONTRACT.replace(
+        "  rules: [rules.yaml]", "  rules: [rules.yaml]\n  date_order: MDY"
+    )
+    contract = Contract.load(write_contract(contract=contract_text))
+    (move,) = contract.parse("deal with Gamma on 10/11/2025")
+    assert move.date == dt.date(2025, 10, 11)
+    (move,) = contract.parse("deal with Gamma on 2025/10/11")  # year first reads one way only
+    assert move.date == dt.date(2025, 10, 11)
+
+
+def test_a_quarter_says_which_day_it_was_read_as(contract: Contract) -> None:
+    (move,) = contract.parse("OpenAI goes public in Q3 2026")
+    assert move.reading is not None and "the first day of Q3 2026" in move.reading
+
+
+def test_cli_parse_refuses_a_vague_date_naming_the_forms(cli: Cli) -> None:
+    code, _out, err = cli("parse", str(BUNDLED), "OpenAI buys Cursor in mid-2026")
+    assert code == 2 and "could not be read" in err and "not a party" not in err
+
+
+_READ_AND_SAY = (
+    "import sys; from engine import Contract; "
+    f"c = Contract.load({str(BUNDLED)!r}); "
+    "print([(m.kind, dict(m.fields), m.reading) for m in "
+    "c.parse('OpenAI partnered with Oracle and Microsoft consents to the conversion')]); "
+    "print('lemminflect' in sys.modules)"
+)
+
+
+def _read_in_a_process(cache: Path) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CONTRACT_ENGINE_CACHE": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_AND_SAY], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.splitlines()
+
+
+def test_verb_forms_are_cached_between_runs_and_read_the_same(tmp_path: Path) -> None:
+    first = _read_in_a_process(tmp_path)
+    assert first[1] == "True" and list(tmp_path.glob("verb-forms-*.json"))
+    second = _read_in_a_process(tmp_path)
+    assert second == [first[0], "False"]  # the same readings, without loading lemminflect
+
+
+def test_a_broken_verb_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    fresh = _read_in_a_process(tmp_path / "fresh")
+    (cached,) = (tmp_path / "fresh").glob("verb-forms-*.json")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / cached.name).write_text('{"partner": ["partner", {"partnered": ["VBX"]}]', "utf-8")
+    assert _read_in_a_process(broken)[0] == fresh[0]
+    assert json.loads((broken / cached.name).read_text("utf-8"))["partner"][0] == "partner"

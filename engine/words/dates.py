@@ -1,5 +1,6 @@
-"""Dates inside a sentence: "on 2025-10-15", "on 3 March 2026", "15 Oct 2025: ...",
-"in March 2026", "by the end of 2025", and the "YYYY-MM-DD: " prefix.
+"""Dates inside a sentence: "on 2025-10-15", "2025/10/15: ...", "on 3 March 2026", "on the 15th
+of October 2025", "October 15, 2025", "15 Oct 2025: ...", "in March 2026", "in Q3 2026",
+"by the end of 2025", and the "YYYY-MM-DD: " prefix.
 
 A regular expression finds the part of the sentence that is a date (so that the rest can be
 matched against the phrases); dateparser reads it, with fixed settings: English, the contract's
@@ -7,8 +8,9 @@ day order, and the reference day given by the caller, never the wall clock. date
 import, so it is imported only when a sentence holds a date that is not ISO.
 
 Choices, documented in the README: a month without a day ("in March 2026") is its first day; a
-year alone ("in 2026") is 1 January; "by the end of" a month or year, and "by" a month, is its
-last day. Relative dates ("tomorrow", "next week") need a reference day (`--at`, API `at=`).
+year alone ("in 2026") is 1 January; a quarter ("in Q3 2026") is its first day; "by the end of"
+a month or year, and "by" a month or quarter, is its last day. Vague dates ("in mid-2026", "in
+early 2026") and years outside 1900-2199 are refused, saying which forms are read. Relative dates ("tomorrow", "next week") need a reference day (`--at`, API `at=`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,27 @@ _MONTH = (
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20|21)\d{2}"
-_ISO = r"\d{4}-\d{2}-\d{2}"
+_ISO = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # 2025-10-15, 2025/10/15, 2026-1-5
 _FULL = (
-    rf"(?:{_ISO}|{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR}"
+    rf"(?:{_ISO}|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"
+    rf"|{_MONTH}\s+(?:the\s+)?{_DAY}(?:\s+of)?,?\s+{_YEAR}"
     rf"|\d{{1,2}}/\d{{1,2}}/{_YEAR}|\d{{1,2}}\.\d{{1,2}}\.{_YEAR})"
+)
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_QUARTER = (
+    rf"(?:q[1-4]\s*{_YEAR}|{_YEAR}\s*-?\s*q[1-4]"
+    rf"|(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+{_YEAR})"
+)
+# What looks like a date the forms above do not read: "mid-2026", "early 2026", "the first half
+# of 2026", "2230", "15/10/2230". It is refused with the forms that are read, rather than left in
+# the sentence to be misread as part of a name.
+_VAGUE_WORD = (
+    r"(?:the|of|early|mid|middle|late|beginning|start|half|first|second|h[12]|sometime"
+    r"|around|spring|summer|autumn|fall|winter|q[1-4]|quarter)"
+)
+_LOOSE = (
+    rf"(?:(?:{_VAGUE_WORD}|{_MONTH}|{_DAY})[\s-]+){{1,5}}\d{{4}}"
+    r"|\d{4}|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
 )
 _MONTH_YEAR = rf"(?:{_MONTH}\s+{_YEAR})"
 _END_OF = rf"(?:the\s+)?end\s+of\s+(?:{_MONTH}\s+)?{_YEAR}"
@@ -41,10 +60,12 @@ _RELATIVE = (
     rf"|(?:\d+|an?|one|two|three|four|five|six|ten)\s+{_UNIT}\s+(?:from\s+now|later|ago)"
     rf"|{_WEEKDAY})"
 )
-_ANY = rf"(?:{_FULL}|{_MONTH_YEAR}|{_END_OF}|{_YEAR}|{_RELATIVE})"
+_ANY = rf"(?:{_FULL}|{_MONTH_YEAR}|{_QUARTER}|{_END_OF}|{_YEAR}|{_RELATIVE}|{_LOOSE})"
 _PATTERNS = [
     # "2025-10-15: ...", "15 Oct 2025: ...", "March 2026, ..."
-    re.compile(rf"^(?P<date>{_FULL}|{_MONTH_YEAR})\s*[:,]\s*(?P<rest>.+)$", re.I),
+    re.compile(
+        rf"^(?P<date>{_FULL}|{_MONTH_YEAR}|{_QUARTER}|{_LOOSE})\s*[:,]\s*(?P<rest>.+)$", re.I
+    ),
     # "on 3 March 2026, ...", "by the end of 2025, ...", "tomorrow, ..."
     re.compile(rf"^(?P<marker>on|in|by|at)\s+(?P<date>{_ANY})\s*,?\s+(?P<rest>.+)$", re.I),
     re.compile(rf"^(?P<date>{_RELATIVE})\s*,\s*(?P<rest>.+)$", re.I),
@@ -54,6 +75,19 @@ _PATTERNS = [
 ]
 _RELATIVE_ONLY = re.compile(rf"^{_RELATIVE}$", re.I)
 _YEAR_ONLY = re.compile(rf"^{_YEAR}$")
+_ANY_YEAR_ONLY = re.compile(r"^\d{4}$")
+_NUMERIC_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_QUARTER_ONLY = re.compile(rf"^{_QUARTER}$", re.I)
+_VAGUE = re.compile(
+    r"\b(?:early|mid|middle|late|beginning|start|half|h[12]|sometime|around|spring|summer"
+    r"|autumn|fall|winter)\b",
+    re.I,
+)
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+FORMS = (
+    "write it as 2026-03-15, 15 March 2026, March 15, 2026, 15/03/2026 (in the contract's day "
+    'order), March 2026, Q3 2026 or 2026 ("by the end of 2026" for its last day)'
+)
 _MONTH_YEAR_ONLY = re.compile(rf"^{_MONTH_YEAR}$", re.I)
 _END_OF_ONLY = re.compile(rf"^{_END_OF}$", re.I)
 _DATE_ORDERS = ("DMY", "MDY", "YMD")
@@ -74,33 +108,83 @@ def find(
     text: str, reference: dt.date | None, order: str = "DMY", leading_only: bool = False
 ) -> tuple[FoundDate | None, str]:
     """The date written at the start (or, unless `leading_only`, the end) of a sentence, and
-    the sentence without it."""
+    the sentence without it. Two different dates ("on 2026-03-03 ... on 2026-04-04") are an
+    error naming both, never a silent choice; the same date twice is one date."""
+    located = locate(text, leading_only)
+    if located is None:
+        return None, text
+    raw, marker, rest = located
+    found = _found(raw, marker, reference, order)
+    if not leading_only:
+        again = locate(rest, False)
+        if again is not None:
+            second = _found(again[0], again[1], reference, order)
+            if second.date != found.date:
+                raise two_dates(found, second)
+            rest = again[2]
+    return found, rest
+
+
+def two_dates(first: FoundDate, second: FoundDate) -> MoveError:
+    return MoveError(
+        f"two different dates for one move: {first.describe()} is {first.date} and "
+        f"{second.describe()} is {second.date}; give one date (or one move per date)"
+    )
+
+
+def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None:
+    """Where a sentence holds a date, unread: (the date, its marker such as "on" or "", the
+    rest of the sentence)."""
     for pattern in _PATTERNS[:3] if leading_only else _PATTERNS:
         match = pattern.match(text)
         if match is None:
             continue
-        marker = (match.groupdict().get("marker") or "").lower()
+        marker = match.groupdict().get("marker") or ""
         raw = match.group("date")
-        if marker == "at" and not _RELATIVE_ONLY.match(raw):
+        if marker.lower() == "at" and not _RELATIVE_ONLY.match(raw):
             continue  # "at 3 billion" is not a date
-        if _YEAR_ONLY.match(raw) and marker != "in":
+        if _ANY_YEAR_ONLY.match(raw) and marker.lower() != "in":
             continue  # "deploy 2030 seats", "beyond 2030": a bare year needs "in"
         rest = match.group("rest").strip()
         if rest.rsplit(" ", 1)[-1].lower() in _FIELD_WORDS:
             continue  # "until next year": the date is a field's value, not the move's date
-        found = read(raw, reference, order, by=marker == "by")
-        written = f"{match.group('marker')} {raw}" if marker else raw
-        return FoundDate(found.date, written, found.note), rest
-    return None, text
+        return raw, marker, rest
+    return None
+
+
+def _found(raw: str, marker: str, reference: dt.date | None, order: str) -> FoundDate:
+    found = read(raw, reference, order, by=marker.lower() == "by")
+    written = f"{marker} {raw}" if marker else raw
+    return FoundDate(found.date, written, found.note)
 
 
 def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = False) -> FoundDate:
     """One date as people write it; MoveError when it is not one or needs a reference day."""
-    text = " ".join(raw.split())
-    try:
-        return FoundDate(dt.date.fromisoformat(text), text)
-    except ValueError:
-        pass
+    found = _read(" ".join(raw.split()), reference, order, by)
+    if not FIRST_YEAR <= found.date.year <= LAST_YEAR:
+        raise MoveError(
+            f"date '{raw}': the year {found.date.year} is out of range "
+            f"({FIRST_YEAR}-{LAST_YEAR}); {FORMS}"
+        )
+    return found
+
+
+def _read(text: str, reference: dt.date | None, order: str, by: bool) -> FoundDate:
+    numeric = _NUMERIC_YMD.match(text)
+    if numeric:
+        year, month, day = (int(g) for g in numeric.groups())
+        _year_in_range(year, text)
+        try:
+            return FoundDate(dt.date(year, month, day), text)
+        except ValueError:
+            raise MoveError(f"'{text}' is not a date (no such day); expected YYYY-MM-DD") from None
+    if _ANY_YEAR_ONLY.match(text):
+        _year_in_range(int(text), text)
+    quarter = _QUARTER_ONLY.match(text)
+    if quarter:
+        return _quarter(text, by)
+    if _VAGUE.search(text):
+        raise MoveError(f"date '{text}' could not be read: it is not one day; {FORMS}")
     if _YEAR_ONLY.match(text):
         year = int(text)
         if by:
@@ -127,21 +211,51 @@ def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = Fal
                 "(e.g. 2025-10-15) or give the check date with --at (API: at=)"
             )
         return FoundDate(_parse(text, reference, order), text, f"counted from {reference}")
-    if not re.search(_YEAR, text):
-        raise MoveError(f"'{raw}': write the year, e.g. 3 March 2026 or 2026-03-03")
-    return FoundDate(_parse(text, None, order), text)
+    if not re.search(r"\d{4}", text):
+        raise MoveError(f"'{text}': write the year, e.g. 3 March 2026 or 2026-03-03")
+    return FoundDate(_parse(text, None, order, full=True), text)
+
+
+def _year_in_range(year: int, text: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise MoveError(
+            f"date '{text}': the year {year} is out of range ({FIRST_YEAR}-{LAST_YEAR}); {FORMS}"
+        )
+
+
+def _quarter(text: str, by: bool) -> FoundDate:
+    """A quarter ("Q3 2026", "2026 Q3", "the third quarter of 2026"): its first day; with "by",
+    its last."""
+    lower = text.lower()
+    year = int(re.findall(r"\d{4}", lower)[0])
+    number = re.search(r"q([1-4])", lower)
+    if number is not None:
+        q = int(number.group(1))
+    else:
+        word = re.search(r"(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter", lower)
+        assert word is not None
+        q = _ORDINAL_WORDS.get(word.group(1)) or int(word.group(1)[0])
+    first = dt.date(year, 3 * q - 2, 1)
+    if by:
+        last_month = 3 * q
+        last = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        return FoundDate(last, text, f"the last day of Q{q} {year}")
+    return FoundDate(first, text, f"the first day of Q{q} {year}")
 
 
 _FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %Y", "%b %Y")
 _ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.I)
 
 
-def _parse(text: str, reference: dt.date | None, order: str) -> dt.date:
+def _parse(text: str, reference: dt.date | None, order: str, full: bool = False) -> dt.date:
+    """`full`: the text must name a day, a month and a year (dateparser would otherwise fill
+    in what is missing from the reference day)."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         raise MoveError(f"'{text}' is not a date (no such day); expected YYYY-MM-DD")
     # Month names read the same in every day order: the standard library reads them at no cost;
     # dateparser (which takes most of a second to load its language data) reads the rest.
     plain = _ORDINAL.sub(r"\1", text.replace(",", " ").replace(".", " "))
+    plain = re.sub(r"(?i)^the\s+|\s+of\b|\bthe\s+", " ", plain)
     plain = " ".join(re.sub(r"(?i)\bsept\b", "Sep", plain).split())
     for form in _FORMATS:
         try:
@@ -151,15 +265,17 @@ def _parse(text: str, reference: dt.date | None, order: str) -> dt.date:
     import dateparser  # type: ignore[import-untyped]  # slow: only for non-ISO dates
 
     base = dt.datetime.combine(reference or dt.date(2000, 1, 1), dt.time())
-    settings = {
+    settings: dict[str, object] = {
         "DATE_ORDER": order if order in _DATE_ORDERS else "DMY",
         "PREFER_DAY_OF_MONTH": "first",
         "RELATIVE_BASE": base,
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
+    if full:
+        settings["REQUIRE_PARTS"] = ["day", "month", "year"]
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if not isinstance(parsed, dt.datetime):
-        raise MoveError(f"'{text}' is not a date; write e.g. 2025-10-15 or 3 March 2026")
+        raise MoveError(f"date '{text}' could not be read; {FORMS}")
     return parsed.date()
 
 

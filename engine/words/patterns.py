@@ -11,12 +11,12 @@ Windsurf" alone is not a sentence anyone types as a move.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from engine.templates import HOLE
 from engine.words.inflect import VerbForms, verb_forms
-from engine.words.text import normalise
 
 MODALS = (
     "will", "would", "shall", "should", "may", "might", "can", "could", "must", "is going to",
@@ -109,13 +109,19 @@ class Pattern:
     phrase_text: str  # the phrase as the contract writes it
     variant: Variant
     voice: str  # "words" (no verb to inflect), "active" or "passive"
-    regex: re.Pattern[str]
+    source: str  # the regular expression, compiled when the pattern is first tried
     holes: tuple[str, ...]
     subject_hole: str | None  # a leading {actor}-like hole: the sentence's subject
     verb: VerbForms | None
     needs: frozenset[str]  # the text must hold one of these words (lower case) to match
     tail_hole: str | None  # the hole the phrase ends with: a list of objects repeats it
     literal_chars: int
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: most patterns are never tried, since a text holds none of
+        the words they need, and compiling them all costs a tenth of a second at start-up."""
+        return re.compile(self.source, re.IGNORECASE)
 
     def read(self, words: str) -> Reading | None:
         match = self.regex.match(words)
@@ -207,7 +213,7 @@ def compile_phrase(
                 phrase_text,
                 variant,
                 "words",
-                re.compile(f"^{regex}$", re.IGNORECASE),
+                f"^{regex}$",
                 tuple(holes),
                 None,
                 None,
@@ -220,10 +226,9 @@ def compile_phrase(
     rest_regex, rest_holes = _holes_to_groups(rest)
     rest_regex = f" {rest_regex}" if rest else ""
     subject = f"(?P<{subject_hole}>.+?) " if subject_hole else "(?:(?P<Subj>.+?) )?"
-    active = re.compile(
+    active = (
         f"^{subject}(?:(?P<Aux>{_alternation(MODALS + PERFECT + PROGRESSIVE)}) )?"
-        f"(?P<Verb>{_alternation(verb.words())}){rest_regex}$",
-        re.IGNORECASE,
+        f"(?P<Verb>{_alternation(verb.words())}){rest_regex}$"
     )
     patterns = [
         Pattern(
@@ -249,11 +254,10 @@ def compile_phrase(
         after = " ".join(rest_words[cut:])
         after_regex, after_holes = _holes_to_groups(after)
         after_regex = f" {after_regex}" if after else ""
-        passive = re.compile(
+        passive = (
             f"^{obj_regex} (?P<Aux>{_alternation(PASSIVE)}) "
             f"(?P<Verb>{_alternation(verb.participle())})(?: by (?P<By>.+?))?{after_regex}"
-            "(?: by (?P<Subj>.+?))?$",
-            re.IGNORECASE,
+            "(?: by (?P<Subj>.+?))?$"
         )
         patterns.append(
             Pattern(
@@ -270,10 +274,3 @@ def compile_phrase(
             )
         )
     return patterns
-
-
-def opening_verb(phrase: str) -> str | None:
-    """The lemma a phrase opens with, when it opens with a verb."""
-    words = normalise(phrase).split(" ")
-    forms = verb_forms(words[0]) if words else None
-    return forms.lemma if forms else None

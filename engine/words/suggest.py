@@ -53,8 +53,26 @@ STOP = frozenset(
         "it",
         "this",
         "that",
+        # modals and pronouns say nothing about which move is meant ("should" is not "hold")
+        "should",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "we",
+        "you",
+        "they",
+        "i",
+        "he",
+        "she",
+        "us",
+        "them",
     ]
 )
+TYPO_RATIO = 85  # "partenr" finds "partner"; "should" does not find "hold"
 
 
 def close_names(raw: str, names: Mapping[str, Sequence[str]], limit: int = 2) -> list[str]:
@@ -116,17 +134,22 @@ def misspelt(raw: str, names: Mapping[str, Sequence[str]]) -> str | None:
 
 
 def close_phrases(
-    text: str, phrases: Mapping[str, Sequence[str]], lemma: dict[str, str], limit: int = 3
+    text: str,
+    phrases: Mapping[str, Sequence[str]],
+    lemma: dict[str, str],
+    limit: int = 3,
+    ignore: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Phrases sharing content words with `text` (verbs by lemma), best first; at most `limit`.
-    `phrases` maps a phrase to the words it is known by (its text, its synonyms)."""
+    """Phrases sharing a content word with `text` (verbs by lemma, or a close misspelling of
+    one), best first; at most `limit`; none when no content word is shared. Words in `ignore`
+    (the parties' names: who makes a move says nothing about which move) are not content."""
     from rapidfuzz import fuzz
 
     def content(words: str) -> set[str]:
         plain = _HOLE.sub(" ", words)
         return {lemma.get(t, t) for t in tokens(plain) if t not in STOP}
 
-    typed = content(text)
+    typed = {t for t in content(text) if t not in ignore and t.rstrip("'s") not in ignore}
     if not typed:
         return []
     frequency: Counter[str] = Counter(
@@ -138,7 +161,9 @@ def close_phrases(
         shared = 0.0
         for t in typed:
             best = _best(t, words)
-            if best and fuzz.ratio(t, best) >= 80:
+            if best and (
+                best == t or (min(len(t), len(best)) >= 4 and fuzz.ratio(t, best) >= TYPO_RATIO)
+            ):
                 shared += 1 / frequency[best]
         if shared:
             similarity = max(fuzz.token_set_ratio(text.lower(), k.lower()) for k in known)
