@@ -6,6 +6,7 @@ that kind needs, accepts, builds, does and says, instead of testing its kind in 
 
 from __future__ import annotations
 
+from engine.conditions import with_article
 from engine.model import Norm, NormKind
 from engine.norms import (
     consent,
@@ -43,8 +44,8 @@ def foreign_key_problem(norm: Norm, key: str) -> str:
     kind = kind_of(norm)
     owners = [k.value for k, d in REGISTRY.items() if key in d.keys]
     return (
-        f"'{key}' is not a key of a {norm.kind.value} norm (it belongs to: {', '.join(owners)}); "
-        f"a {norm.kind.value} accepts {kind.accepts()}"
+        f"'{key}' is not a key of {with_article(norm.kind.value)} norm (it belongs to: {', '.join(owners)}); "
+        f"{with_article(norm.kind.value)} accepts {kind.accepts()}"
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from engine.conditions import Consequence, StateTest, Trigger
+from engine.conditions import Consequence, StateTest, Trigger, with_article
 from engine.model import Norm, NormKind, Severity
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class NormKindDef:
         missing = [n for n in self.required if getattr(norm, n) is None]
         if missing:
             names = ", ".join(f"'{n}'" for n in missing)
-            return [f"a {self.kind.value} norm needs {names}"]
+            return [f"{with_article(self.kind.value)} norm needs {names}"]
         return []
 
     def foreign_keys(self, norm: Norm) -> list[str]:

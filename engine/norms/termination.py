@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from engine.conditions import Consequence, FieldTest, Trigger
+from engine.conditions import Consequence, FieldTest, Trigger, with_article
 from engine.model import Norm, NormKind
 from engine.norms.base import NormChecks, NormKindDef
 
@@ -77,7 +77,9 @@ class Termination(NormKindDef):
             return [f"  ends: {ends_words(n)} when it fires"]
         lines = [f"  ends: {ends_words(n)} {n.takes_effect.days_after} days after the notice"]
         if n.withdrawn_by:
-            lines.append(f"  withdrawn by: a {n.withdrawn_by} move before it takes effect")
+            lines.append(
+                f"  withdrawn by: {with_article(n.withdrawn_by)} move before it takes effect"
+            )
         return lines
 
     # -- evaluation ----------------------------------------------------------------------------
