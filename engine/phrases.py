@@ -105,6 +105,14 @@ class MoveParser:
             for name in (kind.id, kind.kind.title, kind.id.replace("_", " "), *kind.kind.aliases):
                 self._kind_names.setdefault(name_key(name), kind.id)
         self._compared = _compared_fields(spec)
+        # a negation the contract's own phrases use ("deploy {seats} not-for-resale seats") is
+        # part of a move's words, not a statement of what is not done
+        self._own_negations = frozenset(
+            found.group(0)
+            for k in spec.event_kinds.values()
+            for p in k.phrases
+            for found in _NOT.finditer(normalise(p.text))
+        )
 
     @functools.cached_property
     def _compiled(self) -> _Compiled:
@@ -208,7 +216,7 @@ class MoveParser:
         original = _HYPOTHETICAL.sub("", normalise(text, lower=False).strip(_QUOTES))
         if not original:
             raise MoveError("the move is empty: write it in words, e.g. a phrase of the contract")
-        if _NOT.search(original):
+        if any(n.group(0) not in self._own_negations for n in _NOT.finditer(original)):
             raise MoveError(
                 f"'{original}' says what is not done (not, never): a move is something done; "
                 "write the move itself, e.g. a phrase of the contract"

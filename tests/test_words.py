@@ -660,3 +660,16 @@ def test_a_broken_verb_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     (broken / cached.name).write_text('{"partner": ["partner", {"partnered": ["VBX"]}]', "utf-8")
     assert _read_in_a_process(broken)[0] == fresh[0]
     assert json.loads((broken / cached.name).read_text("utf-8"))["partner"][0] == "partner"
+
+
+def test_a_negation_the_contracts_own_phrase_uses_is_part_of_its_words(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace(
+        'phrases: ["deal with {with}"]',
+        'phrases: ["deal with {with}", "ship a not-for-resale kit to {with}"]',
+    )
+    contract = Contract.load(write_contract(rules=rules))
+    assert [m.kind for m in contract.parse("ship a not-for-resale kit to Gamma")] == ["deal"]
+    with pytest.raises(MoveError, match="says what is not done"):
+        contract.parse("never deal with Gamma")
