@@ -484,6 +484,7 @@ class Evaluator:
         partnership's end ends each clause that does not survive it) yields a `clause_ended`
         change, once, and its pending deadlines survive as accrued duties or lapse."""
         state = run.state
+        state.today = fact.date  # a deferred end (notice, term) counts from its own day
         if op == "end_partnership":
             was = [c for c in state.clauses if state.clause_in_force(c)]
         elif op == "end_clause":

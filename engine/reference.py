@@ -644,6 +644,7 @@ class _Reference:
         that does not survive it) is a `clause_ended` change, and its pending duties survive
         as accrued or lapse."""
         w = self.world
+        w.today = occ.date  # a deferred end (notice, term) counts from its own day
         if op not in ("end_partnership", "end_clause"):
             return OPERATIONS[op].reference(w, args, norm)
         before = {c for c in w.clauses if w.in_force(c)}
