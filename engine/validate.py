@@ -546,7 +546,8 @@ class _Resolver:
             return norm.model_copy(update=update)
 
         if norm.bearer != "either":
-            return [bound(norm, norm.bearer) if uses_other and norm.bearer in contracting else norm]
+            named = bound(norm, norm.bearer) if uses_other and norm.bearer in contracting else norm
+            return [self._bearer_makes(named)]
         key = "must" if norm.kind is NormKind.obligation else "when"
         pattern = getattr(norm, key)
         if not isinstance(pattern, dict) or "move" not in pattern:
@@ -562,6 +563,17 @@ class _Resolver:
             )
             for party in contracting
         ]
+
+    def _bearer_makes(self, norm: Norm) -> Norm:
+        """An obligation is met by its bearer's move: a `must` move that names no actor is
+        bound to the bearer, when the bearer may make that kind of move at all."""
+        must = norm.must
+        if norm.kind is not NormKind.obligation or not isinstance(must, dict):
+            return norm
+        kind = self.kinds.get(str(must.get("move")))
+        if "actor" in must or kind is None or kind.actor not in (None, norm.bearer):
+            return norm
+        return norm.model_copy(update={"must": {**must, "actor": norm.bearer}})
 
     def _overrides(self, norms: list[NormSpec]) -> list[NormSpec]:
         """`overrides: [id]`: the overridden norm learns which norms set it aside. Both must

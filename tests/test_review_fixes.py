@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import MINIMAL_CONTRACT, MINIMAL_RULES
+import pytest
+from conftest import BUNDLED, MINIMAL_CONTRACT, MINIMAL_RULES
 
-from engine import Contract
+from engine import Contract, MoveError
 
 # -- a clause's tail after a termination by notice counts from the day the partnership ends ----
 TAIL_CONTRACT = MINIMAL_CONTRACT.replace(
@@ -53,3 +54,45 @@ def test_a_clause_tail_counts_from_the_day_a_notice_ends_the_partnership(
         notice, "2025-05-25: do nothing", "2026-05-29: deal with Gamma", at="2026-05-29"
     )
     assert [f.rule for f in moved.conflicts] == ["n1"]
+
+
+# -- a move given as data gets the same actor check as words; an obligation is met by its bearer --
+def test_a_data_move_by_a_party_the_kind_does_not_allow_is_refused(
+    cli: Callable[..., tuple[int, str, str]],
+) -> None:
+    move = '{"kind":"cloud_partnership","provider":"google_cloud","actor":"microsoft"}'
+    code, out, err = cli("check", BUNDLED, "-m", move)
+    assert code == 2 and "only OpenAI may" in err and "CONFLICT" not in out
+    words = Contract.load(BUNDLED)
+    with pytest.raises(MoveError, match="only OpenAI may"):
+        words.check({"kind": "cloud_partnership", "provider": "google_cloud", "actor": "Microsoft"})
+
+
+PAY_RULES = MINIMAL_RULES.replace(
+    "norms:\n",
+    """\
+  - id: pay
+    title: payment
+    phrases: ["{actor} pays"]
+norms:
+  - id: alpha-pays
+    clause: c1
+    kind: obligation
+    bearer: alpha
+    must: {move: pay}
+    by: 2025-03-01
+    message: Alpha did not pay by {due}
+""",
+)
+
+
+def test_an_obligation_is_not_met_by_a_party_that_does_not_bear_it(
+    write_contract: Callable[..., Path],
+) -> None:
+    contract = Contract.load(write_contract(MINIMAL_CONTRACT, PAY_RULES))
+    by_beta = contract.check("2025-02-01: Beta pays", at="2025-04-01")
+    assert [f.rule for f in by_beta.conflicts] == ["alpha-pays"]
+    by_alpha = contract.check(
+        {"kind": "pay", "actor": "alpha", "date": "2025-02-01"}, at="2025-04-01"
+    )
+    assert by_alpha.conflicts == []
