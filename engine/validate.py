@@ -593,13 +593,20 @@ class _Resolver:
                 )
                 line = line_of(raw, ("norms", norm_index, "overrides", index))
                 where = f"norms[{spec.id}].overrides"
-                if target == spec.id:
-                    self.problems.add(file, line, f"{where}: a norm cannot override itself")
+                base, _, party = spec.id.partition("@")  # an `either` norm: X@party
+                if target in (spec.id, base):
+                    if party == "" or spec is next(n for n in norms if n.id.startswith(base + "@")):
+                        said = f"norms[{base}].overrides: a norm cannot override itself"
+                        self.problems.add(file, line, said)  # once, not once per party
                     continue
                 expanded = [n for n in norms if n.id.startswith(f"{target}@")]
                 if target not in by_id and expanded:  # `either`: each party's norm
-                    party = spec.id.partition("@")[2]  # an `either` overrider: its party's
-                    for each in expanded:
+                    if any(base in e.norm.overrides for e in expanded):
+                        self.problems.add(
+                            file, line, f"{where}: '{target}' and '{base}' override each other"
+                        )
+                        continue
+                    for each in expanded:  # an `either` overrider: its party's
                         if each.trigger.route == spec.trigger.route and (
                             not party or each.id == f"{target}@{party}"
                         ):
@@ -615,7 +622,7 @@ class _Resolver:
                         f"{where}: '{target}' listens for {other.trigger.describe()}, this norm for {spec.trigger.describe()}; a norm can only override one that listens for the same kind",
                     )
                     continue
-                if spec.id in other.norm.overrides:
+                if spec.id in other.norm.overrides or base in other.norm.overrides:
                     self.problems.add(
                         file, line, f"{where}: '{target}' and '{spec.id}' override each other"
                     )

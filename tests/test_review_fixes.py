@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED, MINIMAL_CONTRACT, MINIMAL_RULES
 
-from engine import Contract, MoveError
+from engine import Contract, ContractFileError, MoveError
 
 # -- a clause's tail after a termination by notice counts from the day the partnership ends ----
 TAIL_CONTRACT = MINIMAL_CONTRACT.replace(
@@ -96,3 +96,44 @@ def test_an_obligation_is_not_met_by_a_party_that_does_not_bear_it(
         {"kind": "pay", "actor": "alpha", "date": "2025-02-01"}, at="2025-04-01"
     )
     assert by_alpha.conflicts == []
+
+
+# -- a `bearer: either` norm cannot override itself, nor be overridden by one it overrides ------
+EITHER_RULES = MINIMAL_RULES.replace(
+    """    bearer: alpha
+    when: {move: deal, with: gamma}
+    message: no deal with {with}
+""",
+    """    bearer: either
+    when: {move: deal, with: gamma}
+    overrides: [OVERRIDDEN]
+    message: no deal with {with}
+  - id: n2
+    clause: c1
+    kind: prohibition
+    bearer: either
+    when: {move: deal}
+    OTHER
+    message: no deal
+""",
+).replace("    actor: alpha\n", "")
+
+
+def test_an_either_norm_overriding_itself_is_refused_with_its_line(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = EITHER_RULES.replace("OVERRIDDEN", "n1").replace("    OTHER\n", "")
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(MINIMAL_CONTRACT, rules))
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("rules.yaml") and problem.line == 13  # the overrides line
+    assert problem.message == "norms[n1].overrides: a norm cannot override itself"
+
+
+def test_either_norms_overriding_each_other_are_refused(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = EITHER_RULES.replace("OVERRIDDEN", "n2").replace("OTHER", "overrides: [n1]")
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(MINIMAL_CONTRACT, rules))
+    assert any("override each other" in p.message for p in caught.value.problems)
