@@ -523,7 +523,9 @@ class _Resolver:
                     + (f" or '{wrong}'" if wrong else ""),
                 )
                 return []
-        uses_other = "other" in (norm.beneficiary, norm.consent_of)
+        uses_other = "other" in (norm.beneficiary, norm.consent_of) or any(
+            _consent_from(c) == "other" for c in [*norm.if_, *norm.unless]
+        )
         if (uses_other and len(contracting) != 2) or (
             norm.bearer == "either" and len(contracting) < 2
         ):
@@ -543,6 +545,13 @@ class _Resolver:
                 update["beneficiary"] = other(bearer)
             if norm.consent_of == "other":
                 update["consent_of"] = other(bearer)
+            for key in ("if_", "unless"):  # `consent: {from: other, ...}`: the other's consent
+                update[key] = [
+                    {**c, "consent": {**c["consent"], "from": other(bearer)}}
+                    if _consent_from(c) == "other"
+                    else c
+                    for c in getattr(norm, key)
+                ]
             return norm.model_copy(update=update)
 
         if norm.bearer != "either":
@@ -1297,3 +1306,10 @@ _STATE_WORDS = tuple(CONDITIONS)
 
 def is_contract_file(raw: Any) -> bool:
     return isinstance(raw, LocatedDict) and "contract" in raw
+
+
+def _consent_from(condition: Any) -> Any:
+    """Whose consent a `{consent: {from: ..., ...}}` condition asks for, or None."""
+    if isinstance(condition, dict) and isinstance(condition.get("consent"), dict):
+        return condition["consent"].get("from")
+    return None

@@ -137,3 +137,53 @@ def test_either_norms_overriding_each_other_are_refused(
     with pytest.raises(ContractFileError) as caught:
         Contract.load(write_contract(MINIMAL_CONTRACT, rules))
     assert any("override each other" in p.message for p in caught.value.problems)
+
+
+# -- keyed consent from `other` in a `bearer: either` norm ---------------------------------------
+CONSENT_RULES = """\
+event_kinds:
+  - id: assignment
+    title: assignment
+    fields:
+      to: {type: name}
+    phrases: ["{actor} assigns the agreement to {to}"]
+  - id: consent
+    title: consent
+    fields:
+      to: {type: name}
+    phrases: ["{actor} consents to assignment to {to}"]
+norms:
+  - id: needs-consent
+    clause: c1
+    kind: consent
+    bearer: either
+    consent_of: other
+    when: {move: assignment}
+    unless: [{consent: {from: other, for: assignment, on: to}}]
+    message: "{actor} assigned the agreement to {to} without consent."
+  - id: record-consent
+    clause: c1
+    kind: trigger
+    bearer: either
+    when: {move: consent}
+    then: [{record_consent: {from: "{actor}", for: assignment, on: "{to}"}}]
+    message: "{actor} consented to assignment to {to}."
+"""
+
+
+def test_a_keyed_consent_from_other_is_the_other_partys(
+    write_contract: Callable[..., Path],
+) -> None:
+    contract = Contract.load(write_contract(MINIMAL_CONTRACT, CONSENT_RULES))
+    consent = "2025-03-01: Alpha consents to assignment to Umbrella"
+    assert (
+        contract.check(consent, "2025-03-02: Beta assigns the agreement to Umbrella").conflicts
+        == []
+    )
+    to_initech = contract.check(consent, "2025-03-02: Beta assigns the agreement to Initech")
+    assert [f.rule for f in to_initech.conflicts] == ["needs-consent@beta"]
+    own = contract.check(
+        "2025-03-01: Beta consents to assignment to Umbrella",
+        "2025-03-02: Beta assigns the agreement to Umbrella",
+    )
+    assert [f.rule for f in own.conflicts] == ["needs-consent@beta"]
