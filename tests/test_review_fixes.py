@@ -187,3 +187,28 @@ def test_a_keyed_consent_from_other_is_the_other_partys(
         "2025-03-02: Beta assigns the agreement to Umbrella",
     )
     assert [f.rule for f in own.conflicts] == ["needs-consent@beta"]
+
+
+# -- a far-off check date is bad input, not a rule cycle -----------------------------------------
+def test_a_check_date_centuries_away_is_refused_with_the_limit(
+    write_contract: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    path = write_contract()
+    code, _, err = cli("check", path, "-m", "deal with Gamma", "--at", "9999-12-31")
+    assert code == 2 and "more than 100 years after the contract's start" in err
+    assert "2125-01-01" in err and "cycle" not in err
+    code, _, err = cli("check", path, "-m", "2300-01-01: deal with Gamma")
+    assert code == 2 and "2300-01-01" in err
+
+
+def test_time_passing_that_sets_off_too_many_changes_is_bad_input(
+    write_contract: Callable[..., Path],
+) -> None:
+    daily = MINIMAL_CONTRACT.replace(
+        "  rules: [rules.yaml]\n",
+        "  rules: [rules.yaml]\n  term: {start: 2025-01-01, initial: {days: 1}, renews: {days: 1}}\n",
+    )
+    contract = Contract.load(write_contract(daily))
+    assert contract.check("deal with Gamma", at="2030-01-01") is not None
+    with pytest.raises(MoveError, match="letting time pass up to 2124-12-31 sets off more than"):
+        contract.check("deal with Gamma", at="2124-12-31")
