@@ -178,13 +178,33 @@ def validate_model(
     try:
         return model.model_validate(data)
     except ValidationError as error:
+        unions: dict[tuple[Any, ...], list[str]] = {}  # the choices of a union, by place
         for item in error.errors():
-            loc = tuple(item["loc"])
+            loc = _without_tags(data, tuple(item["loc"]))
+            if len(loc) < len(item["loc"]):
+                unions.setdefault(loc, []).extend(_choices(item))
+        said: set[tuple[Any, ...]] = set()
+        for item in error.errors():
+            loc = _without_tags(data, tuple(item["loc"]))
             # pydantic puts the model-level validator under the item it belongs to
-            where = ".".join(str(p) for p in loc) or "(top level)"
+            where = _where(data, loc)
             got = item.get("input")
             shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
-            message = item["msg"]
+            message = item["msg"].removeprefix("Value error, ")
+            choices = unions[loc] if loc in unions else _choices(item)
+            if loc in unions:  # one problem for all the members of a union
+                if loc in said:
+                    continue
+                said.add(loc)
+                words = [f"'{c}'" for c in choices if c != "a mapping"]
+                if "a mapping" in choices:
+                    words.append("a mapping (see `contract-engine schema rules`)")
+                message = "expected " + (
+                    ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+                )
+            hint = ""
+            if choices and isinstance(got, str):
+                hint = did_you_mean(got, [c for c in choices if c != "a mapping"])
             if item["type"] == "extra_forbidden":
                 parent = _parent_fields(model, loc)
                 message = f"unknown field '{loc[-1]}'{did_you_mean(loc[-1], parent)}"
@@ -193,8 +213,59 @@ def validate_model(
                 shown = ""
             elif item["type"] == "missing":
                 message = f"missing required field '{loc[-1]}'"
-            problems.add(file, line_of(data, loc), f"{where}: {message}{shown}")
+            problems.add(file, line_of(data, loc), f"{where}: {message}{shown}{hint}")
         return None
+
+
+def _without_tags(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location less the union members pydantic names in it (never a key of the data)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, list | dict) and _has(node, part):
+            node = node[part]
+        elif _is_union_tag(part):
+            continue
+        else:
+            node = None
+        out.append(part)
+    return tuple(out) if out else loc
+
+
+def _is_union_tag(part: Any) -> bool:
+    """pydantic names the member of a union it tried in the location: `literal['a','b']`,
+    `Rolling`, `function-after[...]`; no key of a contract file looks like that."""
+    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+
+
+def _choices(item: Any) -> list[str]:
+    """What a union member or an enum accepts, as words: its values, or 'a mapping'."""
+    expected = (item.get("ctx") or {}).get("expected")
+    if item["type"] in ("literal_error", "enum") and isinstance(expected, str):
+        return re.findall(r"'([^']*)'", expected)
+    if item["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        return ["a mapping"]
+    return []
+
+
+def _where(data: Any, loc: tuple[Any, ...]) -> str:
+    """A location as tools read it (`norms.1.instances`); a problem with a whole item of a
+    list that has an id names the item as the author wrote it (`norms[fix-each-defect]`)."""
+    if not loc or not isinstance(loc[-1], int):
+        return ".".join(str(p) for p in loc) or "(top level)"
+    out, node = "", data
+    for part in loc:
+        item = node[part] if isinstance(node, list | dict) and _has(node, part) else None
+        ident = item.get("id") if isinstance(part, int) and isinstance(item, dict) else None
+        out += f"[{ident}]" if isinstance(ident, str) else f".{part}" if out else str(part)
+        node = item
+    return out or "(top level)"
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, list):
+        return isinstance(part, int) and 0 <= part < len(node)
+    return part in node
 
 
 def validate_salvaging(
@@ -621,7 +692,10 @@ class _Resolver:
                         ):
                             beaten.setdefault(each.id, []).append(spec)
                     continue
-                if not self._ref(target, by_id, "norm", file, line, where):
+                if target not in by_id:  # suggest the ids authors write, not X@party
+                    known = {n.id.partition("@")[0]: n for n in norms}
+                    if party == "" or spec is next(n for n in norms if n.id.startswith(base + "@")):
+                        self._ref(target, known, "norm", file, line, f"norms[{base}].overrides")
                     continue
                 other = by_id[target]
                 if other.trigger.route != spec.trigger.route:

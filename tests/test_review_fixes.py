@@ -212,3 +212,39 @@ def test_time_passing_that_sets_off_too_many_changes_is_bad_input(
     assert contract.check("deal with Gamma", at="2030-01-01") is not None
     with pytest.raises(MoveError, match="letting time pass up to 2124-12-31 sets off more than"):
         contract.check("deal with Gamma", at="2124-12-31")
+
+
+# -- validation errors say what the author wrote and what is expected -------------------------
+def _problems(write_contract: Callable[..., Path], rules: str) -> list[str]:
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(write_contract(MINIMAL_CONTRACT, rules))
+    return [p.message for p in caught.value.problems]
+
+
+def test_validation_errors_name_the_norm_and_the_choices(
+    write_contract: Callable[..., Path],
+) -> None:
+    obligation = MINIMAL_RULES.replace(
+        "    kind: prohibition\n    bearer: alpha\n    when: {move: deal, with: gamma}\n",
+        "    kind: obligation\n    bearer: alpha\n    when: {move: deal}\n"
+        "    must: {move: deal}\n    by: 2025-06-01\n    INSERT\n",
+    )
+    (restart,) = _problems(write_contract, obligation.replace("INSERT", "restart: on_fulfil"))
+    assert restart.startswith("norms[n1]: 'restart: on_fulfil' needs 'within_days'")
+    (instances,) = _problems(write_contract, obligation.replace("INSERT", "instances: every"))
+    assert instances == (
+        "norms.0.instances: expected 'each', 'once' or a mapping "
+        "(see `contract-engine schema rules`) (got 'every')"
+    )
+    (kind,) = _problems(write_contract, MINIMAL_RULES.replace("prohibition", "prohibiton"))
+    assert kind.endswith("(got 'prohibiton') (did you mean 'prohibition'?)")
+
+
+def test_an_override_typo_suggests_the_norm_id_the_author_wrote(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = EITHER_RULES.replace("OVERRIDDEN", "n3").replace("    OTHER\n", "")
+    rules = rules.replace("  - id: n2\n", "  - id: n3x\n")
+    (problem,) = _problems(write_contract, rules)
+    assert problem.startswith("norms[n1].overrides: unknown norm 'n3' (did you mean 'n3x'?)")
+    assert "@" not in problem
