@@ -786,6 +786,20 @@ class _Resolver:
                         line,
                         f"{where}.phrases.set: '{fixed}' is not a field of {kind_id}{did_you_mean(fixed, kind.fields)}",
                     )
+            unfilled = [
+                name
+                for name, spec in sorted(kind.fields.items())
+                if spec.required and spec.default is None and name not in {*holes, *p.set}
+            ]
+            if unfilled and not problem:  # every sentence read with it would be refused
+                name = unfilled[0]
+                self.problems.add(
+                    file,
+                    line,
+                    f"{where}.phrases: '{p.text}' never fills the required field '{name}', so no "
+                    f"sentence can be read with it; add a '{{{name}}}' hole, `set: {{{name}: ...}}`, "
+                    f"or make the field `required: false` or give it a `default`",
+                )
             phrases.append(p)
         self._specs = {**kind.fields, "actor": FieldSpec(type=FieldType.party)}
         self._specs_of_change = False

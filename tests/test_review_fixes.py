@@ -248,3 +248,19 @@ def test_an_override_typo_suggests_the_norm_id_the_author_wrote(
     (problem,) = _problems(write_contract, rules)
     assert problem.startswith("norms[n1].overrides: unknown norm 'n3' (did you mean 'n3x'?)")
     assert "@" not in problem
+
+
+# -- a phrase that can never fill a required field is refused ---------------------------------
+def test_a_phrase_that_never_fills_a_required_field_is_refused(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace(
+        'phrases: ["deal with {with}"]', 'phrases: ["deal with {with}", "make a deal"]'
+    )
+    (problem,) = _problems(write_contract, rules)
+    assert "'make a deal' never fills the required field 'with'" in problem
+    optional = rules.replace("with: {type: entity}", "with: {type: entity, required: false}")
+    assert (
+        Contract.load(write_contract(MINIMAL_CONTRACT, optional)).check("make a deal").conflicts
+        == []
+    )
