@@ -191,8 +191,8 @@ def validate_model(
             got = item.get("input")
             shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
             message = item["msg"].removeprefix("Value error, ")
-            choices = unions[loc] if loc in unions else _choices(item)
-            if loc in unions:  # one problem for all the members of a union
+            choices = unions.get(loc) or _choices(item)
+            if unions.get(loc):  # one problem for all the members of a union
                 if loc in said:
                     continue
                 said.add(loc)
@@ -211,6 +211,8 @@ def validate_model(
                 if parent:
                     message += "; expected one of: " + ", ".join(sorted(parent))
                 shown = ""
+            elif item["type"] in ("model_type", "model_attributes_type") and not unions.get(loc):
+                message = "expected a mapping of its fields (see `contract-engine schema rules`)"
             elif item["type"] == "missing":
                 message = f"missing required field '{loc[-1]}'"
             problems.add(file, line_of(data, loc), f"{where}: {message}{shown}{hint}")
@@ -235,7 +237,9 @@ def _without_tags(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _is_union_tag(part: Any) -> bool:
     """pydantic names the member of a union it tried in the location: `literal['a','b']`,
     `Rolling`, `function-after[...]`; no key of a contract file looks like that."""
-    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+    return (
+        isinstance(part, str) and not part.startswith("[") and ("[" in part or part[:1].isupper())
+    )
 
 
 def _choices(item: Any) -> list[str]:

@@ -264,3 +264,12 @@ def test_a_phrase_that_never_fills_a_required_field_is_refused(
         Contract.load(write_contract(MINIMAL_CONTRACT, optional)).check("make a deal").conflicts
         == []
     )
+
+
+def test_a_bad_mapping_or_key_in_a_rule_file_is_a_plain_problem(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace("with: {type: entity}", "with: {type: entity}\n      0: ~")
+    problems = _problems(write_contract, rules)
+    assert any("expected a mapping of its fields" in p for p in problems)
+    assert not any("instance of" in p for p in problems)
