@@ -266,6 +266,68 @@ def test_a_phrase_that_never_fills_a_required_field_is_refused(
     )
 
 
+# -- one move meets every open deadline whose bound conditions it satisfies --------------------
+MFN_RULES = """\
+event_kinds:
+  - id: discount
+    title: discount
+    actor: alpha
+    fields:
+      customer: {type: name}
+      percent: {type: number}
+    phrases: ["give {customer} a {percent} percent discount"]
+  - id: renewal
+    title: renewal
+    actor: alpha
+    phrases: ["renew"]
+  - id: pay
+    title: payment
+    actor: alpha
+    phrases: ["pay"]
+norms:
+  - id: match
+    clause: c1
+    kind: obligation
+    bearer: alpha
+    when: {move: discount, customer: {not: beta}}
+    must: {move: discount, customer: beta, percent: {gte: "{percent}"}}
+    within_days: 30
+    message: "Beta was not given {percent}% by {due}."
+  - id: pay-per-renewal
+    clause: c1
+    kind: obligation
+    bearer: alpha
+    when: {move: renewal}
+    must: {move: pay}
+    within_days: 30
+    message: "A renewal was not paid by {due}."
+"""
+
+
+def test_one_bound_move_meets_every_deadline_it_satisfies_an_unbound_one_meets_one(
+    write_contract: Callable[..., Path],
+) -> None:
+    contract = Contract.load(write_contract(MINIMAL_CONTRACT, MFN_RULES))
+    both = contract.check(
+        "2025-03-01: give Gamma a 10 percent discount",
+        "2025-03-10: give Umbrella a 15 percent discount",
+        "2025-03-20: give Beta a 15 percent discount",
+        at="2025-05-01",
+    )
+    assert both.conflicts == []
+    short = contract.check(
+        "2025-03-01: give Gamma a 10 percent discount",
+        "2025-03-10: give Umbrella a 15 percent discount",
+        "2025-03-20: give Beta a 12 percent discount",
+        at="2025-05-01",
+    )
+    assert [f.rule for f in short.conflicts] == ["match"]  # the 15% duty is still missed
+    once = contract.check(
+        "2025-03-01: renew", "2025-03-02: renew", "2025-03-03: pay", at="2025-05-01"
+    )
+    assert [f.rule for f in once.conflicts] == ["pay-per-renewal"]
+
+
 def test_a_bad_mapping_or_key_in_a_rule_file_is_a_plain_problem(
     write_contract: Callable[..., Path],
 ) -> None:
