@@ -41,7 +41,7 @@ from engine.conditions import (
 )
 from engine.conditions import with_article as _a
 from engine.constructs import CHANGES, QUESTIONS, consent, measure
-from engine.errors import EngineError
+from engine.errors import EngineError, MoveError
 from engine.model import FieldType, NormKind, Severity
 from engine.norms import kind_of, maintenance, termination
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
@@ -63,6 +63,7 @@ from engine.templates import fill
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
+MAX_YEARS_CHECKED = 100  # time passes period by period: a check may reach this far past the start
 _DAY = dt.timedelta(days=1)
 _FIGURES = "#figures"  # the figures a state test was decided on, kept beside its probe
 
@@ -101,6 +102,7 @@ class _Run:
     findings: list[tuple[int, Finding]] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     changes: int = 0
+    passing: dt.date | None = None  # letting time pass up to this day
 
 
 class Evaluator:
@@ -183,6 +185,7 @@ class Evaluator:
 
     # -- the check ---------------------------------------------------------------------------
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
+        self._within_reach(moves, check_date)
         run = _Run(sid=f"s{next(_sessions)}", state=self._initial.copy())
         run.labels = dict(self._names)
         for move in moves:
@@ -202,13 +205,34 @@ class Evaluator:
                     move = moves[index]
                     day = move.date or check_date
                     self._advance(run, day, waivers)
+                    run.passing = None
                     self._process_move(run, index, move, day, waivers)
                 self._advance(run, check_date, waivers)
+                run.passing = None
             except BaseException:
                 self._end_sessions(run, failing=True)
                 raise
             self._end_sessions(run, failing=False)
         return self._report(run, moves, check_date, before)
+
+    def _within_reach(self, moves: list[Move], check_date: dt.date) -> None:
+        """Time passes deadline by deadline and period by period, so a check date centuries
+        away is bad input (a typo like 9999-12-31), refused before any work is done."""
+        contract = self.spec.contract.contract
+        start = min(d for d in (contract.as_of, contract.effective) if d is not None)
+        try:
+            limit = start.replace(year=start.year + MAX_YEARS_CHECKED)
+        except ValueError:  # 29 February
+            limit = start.replace(year=start.year + MAX_YEARS_CHECKED, day=28)
+        for day, what in [(check_date, "the check date")] + [
+            (m.date, f"the date of move {i + 1}") for i, m in enumerate(moves) if m.date
+        ]:
+            if day > limit:
+                raise MoveError(
+                    f"{what}, {day}, is more than {MAX_YEARS_CHECKED} years after the contract's "
+                    f"start ({start}); time passes deadline by deadline and period by period, "
+                    f"so a check reaches at most {limit}"
+                )
 
     def _end_sessions(self, run: _Run, failing: bool) -> None:
         """Delete the check's session in every ruleset it touched. When the check is already
@@ -245,6 +269,7 @@ class Evaluator:
                 if name != "term"
             }
         checked: dt.date | None = None
+        run.passing = day
         while True:
             if checked is not None and self._keeps:  # after each passing of time
                 self._check_state(run, checked, None, f"the state on {checked}", waivers)
@@ -470,6 +495,12 @@ class Evaluator:
         queue = deque(queue_items)
         while queue:
             run.changes += 1
+            if run.changes > MAX_CHANGES_PER_CHECK and run.passing is not None:
+                raise MoveError(
+                    f"letting time pass up to {run.passing} sets off more than "
+                    f"{MAX_CHANGES_PER_CHECK} deadlines, periods and their consequences in one "
+                    "check; give an earlier date"
+                )
             if run.changes > MAX_CHANGES_PER_CHECK:
                 raise EngineError(
                     f"consequences set off more than {MAX_CHANGES_PER_CHECK} changes in one check: "
@@ -484,6 +515,7 @@ class Evaluator:
         partnership's end ends each clause that does not survive it) yields a `clause_ended`
         change, once, and its pending deadlines survive as accrued duties or lapse."""
         state = run.state
+        state.today = fact.date  # a deferred end (notice, term) counts from its own day
         if op == "end_partnership":
             was = [c for c in state.clauses if state.clause_in_force(c)]
         elif op == "end_clause":

@@ -464,16 +464,21 @@ class MoveParser:
         values.update(reading.values)
         subject = reading.subject
         if subject is not None and pattern.subject_hole is None:
-            party = self._resolve_party(subject, "the subject")
-            allowed = self._may_make(kind)
-            if party not in allowed:
-                who = ", ".join(sorted(self.spec.parties[p].name for p in allowed))
-                raise MoveError(
-                    f"'{subject}' may not make {with_article(kind.kind.title)} move ({kind.id}) in contract "
-                    f"{self.spec.id}: only {who} may"
-                )
-            actor = party
+            actor = self._actor_of(kind, subject, "the subject")
         return self._build(kind, values, None, actor, text.strip(), reference)
+
+    def _actor_of(self, kind: EventKindSpec, written: str, field: str) -> str:
+        """The party that makes a move, checked the same way for words and for data: a kind
+        with an `actor` may be made only by that party (or its affiliates)."""
+        party = self._resolve_party(written, field)
+        allowed = self._may_make(kind)
+        if party not in allowed:
+            who = ", ".join(sorted(self.spec.parties[p].name for p in allowed))
+            raise MoveError(
+                f"'{written}' may not make {with_article(kind.kind.title)} move ({kind.id}) in contract "
+                f"{self.spec.id}: only {who} may"
+            )
+        return party
 
     def _may_make(self, kind: EventKindSpec) -> frozenset[str]:
         """The parties that may be the subject of a kind's sentences: its actor, or any party
@@ -500,10 +505,11 @@ class MoveParser:
             )
         if "date" in data:
             date = dates.value(str(data.pop("date")), reference, "the move's date", self._order)
-        if "actor" in data:
-            actor = str(data.pop("actor"))
+        kind = self.spec.event_kinds[kind_id]
+        if "actor" in data:  # the move names who makes it: checked as a sentence's subject is
+            actor = self._actor_of(kind, str(data.pop("actor")), "actor")
         text = data.pop("text", None)
-        return self._build(self.spec.event_kinds[kind_id], data, date, actor, text, reference)
+        return self._build(kind, data, date, actor, text, reference)
 
     # -- building and resolving ------------------------------------------------------------
     def _build(

@@ -513,19 +513,27 @@ class _Reference:
         pending = sorted(
             ((d.due, d.seq, k) for k, d in self.world.deadlines.items() if d.norm == norm.id)
         )
-        for _, _, key in pending:
-            due = self.world.deadlines[key]
-            if all(_compare(occ.values.get(t.field), t.op, due.binds.get(t.source)) for t in bound):
-                break
-        else:
-            return
-        del self.world.deadlines[key]
-        self.world.fulfilled.add(key)
-        move = -1 if occ.move is None else occ.move
-        self.findings.append(("consequence", norm.id, move, occ.date.isoformat(), "info", False))
-        self.outcomes.append((norm.id, move, "met"))
-        if norm.norm.restart == "on_fulfil":
-            self.start(norm, occ, (key, due))
+        met = [
+            key
+            for _, _, key in pending
+            if all(
+                _compare(
+                    occ.values.get(t.field), t.op, self.world.deadlines[key].binds.get(t.source)
+                )
+                for t in bound
+            )
+        ]
+        # bound to the starting move: every deadline it satisfies; else the earliest only
+        for index, key in enumerate(met if bound else met[:1]):
+            due = self.world.deadlines.pop(key)
+            self.world.fulfilled.add(key)
+            move = -1 if occ.move is None else occ.move
+            self.findings.append(
+                ("consequence", norm.id, move, occ.date.isoformat(), "info", False)
+            )
+            self.outcomes.append((norm.id, move, "met"))
+            if norm.norm.restart == "on_fulfil" and index == 0:
+                self.start(norm, occ, (key, due))
 
     def start(self, norm: NormSpec, occ: _Occurrence, after: tuple[str, _Due] | None) -> None:
         n = norm.norm
@@ -630,6 +638,7 @@ class _Reference:
         that does not survive it) is a `clause_ended` change, and its pending duties survive
         as accrued or lapse."""
         w = self.world
+        w.today = occ.date  # a deferred end (notice, term) counts from its own day
         if op not in ("end_partnership", "end_clause"):
             return OPERATIONS[op].reference(w, args, norm)
         before = {c for c in w.clauses if w.in_force(c)}

@@ -178,23 +178,98 @@ def validate_model(
     try:
         return model.model_validate(data)
     except ValidationError as error:
+        unions: dict[tuple[Any, ...], list[str]] = {}  # the choices of a union, by place
         for item in error.errors():
-            loc = tuple(item["loc"])
+            loc = _without_tags(data, tuple(item["loc"]))
+            if len(loc) < len(item["loc"]):
+                unions.setdefault(loc, []).extend(_choices(item))
+        said: set[tuple[Any, ...]] = set()
+        for item in error.errors():
+            loc = _without_tags(data, tuple(item["loc"]))
             # pydantic puts the model-level validator under the item it belongs to
-            where = ".".join(str(p) for p in loc) or "(top level)"
+            where = _where(data, loc)
             got = item.get("input")
             shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
-            message = item["msg"]
+            message = item["msg"].removeprefix("Value error, ")
+            choices = unions.get(loc) or _choices(item)
+            if unions.get(loc):  # one problem for all the members of a union
+                if loc in said:
+                    continue
+                said.add(loc)
+                words = [f"'{c}'" for c in choices if c != "a mapping"]
+                if "a mapping" in choices:
+                    words.append("a mapping (see `contract-engine schema rules`)")
+                message = "expected " + (
+                    ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+                )
+            hint = ""
+            if choices and isinstance(got, str):
+                hint = did_you_mean(got, [c for c in choices if c != "a mapping"])
             if item["type"] == "extra_forbidden":
                 parent = _parent_fields(model, loc)
                 message = f"unknown field '{loc[-1]}'{did_you_mean(loc[-1], parent)}"
                 if parent:
                     message += "; expected one of: " + ", ".join(sorted(parent))
                 shown = ""
+            elif item["type"] in ("model_type", "model_attributes_type") and not unions.get(loc):
+                message = "expected a mapping of its fields (see `contract-engine schema rules`)"
             elif item["type"] == "missing":
                 message = f"missing required field '{loc[-1]}'"
-            problems.add(file, line_of(data, loc), f"{where}: {message}{shown}")
+            problems.add(file, line_of(data, loc), f"{where}: {message}{shown}{hint}")
         return None
+
+
+def _without_tags(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location less the union members pydantic names in it (never a key of the data)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, list | dict) and _has(node, part):
+            node = node[part]
+        elif _is_union_tag(part):
+            continue
+        else:
+            node = None
+        out.append(part)
+    return tuple(out) if out else loc
+
+
+def _is_union_tag(part: Any) -> bool:
+    """pydantic names the member of a union it tried in the location: `literal['a','b']`,
+    `Rolling`, `function-after[...]`; no key of a contract file looks like that."""
+    return (
+        isinstance(part, str) and not part.startswith("[") and ("[" in part or part[:1].isupper())
+    )
+
+
+def _choices(item: Any) -> list[str]:
+    """What a union member or an enum accepts, as words: its values, or 'a mapping'."""
+    expected = (item.get("ctx") or {}).get("expected")
+    if item["type"] in ("literal_error", "enum") and isinstance(expected, str):
+        return re.findall(r"'([^']*)'", expected)
+    if item["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        return ["a mapping"]
+    return []
+
+
+def _where(data: Any, loc: tuple[Any, ...]) -> str:
+    """A location as tools read it (`norms.1.instances`); a problem with a whole item of a
+    list that has an id names the item as the author wrote it (`norms[fix-each-defect]`)."""
+    if not loc or not isinstance(loc[-1], int):
+        return ".".join(str(p) for p in loc) or "(top level)"
+    out, node = "", data
+    for part in loc:
+        item = node[part] if isinstance(node, list | dict) and _has(node, part) else None
+        ident = item.get("id") if isinstance(part, int) and isinstance(item, dict) else None
+        out += f"[{ident}]" if isinstance(ident, str) else f".{part}" if out else str(part)
+        node = item
+    return out or "(top level)"
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, list):
+        return isinstance(part, int) and 0 <= part < len(node)
+    return part in node
 
 
 def validate_salvaging(
@@ -523,7 +598,9 @@ class _Resolver:
                     + (f" or '{wrong}'" if wrong else ""),
                 )
                 return []
-        uses_other = "other" in (norm.beneficiary, norm.consent_of)
+        uses_other = "other" in (norm.beneficiary, norm.consent_of) or any(
+            _consent_from(c) == "other" for c in [*norm.if_, *norm.unless]
+        )
         if (uses_other and len(contracting) != 2) or (
             norm.bearer == "either" and len(contracting) < 2
         ):
@@ -543,10 +620,18 @@ class _Resolver:
                 update["beneficiary"] = other(bearer)
             if norm.consent_of == "other":
                 update["consent_of"] = other(bearer)
+            for key in ("if_", "unless"):  # `consent: {from: other, ...}`: the other's consent
+                update[key] = [
+                    {**c, "consent": {**c["consent"], "from": other(bearer)}}
+                    if _consent_from(c) == "other"
+                    else c
+                    for c in getattr(norm, key)
+                ]
             return norm.model_copy(update=update)
 
         if norm.bearer != "either":
-            return [bound(norm, norm.bearer) if uses_other and norm.bearer in contracting else norm]
+            named = bound(norm, norm.bearer) if uses_other and norm.bearer in contracting else norm
+            return [self._bearer_makes(named)]
         key = "must" if norm.kind is NormKind.obligation else "when"
         pattern = getattr(norm, key)
         if not isinstance(pattern, dict) or "move" not in pattern:
@@ -562,6 +647,17 @@ class _Resolver:
             )
             for party in contracting
         ]
+
+    def _bearer_makes(self, norm: Norm) -> Norm:
+        """An obligation is met by its bearer's move: a `must` move that names no actor is
+        bound to the bearer, when the bearer may make that kind of move at all."""
+        must = norm.must
+        if norm.kind is not NormKind.obligation or not isinstance(must, dict):
+            return norm
+        kind = self.kinds.get(str(must.get("move")))
+        if "actor" in must or kind is None or kind.actor not in (None, norm.bearer):
+            return norm
+        return norm.model_copy(update={"must": {**must, "actor": norm.bearer}})
 
     def _overrides(self, norms: list[NormSpec]) -> list[NormSpec]:
         """`overrides: [id]`: the overridden norm learns which norms set it aside. Both must
@@ -581,19 +677,29 @@ class _Resolver:
                 )
                 line = line_of(raw, ("norms", norm_index, "overrides", index))
                 where = f"norms[{spec.id}].overrides"
-                if target == spec.id:
-                    self.problems.add(file, line, f"{where}: a norm cannot override itself")
+                base, _, party = spec.id.partition("@")  # an `either` norm: X@party
+                if target in (spec.id, base):
+                    if party == "" or spec is next(n for n in norms if n.id.startswith(base + "@")):
+                        said = f"norms[{base}].overrides: a norm cannot override itself"
+                        self.problems.add(file, line, said)  # once, not once per party
                     continue
                 expanded = [n for n in norms if n.id.startswith(f"{target}@")]
                 if target not in by_id and expanded:  # `either`: each party's norm
-                    party = spec.id.partition("@")[2]  # an `either` overrider: its party's
-                    for each in expanded:
+                    if any(base in e.norm.overrides for e in expanded):
+                        self.problems.add(
+                            file, line, f"{where}: '{target}' and '{base}' override each other"
+                        )
+                        continue
+                    for each in expanded:  # an `either` overrider: its party's
                         if each.trigger.route == spec.trigger.route and (
                             not party or each.id == f"{target}@{party}"
                         ):
                             beaten.setdefault(each.id, []).append(spec)
                     continue
-                if not self._ref(target, by_id, "norm", file, line, where):
+                if target not in by_id:  # suggest the ids authors write, not X@party
+                    known = {n.id.partition("@")[0]: n for n in norms}
+                    if party == "" or spec is next(n for n in norms if n.id.startswith(base + "@")):
+                        self._ref(target, known, "norm", file, line, f"norms[{base}].overrides")
                     continue
                 other = by_id[target]
                 if other.trigger.route != spec.trigger.route:
@@ -603,7 +709,7 @@ class _Resolver:
                         f"{where}: '{target}' listens for {other.trigger.describe()}, this norm for {spec.trigger.describe()}; a norm can only override one that listens for the same kind",
                     )
                     continue
-                if spec.id in other.norm.overrides:
+                if spec.id in other.norm.overrides or base in other.norm.overrides:
                     self.problems.add(
                         file, line, f"{where}: '{target}' and '{spec.id}' override each other"
                     )
@@ -684,6 +790,20 @@ class _Resolver:
                         line,
                         f"{where}.phrases.set: '{fixed}' is not a field of {kind_id}{did_you_mean(fixed, kind.fields)}",
                     )
+            unfilled = [
+                name
+                for name, spec in sorted(kind.fields.items())
+                if spec.required and spec.default is None and name not in {*holes, *p.set}
+            ]
+            if unfilled and not problem:  # every sentence read with it would be refused
+                name = unfilled[0]
+                self.problems.add(
+                    file,
+                    line,
+                    f"{where}.phrases: '{p.text}' never fills the required field '{name}', so no "
+                    f"sentence can be read with it; add a '{{{name}}}' hole, `set: {{{name}: ...}}`, "
+                    f"or make the field `required: false` or give it a `default`",
+                )
             phrases.append(p)
         self._specs = {**kind.fields, "actor": FieldSpec(type=FieldType.party)}
         self._specs_of_change = False
@@ -1278,3 +1398,10 @@ _STATE_WORDS = tuple(CONDITIONS)
 
 def is_contract_file(raw: Any) -> bool:
     return isinstance(raw, LocatedDict) and "contract" in raw
+
+
+def _consent_from(condition: Any) -> Any:
+    """Whose consent a `{consent: {from: ..., ...}}` condition asks for, or None."""
+    if isinstance(condition, dict) and isinstance(condition.get("consent"), dict):
+        return condition["consent"].get("from")
+    return None

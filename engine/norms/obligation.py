@@ -3,7 +3,8 @@
 Its deadlines are state. The contract starts one (`by` without `when`); otherwise each move
 matching `when` starts one (`instances: each`, the default), or one while none is open
 (`once`), or one per value of a field (`{per: field}`). A move matching `must` meets the
-earliest open deadline it binds to; `restart: on_fulfil` starts the next deadline from it.
+earliest open deadline, or, when `must` binds fields of the starting move, every open deadline
+whose bound tests it passes; `restart: on_fulfil` starts the next deadline from it.
 A deadline that passes unmet is the change `deadline_passed`, on which the norm is judged like
 any other, so a missed deadline has the same "why" and "why not". `from`/`until` are tested on
 the move that starts a deadline, and a deadline starts only while the norm's clause is in force.
@@ -289,13 +290,19 @@ class Obligation(NormKindDef):
             key=lambda d: (d.due, d.seq, d.key),
         )
         bound = bindings(spec)
-        met = None
-        for deadline in open_:
-            if not bound or ev.bound_holds(run, bind_route(spec), fact, deadline.binds):
-                met = deadline
-                break
-        if met is None:
-            return
+        # bound to the starting move: every open deadline it satisfies (an MFN discount of 15%
+        # meets the 10% and the 15% duties); bound to nothing: one move, one deadline
+        satisfied = [
+            d for d in open_ if not bound or ev.bound_holds(run, bind_route(spec), fact, d.binds)
+        ]
+        for index, met in enumerate(satisfied if bound else satisfied[:1]):
+            self._met(ev, run, fact, spec, met, restart=index == 0)
+
+    def _met(
+        self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec, met: Deadline, restart: bool
+    ) -> None:
+        n = spec.norm
+        state = run.state
         del state.deadlines[met.key]
         state.fulfilled.add(met.key)
         run.outcomes.append(
@@ -315,7 +322,7 @@ class Obligation(NormKindDef):
             f"Obligation met before its deadline ({met.due}): {what}.",
             [f"deadline {n.id} met"],
         )
-        if n.restart == "on_fulfil":
+        if n.restart == "on_fulfil" and restart:
             self._start(ev, run, fact, spec, met)
 
     def _start(
