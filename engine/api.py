@@ -98,7 +98,7 @@ class Contract:
     ) -> Move:
         """One move from plain words ("partner with Google Cloud"), a mapping, or a Move;
         words that hold several moves are refused (see `parse`)."""
-        return self._parser.parse(move, _date(date), actor)
+        return self._parser.parse(move, parse_day(date), actor)
 
     def parse(
         self,
@@ -110,7 +110,7 @@ class Contract:
         of objects), each with its date and its `reading` (the phrase it matched, and which
         synonym, inflection or date form was needed). `at` is the reference day of relative
         dates ("tomorrow"); without it they are refused. Raises MoveError, never guesses."""
-        return self._parser.parse_all(text, None, actor, _date(at))
+        return self._parser.parse_all(text, None, actor, parse_day(at))
 
     def check(
         self,
@@ -128,7 +128,7 @@ class Contract:
         at: dt.date | str | None = None,
         waivers: Mapping[str, str] | None = None,
     ) -> Report:
-        reference = _date(at)
+        reference = parse_day(at)
         day = reference or self.as_of
         given = list(moves)
         if len(given) > MAX_MOVES_PER_CHECK:
@@ -172,7 +172,8 @@ class Contract:
         )
 
 
-def _date(value: dt.date | str | None) -> dt.date | None:
+def parse_day(value: dt.date | str | None) -> dt.date | None:
+    """A date given as text or as a date; bad text is a MoveError saying what is expected."""
     if value is None or isinstance(value, dt.date):
         return value
     try:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.api import Contract, MoveLike
+from engine.api import Contract, MoveLike, parse_day
 from engine.conditions import with_article
 from engine.errors import MoveError
 from engine.goals import STATE_FORMS, StateGoal, parse_state
@@ -138,8 +138,8 @@ def plan(
     contract's as_of)."""
     if max_steps < 1:
         raise MoveError("--max-steps must be at least 1")
-    start = _day(at) or contract.as_of
-    deadline = _day(by)
+    start = parse_day(at) or contract.as_of
+    deadline = parse_day(by)
     prefix = [contract.parse_move(m) for m in given]
     state_goal = parse_state(contract, goal)
     goal_step: Step | None = None
@@ -288,12 +288,3 @@ def _attempt(
     ]
     attempt = Attempt(steps=timeline_steps(contract, explorer, node.steps, me), blocked_by=found)
     return (len(found), order, attempt)
-
-
-def _day(value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise MoveError(f"'{value}' is not a date; expected YYYY-MM-DD") from None

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from engine.conditions import FieldTest, StateTest, Trigger
+from engine.conditions import OP_WORDS, FieldTest, StateTest, Trigger
 from engine.model import Norm, NormKind, PerInstance, Severity
 from engine.norms.base import NormChecks, NormKindDef
 from engine.report import Outcome, Status
@@ -35,14 +35,6 @@ if TYPE_CHECKING:
 
 ACCRUED_FIELD = "accrued"  # set to 1 on the deadline_passed fact of an accrued duty
 _BOUND_OPS = {"not": "neq", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
-_OP_WORDS = {
-    "eq": "is",
-    "neq": "is not",
-    "gt": "is more than",
-    "gte": "is at least",
-    "lt": "is less than",
-    "lte": "is at most",
-}
 
 
 @dataclass(frozen=True)
@@ -65,10 +57,8 @@ class BoundTest:
 
     def describe(self, value: Any = None) -> str:
         if value is None:
-            return (
-                f"{self.field} {_OP_WORDS[self.op]} the {self.source} of the move that started it"
-            )
-        return f"{self.field} {_OP_WORDS[self.op]} {value}"
+            return f"{self.field} {OP_WORDS[self.op]} the {self.source} of the move that started it"
+        return f"{self.field} {OP_WORDS[self.op]} {value}"
 
 
 def what_meets(spec: NormSpec, words: dict[str, Any] | None = None) -> str:
