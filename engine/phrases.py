@@ -529,7 +529,9 @@ class MoveParser:
             )
         if "actor" in values:
             actor = str(values.pop("actor"))
-        resolved_actor = self._resolve_party(actor, "actor") if actor else kind.kind.actor
+        # who makes it is checked the same way however it is given: a subject, a JSON "actor",
+        # or the caller's `actor` (the step library's "PARTY proposes to ...")
+        resolved_actor = self._actor_of(kind, actor, "actor") if actor else kind.kind.actor
         if resolved_actor is None:
             raise MoveError(
                 f"{with_article(kind.id)} move needs an actor: who makes it? parties: {', '.join(sorted(self.spec.parties))}"

@@ -673,3 +673,13 @@ def test_a_negation_the_contracts_own_phrase_uses_is_part_of_its_words(
     assert [m.kind for m in contract.parse("ship a not-for-resale kit to Gamma")] == ["deal"]
     with pytest.raises(MoveError, match="says what is not done"):
         contract.parse("never deal with Gamma")
+
+
+def test_the_callers_actor_is_checked_like_a_subject() -> None:
+    """The step library's "PARTY proposes to ..." passes `actor`: a party the kind does not allow
+    is refused as a written subject would be; a kind whose phrases name `{actor}` allows any."""
+    contract = Contract.load(BUNDLED)
+    with pytest.raises(MoveError, match="only OpenAI may"):
+        contract.parse("convert to a PBC", actor="microsoft")
+    (move,) = contract.parse("file an antitrust complaint against OpenAI", actor="Microsoft")
+    assert (move.kind, move.actor) == ("antitrust_complaint", "microsoft")
