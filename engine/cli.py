@@ -9,7 +9,6 @@ project's errors into exit 2 and anything unexpected into exit 3, each with a on
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import json
 import os
@@ -263,12 +262,13 @@ def _load(path: Path) -> Contract:
 
 
 def suggest(value: str, known: list[str]) -> str:
-    """The hint " (did you mean 'x'?)" for a near miss, a prefix or a part of a known id."""
-    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
-    if not close:
-        lowered = value.lower()
-        close = sorted(k for k in known if lowered and lowered in k.lower())[:1]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """The hint " (did you mean 'x'?)" for a near miss (engine.suggest), else for a known id
+    the value is a prefix or a part of."""
+    from engine.suggest import did_you_mean
+
+    lowered = value.lower()
+    part = sorted(k for k in known if lowered and lowered in k.lower())[:1]
+    return did_you_mean(value, known) or (f" (did you mean '{part[0]}'?)" if part else "")
 
 
 # -- check --------------------------------------------------------------------------------------
