@@ -44,6 +44,11 @@ ACCEPTED: list[tuple[str, list[M]]] = [
         [m("consent", "microsoft", subject="conversion"), m("conversion")],
     ),
     ("work with AWS", [m(CP, provider="aws")]),
+    # built-in business synonyms (engine/words/synonyms.py)
+    ("Microsoft approves the conversion", [m("consent", "microsoft", subject="conversion")]),
+    ("Microsoft authorised the conversion", [m("consent", "microsoft", subject="conversion")]),
+    ("OpenAI announces AGI", [m("agi_declaration")]),
+    ("AGI is announced", [m("agi_declaration")]),
     (
         "buy Cursor for three billion dollars",
         [m("acquisition", company="cursor", price=3_000_000_000)],
@@ -294,7 +299,7 @@ REFUSED: list[tuple[str, str]] = [
         r"^no phrase .* matches 'We should increase quarterly revenue by 10%'\. `contract-engine",
     ),
     (
-        "Microsoft approves the conversion",
+        "Microsoft blesses the conversion",
         r'closest known phrases: "complete the conversion"\. `contract-engine',
     ),
     ("OpenAI acquires cursor", r"write it with a capital \(Cursor\) or declare it under entities:"),

@@ -17,8 +17,31 @@ from engine.words.text import normalise
 
 BUILT_IN: dict[str, tuple[str, ...]] = {
     "acquire": ("buy", "purchase", "take over"),
+    "appoint": ("designate",),
+    "approve": ("consent to", "sign off on"),
+    "assign": ("transfer",),
+    "audit": ("inspect",),
+    "become insolvent": ("go bankrupt", "go insolvent"),
+    "breach": ("violate",),
     "buy": ("purchase", "acquire"),
+    "consent to": ("approve", "agree to", "authorise", "authorize"),
+    "declare": ("announce", "proclaim"),
+    "deliver": ("provide", "hand over"),
+    "deploy": ("roll out",),
+    "disclose": ("reveal", "divulge"),
+    "file": ("lodge",),
+    "fix": ("repair", "correct"),
+    "give notice of": ("serve notice of", "send notice of"),
+    "hire": ("recruit", "employ"),
+    "launch": ("introduce",),
+    "merge with": ("combine with",),
+    "notify": ("inform",),
     "partner with": ("team up with", "join forces with"),
+    "pay": ("remit",),
+    "remit": ("pay",),
+    "send": ("submit",),
+    "terminate": ("end", "cancel"),
+    "withdraw": ("retract", "revoke"),
 }
 
 
