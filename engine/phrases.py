@@ -47,6 +47,11 @@ class _Soft(MoveError):
     does not match, rather than the move being wrong."""
 
 
+class _NotAParty(MoveError):
+    """A subject that names no party: often a phrase matched in the middle of the sentence
+    ("OpenAI agreed | to partner with AWS"), so another phrase's complaint speaks first."""
+
+
 class _NoPhrase(MoveError):
     """No phrase of the contract reads the text at all: said before anything about its date."""
 
@@ -402,7 +407,7 @@ class MoveParser:
         words = normalise(rest, lower=False)
         present = set(tokens(words))
         successes: list[_Read] = []
-        failures: list[MoveError] = []
+        failures: list[tuple[int, MoveError]] = []
         for kind, pattern in self._compiled.patterns:
             if pattern.needs and not pattern.needs & present:
                 continue
@@ -412,7 +417,7 @@ class MoveParser:
             try:
                 move = self._from_reading(kind, reading, actor, text, reference)
             except MoveError as error:
-                failures.append(error)
+                failures.append((pattern.literal_chars, error))
                 continue
             prefix = None
             if reading.tail_start is not None:
@@ -422,7 +427,14 @@ class MoveParser:
                 move = move.model_copy(update={"date": found.date})
                 how.append(f"date {found.date} from {found.describe()}")
             successes.append(_Read(move, reading, text.strip(), prefix, found is not None, 0, how))
-        hard = [f for f in failures if not isinstance(f, _Soft)]
+        # the most specific phrase speaks: "raise funding from {investor}" ('investors' is no
+        # name) before "raise {amount} from {investor}" ('funding' is no amount); a subject that
+        # is no party speaks last (the phrase likely matched in the middle of the sentence)
+        failures.sort(key=lambda failure: (isinstance(failure[1], _NotAParty), -failure[0]))
+        ranked = [f for _, f in failures]
+        hard = [f for f in ranked if not isinstance(f, _Soft)]
+        if ranked and isinstance(ranked[0], _Soft):
+            hard = []
         if date_error is not None and (successes or hard or continued or quiet):
             raise date_error
         distinct = _distinct([[s] for s in successes])
@@ -435,7 +447,7 @@ class MoveParser:
             raise MoveError(f"'{text}': {hard[0]}")
         if continued or quiet:  # a part tried while cutting: its error is never shown
             raise MoveError(f"'{text}' does not read as a move")
-        hint = f" ({failures[0]})" if failures else ""
+        hint = f" ({ranked[0]})" if failures else ""
         raise _NoPhrase(
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
             f"{self._closest(words)}. `contract-engine phrases CONTRACT` lists them all."
@@ -571,7 +583,7 @@ class MoveParser:
             known = sorted({p.name for p in self.spec.parties.values()})
             close = suggest.close_names(raw, self._party_names, 1)
             hint = f" (did you mean '{self.spec.parties[close[0]].name}'?)" if close else ""
-            raise MoveError(
+            raise _NotAParty(
                 f"'{raw}' is not a party of this contract ({field}){hint}; parties: {', '.join(known)}"
             )
         return party

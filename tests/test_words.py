@@ -302,6 +302,10 @@ REFUSED: list[tuple[str, str]] = [
         "Microsoft blesses the conversion",
         r'closest known phrases: "complete the conversion"\. `contract-engine',
     ),
+    (
+        "OpenAI raises funding from investors",
+        r"^no phrase .* \(\{investor\} takes a name .*not 'investors'",
+    ),
     ("OpenAI acquires cursor", r"write it with a capital \(Cursor\) or declare it under entities:"),
     (
         "2026-03-03: sign a cloud deal with Oracle on 2026-04-04",
