@@ -485,7 +485,7 @@ def _satisfiable(
 ) -> bool:
     """Whether some move satisfies all `tests` (and `extra`) and not all of `negated`, each field
     ranging over its domain: z3 strings with a finite domain where the field has one, reals for
-    numbers, money and dates."""
+    numbers, money and dates (within a field's `min` and `max`)."""
     try:
         import z3
     except ImportError:
@@ -500,6 +500,12 @@ def _satisfiable(
         if field not in variables:
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
             variables[field] = z3.Real(field) if numeric else z3.String(field)
+            spec = domains.get(field)
+            if numeric and isinstance(spec, FieldSpec):  # a field's declared range
+                if spec.min is not None:
+                    solver.add(variables[field] >= z3.RealVal(spec.min))
+                if spec.max is not None:
+                    solver.add(variables[field] <= z3.RealVal(spec.max))
             if field in finite and not numeric:
                 solver.add(
                     z3.Or([variables[field] == z3.StringVal(v) for v in sorted(finite[field])])

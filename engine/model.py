@@ -171,6 +171,12 @@ class FieldSpec(_Strict):
         description="For money fields: the currency of its amounts and of the norms' values "
         "(ISO 4217 code); USD when not given.",
     )
+    min: int | float | None = Field(
+        None, description="For number and money fields: the smallest value a move may give."
+    )
+    max: int | float | None = Field(
+        None, description="For number and money fields: the largest value a move may give."
+    )
 
 
 class Phrase(_Strict):

@@ -567,6 +567,13 @@ class MoveParser:
             fields[name] = self._resolve(name, spec, raw, reference)
             if spec.type is FieldType.name and fields[name] not in self.spec.entities:
                 labels[str(fields[name])] = as_written(str(raw))
+        for name, spec in sorted(fields_spec.items()):
+            value = fields.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                if spec.min is not None and value < spec.min:
+                    raise MoveError(f"{name}: {value:g} is below its minimum, {spec.min:g}")
+                if spec.max is not None and value > spec.max:
+                    raise MoveError(f"{name}: {value:g} is above its maximum, {spec.max:g}")
         return Move(
             kind=kind.id,
             actor=resolved_actor,

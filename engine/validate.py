@@ -872,6 +872,16 @@ class _Resolver:
                         line,
                         f"{where}.of: '{allowed}' is neither an entity nor a category{did_you_mean(allowed, [*self.entities, *categories])}",
                     )
+        for bound in ("min", "max"):
+            if getattr(spec, bound) is not None and spec.type not in (
+                FieldType.number,
+                FieldType.money,
+            ):
+                self.problems.add(
+                    file, line, f"{where}.{bound}: only number and money fields take '{bound}'"
+                )
+        if spec.min is not None and spec.max is not None and spec.min > spec.max:
+            self.problems.add(file, line, f"{where}: min {spec.min:g} is above max {spec.max:g}")
         if spec.default is not None:
             try:
                 self.field_value(spec, spec.default)

@@ -168,3 +168,18 @@ def test_a_kind_only_a_measure_counts_is_not_reported_uncovered(
     loaded = Contract.load(write_contract(contract, rules))
     assert "tally" in loaded.covered_kinds
     assert not [p for p in lint(loaded).problems if p.check == "uncovered-kind"]
+
+
+def test_a_condition_outside_a_fields_declared_range_never_fires(tmp_path: Path) -> None:
+    rules = RULES.replace(
+        "amount: {type: money, required: false}",
+        "amount: {type: money, required: false, max: 1000}",
+    ).replace("amount: {gt: 100, lt: 50}", "amount: {gt: 5000}")
+    (tmp_path / "contract.yaml").write_text(CONTRACT, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(textwrap.dedent(rules), encoding="utf-8")
+    never = [p.message for p in lint(Contract.load(tmp_path / "contract.yaml")).problems]
+    assert any(m.startswith("odd-amount: no deal move can satisfy its trigger") for m in never)
+    in_range = rules.replace("amount: {gt: 5000}", "amount: {gt: 500}")
+    (tmp_path / "rules.yaml").write_text(textwrap.dedent(in_range), encoding="utf-8")
+    never = [p.message for p in lint(Contract.load(tmp_path / "contract.yaml")).problems]
+    assert not any(m.startswith("odd-amount:") for m in never)

@@ -335,3 +335,31 @@ def test_a_bad_mapping_or_key_in_a_rule_file_is_a_plain_problem(
     problems = _problems(write_contract, rules)
     assert any("expected a mapping of its fields" in p for p in problems)
     assert not any("instance of" in p for p in problems)
+
+
+# -- a number field's range: a negative purchase cannot lower a sum -----------------------------
+RESELLER = Path(__file__).resolve().parent.parent / "contracts" / "reseller-partnership.yaml"
+
+
+def test_a_move_outside_its_fields_range_is_refused_in_words_and_data() -> None:
+    contract = Contract.load(RESELLER)
+    with pytest.raises(MoveError, match=r"seats: -5 is below its minimum, 1$"):
+        contract.parse("buy -5 seats")
+    with pytest.raises(MoveError, match=r"discount: 140 is above its maximum, 100$"):
+        contract.check({"kind": "discount_given", "customer": "wingtip", "discount": 140})
+    (move,) = contract.parse("buy 5 seats")
+    assert move.fields["seats"] == 5
+
+
+def test_a_range_on_a_field_that_is_not_a_number_is_refused(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace("with: {type: entity}", "with: {type: entity, min: 0}")
+    (problem,) = _problems(write_contract, rules)
+    assert problem == "event_kinds[deal].fields.with.min: only number and money fields take 'min'"
+    rules = MINIMAL_RULES.replace(
+        "      with: {type: entity}\n",
+        "      with: {type: entity}\n      size: {type: number, min: 10, max: 1, required: false}\n",
+    )
+    (problem,) = _problems(write_contract, rules)
+    assert problem.endswith("min 10 is above max 1")
