@@ -24,6 +24,7 @@ import re
 import threading
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ from engine.conditions import (
     OP_WORDS,
     SEQ_FIELD,
     FieldTest,
+    StateTest,
     date_number,
 )
 from engine.conditions import with_article as _a
@@ -46,6 +48,7 @@ from engine.model import FieldType, NormKind, Severity
 from engine.norms import kind_of, maintenance, termination
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
+    SCHEMA_VERSION,
     SEVERITY_ORDER,
     ClauseState,
     DeadlineView,
@@ -57,6 +60,7 @@ from engine.report import (
     RightView,
     StateView,
     Status,
+    trusted,
 )
 from engine.state import State
 from engine.templates import fill
@@ -89,6 +93,24 @@ class _Fact:
         return self.values if self.words is None else self.words
 
 
+# An outcome as recorded: the norm's index, the fact, its status, and what the reason is said
+# from (the rules that fired for it, or the words of a reason that could not wait).
+_Why = tuple[int, "_Fact", Status, Any]
+_FINDING_FIELDS = frozenset(Finding.model_fields)
+_NOTE_FIELDS = _FINDING_FIELDS - {"evidence", "waived"}
+_REPORT_FIELDS = frozenset(Report.model_fields) - {"schema_version", "notes"}
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What every finding of one norm says, whatever fired it."""
+
+    norm: NormSpec
+    kind: Any  # its kind (engine/norms)
+    said: dict[str, Any]  # the fields of its findings that never change, in field order
+    displayed: bool  # whether its message or what it grants is filled with the move's words
+
+
 @dataclass
 class _Run:
     """Everything one check accumulates; lives only as long as the check."""
@@ -100,7 +122,9 @@ class _Run:
     considered: set[int] = field(default_factory=set)  # norms some fact was tested against
     labels: dict[str, str] = field(default_factory=dict)  # display names for this check
     findings: list[tuple[int, Finding]] = field(default_factory=list)
-    outcomes: list[Outcome] = field(default_factory=list)
+    # the why and why-not of each considered norm: an Outcome, or what one is built from when
+    # the report is read (see `_Evaluator._outcome`)
+    outcomes: list[Outcome | _Why] = field(default_factory=list)
     changes: int = 0
     passing: dt.date | None = None  # letting time pass up to this day
 
@@ -108,8 +132,11 @@ class _Run:
 class Evaluator:
     """A compiled contract bound to durable_rules. `check` is safe to call from many threads."""
 
-    def __init__(self, spec: ContractSpec) -> None:
+    def __init__(self, spec: ContractSpec, eager: bool = False) -> None:
         self.spec = spec
+        # eager: every part of a report built as the check goes, as before reports were lazy;
+        # the tests compare the two, byte for byte
+        self.eager = eager
         self.compiled: CompiledContract = compile_contract(spec, f"ce{next(_prefixes)}_")
         self._initial = State.initial(spec)
         self._kinds = [kind_of(n.norm) for n in self.compiled.norms]
@@ -121,6 +148,10 @@ class Evaluator:
             c: _clause_view(self._initial, c) for c in sorted(self._initial.clauses)
         }
         self._recent_sessions: deque[str] = deque(maxlen=4096)
+        # per ruleset, its state questions with their constructs; per norm, what a finding of
+        # it always says (filled on first use: a large contract's checks touch few of either)
+        self._probes: dict[str, tuple[tuple[StateTest, Any], ...]] = {}
+        self._fixed: dict[int, _Fixed] = {}
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
             _free_retired()
@@ -136,7 +167,14 @@ class Evaluator:
             k.id: {name for name, f in k.kind.fields.items() if f.type is FieldType.date}
             for k in spec.event_kinds.values()
         }
-        term = spec.contract.contract.term
+        header = spec.contract.contract
+        start = min(d for d in (header.as_of, header.effective) if d is not None)
+        try:
+            limit = start.replace(year=start.year + MAX_YEARS_CHECKED)
+        except ValueError:  # 29 February
+            limit = start.replace(year=start.year + MAX_YEARS_CHECKED, day=28)
+        self._reach = (start, limit)  # a check may reach up to `limit`
+        term = header.term
         self._non_renewal = term.non_renewal if term is not None else None
         self._consent_fields = consent.keyed_fields(
             t for n in spec.norms for t in (*n.trigger.tests, *n.requires, *n.exceptions)
@@ -173,7 +211,7 @@ class Evaluator:
         handle = self._handles[ruleset]
         fired: list[str] = []
         try:
-            state = _rete.assert_fact(handle, json.dumps(fact))[1]
+            state = _rete.assert_fact(handle, _to_json(fact))[1]
             started = _rete.start_action_for_state(handle, state)
             message = started[1] if started else None
             while message:
@@ -187,16 +225,16 @@ class Evaluator:
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
         self._within_reach(moves, check_date)
         run = _Run(sid=f"s{next(_sessions)}", state=self._initial.copy())
-        run.labels = dict(self._names)
+        run.labels = self._names  # shared, never changed; a copy only if a move names more
         for move in moves:
-            run.labels.update({k: v for k, v in move.labels.items() if k not in self._names})
-        first = min([m.date for m in moves if m.date] + [check_date])
-        before = self._start_views.get(first)
-        if before is None:  # every check starts from the initial state: one view a date
-            before = self._view(run.state, first)
-            if len(self._start_views) < 4096:
-                self._start_views[first] = before
-        order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
+            if move.labels:
+                if run.labels is self._names:
+                    run.labels = dict(self._names)
+                run.labels.update({k: v for k, v in move.labels.items() if k not in self._names})
+        if len(moves) == 1:
+            order = [0]
+        else:
+            order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
         with _DURABLE_LOCK:
             _free_retired()
             self._recent_sessions.append(run.sid)
@@ -213,17 +251,14 @@ class Evaluator:
                 self._end_sessions(run, failing=True)
                 raise
             self._end_sessions(run, failing=False)
-        return self._report(run, moves, check_date, before)
+        return self._report(run, moves, check_date)
 
     def _within_reach(self, moves: list[Move], check_date: dt.date) -> None:
         """Time passes deadline by deadline and period by period, so a check date centuries
         away is bad input (a typo like 9999-12-31), refused before any work is done."""
-        contract = self.spec.contract.contract
-        start = min(d for d in (contract.as_of, contract.effective) if d is not None)
-        try:
-            limit = start.replace(year=start.year + MAX_YEARS_CHECKED)
-        except ValueError:  # 29 February
-            limit = start.replace(year=start.year + MAX_YEARS_CHECKED, day=28)
+        start, limit = self._reach
+        if check_date <= limit and all(m.date is None or m.date <= limit for m in moves):
+            return
         for day, what in [(check_date, "the check date")] + [
             (m.date, f"the date of move {i + 1}") for i, m in enumerate(moves) if m.date
         ]:
@@ -268,6 +303,8 @@ class Evaluator:
                 for name in self.spec.periods
                 if name != "term"
             }
+        if not _due_before(state, day):
+            return  # nothing falls due before `day`: most moves of most checks
         checked: dt.date | None = None
         run.passing = day
         while True:
@@ -447,22 +484,18 @@ class Evaluator:
         }
         fact = _Fact(f"move:{move.kind}", values, day, index, move.describe(), words)
         if move.kind not in self.compiled.covered_kinds:
-            run.findings.append(
-                (
-                    next(run.seq),
-                    Finding(
-                        type="notice",
-                        rule=None,
-                        clause=None,
-                        severity=Severity.info,
-                        message=f"No rule of this contract covers a {self._names.get(move.kind, move.kind)} move: "
-                        "the contract, as modelled, says nothing about it.",
-                        move=index,
-                        move_text=fact.move_text,
-                        date=day,
-                    ),
-                )
-            )
+            said = {
+                "type": "notice",
+                "rule": None,
+                "clause": None,
+                "severity": Severity.info,
+                "message": f"No rule of this contract covers a {self._names.get(move.kind, move.kind)} move: "
+                "the contract, as modelled, says nothing about it.",
+                "move": index,
+                "move_text": fact.move_text,
+                "date": day,
+            }
+            run.findings.append((next(run.seq), Finding(**said)))
         if run.state.measures_of:  # the move counts in its own measures
             measure.record(run.state, move.kind, day, values)
         follow_ups = self._evaluate(run, fact, waivers)
@@ -584,18 +617,24 @@ class Evaluator:
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
         figures: dict[str, str] = {}
+        state = run.state
+        day = date_number(fact.date)
         for rs in groups:
             values = dict(fact.values)
-            for test in rs.probes:
-                values[test.probe] = run.state.answer(test, fact.values)
-                construct = QUESTIONS[test.question]
+            probes = self._probes.get(rs.name)
+            if probes is None:
+                probes = self._probes[rs.name] = tuple(
+                    (t, QUESTIONS[t.question]) for t in rs.probes
+                )
+            for test, construct in probes:
+                values[test.probe] = 1 if construct.answer(state, test, fact.values) else 0
                 if construct.explains:
-                    shown = construct.explain(run.state, test, fact.values, self._names)
+                    shown = construct.explain(state, test, fact.values, self._names)
                     if shown is not None:
                         figures[test.probe + _FIGURES] = shown
             values["sid"] = run.sid
             values[SEQ_FIELD] = next(run.seq)
-            values[DATE_FIELD] = date_number(fact.date)
+            values[DATE_FIELD] = day
             run.used.add(rs.name)
             for name in self._assert(rs.name, values):
                 role = roles.get(name)
@@ -607,9 +646,10 @@ class Evaluator:
             asserted.update(values)
         asserted.update(figures)
         follow_ups: list[_Fact] = []
-        considered = [n for rs in groups for n in rs.norms]
-        if len(groups) > 1:
-            considered.sort()
+        if len(groups) == 1:
+            considered = groups[0].norms
+        else:
+            considered = sorted(n for rs in groups for n in rs.norms)
         run.considered.update(considered)
         for n in considered:
             follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
@@ -634,37 +674,53 @@ class Evaluator:
         waivers: dict[str, str],
     ) -> list[_Fact]:
         norm = self.compiled.norms[index]
-        n = norm.norm
         status: Status
+        detail: Any = roles
         if "fire" in roles and "overridden" not in roles:
-            waived = waivers.get(n.id)
-            status = "waived" if waived else "applied"
-            reason = f"waived: {waived}" if waived else "applies: " + norm.trigger.describe()
-            run.outcomes.append(
-                Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
-            )
-            return self._fire(run, fact, norm, values, waived)
+            waived = waivers.get(norm.id)
+            status, detail = ("waived", waived) if waived else ("applied", None)
+            self._record(run, (index, fact, status, detail))
+            return self._fire(run, fact, index, values, waived)
         if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, set aside
             if "overridden" in roles:
-                beaten = [norm.overridden_by[i] for i in sorted(roles["overridden"])]
                 status = "overridden"
-                reason = "overridden by " + "; ".join(
-                    f"{o.id} ({o.trigger.describe()})" for o in beaten
-                )
-            elif "ended" in roles:
-                status, reason = (
-                    "clause_ended",
-                    (
-                        f"not applicable: clause {n.clause} is no longer in force: "
-                        + run.state.why_clause_ended(n.clause)
-                    ),
-                )
+            elif "ended" in roles:  # said now: why the clause ended may change later
+                status, detail = "clause_ended", run.state.why_clause_ended(norm.norm.clause)
             elif "window" in roles:
-                status, reason = "out_of_window", f"not applicable on {fact.date}: {_window(norm)}"
+                status = "out_of_window"
             else:
-                names = [norm.exceptions[i].name for i in sorted(roles.get("unless", []))]
-                status, reason = "defeated", "defeated by exception: " + ", ".join(names)
+                status = "defeated"
         else:
+            status, detail = "not_triggered", (roles, values)
+        self._record(run, (index, fact, status, detail))
+        return []
+
+    def _record(self, run: _Run, why: _Why) -> None:
+        run.outcomes.append(self._said(why) if self.eager else why)
+
+    def _said(self, why: _Why) -> Outcome:
+        """An outcome as the report shows it, with its reason in words."""
+        index, fact, status, detail = why
+        norm = self.compiled.norms[index]
+        n = norm.norm
+        if status == "applied":
+            reason = "applies: " + norm.trigger.describe()
+        elif status == "waived":
+            reason = f"waived: {detail}"
+        elif status == "overridden":
+            beaten = [norm.overridden_by[i] for i in sorted(detail["overridden"])]
+            reason = "overridden by " + "; ".join(
+                f"{o.id} ({o.trigger.describe()})" for o in beaten
+            )
+        elif status == "clause_ended":
+            reason = f"not applicable: clause {n.clause} is no longer in force: {detail}"
+        elif status == "out_of_window":
+            reason = f"not applicable on {fact.date}: {_window(norm)}"
+        elif status == "defeated":
+            names = [norm.exceptions[i].name for i in sorted(detail.get("unless", []))]
+            reason = "defeated by exception: " + ", ".join(names)
+        else:
+            roles, values = detail
             conditions = [*norm.trigger.tests, *norm.requires]
             if len(conditions) >= 2:
                 held = set(roles.get("test", []))
@@ -672,25 +728,53 @@ class Evaluator:
             else:
                 failed = conditions
             parts = [f"needs {t.describe()} ({_actual(t, values, self._names)})" for t in failed]
-            status, reason = "not_triggered", "not triggered: " + "; ".join(parts)
-        run.outcomes.append(
-            Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
-        )
-        return []
+            reason = "not triggered: " + "; ".join(parts)
+        values = {"rule": n.id, "clause": n.clause, "move": fact.move, "status": status}
+        if self.eager:
+            return Outcome(**values, reason=reason)
+        return trusted(Outcome, {**values, "reason": reason})
+
+    def _fixed_of(self, index: int) -> _Fixed:
+        fixed = self._fixed.get(index)
+        if fixed is None:
+            norm = self.compiled.norms[index]
+            n = norm.norm
+            kind_def = self._kinds[index]
+            clause = self.spec.clauses[n.clause]
+            said = {
+                "type": "conflict" if kind_def.conflict else "consequence",
+                "rule": n.id,
+                "clause": n.clause,
+                "clause_title": clause.title,
+                "source": clause.source,
+                "norm_kind": n.kind.value,
+                "severity": n.effective_severity,
+            }
+            # the words a finding needs, filled with the move's: its message, what it grants
+            displayed = (isinstance(n.message, str) and "{" in n.message) or bool(
+                kind_def.granted(n, {})
+            )
+            fixed = self._fixed[index] = _Fixed(norm, kind_def, said, displayed)
+        return fixed
 
     def _fire(
-        self, run: _Run, fact: _Fact, norm: NormSpec, values: dict[str, Any], waived: str | None
+        self, run: _Run, fact: _Fact, index: int, values: dict[str, Any], waived: str | None
     ) -> list[_Fact]:
+        fixed = self._fixed_of(index)
+        norm = fixed.norm
         n = norm.norm
         state = run.state
-        display = {
-            k: run.labels.get(v, v) if isinstance(v, str) else v
-            for k, v in fact.template_values.items()
-        }
-        display["date"] = fact.date.isoformat()
-        message = fill(n.message, display)
-        kind = n.kind
-        kind_def = kind_of(n)
+        if fixed.displayed:
+            display = {
+                k: run.labels.get(v, v) if isinstance(v, str) else v
+                for k, v in fact.template_values.items()
+            }
+            display["date"] = fact.date.isoformat()
+            message = fill(n.message, display)
+        else:
+            display = {}
+            message = fill(n.message, display)
+        kind_def = fixed.kind
         is_conflict = kind_def.conflict
         effects: list[str] = []
         follow_ups: list[_Fact] = []
@@ -712,23 +796,23 @@ class Evaluator:
                     effects.append(_describe_change(_named_change(change, run.labels), run.labels))
                     follow_ups.append(self._change_fact(change, fact))
             effects += kind_def.fired(self, run, fact, norm)
-        clause = self.spec.clauses[n.clause]
-        finding = Finding(
-            type="conflict" if is_conflict else "consequence",
-            rule=n.id,
-            clause=n.clause,
-            clause_title=clause.title,
-            source=clause.source,
-            norm_kind=kind.value,
-            severity=n.effective_severity,
-            message=message,
-            move=fact.move,
-            move_text=fact.move_text,
-            date=fact.date,
-            evidence=self._evidence(norm, fact, values, run.labels),
-            effects=effects,
-            waived=waived,
-        )
+        said = {
+            **fixed.said,
+            "message": message,
+            "move": fact.move,
+            "move_text": fact.move_text,
+            "date": fact.date,
+        }
+        labels = run.labels
+        if self.eager:
+            evidence = self._evidence(norm, fact, values, labels)
+            finding = Finding(**said, evidence=evidence, effects=effects, waived=waived)
+        else:  # the evidence is built when read, from what it is said from (none changes)
+            finding = Finding.deferred(
+                {**said, "effects": effects, "waived": waived},
+                lambda: {"evidence": self._evidence(norm, fact, values, labels)},
+                set(_FINDING_FIELDS),
+            )
         run.findings.append((next(run.seq), finding))
         return follow_ups
 
@@ -812,25 +896,28 @@ class Evaluator:
         """An informational consequence of a norm (a deadline started or met)."""
         n = norm.norm
         clause = self.spec.clauses[n.clause]
-        run.findings.append(
-            (
-                next(run.seq),
-                Finding(
-                    type="consequence",
-                    rule=n.id,
-                    clause=n.clause,
-                    clause_title=clause.title,
-                    source=clause.source,
-                    norm_kind=n.kind.value,
-                    severity=Severity.info,
-                    message=message,
-                    move=fact.move,
-                    move_text=fact.move_text,
-                    date=fact.date,
-                    effects=effects,
-                ),
+        said = {
+            "type": "consequence",
+            "rule": n.id,
+            "clause": n.clause,
+            "clause_title": clause.title,
+            "source": clause.source,
+            "norm_kind": n.kind.value,
+            "severity": Severity.info,
+            "message": message,
+            "move": fact.move,
+            "move_text": fact.move_text,
+            "date": fact.date,
+        }
+        if self.eager:
+            finding = Finding(**said, effects=effects)
+        else:
+            finding = Finding.deferred(
+                {**said, "evidence": [], "effects": effects, "waived": None},
+                None,
+                set(_NOTE_FIELDS),
             )
-        )
+        run.findings.append((next(run.seq), finding))
 
     # -- the report ---------------------------------------------------------------------------
     def _view(self, state: State, day: dt.date) -> StateView:
@@ -894,9 +981,8 @@ class Evaluator:
             ],
         )
 
-    def _report(
-        self, run: _Run, moves: list[Move], check_date: dt.date, before: StateView
-    ) -> Report:
+    def _report(self, run: _Run, moves: list[Move], check_date: dt.date) -> Report:
+        """The decision now; the rest of the report when it is first read (`_rest`)."""
         found = [f for _, f in sorted(run.findings, key=lambda sf: sf[0])]
         conflicts = sorted(
             [f for f in found if f.type == "conflict" and not f.waived],
@@ -911,24 +997,44 @@ class Evaluator:
         consequences = [f for f in found if f.type == "consequence" and not f.waived]
         notices = [f for f in found if f.type == "notice"]
         blocking = any(f.severity is Severity.blocking for f in conflicts)
-        after = self._view(run.state, check_date)
         header = self.spec.contract.contract
-        return Report(
-            contract=self.spec.id,
-            contract_title=header.title,
-            notice=header.notice,
-            verdict="conflict" if blocking else "clear",
-            check_date=check_date,
-            moves=moves,
-            conflicts=conflicts,
-            consequences=consequences,
-            notices=notices,
-            waived=waived,
-            outcomes=run.outcomes,
-            other_norms=len(self.compiled.norms) - len(run.considered),
-            state={"before": before, "after": after},
-            names=self._mentioned(run, moves, before, after),
+        moves = list(moves)
+        decision: dict[str, Any] = {
+            "contract": self.spec.id,
+            "contract_title": header.title,
+            "notice": header.notice,
+            "verdict": "conflict" if blocking else "clear",
+            "check_date": check_date,
+            "moves": moves,
+            "conflicts": conflicts,
+            "consequences": consequences,
+            "notices": notices,
+            "waived": waived,
+            "other_norms": len(self.compiled.norms) - len(run.considered),
+        }
+        if self.eager:
+            return Report(**decision, **self._rest(run, moves, check_date))
+        return Report.deferred(
+            {"schema_version": SCHEMA_VERSION, **decision, "notes": []},
+            lambda: self._rest(run, moves, check_date),
+            set(_REPORT_FIELDS),
         )
+
+    def _rest(self, run: _Run, moves: list[Move], check_date: dt.date) -> dict[str, Any]:
+        """What a report shows beyond its decision, from what the check recorded: the outcome
+        of every norm, the state before and after, and the names of what it mentions."""
+        first = min([m.date for m in moves if m.date] + [check_date])
+        before = self._start_views.get(first)
+        if before is None:  # every check starts from the initial state: one view a date
+            before = self._view(self._initial, first)
+            if len(self._start_views) < 4096:
+                self._start_views[first] = before
+        after = self._view(run.state, check_date)
+        return {
+            "outcomes": [o if isinstance(o, Outcome) else self._said(o) for o in run.outcomes],
+            "state": {"before": before, "after": after},
+            "names": self._mentioned(run, moves, before, after),
+        }
 
     def _mentioned(
         self, run: _Run, moves: list[Move], before: StateView, after: StateView
@@ -950,6 +1056,29 @@ class Evaluator:
             if label is not None and label != ident:
                 names[ident] = label
         return names
+
+
+def _due_before(state: State, day: dt.date) -> bool:
+    """Whether anything `_advance` lets pass falls due before `day` (as its list would hold).
+    Plain loops: this runs before every move of every check."""
+    for deadline in state.deadlines.values():
+        if deadline.due < day:
+            return True
+    for on in state.expiries.values():
+        if on < day:
+            return True
+    for notice in state.notices.values():
+        if notice.effective <= day:
+            return True
+    for last in state.tail_until.values():
+        if last < day:
+            return True
+    if state.partnership != "in_force":
+        return False
+    for period in state.periods.values():
+        if period.end < day:
+            return True
+    return state.term is not None and state.term.end < day
 
 
 def _clause_view(state: State, clause: str) -> ClauseState:
@@ -1045,6 +1174,35 @@ def _describe_change(change: dict[str, Any], names: dict[str, str]) -> str:
     return (
         str(change[KIND_FIELD]) if operation is None else operation.describe_change(change, names)
     )
+
+
+def _json_writer() -> Callable[[dict[str, Any]], str]:
+    """json.dumps with its defaults, but one C encoder made once: json.dumps makes a new one
+    (and a closure) on every call, and every fact asserted is written as JSON."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)  # not in the stubs
+    if make is None:  # a Python without the C accelerator
+        return json.dumps
+    iterencode = make(
+        None,  # no check for circular references: a fact is a flat dictionary the engine made
+        json.JSONEncoder().default,
+        encoder.encode_basestring_ascii,
+        None,
+        ": ",
+        ", ",
+        False,
+        False,
+        True,
+    )
+
+    def write(fact: dict[str, Any]) -> str:
+        return "".join(iterencode(fact, 0))
+
+    return write
+
+
+_to_json = _json_writer()
 
 
 def _free_retired() -> None:

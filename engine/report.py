@@ -2,12 +2,19 @@
 
 Reports are deterministic: findings are ordered by move, then severity, then rule id, and
 nothing in them depends on the wall clock, the machine or the order rules happened to fire in.
+
+A check computes its decision (the verdict and the findings with their rule, clause, severity
+and message); the rest of a report (evidence, the outcome of every norm, the state before and
+after, the names it shows) is built the first time any of it is read, from what the check
+recorded, with the same content as if it had been built at once. Callers cannot tell: reading
+an attribute, serialising, comparing, copying or pickling a report builds what it needs first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +27,92 @@ GROUPS = ("blocking", "warning", "consequence", "waived", "notice")
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+Built = TypeVar("Built", bound="_Deferred")
+_BUILD = "build"  # the key of the pending builder in a deferred model's private values
+
+
+def trusted(cls: type[Model], values: dict[str, Any], fields_set: set[str] | None = None) -> Model:
+    """An instance from values the engine made itself: every field, in field order, of the
+    right types. No validation (the cost of a check is mostly building its report)."""
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(
+        model, "__pydantic_fields_set__", set(values) if fields_set is None else fields_set
+    )
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+_INSTANCE_DICT = BaseModel.__dict__["__dict__"]  # the instance dictionary's own descriptor
+
+
+class _Deferred(_Frozen):
+    """A model whose `_deferred` fields may be left out at construction and built on first
+    read by a function that returns them. Reading a missing field builds them, and so does
+    reading the instance's `__dict__`, which is how pydantic's serialiser (also inside other
+    models), ==, copies, pickling and repr reach the fields; other attributes cost nothing."""
+
+    _deferred: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def deferred(
+        cls: type[Built],
+        values: dict[str, Any],
+        build: Callable[[], dict[str, Any]] | None,
+        fields_set: set[str] | None = None,
+    ) -> Built:
+        """An instance from trusted values (every field, in field order; no validation, as
+        the engine made them), except the deferred fields `build` returns when first read.
+        `fields_set`: the fields given explicitly, as validation would have recorded them."""
+        model = trusted(cls, values, fields_set)
+        if build is not None:
+            object.__setattr__(model, "__pydantic_private__", {_BUILD: build})
+        return model
+
+    def build(self) -> None:
+        """Build the deferred fields now, if they are still pending. Two threads may both
+        build; they build the same values, and the field order stays the model's."""
+        private = self.__pydantic_private__
+        if not private:
+            return
+        built = private[_BUILD]()
+        have = _INSTANCE_DICT.__get__(self)
+        values = {k: have[k] if k in have else built[k] for k in type(self).model_fields}
+        _INSTANCE_DICT.__set__(self, values)
+        object.__setattr__(self, "__pydantic_private__", None)
+
+    def _built_dict(self) -> dict[str, Any]:
+        self.build()
+        return _INSTANCE_DICT.__get__(self)  # type: ignore[no-any-return]
+
+    def _set_dict(self, values: dict[str, Any]) -> None:
+        _INSTANCE_DICT.__set__(self, values)
+
+    __dict__ = property(_built_dict, _set_dict)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name in type(self)._deferred and self.__pydantic_private__:
+                self.build()
+                return _INSTANCE_DICT.__get__(self)[name]
+            return super().__getattr__(name)
+
+    def __eq__(self, other: object) -> bool:
+        self.build()  # pydantic compares the pending builders before the fields
+        if isinstance(other, _Deferred):
+            other.build()
+        return super().__eq__(other)
+
+    __hash__ = BaseModel.__hash__
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self.build()  # pydantic pickles the private values (the builder) before the fields
+        return super().__getstate__()
 
 
 class Move(_Frozen):
@@ -49,8 +142,12 @@ class Evidence(_Frozen):
     held: bool
 
 
-class Finding(_Frozen):
+class Finding(_Deferred):
     """A conflict, a consequence or a notice, with everything a reader needs to trust it."""
+
+    # its evidence is built when first read
+
+    _deferred: ClassVar[frozenset[str]] = frozenset({"evidence"})
 
     type: Literal["conflict", "consequence", "notice"]
     rule: str | None
@@ -129,9 +226,13 @@ class StateView(_Frozen):
     terminations: list[str] = []  # notices of termination given and not yet in effect
 
 
-class Report(_Frozen):
+class Report(_Deferred):
     """The result of checking moves against a contract. `verdict` is "conflict" when any
     non-waived conflict is blocking; warnings are reported but leave the verdict "clear"."""
+
+    # the outcomes, the state views and the names are built when first read
+
+    _deferred: ClassVar[frozenset[str]] = frozenset({"outcomes", "state", "names"})
 
     schema_version: str = SCHEMA_VERSION
     contract: str

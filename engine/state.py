@@ -144,41 +144,33 @@ class State:
 
     def copy(self) -> State:
         """A copy that shares nothing that a check changes (deadlines are frozen; the surviving
-        clauses and which clause each expiry ends are fixed at the start)."""
-        return State(  # not dataclasses.replace: it walks the fields on every check
-            partnership=self.partnership,
-            partnership_ended_by=self.partnership_ended_by,
-            clauses=dict(self.clauses),
-            clause_notes=dict(self.clause_notes),
-            clause_until=dict(self.clause_until),
-            consents=set(self.consents),
-            keyed_consents=set(self.keyed_consents),
-            once_consents=set(self.once_consents),
-            happened=set(self.happened),
-            sets={k: set(v) for k, v in self.sets.items()},
-            flags=set(self.flags),
-            surviving=self.surviving,  # never changed after the start
-            rights=list(self.rights),
-            deadlines=dict(self.deadlines),
-            expiries=dict(self.expiries),
-            expiry_clause=self.expiry_clause,  # never changed after the start
-            fulfilled=set(self.fulfilled),
-            started=dict(self.started),
-            notices=dict(self.notices),
-            kept=dict(self.kept),
-            periods=dict(self.periods),
-            period_start=self.period_start,
-            term=self.term,  # frozen
-            measures=self.measures,  # never changed after the start
-            measures_of=self.measures_of,
-            measure_filters=self.measure_filters,
-            ledger=self.ledger.copy(),
-            as_of=self.as_of,
-            today=self.today,
-            tails=self.tails,  # never changed after the start
-            tail_until=dict(self.tail_until),
-            values=dict(self.values),
-        )
+        clauses, which clause each expiry ends, the measures and the tails are fixed at the
+        start). Every check starts with one: the fields are copied as a dictionary, not passed
+        through the dataclass's constructor, and only the containers a check changes are new."""
+        new = object.__new__(State)
+        fields = new.__dict__
+        fields.update(self.__dict__)  # the immutable values and what never changes, shared
+        fields["clauses"] = self.clauses.copy()
+        fields["clause_notes"] = self.clause_notes.copy()
+        fields["clause_until"] = self.clause_until.copy()
+        fields["consents"] = self.consents.copy()
+        fields["keyed_consents"] = self.keyed_consents.copy()
+        fields["once_consents"] = self.once_consents.copy()
+        fields["happened"] = self.happened.copy()
+        fields["sets"] = {k: v.copy() for k, v in self.sets.items()}
+        fields["flags"] = self.flags.copy()
+        fields["rights"] = self.rights.copy()
+        fields["deadlines"] = self.deadlines.copy()
+        fields["expiries"] = self.expiries.copy()
+        fields["fulfilled"] = self.fulfilled.copy()
+        fields["started"] = self.started.copy()
+        fields["notices"] = self.notices.copy()
+        fields["kept"] = self.kept.copy()
+        fields["periods"] = self.periods.copy()
+        fields["ledger"] = self.ledger.copy()
+        fields["tail_until"] = self.tail_until.copy()
+        fields["values"] = self.values.copy()
+        return new
 
     def fingerprint(self) -> tuple[Any, ...]:
         """Everything a report shows of this state, hashable: equal fingerprints, equal views."""

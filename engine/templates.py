@@ -57,9 +57,9 @@ def fill(template: Any, values: dict[str, Any]) -> str | None:
     durable_rules all compare the same thing."""
     if not isinstance(template, str) or "{" not in template:
         return None if template is None else str(template)
-    lone = HOLE.fullmatch(template)
-    if lone:
-        value = values.get(lone.group(1))
+    lone = _lone_hole(template)
+    if lone is not None:
+        value = values.get(lone)
         return None if value is None else str(value)
     out = []
     for literal, hole in _pieces(template):
@@ -78,6 +78,14 @@ def _text(value: Any) -> str:
 
 
 _MISSING = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _lone_hole(template: str) -> str | None:
+    """The field of a template that is one hole and nothing else ("{provider}"), else None;
+    asked once per template (a regular expression over a long message costs microseconds)."""
+    lone = HOLE.fullmatch(template)
+    return None if lone is None else lone.group(1)
 
 
 @functools.lru_cache(maxsize=1024)
