@@ -265,12 +265,30 @@ def _words(status: str) -> str:
 
 def _why_not(report: Report) -> list[Line]:
     lines: list[Line] = []
+    # a norm that listens for changes hears every change of a move ("clause_ended" for each
+    # clause the end of the partnership ends): it is said once, and not at all where it applied
+    fired = {(o.rule, o.move) for o in report.outcomes if o.status in ("applied", "waived")}
+    unheard: dict[tuple[str, int | None], int] = {}
+    for o in report.outcomes:
+        if o.status == "not_triggered":
+            unheard[(o.rule, o.move)] = unheard.get((o.rule, o.move), 0) + 1
     not_applied = [o for o in report.outcomes if o.status not in ("applied", "waived")]
     if not_applied:
         lines += [Line(""), Line("Why not (norms considered that did not apply):", "bold")]
+        said: set[tuple[str, int | None]] = set()
         for o in not_applied:
+            key = (o.rule, o.move)
+            if o.status == "not_triggered":
+                if key in fired or key in said:
+                    continue
+                said.add(key)
             where = f"move {o.move + 1}" if o.move is not None else "time"
-            lines.append(Line(f"- {o.rule} ({o.clause}), {where}: {o.reason}", indent=2))
+            reason = o.reason
+            if o.status == "not_triggered" and unheard[key] > 1:
+                reason = reason.replace(
+                    "not triggered: ", f"not triggered by any of {unheard[key]} changes, e.g. ", 1
+                )
+            lines.append(Line(f"- {o.rule} ({o.clause}), {where}: {reason}", indent=2))
     if report.other_norms:
         lines += [
             Line(""),

@@ -481,3 +481,26 @@ def test_the_state_change_says_an_end_date_was_set(write_contract: Any) -> None:
 def test_refusals_use_the_right_article() -> None:
     code, _out, err = run("parse", BUNDLED, "Microsoft acquires Windsurf")
     assert code == 2 and "may not make an acquisition move" in err
+
+
+def test_why_not_says_a_change_listener_once_per_move(tmp_path: Path) -> None:
+    """A norm listening for clause_ended hears one change per clause the end of the
+    partnership ends: said once ('not triggered by any of N changes'), not at all if it fired."""
+    duties = ROOT / "tests" / "contracts" / "duties"
+    code, out, _ = run("check", duties / "contract.yaml", "-m", "end the agreement", "-v")
+    assert code == 0
+    assert "hand-over-when-support-ends (clause wind-down" in out
+    assert "hand-over-when-support-ends (wind-down), move 1: not triggered" not in out
+    copy = tmp_path / "duties"
+    (copy / "rules").mkdir(parents=True)
+    (copy / "contract.yaml").write_text((duties / "contract.yaml").read_text(), encoding="utf-8")
+    for rules in (duties / "rules").iterdir():
+        text = rules.read_text(encoding="utf-8")
+        text = text.replace("clause_ended, clause: support}", "clause_ended, clause: wind-down}")
+        (copy / "rules" / rules.name).write_text(text, encoding="utf-8")
+    code, out, _ = run("check", copy / "contract.yaml", "-m", "end the agreement", "-v")
+    lines = [line for line in out.splitlines() if "hand-over-when-support-ends (wind-down)" in line]
+    assert len(lines) == 1
+    assert re.search(
+        r"not triggered by any of \d+ changes, e\.g\. needs clause is wind-down", lines[0]
+    )
