@@ -165,4 +165,5 @@ def explain(measure: Measure, figure: Figure, where: Window, title: str) -> str:
     if measure.count:
         return f"{figure.count} {title} move{'' if figure.count == 1 else 's'}{scope} {span}"
     total = show_number(figure.total)
-    return f"{figure.count} {title} move{'' if figure.count == 1 else 's'}{scope} total {total} {measure.sum} {span}"
+    one = figure.count == 1
+    return f"{figure.count} {title} move{'' if one else 's'}{scope} total{'s' if one else ''} {total} {measure.sum} {span}"
