@@ -25,7 +25,7 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as _rete
@@ -79,7 +79,7 @@ _prefixes = itertools.count()
 _sessions = itertools.count()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Fact:
     route: str
     values: dict[str, Any]  # as asserted: dates as YYYYMMDD numbers, so they compare as dates
@@ -99,6 +99,7 @@ _Why = tuple[int, "_Fact", Status, Any]
 _FINDING_FIELDS = frozenset(Finding.model_fields)
 _NOTE_FIELDS = _FINDING_FIELDS - {"evidence", "waived"}
 _REPORT_FIELDS = frozenset(Report.model_fields) - {"schema_version", "notes"}
+_NOTHING: dict[str, list[int]] = {}  # no rule of a norm fired (never changed)
 
 
 @dataclass(frozen=True)
@@ -111,22 +112,35 @@ class _Fixed:
     displayed: bool  # whether its message or what it grants is filled with the move's words
 
 
-@dataclass
 class _Run:
     """Everything one check accumulates; lives only as long as the check."""
 
-    sid: str
-    state: State
-    seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    used: set[str] = field(default_factory=set)
-    considered: set[int] = field(default_factory=set)  # norms some fact was tested against
-    labels: dict[str, str] = field(default_factory=dict)  # display names for this check
-    findings: list[tuple[int, Finding]] = field(default_factory=list)
-    # the why and why-not of each considered norm: an Outcome, or what one is built from when
-    # the report is read (see `_Evaluator._outcome`)
-    outcomes: list[Outcome | _Why] = field(default_factory=list)
-    changes: int = 0
-    passing: dt.date | None = None  # letting time pass up to this day
+    __slots__ = (
+        "changes",
+        "considered",
+        "findings",
+        "labels",
+        "outcomes",
+        "passing",
+        "seq",
+        "sid",
+        "state",
+        "used",
+    )
+
+    def __init__(self, sid: str, state: State, labels: dict[str, str]) -> None:
+        self.sid = sid
+        self.state = state
+        self.seq = itertools.count(1)
+        self.used: set[str] = set()
+        self.considered: set[int] = set()  # norms some fact was tested against
+        self.labels = labels  # display names for this check
+        self.findings: list[tuple[int, Finding]] = []
+        # the why and why-not of each considered norm: an Outcome, or what one is built from
+        # when the report is read (see `Evaluator._outcome`)
+        self.outcomes: list[Outcome | _Why] = []
+        self.changes = 0
+        self.passing: dt.date | None = None  # letting time pass up to this day
 
 
 class Evaluator:
@@ -152,6 +166,7 @@ class Evaluator:
         # it always says (filled on first use: a large contract's checks touch few of either)
         self._probes: dict[str, tuple[tuple[StateTest, Any], ...]] = {}
         self._fixed: dict[int, _Fixed] = {}
+        self._move_facts: dict[int, tuple[Move, str, dict[str, Any], dict[str, Any], str]] = {}
         self._handles: dict[str, int] = {}
         with _DURABLE_LOCK:
             _free_retired()
@@ -224,19 +239,20 @@ class Evaluator:
     # -- the check ---------------------------------------------------------------------------
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
         self._within_reach(moves, check_date)
-        run = _Run(sid=f"s{next(_sessions)}", state=self._initial.copy())
-        run.labels = self._names  # shared, never changed; a copy only if a move names more
+        labels = self._names  # shared, never changed; a copy only if a move names more
         for move in moves:
             if move.labels:
-                if run.labels is self._names:
-                    run.labels = dict(self._names)
-                run.labels.update({k: v for k, v in move.labels.items() if k not in self._names})
+                if labels is self._names:
+                    labels = dict(self._names)
+                labels.update({k: v for k, v in move.labels.items() if k not in self._names})
+        run = _Run(f"s{next(_sessions)}", self._initial.copy(), labels)
         if len(moves) == 1:
             order = [0]
         else:
             order = sorted(range(len(moves)), key=lambda i: (moves[i].date or check_date, i))
         with _DURABLE_LOCK:
-            _free_retired()
+            if _retired_handles:
+                _free_retired()
             self._recent_sessions.append(run.sid)
             try:
                 for index in order:
@@ -257,8 +273,12 @@ class Evaluator:
         """Time passes deadline by deadline and period by period, so a check date centuries
         away is bad input (a typo like 9999-12-31), refused before any work is done."""
         start, limit = self._reach
-        if check_date <= limit and all(m.date is None or m.date <= limit for m in moves):
-            return
+        if check_date <= limit:  # the common case, without building the list below
+            for m in moves:
+                if m.date is not None and m.date > limit:
+                    break
+            else:
+                return
         for day, what in [(check_date, "the check date")] + [
             (m.date, f"the date of move {i + 1}") for i, m in enumerate(moves) if m.date
         ]:
@@ -477,12 +497,11 @@ class Evaluator:
     def _process_move(
         self, run: _Run, index: int, move: Move, day: dt.date, waivers: dict[str, str]
     ) -> None:
-        words: dict[str, Any] = {KIND_FIELD: move.kind, "actor": move.actor, **move.fields}
-        dates = self._date_fields[move.kind]
-        values = {
-            k: date_number(dt.date.fromisoformat(v)) if k in dates else v for k, v in words.items()
-        }
-        fact = _Fact(f"move:{move.kind}", values, day, index, move.describe(), words)
+        known = self._move_facts.get(id(move))
+        if known is None or known[0] is not move:
+            known = self._said_move(move)
+        _, route, values, words, text = known
+        fact = _Fact(route, values, day, index, text, words)
         if move.kind not in self.compiled.covered_kinds:
             said = {
                 "type": "notice",
@@ -519,9 +538,25 @@ class Evaluator:
                 run, fact, consequence.op, args, f"{fact.move_text} on {day}"
             ):
                 effects.append(self._change_fact(change, fact))
-        self._chain(run, effects + follow_ups, waivers)
+        if effects or follow_ups:
+            self._chain(run, effects + follow_ups, waivers)
         if self._keeps:
             self._check_state(run, day, index, f"the state after {fact.move_text}", waivers)
+
+    def _said_move(self, move: Move) -> tuple[Move, str, dict[str, Any], dict[str, Any], str]:
+        """A move as facts hold it: its route, its values as asserted (dates as numbers), its
+        words and its text. Kept for the moves the parse cache hands out again and again, by
+        identity (with the move itself, so the id is not reused); never changed once made."""
+        words: dict[str, Any] = {KIND_FIELD: move.kind, "actor": move.actor, **move.fields}
+        dates = self._date_fields[move.kind]
+        values = {
+            k: date_number(dt.date.fromisoformat(v)) if k in dates else v for k, v in words.items()
+        }
+        said = (move, f"move:{move.kind}", values, words, move.describe())
+        if len(self._move_facts) >= 4096:
+            self._move_facts.clear()
+        self._move_facts[id(move)] = said
+        return said
 
     def _chain(self, run: _Run, queue_items: list[_Fact], waivers: dict[str, str]) -> None:
         """Forward chaining: changes are facts too, and may fire further norms."""
@@ -619,8 +654,9 @@ class Evaluator:
         figures: dict[str, str] = {}
         state = run.state
         day = date_number(fact.date)
+        values = fact.values
         for rs in groups:
-            values = dict(fact.values)
+            values = fact.values.copy()
             probes = self._probes.get(rs.name)
             if probes is None:
                 probes = self._probes[rs.name] = tuple(
@@ -643,17 +679,26 @@ class Evaluator:
                         f"durable_rules fired rule {name!r}, which the compiler never made"
                     )
                 by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
-            asserted.update(values)
-        asserted.update(figures)
-        follow_ups: list[_Fact] = []
+            if len(groups) > 1:
+                asserted.update(values)
         if len(groups) == 1:
+            asserted = values  # this check's own copy, already written as JSON
             considered = groups[0].norms
         else:
             considered = sorted(n for rs in groups for n in rs.norms)
+        if figures:
+            asserted.update(figures)
+        follow_ups: list[_Fact] = []
         run.considered.update(considered)
         for n in considered:
-            follow_ups += self._outcome(run, fact, n, by_norm.get(n, {}), asserted, waivers)
-        for n, fired in sorted(by_norm.items()):
+            fired = by_norm.get(n)
+            if fired is None:  # not triggered: nothing of it fired
+                self._record(run, (n, fact, "not_triggered", (_NOTHING, asserted)))
+            else:
+                follow_ups += self._outcome(run, fact, n, fired, asserted, waivers)
+        if len(by_norm) > 1:
+            by_norm = dict(sorted(by_norm.items()))
+        for n, fired in by_norm.items():
             if n < 0:  # the catch-all
                 continue
             norm = self.compiled.norms[n]
@@ -696,7 +741,7 @@ class Evaluator:
         return []
 
     def _record(self, run: _Run, why: _Why) -> None:
-        run.outcomes.append(self._said(why) if self.eager else why)
+        run.outcomes.append(self._said(why) if self.eager else why)  # said when read
 
     def _said(self, why: _Why) -> Outcome:
         """An outcome as the report shows it, with its reason in words."""
@@ -779,37 +824,47 @@ class Evaluator:
         effects: list[str] = []
         follow_ups: list[_Fact] = []
         if not waived:
-            by = f"{n.id}, on {fact.date}"
-            consequences = [
+            consequences = kind_def.granted(n, display) if fixed.displayed else []
+            consequences += [
                 (c.op, {k: fill(v, fact.template_values) for k, v in c.args})
                 for c in norm.consequences
             ]
-            consequences[:0] = kind_def.granted(n, display)
             if is_conflict and state.clause_in_force(n.clause):
                 state.clauses[n.clause] = "violated"
                 state.clause_notes[n.clause] = (
                     f"violated by {fact.move_text} on {fact.date} ({n.id})"
                 )
                 effects.append(f"clause {n.clause} violated")
+            by = f"{n.id}, on {fact.date}"
             for op, args in consequences:
                 for change in self._apply(run, fact, op, args, by, n.id):
                     effects.append(_describe_change(_named_change(change, run.labels), run.labels))
                     follow_ups.append(self._change_fact(change, fact))
             effects += kind_def.fired(self, run, fact, norm)
-        said = {
-            **fixed.said,
-            "message": message,
-            "move": fact.move,
-            "move_text": fact.move_text,
-            "date": fact.date,
-        }
         labels = run.labels
         if self.eager:
             evidence = self._evidence(norm, fact, values, labels)
-            finding = Finding(**said, evidence=evidence, effects=effects, waived=waived)
+            finding = Finding(
+                **fixed.said,
+                message=message,
+                move=fact.move,
+                move_text=fact.move_text,
+                date=fact.date,
+                evidence=evidence,
+                effects=effects,
+                waived=waived,
+            )
         else:  # the evidence is built when read, from what it is said from (none changes)
             finding = Finding.deferred(
-                {**said, "effects": effects, "waived": waived},
+                {
+                    **fixed.said,
+                    "message": message,
+                    "move": fact.move,
+                    "move_text": fact.move_text,
+                    "date": fact.date,
+                    "effects": effects,
+                    "waived": waived,
+                },
                 lambda: {"evidence": self._evidence(norm, fact, values, labels)},
                 set(_FINDING_FIELDS),
             )
@@ -983,23 +1038,34 @@ class Evaluator:
 
     def _report(self, run: _Run, moves: list[Move], check_date: dt.date) -> Report:
         """The decision now; the rest of the report when it is first read (`_rest`)."""
-        found = [f for _, f in sorted(run.findings, key=lambda sf: sf[0])]
-        conflicts = sorted(
-            [f for f in found if f.type == "conflict" and not f.waived],
-            key=lambda f: (
-                SEVERITY_ORDER[f.severity],
-                f.rule or "",
-                f.date,
-                f.move if f.move is not None else -1,
-            ),
-        )
-        waived = [f for f in found if f.waived]
-        consequences = [f for f in found if f.type == "consequence" and not f.waived]
-        notices = [f for f in found if f.type == "notice"]
-        blocking = any(f.severity is Severity.blocking for f in conflicts)
+        conflicts: list[Finding] = []
+        consequences: list[Finding] = []
+        notices: list[Finding] = []
+        waived: list[Finding] = []
+        blocking = False
+        for _, f in run.findings:  # in the order they were found (the sequence only grows)
+            if f.waived:
+                waived.append(f)
+            elif f.type == "conflict":
+                conflicts.append(f)
+                blocking = blocking or f.severity is Severity.blocking
+            elif f.type == "consequence":
+                consequences.append(f)
+            if f.type == "notice":
+                notices.append(f)
+        if len(conflicts) > 1:
+            conflicts.sort(
+                key=lambda f: (
+                    SEVERITY_ORDER[f.severity],
+                    f.rule or "",
+                    f.date,
+                    f.move if f.move is not None else -1,
+                )
+            )
         header = self.spec.contract.contract
         moves = list(moves)
         decision: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
             "contract": self.spec.id,
             "contract_title": header.title,
             "notice": header.notice,
@@ -1011,13 +1077,13 @@ class Evaluator:
             "notices": notices,
             "waived": waived,
             "other_norms": len(self.compiled.norms) - len(run.considered),
+            "notes": [],
         }
         if self.eager:
+            del decision["schema_version"], decision["notes"]
             return Report(**decision, **self._rest(run, moves, check_date))
         return Report.deferred(
-            {"schema_version": SCHEMA_VERSION, **decision, "notes": []},
-            lambda: self._rest(run, moves, check_date),
-            set(_REPORT_FIELDS),
+            decision, lambda: self._rest(run, moves, check_date), set(_REPORT_FIELDS)
         )
 
     def _rest(self, run: _Run, moves: list[Move], check_date: dt.date) -> dict[str, Any]:

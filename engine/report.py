@@ -34,20 +34,22 @@ Built = TypeVar("Built", bound="_Deferred")
 _BUILD = "build"  # the key of the pending builder in a deferred model's private values
 
 
+# the descriptors of a model's instance dictionary and of pydantic's slots, set directly
+_INSTANCE_DICT = BaseModel.__dict__["__dict__"]
+_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]
+_EXTRA = BaseModel.__dict__["__pydantic_extra__"]
+_PRIVATE = BaseModel.__dict__["__pydantic_private__"]
+
+
 def trusted(cls: type[Model], values: dict[str, Any], fields_set: set[str] | None = None) -> Model:
     """An instance from values the engine made itself: every field, in field order, of the
     right types. No validation (the cost of a check is mostly building its report)."""
     model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(
-        model, "__pydantic_fields_set__", set(values) if fields_set is None else fields_set
-    )
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
+    _INSTANCE_DICT.__set__(model, values)
+    _FIELDS_SET.__set__(model, set(values) if fields_set is None else fields_set)
+    _EXTRA.__set__(model, None)
+    _PRIVATE.__set__(model, None)
     return model
-
-
-_INSTANCE_DICT = BaseModel.__dict__["__dict__"]  # the instance dictionary's own descriptor
 
 
 class _Deferred(_Frozen):
@@ -68,9 +70,17 @@ class _Deferred(_Frozen):
         """An instance from trusted values (every field, in field order; no validation, as
         the engine made them), except the deferred fields `build` returns when first read.
         `fields_set`: the fields given explicitly, as validation would have recorded them."""
+        fields = cls.__pydantic_fields__
+        if len(values) + (len(cls._deferred) if build is not None else 0) != len(fields):
+            # a field the engine does not set (one added since): its default, in its place
+            values = {
+                k: values[k] if k in values else f.get_default(call_default_factory=True)
+                for k, f in fields.items()
+                if k in values or build is None or k not in cls._deferred
+            }
         model = trusted(cls, values, fields_set)
         if build is not None:
-            object.__setattr__(model, "__pydantic_private__", {_BUILD: build})
+            _PRIVATE.__set__(model, {_BUILD: build})
         return model
 
     def build(self) -> None:
@@ -81,9 +91,9 @@ class _Deferred(_Frozen):
             return
         built = private[_BUILD]()
         have = _INSTANCE_DICT.__get__(self)
-        values = {k: have[k] if k in have else built[k] for k in type(self).model_fields}
+        values = {k: have[k] if k in have else built[k] for k in type(self).__pydantic_fields__}
         _INSTANCE_DICT.__set__(self, values)
-        object.__setattr__(self, "__pydantic_private__", None)
+        _PRIVATE.__set__(self, None)
 
     def _built_dict(self) -> dict[str, Any]:
         self.build()

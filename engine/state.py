@@ -167,7 +167,8 @@ class State:
         fields["notices"] = self.notices.copy()
         fields["kept"] = self.kept.copy()
         fields["periods"] = self.periods.copy()
-        fields["ledger"] = self.ledger.copy()
+        if self.measures_of:  # without measures nothing is ever recorded: one empty ledger
+            fields["ledger"] = self.ledger.copy()
         fields["tail_until"] = self.tail_until.copy()
         fields["values"] = self.values.copy()
         return new
