@@ -57,7 +57,54 @@ except ImportError:  # PyYAML built without LibYAML: the same, slower
     _LIBYAML = False
 
 
-class _Loader(Composer, _Parser, SafeConstructor, Resolver):
+class _Construct(SafeConstructor):
+    """Plain data with lines: LocatedDict and LocatedList, keys as written, no duplicate keys."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> LocatedDict:  # type: ignore[override]
+        result = LocatedDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            # Keys are taken as written: YAML 1.1 would turn `on:` or `no:` into booleans.
+            if not isinstance(key_node, ScalarNode):
+                raise yaml.MarkedYAMLError(
+                    None, None, "mapping keys must be plain words", key_node.start_mark
+                )
+            key = str(key_node.value)
+            if key in result:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LocatedList:
+        result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+    def construct_scalar(self, node: ScalarNode) -> Any:  # type: ignore[override]
+        return super().construct_scalar(node)
+
+
+_Construct.add_constructor("tag:yaml.org,2002:map", _Construct.construct_mapping)  # type: ignore[type-var]
+_Construct.add_constructor("tag:yaml.org,2002:seq", _Construct.construct_sequence)  # type: ignore[type-var]
+
+
+def _timestamp_as_text(loader: _Construct, node: ScalarNode) -> str:
+    # Dates stay text until validation, so that a bad date is reported with its line.
+    return str(loader.construct_scalar(node))
+
+
+_Construct.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)  # type: ignore[type-var]
+
+
+class _Loader(Composer, _Parser, _Construct, Resolver):
+    """Composes in Python, event by event: every alias and every level of nesting is refused
+    with the line where it is written."""
+
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         Composer.__init__(self)
@@ -90,49 +137,47 @@ class _Loader(Composer, _Parser, SafeConstructor, Resolver):
         event: Any = self.peek_event()
         return event.start_mark
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> LocatedDict:  # type: ignore[override]
-        result = LocatedDict()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            # Keys are taken as written: YAML 1.1 would turn `on:` or `no:` into booleans.
-            if not isinstance(key_node, ScalarNode):
-                raise yaml.MarkedYAMLError(
-                    None, None, "mapping keys must be plain words", key_node.start_mark
-                )
-            key = str(key_node.value)
-            if key in result:
-                raise yaml.MarkedYAMLError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
-                )
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_lines[key] = key_node.start_mark.line + 1
-        return result
 
-    def construct_sequence(self, node: SequenceNode, deep: bool = False) -> LocatedList:
-        result = LocatedList(self.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + 1
-        result.item_lines = [child.start_mark.line + 1 for child in node.value]
-        return result
-
-    def construct_scalar(self, node: ScalarNode) -> Any:  # type: ignore[override]
-        return super().construct_scalar(node)
+class _Unusual(Exception):
+    """The fast path met something the careful path must judge (and word the error for)."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)  # type: ignore[type-var]
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)  # type: ignore[type-var]
+class _FastLoader(_Parser, _Construct, Resolver):
+    """LibYAML composes the nodes too (three times faster on a large contract); an alias (a
+    node reached twice), deep nesting or any error sends the text to `_Loader`, which refuses
+    it with the line where it is written."""
 
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self._depth = 0
 
-def _timestamp_as_text(loader: _Loader, node: ScalarNode) -> str:
-    # Dates stay text until validation, so that a bad date is reported with its line.
-    return str(loader.construct_scalar(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)  # type: ignore[type-var]
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _Unusual  # the same node twice: an alias
+        if isinstance(node, ScalarNode):
+            return super().construct_object(node, deep)
+        self._depth += 1
+        if self._depth >= MAX_DEPTH:
+            raise _Unusual
+        try:
+            return super().construct_object(node, deep)
+        finally:
+            self._depth -= 1
 
 
 def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML text; any problem becomes a ContractFileError naming source and line."""
+    if _LIBYAML:
+        try:
+            fast = _FastLoader(text)
+            try:
+                return fast.get_single_data()
+            finally:
+                fast.dispose()
+        except Exception:  # bad or unusual input: judged, and reported, by the careful path
+            pass
     try:
         loader = _Loader(text)  # the reader checks for unprintable characters here
     except yaml.reader.ReaderError as error:
