@@ -19,7 +19,7 @@ GROUPS = ("blocking", "warning", "consequence", "waived", "notice")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Move(_Frozen):
