@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from engine.cache import cached
 from engine.errors import MoveError
 from engine.evaluate import Evaluator
 from engine.model import Clause, Norm
@@ -33,10 +34,12 @@ class Contract:
         self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_moves)
 
     @classmethod
-    def load(cls, path: str | Path) -> Contract:
-        """Load, validate and compile; raises ContractFileError naming file:line on bad input."""
+    def load(cls, path: str | Path, cache: bool = False) -> Contract:
+        """Load, validate and compile; raises ContractFileError naming file:line on bad input.
+        With `cache`, the validated contract is kept on disk, keyed by the content of every
+        file read, and reused while none has changed (engine/cache.py; the CLI's default)."""
         with _collector_paused():
-            return cls(load_contract(path))
+            return cls(cached(path, functools.partial(load_contract, path), cache))
 
     # -- what the contract holds ---------------------------------------------------------------
     @property

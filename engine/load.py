@@ -19,6 +19,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from engine.cache import note_file
 from engine.errors import ContractFileError, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -244,6 +245,7 @@ def load_yaml_file(path: Path) -> Any:
         raise ContractFileError(
             [Problem(source, line, "the file is not valid UTF-8 text")]
         ) from None
+    note_file(path, raw)  # for the cache of validated contracts (engine/cache.py)
     data = parse_yaml(text, source)
     if data is None:
         raise ContractFileError([Problem(source, None, "the file is empty")])
