@@ -25,9 +25,9 @@ MAX_MOVES_PER_CHECK = 1_000
 class Contract:
     """A loaded, validated and compiled contract. Thread-safe: share one across threads."""
 
-    def __init__(self, spec: ContractSpec) -> None:
+    def __init__(self, spec: ContractSpec, phrases: Any = None) -> None:
         self._spec = spec
-        self._parser = MoveParser(spec)
+        self._parser = MoveParser(spec, phrases)
         self._evaluator = Evaluator(spec)
         # Moves in words are parsed once: checking the same hypothetical move many times is
         # the common case, and a Move is immutable.
@@ -39,7 +39,9 @@ class Contract:
         With `cache`, the validated contract is kept on disk, keyed by the content of every
         file read, and reused while none has changed (engine/cache.py; the CLI's default)."""
         with _collector_paused():
-            return cls(cached(path, functools.partial(load_contract, path), cache))
+            if not cache:
+                return cls(load_contract(path))
+            return cls(*cached(path, functools.partial(_prepared, path), cache))
 
     # -- what the contract holds ---------------------------------------------------------------
     @property
@@ -176,6 +178,13 @@ class Contract:
             parsed if parsed.date else parsed.model_copy(update={"date": day})
             for parsed in self._parser.parse_all(move, None, None, reference)
         )
+
+
+def _prepared(path: str | Path) -> tuple[ContractSpec, Any]:
+    """What the cache keeps of a contract: the validated spec and its compiled phrases (the
+    verb forms of every phrase: a tenth of a first check)."""
+    spec = load_contract(path)
+    return spec, MoveParser(spec).compiled()
 
 
 @contextlib.contextmanager
