@@ -4,7 +4,7 @@ A validated contract (`ContractSpec`, with its phrases compiled) is stored with 
 file its load read (the contract, each rule file, an amendment's base, each folder of rules
 listed) and the SHA-256 of each file's bytes or folder's listing, under a key made of the
 contract's path and the engine's fingerprint (its source files' sizes and modification times,
-Python's, pydantic's and PyYAML's versions, lemminflect's files). An entry answers only if every listed file still has the same content, so an edited
+Python's and pydantic's versions, PyYAML's and lemminflect's files). An entry answers only if every listed file still has the same content, so an edited
 rule file is loaded again, and a changed engine never reads an old entry. Anything unexpected
 (a broken, truncated or foreign file, an unreadable folder) is a miss: the contract is loaded as
 if there were no cache and the entry written again. Entries are written to a temporary file and
@@ -151,16 +151,18 @@ def _write(entry: Path, dependencies: list[Dependency], value: Any) -> None:
 def fingerprint() -> str:
     """The engine's code as it is now: each source file's name, size and modification time
     (an edit changes them; reading every file would cost more than the cache saves), the
-    versions of what shapes a validated contract (Python, pydantic, PyYAML) and lemminflect's
-    files (the verb forms of compiled phrases)."""
+    versions of what shapes a validated contract (Python, pydantic) and PyYAML's and
+    lemminflect's files (the verb forms of compiled phrases)."""
     from pydantic.version import VERSION as pydantic_version
-    from yaml import __version__ as yaml_version
 
-    digest = hashlib.sha256(f"{sys.version}\0{pydantic_version}\0{yaml_version}".encode())
-    lemminflect = importlib.util.find_spec("lemminflect")  # the verb forms of phrases
-    if lemminflect is not None and lemminflect.origin:
-        stat = os.stat(lemminflect.origin)  # its version() would cost more than the cache saves
-        digest.update(f"{lemminflect.origin}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    digest = hashlib.sha256(f"{sys.version}\0{pydantic_version}".encode())
+    # PyYAML and lemminflect (the verb forms of phrases) by their files: importing them, or
+    # asking their versions, would cost more than the cache saves
+    for name in ("yaml", "lemminflect"):
+        found = importlib.util.find_spec(name)
+        if found is not None and found.origin:
+            stat = os.stat(found.origin)
+            digest.update(f"{found.origin}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     package = os.path.dirname(os.path.abspath(__file__))
     for folder, dirs, files in sorted(os.walk(package)):
         dirs.sort()
