@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from engine.cache import cached
 from engine.errors import MoveError
 from engine.evaluate import Evaluator
 from engine.model import Clause, Norm
@@ -22,18 +25,23 @@ MAX_MOVES_PER_CHECK = 1_000
 class Contract:
     """A loaded, validated and compiled contract. Thread-safe: share one across threads."""
 
-    def __init__(self, spec: ContractSpec) -> None:
+    def __init__(self, spec: ContractSpec, phrases: Any = None) -> None:
         self._spec = spec
-        self._parser = MoveParser(spec)
+        self._parser = MoveParser(spec, phrases)
         self._evaluator = Evaluator(spec)
         # Moves in words are parsed once: checking the same hypothetical move many times is
         # the common case, and a Move is immutable.
         self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_moves)
 
     @classmethod
-    def load(cls, path: str | Path) -> Contract:
-        """Load, validate and compile; raises ContractFileError naming file:line on bad input."""
-        return cls(load_contract(path))
+    def load(cls, path: str | Path, cache: bool = False) -> Contract:
+        """Load, validate and compile; raises ContractFileError naming file:line on bad input.
+        With `cache`, the validated contract is kept on disk, keyed by the content of every
+        file read, and reused while none has changed (engine/cache.py; the CLI's default)."""
+        with _collector_paused():
+            if not cache:
+                return cls(load_contract(path))
+            return cls(*cached(path, functools.partial(_prepared, path), cache))
 
     # -- what the contract holds ---------------------------------------------------------------
     @property
@@ -170,6 +178,26 @@ class Contract:
             parsed if parsed.date else parsed.model_copy(update={"date": day})
             for parsed in self._parser.parse_all(move, None, None, reference)
         )
+
+
+def _prepared(path: str | Path) -> tuple[ContractSpec, Any]:
+    """What the cache keeps of a contract: the validated spec and its compiled phrases (the
+    verb forms of every phrase: a tenth of a first check)."""
+    spec = load_contract(path)
+    return spec, MoveParser(spec).compiled()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading builds hundreds of thousands of objects and frees few: the cyclic garbage
+    collector would walk all of them again and again (half of loading 10,000 norms)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_day(value: dt.date | str | None) -> dt.date | None:

@@ -250,15 +250,29 @@ def _main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Load the contract from its files, not from the cache of validated contracts "
+            "(also: CONTRACT_ENGINE_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Check proposed moves against a partnership contract written as declarative rules.
 
     Exit codes: 0 clear, 1 a blocking conflict, 2 bad input, 3 an internal error.
     """
+    _OPTIONS["cache"] = not no_cache
+
+
+_OPTIONS = {"cache": True}
 
 
 def _load(path: Path) -> Contract:
-    return Contract.load(path)
+    """Every command loads through the cache of validated contracts (engine/cache.py): an
+    entry answers only while every file it was read from is unchanged."""
+    return Contract.load(path, cache=_OPTIONS["cache"])
 
 
 def suggest(value: str, known: list[str]) -> str:

@@ -167,17 +167,11 @@ class Evaluator:
         self._probes: dict[str, tuple[tuple[StateTest, Any], ...]] = {}
         self._fixed: dict[int, _Fixed] = {}
         self._move_facts: dict[int, tuple[Move, str, dict[str, Any], dict[str, Any], str]] = {}
+        # A durable_rules ruleset is created when a fact first reaches it: each costs about
+        # 160 KB of C state and 0.4 ms, and a check reaches only its route's (and key's) few.
+        self._definitions = self.compiled.definitions()
         self._handles: dict[str, int] = {}
-        with _DURABLE_LOCK:
-            _free_retired()
-            try:
-                for name, rules in self.compiled.definitions().items():
-                    self._handles[name] = _rete.create_ruleset(name, json.dumps(rules))
-            except _rete.error as error:
-                for handle in self._handles.values():
-                    _rete.delete_ruleset(handle)
-                raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
-        weakref.finalize(self, _retired_handles.extend, list(self._handles.values()))
+        weakref.finalize(self, _retire, self._handles)
         self._date_fields = {
             k.id: {name for name, f in k.kind.fields.items() if f.type is FieldType.date}
             for k in spec.event_kinds.values()
@@ -221,9 +215,20 @@ class Evaluator:
                     found += 1
         return found
 
+    def _create(self, ruleset: str) -> int:
+        """Create one ruleset in durable_rules; the caller holds `_DURABLE_LOCK`."""
+        try:
+            handle: int = _rete.create_ruleset(ruleset, json.dumps(self._definitions[ruleset]))
+        except _rete.error as error:
+            raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
+        self._handles[ruleset] = handle
+        return handle
+
     def _assert(self, ruleset: str, fact: dict[str, Any]) -> list[str]:
         """Assert one fact; return the names of the rules that fired, in durable_rules' order."""
-        handle = self._handles[ruleset]
+        handle = self._handles.get(ruleset)
+        if handle is None:
+            handle = self._create(ruleset)
         fired: list[str] = []
         try:
             state = _rete.assert_fact(handle, _to_json(fact))[1]
@@ -1269,6 +1274,11 @@ def _json_writer() -> Callable[[dict[str, Any]], str]:
 
 
 _to_json = _json_writer()
+
+
+def _retire(handles: dict[str, int]) -> None:
+    """An evaluator's finalizer: queue its rulesets for `_free_retired` (it takes no lock)."""
+    _retired_handles.extend(handles.values())
 
 
 def _free_retired() -> None:

@@ -30,7 +30,7 @@ WINDOW_NAMES = ("all", "contract_year", "calendar_quarter", "calendar_year", "te
 
 
 class Rolling(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rolling_days: int = Field(ge=1, description="The last N days, the fact's day included.")
 
@@ -38,7 +38,7 @@ class Rolling(BaseModel):
 class Measure(BaseModel):
     """A sum or count of moves of one kind, over a window, optionally per value of a field."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     sum: str | None = Field(None, description="The number or money field to add up.")

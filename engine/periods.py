@@ -29,7 +29,7 @@ DAY = dt.timedelta(days=1)
 class Duration(BaseModel):
     """A length of time: `{years: 1}`, `{months: 3}`, `{days: 90}`, or a mix."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     years: int = Field(0, ge=0)
     months: int = Field(0, ge=0)
@@ -53,7 +53,7 @@ class Duration(BaseModel):
 class Term(BaseModel):
     """The contract's term: when it starts, how long it runs, how it renews and how to stop it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     start: dt.date = Field(description="The first day of the initial term.")
     initial: Duration = Field(description="The length of the initial term, e.g. {years: 2}.")

@@ -86,8 +86,10 @@ class _Compiled:
 class MoveParser:
     """Turns words or data into validated Moves, or a MoveError that says what would work."""
 
-    def __init__(self, spec: ContractSpec) -> None:
+    def __init__(self, spec: ContractSpec, compiled: _Compiled | None = None) -> None:
         self.spec = spec
+        if compiled is not None:  # the phrases as compiled for this spec before (engine/cache.py)
+            self.__dict__["_compiled"] = compiled
         header = spec.contract.contract
         self._order = header.date_order
         self._names: dict[str, str] = {}
@@ -118,6 +120,10 @@ class MoveParser:
             for p in k.phrases
             for found in _NOT.finditer(normalise(p.text))
         )
+
+    def compiled(self) -> _Compiled:
+        """The compiled phrases, to hand to a MoveParser of the same spec (the cache keeps them)."""
+        return self._compiled
 
     @functools.cached_property
     def _compiled(self) -> _Compiled:

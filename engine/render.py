@@ -10,6 +10,7 @@ symbols as the output's encoding allows.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import textwrap
 from collections.abc import Iterable
@@ -367,10 +368,13 @@ def render_text(
 def write_report(report: Report, stream: IO[str], verbose: bool = False) -> None:
     """Write the text report: coloured and wrapped on a terminal (rich), plain when piped,
     ASCII symbols when the stream's encoding cannot carry the Unicode ones."""
+    symbols = symbols_for(getattr(stream, "encoding", None))
+    if not _may_be_terminal(stream):  # piped: plain text without importing rich (~50 ms)
+        stream.write(render_text(report, verbose, None, symbols))
+        return
     from rich.console import Console
     from rich.text import Text
 
-    symbols = symbols_for(getattr(stream, "encoding", None))
     console = Console(file=stream, highlight=False, soft_wrap=True)
     lines = report_lines(report, verbose, symbols)
     if not console.is_terminal:
@@ -378,3 +382,15 @@ def write_report(report: Report, stream: IO[str], verbose: bool = False) -> None
         return
     for text, style in wrap(lines, console.width):
         console.print(Text(text, style=style or ""))
+
+
+def _may_be_terminal(stream: IO[str]) -> bool:
+    """False where rich's Console would surely say the stream is not a terminal: not a tty and
+    none of the variables that make rich treat it as one (FORCE_COLOR, TTY_COMPATIBLE)."""
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return True
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except ValueError:  # a closed stream
+        return False

@@ -25,8 +25,18 @@ SCHEMA_VERSION = "1.0"  # of the JSON report: a key added is a minor step, a key
 GROUPS = ("blocking", "warning", "consequence", "waived", "notice")
 
 
+def _no_notes() -> list[str]:
+    return []
+
+
+def _no_names() -> dict[str, Any]:
+    # A function, not `dict`: pydantic reads a default factory's signature when it builds the
+    # model, and a builtin's costs a parse of its text signature (a tenth of a first check).
+    return {}
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -231,7 +241,7 @@ class StateView(_Frozen):
     rights: list[RightView]
     deadlines: list[DeadlineView]
     values: dict[str, float] = Field(
-        default_factory=dict, description="The contract's values (`values:`), by id."
+        default_factory=_no_names, description="The contract's values (`values:`), by id."
     )
     terminations: list[str] = []  # notices of termination given and not yet in effect
 
@@ -259,9 +269,9 @@ class Report(_Deferred):
     other_norms: int  # norms no fact of this check could reach (other kinds, other key values)
     state: dict[Literal["before", "after"], StateView]
     # what the engine decided for the user, e.g. that the check date moved
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=_no_notes)
     # display names of the ids this report mentions: parties, sets, entities, kinds of moves
-    names: dict[str, str] = Field(default_factory=dict)
+    names: dict[str, str] = Field(default_factory=_no_names)
 
     @property
     def exit_code(self) -> int:

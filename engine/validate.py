@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from engine.cache import note_folder
 from engine.conditions import (
     RESERVED_FIELDS,
     Consequence,
@@ -364,6 +365,7 @@ def _rule_paths(
         line = line_of(raw, ("contract", "rules", index))
         if target.is_dir():
             found = sorted([*target.glob("*.yaml"), *target.glob("*.yml")])
+            note_folder(target, found)
             if not found:
                 problems.add(file, line, f"contract.rules: folder '{entry}' holds no .yaml file")
             paths.extend(found)

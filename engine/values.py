@@ -41,7 +41,7 @@ EXPRESSION_HELP = (
 class ValueDecl(BaseModel):
     """A number the contract keeps, changed by `set_value` / `add_to_value`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     initial: float = Field(0, description="Its value before the first move.")

@@ -30,7 +30,7 @@ Change = dict[str, Any]
 class ArgModel(BaseModel):
     """Base of the argument models: strict, so the JSON Schema says exactly what is accepted."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Resolver(Protocol):

@@ -61,35 +61,37 @@ _RELATIVE = (
     rf"|{_WEEKDAY})"
 )
 _ANY = rf"(?:{_FULL}|{_MONTH_YEAR}|{_QUARTER}|{_END_OF}|{_YEAR}|{_RELATIVE}|{_LOOSE})"
+# Patterns stay text until used: re compiles each once, at the first sentence that can hold a
+# date (most of a check's start-up went into compiling them at import).
 _PATTERNS = [
     # "2025-10-15: ...", "15 Oct 2025: ...", "March 2026, ..."
-    re.compile(
-        rf"^(?P<date>{_FULL}|{_MONTH_YEAR}|{_QUARTER}|{_LOOSE})\s*[:,]\s*(?P<rest>.+)$", re.I
-    ),
+    rf"^(?P<date>{_FULL}|{_MONTH_YEAR}|{_QUARTER}|{_LOOSE})\s*[:,]\s*(?P<rest>.+)$",
     # "on 3 March 2026, ...", "by the end of 2025, ...", "tomorrow, ..."
-    re.compile(rf"^(?P<marker>on|in|by|at)\s+(?P<date>{_ANY})\s*,?\s+(?P<rest>.+)$", re.I),
-    re.compile(rf"^(?P<date>{_RELATIVE})\s*,\s*(?P<rest>.+)$", re.I),
+    rf"^(?P<marker>on|in|by|at)\s+(?P<date>{_ANY})\s*,?\s+(?P<rest>.+)$",
+    rf"^(?P<date>{_RELATIVE})\s*,\s*(?P<rest>.+)$",
     # "... on 2025-10-15", "... in March 2026", "... by the end of 2025", "... tomorrow"
-    re.compile(rf"^(?P<rest>.+?),?\s+(?P<marker>on|in|by|at)\s+(?P<date>{_ANY})$", re.I),
-    re.compile(rf"^(?P<rest>.+?),?\s+(?P<date>{_RELATIVE})$", re.I),
+    rf"^(?P<rest>.+?),?\s+(?P<marker>on|in|by|at)\s+(?P<date>{_ANY})$",
+    rf"^(?P<rest>.+?),?\s+(?P<date>{_RELATIVE})$",
 ]
-_RELATIVE_ONLY = re.compile(rf"^{_RELATIVE}$", re.I)
-_YEAR_ONLY = re.compile(rf"^{_YEAR}$")
-_ANY_YEAR_ONLY = re.compile(r"^\d{4}$")
-_NUMERIC_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_QUARTER_ONLY = re.compile(rf"^{_QUARTER}$", re.I)
-_VAGUE = re.compile(
+# Every form above holds a digit or one of these (relative dates name a day, week, month or
+# year): a sentence with neither holds no date, and no pattern needs to be tried.
+_DATE_HINT = ("day", "week", "month", "year", "tonight", "tomorrow")
+_RELATIVE_ONLY = rf"^{_RELATIVE}$"
+_YEAR_ONLY = rf"^{_YEAR}$"
+_ANY_YEAR_ONLY = r"^\d{4}$"
+_NUMERIC_YMD = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"
+_QUARTER_ONLY = rf"^{_QUARTER}$"
+_VAGUE = (
     r"\b(?:early|mid|middle|late|beginning|start|half|h[12]|sometime|around|spring|summer"
-    r"|autumn|fall|winter)\b",
-    re.I,
+    r"|autumn|fall|winter)\b"
 )
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 FORMS = (
     "write it as 2026-03-15, 15 March 2026, March 15, 2026, 15/03/2026 (in the contract's day "
     'order), March 2026, Q3 2026 or 2026 ("by the end of 2026" for its last day)'
 )
-_MONTH_YEAR_ONLY = re.compile(rf"^{_MONTH_YEAR}$", re.I)
-_END_OF_ONLY = re.compile(rf"^{_END_OF}$", re.I)
+_MONTH_YEAR_ONLY = rf"^{_MONTH_YEAR}$"
+_END_OF_ONLY = rf"^{_END_OF}$"
 _DATE_ORDERS = ("DMY", "MDY", "YMD")
 _FIELD_WORDS = {"until", "till", "before", "after", "beyond", "from", "to", "through", "since"}
 
@@ -135,15 +137,19 @@ def two_dates(first: FoundDate, second: FoundDate) -> MoveError:
 def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None:
     """Where a sentence holds a date, unread: (the date, its marker such as "on" or "", the
     rest of the sentence)."""
+    if not any(c.isdigit() for c in text):
+        lowered = text.lower()
+        if not any(hint in lowered for hint in _DATE_HINT):
+            return None
     for pattern in _PATTERNS[:3] if leading_only else _PATTERNS:
-        match = pattern.match(text)
+        match = re.match(pattern, text, re.I)
         if match is None:
             continue
         marker = match.groupdict().get("marker") or ""
         raw = match.group("date")
-        if marker.lower() == "at" and not _RELATIVE_ONLY.match(raw):
+        if marker.lower() == "at" and not re.match(_RELATIVE_ONLY, raw, re.I):
             continue  # "at 3 billion" is not a date
-        if _ANY_YEAR_ONLY.match(raw) and marker.lower() != "in":
+        if re.match(_ANY_YEAR_ONLY, raw, re.I) and marker.lower() != "in":
             continue  # "deploy 2030 seats", "beyond 2030": a bare year needs "in"
         rest = match.group("rest").strip()
         if rest.rsplit(" ", 1)[-1].lower() in _FIELD_WORDS:
@@ -170,7 +176,7 @@ def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = Fal
 
 
 def _read(text: str, reference: dt.date | None, order: str, by: bool) -> FoundDate:
-    numeric = _NUMERIC_YMD.match(text)
+    numeric = re.match(_NUMERIC_YMD, text, re.I)
     if numeric:
         year, month, day = (int(g) for g in numeric.groups())
         _year_in_range(year, text)
@@ -178,33 +184,33 @@ def _read(text: str, reference: dt.date | None, order: str, by: bool) -> FoundDa
             return FoundDate(dt.date(year, month, day), text)
         except ValueError:
             raise MoveError(f"'{text}' is not a date (no such day); expected YYYY-MM-DD") from None
-    if _ANY_YEAR_ONLY.match(text):
+    if re.match(_ANY_YEAR_ONLY, text, re.I):
         _year_in_range(int(text), text)
-    quarter = _QUARTER_ONLY.match(text)
+    quarter = re.match(_QUARTER_ONLY, text, re.I)
     if quarter:
         return _quarter(text, by)
-    if _VAGUE.search(text):
+    if re.search(_VAGUE, text, re.I):
         raise MoveError(f"date '{text}' could not be read: it is not one day; {FORMS}")
-    if _YEAR_ONLY.match(text):
+    if re.match(_YEAR_ONLY, text, re.I):
         year = int(text)
         if by:
             return FoundDate(dt.date(year, 12, 31), text, "the last day of the year")
         return FoundDate(dt.date(year, 1, 1), text, "the first day of the year")
-    end = _END_OF_ONLY.match(text)
+    end = re.match(_END_OF_ONLY, text, re.I)
     if end:
         inner = re.sub(r"^(?:the\s+)?end\s+of\s+", "", text, flags=re.I)
-        if _YEAR_ONLY.match(inner):
+        if re.match(_YEAR_ONLY, inner, re.I):
             return FoundDate(dt.date(int(inner), 12, 31), text, "the last day of the year")
         first = _parse(inner, None, order)
         last = calendar.monthrange(first.year, first.month)[1]
         return FoundDate(first.replace(day=last), text, "the last day of the month")
-    if _MONTH_YEAR_ONLY.match(text):
+    if re.match(_MONTH_YEAR_ONLY, text, re.I):
         first = _parse(text, None, order)
         if by:
             last = calendar.monthrange(first.year, first.month)[1]
             return FoundDate(first.replace(day=last), text, "the last day of the month")
         return FoundDate(first, text, "the first day of the month")
-    if _RELATIVE_ONLY.match(text):
+    if re.match(_RELATIVE_ONLY, text, re.I):
         if reference is None:
             raise MoveError(
                 f"'{text}' is a relative date, and no reference day was given: write the date "
@@ -244,7 +250,7 @@ def _quarter(text: str, by: bool) -> FoundDate:
 
 
 _FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%B %Y", "%b %Y")
-_ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b", re.I)
+_ORDINAL = r"(\d)(?:st|nd|rd|th)\b"
 
 
 def _parse(text: str, reference: dt.date | None, order: str, full: bool = False) -> dt.date:
@@ -254,7 +260,7 @@ def _parse(text: str, reference: dt.date | None, order: str, full: bool = False)
         raise MoveError(f"'{text}' is not a date (no such day); expected YYYY-MM-DD")
     # Month names read the same in every day order: the standard library reads them at no cost;
     # dateparser (which takes most of a second to load its language data) reads the rest.
-    plain = _ORDINAL.sub(r"\1", text.replace(",", " ").replace(".", " "))
+    plain = re.sub(_ORDINAL, r"\1", text.replace(",", " ").replace(".", " "))
     plain = re.sub(r"(?i)^the\s+|\s+of\b|\bthe\s+", " ", plain)
     plain = " ".join(re.sub(r"(?i)\bsept\b", "Sep", plain).split())
     for form in _FORMATS:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,26 +162,20 @@ class _DiskCache:
 
 
 def _cache_file() -> Path | None:
-    """$CONTRACT_ENGINE_CACHE, or the user's cache directory (XDG_CACHE_HOME, ~/.cache,
-    %LOCALAPPDATA%); "" turns the cache off."""
+    """The verb forms' file in the engine's cache directory (engine/cache.py), per lemminflect
+    version; None when the cache is off."""
     from importlib.metadata import PackageNotFoundError, version
 
-    root = os.environ.get("CONTRACT_ENGINE_CACHE")
-    if root == "":
-        return None
+    from engine.cache import cache_dir
+
+    root = cache_dir()
     if root is None:
-        if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-            base = Path(os.environ["LOCALAPPDATA"])
-        elif os.environ.get("XDG_CACHE_HOME"):
-            base = Path(os.environ["XDG_CACHE_HOME"])
-        else:
-            base = Path.home() / ".cache"
-        root = str(base / "contract-engine")
+        return None
     try:
         lemminflect = version("lemminflect")
     except PackageNotFoundError:
         return None
-    return Path(root) / f"verb-forms-lemminflect-{lemminflect}.json"
+    return root / f"verb-forms-lemminflect-{lemminflect}.json"
 
 
 _DISK = _DiskCache()

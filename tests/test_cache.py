@@ -1,0 +1,131 @@
+"""The cache of validated contracts (engine/cache.py): it answers only for unchanged files.
+
+Each test copies the bundled contract and its rules into its own folder and its own cache
+directory, loads through the public API (`Contract.load(path, cache=True)`) or the CLI, changes
+something, and checks that the answer follows the files, never the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine import Contract
+from engine.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+MOVE = "partner with Google Cloud"
+
+
+@pytest.fixture
+def contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CONTRACT_ENGINE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONTRACT_ENGINE_NO_CACHE", raising=False)
+    (tmp_path / "contracts").mkdir()
+    shutil.copy(ROOT / "contracts" / "openai-microsoft.yaml", tmp_path / "contracts")
+    shutil.copytree(ROOT / "rules" / "openai-microsoft", tmp_path / "rules" / "openai-microsoft")
+    return tmp_path / "contracts" / "openai-microsoft.yaml"
+
+
+def entries(contract: Path) -> list[Path]:
+    return sorted((contract.parent.parent / "cache" / "contracts").glob("*.pickle"))
+
+
+def test_an_entry_is_written_once_and_answers_while_the_files_are_unchanged(
+    contract: Path,
+) -> None:
+    first = Contract.load(contract, cache=True).check(MOVE)
+    [entry] = entries(contract)
+    written = entry.stat().st_mtime_ns
+    again = Contract.load(contract, cache=True).check(MOVE)
+    assert again.to_json() == first.to_json()
+    assert first.verdict == "conflict"
+    assert entries(contract) == [entry] and entry.stat().st_mtime_ns == written  # read, not rebuilt
+
+
+def test_an_edited_rule_file_changes_the_answer(contract: Path) -> None:
+    assert Contract.load(contract, cache=True).check(MOVE).verdict == "conflict"
+    norms = contract.parent.parent / "rules" / "openai-microsoft" / "norms.yaml"
+    text = norms.read_text(encoding="utf-8")
+    marker = "    severity: blocking\n"
+    at = text.index("  - id: azure-exclusivity\n")
+    edited = text[:at] + text[at:].replace(marker, "    severity: warning\n", 1)
+    norms.write_text(edited, encoding="utf-8")
+    report = Contract.load(contract, cache=True).check(MOVE)
+    assert report.verdict == "clear"
+    assert [(c.rule, c.severity.value) for c in report.conflicts] == [
+        ("azure-exclusivity", "warning")
+    ]
+
+
+def test_a_rule_file_added_to_a_listed_folder_is_read(contract: Path) -> None:
+    before = Contract.load(contract, cache=True)
+    extra = contract.parent.parent / "rules" / "openai-microsoft" / "zz-extra.yaml"
+    extra.write_text(
+        "norms:\n"
+        "  - id: no-aws\n"
+        "    clause: azure-exclusivity\n"
+        "    kind: prohibition\n"
+        "    bearer: openai\n"
+        "    when: {move: cloud_partnership, provider: aws}\n"
+        "    severity: warning\n"
+        "    message: no AWS either\n",
+        encoding="utf-8",
+    )
+    after = Contract.load(contract, cache=True)
+    assert "no-aws" not in [n.id for n in before.norms]
+    assert "no-aws" in [n.id for n in after.norms]
+
+
+def test_a_corrupt_entry_is_rebuilt_silently(contract: Path) -> None:
+    expected = Contract.load(contract, cache=True).check(MOVE).to_json()
+    for entry in entries(contract):
+        entry.write_bytes(b"\x80\x05not a pickle at all")
+    assert Contract.load(contract, cache=True).check(MOVE).to_json() == expected
+    [entry] = entries(contract)
+    assert Contract.load(contract, cache=True).check(MOVE).to_json() == expected
+    assert b"not a pickle" not in entry.read_bytes()
+
+
+class _Payload:
+    """What a tampered entry would hold: a call of a function outside the engine."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, ...]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_tampered_entry_cannot_call_anything_outside_the_engine(contract: Path) -> None:
+    expected = Contract.load(contract, cache=True).check(MOVE).to_json()
+    [entry] = entries(contract)
+    with entry.open("rb") as stream:
+        header = pickle.load(stream)  # the real header: it passes every check
+    marker = contract.parent.parent / "pwned"
+    entry.write_bytes(pickle.dumps(header) + pickle.dumps(_Payload(marker)))
+    assert Contract.load(contract, cache=True).check(MOVE).to_json() == expected
+    assert not marker.exists()
+
+
+def test_no_cache_reads_and_writes_nothing(contract: Path) -> None:
+    done = CliRunner().invoke(app, ["--no-cache", "check", str(contract), "-m", MOVE])
+    assert done.exit_code == 1, done.output
+    assert "azure-exclusivity" in done.output
+    assert entries(contract) == []
+    done = CliRunner().invoke(app, ["check", str(contract), "-m", MOVE])
+    assert done.exit_code == 1, done.output
+    assert len(entries(contract)) == 1
+
+
+def test_the_environment_variable_turns_the_cache_off(
+    contract: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTRACT_ENGINE_NO_CACHE", "1")
+    assert Contract.load(contract, cache=True).check(MOVE).verdict == "conflict"
+    assert entries(contract) == []
