@@ -13,8 +13,10 @@ from engine.errors import (
     ContractEngineError,
     ContractFileError,
     EngineError,
+    ItemError,
     MoveError,
     Problem,
+    WorkerError,
 )
 from engine.lint import LintResult, lint
 from engine.model import ContractFile, RuleFile, Severity
@@ -31,6 +33,7 @@ __all__ = [
     "EngineError",
     "Evidence",
     "Finding",
+    "ItemError",
     "LintResult",
     "Move",
     "MoveError",
@@ -42,6 +45,7 @@ __all__ = [
     "RuleFile",
     "Severity",
     "StateView",
+    "WorkerError",
     "diff",
     "lint",
     "plan",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +29,14 @@ class Contract:
         # Moves in words are parsed once: checking the same hypothetical move many times is
         # the common case, and a Move is immutable.
         self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_moves)
+        self.source: Path | None = None  # the file it was loaded from (workers load it again)
 
     @classmethod
     def load(cls, path: str | Path) -> Contract:
         """Load, validate and compile; raises ContractFileError naming file:line on bad input."""
-        return cls(load_contract(path))
+        contract = cls(load_contract(path))
+        contract.source = Path(path)
+        return contract
 
     # -- what the contract holds ---------------------------------------------------------------
     @property
@@ -162,6 +165,22 @@ class Contract:
             )
             report = report.model_copy(update={"notes": [*report.notes, note]})
         return report
+
+    def check_many(
+        self,
+        items: Sequence[MoveLike | Sequence[MoveLike]],
+        workers: int = 1,
+        at: dt.date | str | None = None,
+        waivers: Mapping[str, str] | None = None,
+    ) -> list[Report]:
+        """Check each item on its own (a move, or a list of moves as one timeline): the
+        reports in input order, the same as `check_timeline` of each. `workers` > 1 spreads
+        chunks over that many processes, this one included, each loading the contract from its
+        file once (engine/many.py). An item the contract cannot read raises ItemError (the
+        first, in input order); a worker that dies raises WorkerError naming the lost items."""
+        from engine.many import check_many
+
+        return check_many(self, items, workers, at, waivers)
 
     def _dated_moves(
         self, move: MoveLike, day: dt.date, reference: dt.date | None
