@@ -72,6 +72,7 @@ TARGETS = {
     "checks_per_s_per_core": 7_000.0,
     "two_process_speedup": 1.7,
     "rss_growth_mb": 20.0,
+    "check_many_speedup": 1.8,
 }
 
 
@@ -214,6 +215,31 @@ def throughput(checks: int, rounds: int = 3) -> dict[str, Any]:
         "speedup": round(statistics.median(m / o for m, o in zip(many, one, strict=True)), 2),
         "rounds_one_per_s": [round(x) for x in one],
         "rounds_all_per_s": [round(x) for x in many],
+    }
+
+
+def check_many_speedup(checks: int, rounds: int = 3) -> dict[str, Any]:
+    """`Contract.check_many` over `checks` items (the mixed moves, round and round), workers=1
+    (in this process) against workers=2 (this process and one worker), alternated; the speedup
+    is the median of each pair's own ratio. The reports of both are checked equal first."""
+    contract = Contract.load(BUNDLED)
+    items = [MIXED[i % len(MIXED)] for i in range(checks)]
+    sample = items[: min(checks, 2_000)]
+    assert contract.check_many(sample, workers=2) == contract.check_many(sample, workers=1)
+    one: list[float] = []
+    two: list[float] = []
+    for r in range(rounds):
+        for workers in (1, 2) if r % 2 == 0 else (2, 1):
+            start = time.perf_counter()
+            contract.check_many(items, workers=workers)
+            (one if workers == 1 else two).append(time.perf_counter() - start)
+    return {
+        "checks": checks,
+        "one_worker_s": round(min(one), 2),
+        "two_workers_s": round(min(two), 2),
+        "speedup": round(statistics.median(o / t for o, t in zip(one, two, strict=True)), 2),
+        "rounds_one_s": [round(x, 2) for x in one],
+        "rounds_two_s": [round(x, 2) for x in two],
     }
 
 
@@ -512,6 +538,16 @@ def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
             m["growth_mb"] < TARGETS["rss_growth_mb"],
         ),
     ]
+    many = results.get("check_many")
+    if many:
+        found.append(
+            (
+                "check_many, 2 workers vs 1",
+                f"{many['speedup']}x >= {TARGETS['check_many_speedup']}x over "
+                f"{many['checks']:,} checks",
+                many["speedup"] >= TARGETS["check_many_speedup"],
+            )
+        )
     if {10, 10_000} <= by_size.keys():
         for figure, words in (("engine", "same words"), ("engine_new_words", "new words")):
             ratio = by_size[10_000][figure]["median_us"] / by_size[10][figure]["median_us"]
@@ -564,6 +600,17 @@ def render(results: dict[str, Any]) -> str:
         f"throughput over {t['checks']:,} checks: {t['one_process_per_s']:,}/s in one process, "
         f"{t['all_processes_per_s']:,}/s in {t['processes']} (best rounds); speedup "
         f"{t['speedup']}x (median of {len(t['rounds_one_per_s'])} paired rounds)",
+        *(
+            [
+                f"check_many over {results['check_many']['checks']:,} checks: "
+                f"{results['check_many']['one_worker_s']} s with 1 worker, "
+                f"{results['check_many']['two_workers_s']} s with 2 (best rounds); speedup "
+                f"{results['check_many']['speedup']}x (median of "
+                f"{len(results['check_many']['rounds_one_s'])} paired rounds)"
+            ]
+            if results.get("check_many")
+            else []
+        ),
         f"memory over {m['checks']:,} checks: RSS {m['rss_before_mb']} -> {m['rss_after_mb']} MB "
         f"({m['growth_mb']:+} MB), sessions left open: {m['open_sessions']}",
         "",
@@ -630,6 +677,8 @@ def main() -> int:
     results["bundled"] = bundled(runs)
     print("measuring throughput", file=sys.stderr)
     results["throughput"] = throughput(5_000 if args.quick else 100_000)
+    print("measuring check_many", file=sys.stderr)
+    results["check_many"] = check_many_speedup(5_000 if args.quick else 100_000)
     print("measuring memory", file=sys.stderr)
     results["memory"] = memory(5_000 if args.quick else 200_000)
     print("measuring synthetic contracts", file=sys.stderr)
