@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.errors import ContractEngineError, ContractFileError
+from engine.errors import ContractEngineError, ContractFileError, EngineError
 
 Status = Literal["clear", "conflict", "cannot read", "load error"]
 _CONTRACT = re.compile(r"^(contract|amends)\s*:", re.M)
@@ -84,6 +84,8 @@ def sweep_one(path: str, moves: Sequence[str], at: str | None) -> SweptContract:
     named = {"contract": contract.id, "title": contract.title}
     try:
         report = contract.check(*moves, at=at)
+    except EngineError:
+        raise  # the engine's own failure: never read as a contract that cannot read the move
     except ContractEngineError as error:
         return SweptContract(path=path, **named, status="cannot read", error=str(error))
     conflicts = [
