@@ -24,8 +24,10 @@ if TYPE_CHECKING:
         ContractEngineError,
         ContractFileError,
         EngineError,
+        ItemError,
         MoveError,
         Problem,
+        WorkerError,
     )
     from engine.lint import LintResult, lint
     from engine.model import ContractFile, RuleFile, Severity
@@ -42,6 +44,7 @@ _WHERE = {
     "EngineError": "engine.errors",
     "Evidence": "engine.report",
     "Finding": "engine.report",
+    "ItemError": "engine.errors",
     "LintResult": "engine.lint",
     "Move": "engine.report",
     "MoveError": "engine.errors",
@@ -53,6 +56,7 @@ _WHERE = {
     "RuleFile": "engine.model",
     "Severity": "engine.model",
     "StateView": "engine.report",
+    "WorkerError": "engine.errors",
     "diff": "engine.diff",
     "lint": "engine.lint",
     "plan": "engine.plan",
@@ -68,6 +72,7 @@ __all__ = [
     "EngineError",
     "Evidence",
     "Finding",
+    "ItemError",
     "LintResult",
     "Move",
     "MoveError",
@@ -79,6 +84,7 @@ __all__ = [
     "RuleFile",
     "Severity",
     "StateView",
+    "WorkerError",
     "diff",
     "lint",
     "plan",

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class Contract:
         # Moves in words are parsed once: checking the same hypothetical move many times is
         # the common case, and a Move is immutable.
         self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_moves)
+        self.source: Path | None = None  # the file it was loaded from (workers load it again)
 
     @classmethod
     def load(cls, path: str | Path, cache: bool = False) -> Contract:
@@ -40,8 +41,11 @@ class Contract:
         file read, and reused while none has changed (engine/cache.py; the CLI's default)."""
         with _collector_paused():
             if not cache:
-                return cls(load_contract(path))
-            return cls(*cached(path, functools.partial(_prepared, path), cache))
+                contract = cls(load_contract(path))
+            else:
+                contract = cls(*cached(path, functools.partial(_prepared, path), cache))
+        contract.source = Path(path)
+        return contract
 
     # -- what the contract holds ---------------------------------------------------------------
     @property
@@ -170,6 +174,22 @@ class Contract:
             )
             report = report.model_copy(update={"notes": [*report.notes, note]})
         return report
+
+    def check_many(
+        self,
+        items: Sequence[MoveLike | Sequence[MoveLike]],
+        workers: int = 1,
+        at: dt.date | str | None = None,
+        waivers: Mapping[str, str] | None = None,
+    ) -> list[Report]:
+        """Check each item on its own (a move, or a list of moves as one timeline): the
+        reports in input order, the same as `check_timeline` of each. `workers` > 1 spreads
+        chunks over that many processes, this one included, each loading the contract from its
+        file once (engine/many.py). An item the contract cannot read raises ItemError (the
+        first, in input order); a worker that dies raises WorkerError naming the lost items."""
+        from engine.many import check_many
+
+        return check_many(self, items, workers, at, waivers)
 
     def _dated_moves(
         self, move: MoveLike, day: dt.date, reference: dt.date | None

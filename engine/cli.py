@@ -412,6 +412,24 @@ def check(
             help="Also show the evidence, why every other norm did not apply, and the full state.",
         ),
     ] = False,
+    each: Annotated[
+        bool,
+        typer.Option(
+            "--each",
+            help="Check each move (each --move, each line of --moves) on its own: one report "
+            "each, in input order (JSON lines with --format json). A line that is a JSON list "
+            "of moves is one timeline.",
+        ),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="With --each: spread the checks over N processes (this one included); the "
+            "output is the same as with 1.",
+        ),
+    ] = 1,
 ) -> None:
     """Check moves (one timeline, in date order) and report every conflict and consequence."""
     loaded = _load(contract)
@@ -428,12 +446,76 @@ def check(
                 f"--at '{at}' is not a date; expected YYYY-MM-DD", field="--at"
             ) from None
     waivers = _waivers(loaded, waive or [])
+    if each or workers > 1:
+        _check_each(loaded, given, at, waivers, output, verbose, each, workers)
     try:
         report = loaded.check(*(m.text for m in given), at=at, waivers=waivers)
     except MoveError as error:
         raise _locate(loaded, given, at, error) from None
     _write(report, loaded, output, verbose)
     raise typer.Exit(report.exit_code)
+
+
+def _each_item(move: _GivenMove) -> Any:
+    """A move in words or as JSON (the parser reads both), or a JSON list: one timeline."""
+    if not move.text.startswith("["):
+        return move.text
+    try:
+        value = json.loads(move.text)
+    except json.JSONDecodeError as error:
+        raise _Failure(
+            f"not a JSON list of moves: {error}", file=move.file, line=move.line, field="move"
+        ) from None
+    if not isinstance(value, list) or not all(isinstance(m, str | dict) for m in value):
+        raise _Failure(
+            "a timeline is a JSON list of moves, each words or an object",
+            file=move.file,
+            line=move.line,
+            field="move",
+        )
+    return value
+
+
+def _check_each(
+    loaded: Contract,
+    given: list[_GivenMove],
+    at: str | None,
+    waivers: dict[str, str],
+    output: ReportFormat,
+    verbose: bool,
+    each: bool,
+    workers: int,
+) -> NoReturn:
+    """`check --each [--workers N]`: Contract.check_many over the moves given, reports written
+    in input order; the exit code is 1 if any report has a blocking conflict."""
+    from engine.errors import ItemError
+
+    if not each:
+        raise _Failure(
+            "--workers needs --each: the moves of one timeline are checked in order, each "
+            "seeing the state the one before left",
+            field="--workers",
+        )
+    if output not in (ReportFormat.text, ReportFormat.json):
+        raise _Failure("--each writes text or json", field="--format")
+    items = [_each_item(m) for m in given]
+    try:
+        reports = loaded.check_many(items, workers=workers, at=at, waivers=waivers)
+    except ItemError as error:
+        move = given[error.index]
+        if move.file is None:
+            raise _Failure(error.message, field="--move") from None
+        raise _Failure(error.message, file=move.file, line=move.line, field="move") from None
+    for move, report in zip(given, reports, strict=True):
+        if output is ReportFormat.json:
+            compact = json.dumps(json.loads(report.to_json()), separators=(",", ":"))
+            sys.stdout.write(compact + "\n")
+            continue
+        where = f"{move.file}:{move.line}" if move.file else f"--move {move.line}"
+        sys.stdout.write(f"== {where}: {move.text}\n")
+        _write(report, loaded, output, verbose)
+        sys.stdout.write("\n")
+    raise typer.Exit(max((r.exit_code for r in reports), default=EXIT_CLEAR))
 
 
 def _write(report: Report, loaded: Contract, output: ReportFormat, verbose: bool) -> None:
@@ -749,6 +831,78 @@ def mcp(
             f"mcp needs the 'serve' extra: pip install -e '.[serve]' ({error})", field="mcp"
         ) from None
     run(contracts)
+
+
+# -- a portfolio sweep (engine/sweep.py) ---------------------------------------------------------
+@app.command("sweep", cls=_Command)
+@_guard
+def sweep_command(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="A directory of contracts, searched recursively: every YAML file with a "
+            "top-level 'contract:' (or 'amends:', checked as the amended contract).",
+            metavar="DIR",
+        ),
+    ],
+    move: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--move", "-m", metavar="MOVE", help="A move in plain words; repeat for a timeline."
+        ),
+    ] = None,
+    moves_file: Annotated[
+        list[str] | None,
+        typer.Option("--moves", metavar="FILE", help="Read the timeline's moves from FILE."),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="The check date, for every contract.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Processes, this one included.")
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="A Dask scheduler (tcp://HOST:PORT) to run on instead (the 'cluster' extra).",
+        ),
+    ] = None,
+    output: Annotated[
+        Format, typer.Option("--format", "-f", help="text, or json: one line per contract.")
+    ] = Format.text,
+) -> None:
+    """Check one move or timeline against every contract under DIR: which of them conflict,
+    by clause; contracts that fail to load or cannot read the move are listed, not fatal
+    (exit 1: a conflict somewhere; 2: no contract could be checked)."""
+    from engine.sweep import contract_files, exit_code, progress_bar, summary_text, sweep
+
+    if not directory.is_dir():
+        raise _Failure(f"not a directory: {directory}", field="DIR")
+    given = _gather_moves(move or [], moves_file or [])
+    if not given:
+        raise _Failure("no move given: use --move TEXT or --moves FILE", field="--move")
+    if at is not None:
+        try:
+            dt.date.fromisoformat(at)
+        except ValueError:
+            raise _Failure(
+                f"--at '{at}' is not a date; expected YYYY-MM-DD", field="--at"
+            ) from None
+    paths, skipped = contract_files(directory)
+    moves = [m.text for m in given]
+    bar = progress_bar(len(paths))
+    if bar is None:
+        results = sweep(paths, moves, at, workers, cluster)
+    else:
+        with bar:
+            task = bar.task_ids[0]
+            results = sweep(paths, moves, at, workers, cluster, lambda n: bar.advance(task, n))
+    if output is Format.json:
+        sys.stdout.write("".join(r.to_json_line() for r in results))
+    else:
+        sys.stdout.write(summary_text(results, str(directory), moves, skipped))
+    raise typer.Exit(exit_code(results))
 
 
 # -- what-if analysis (engine/plan.py, engine/amend.py, engine/lint.py, engine/prove.py) -------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class ContractEngineError(Exception):
@@ -50,3 +51,27 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise ContractFileError(sorted(self.problems, key=lambda p: (p.file, p.line or 0)))
+
+
+class ItemError(MoveError):
+    """One item of a batch (`Contract.check_many`) that the contract cannot read: `index` says
+    which (0-based), `message` is what `check` would have said of it alone."""
+
+    def __init__(self, index: int, message: str) -> None:
+        self.index, self.message = index, message
+        super().__init__(f"item {index}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.index, self.message))
+
+
+class WorkerError(EngineError):
+    """A worker process died (killed, out of memory, a crash): `items` are the indices of the
+    inputs whose results were lost. Never a hang, never a silently shorter answer."""
+
+    def __init__(self, items: list[int], message: str) -> None:
+        self.items = items
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.items, str(self)))

@@ -31,3 +31,20 @@ def test_one_contract_size_is_measured_with_its_baselines() -> None:
     assert row["durable_one_ruleset"]["runs"] >= 20
     for peer in ("zen_engine", "rule_engine"):  # optional: the `bench` extra
         assert isinstance(row[peer], dict) or row[peer].startswith("not installed")
+
+
+def test_the_portfolio_sweep_benchmark_runs_on_a_small_portfolio() -> None:
+    sweep = BENCH.parent / "sweep.py"
+    done = subprocess.run(
+        [sys.executable, str(sweep), "--contracts", "20", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    # rule sets 0-4 forbid a k00 deal worth 500 (above 0..400), sets 5-9 allow it
+    assert (
+        lines[0] == "portfolio sweep, 20 contracts, move 'k00 deal with c0 worth 500': 10 conflict"
+    )
+    assert lines[-1].startswith("speedup, 2 workers vs 1: ")
