@@ -16,13 +16,16 @@ from engine.errors import (
     MoveError,
     Problem,
 )
+from engine.explain import Explanation, NormsExplanation, explain, explain_id
 from engine.lint import LintResult, lint
 from engine.model import ContractFile, RuleFile, Severity
 from engine.plan import PlanResult, plan
 from engine.prove import ProofResult, prove
 from engine.report import Evidence, Finding, Move, Outcome, Report, StateView
+from engine.search import Budget, SearchTooLarge
 
 __all__ = [
+    "Budget",
     "Contract",
     "ContractEngineError",
     "ContractFile",
@@ -30,19 +33,24 @@ __all__ = [
     "DiffResult",
     "EngineError",
     "Evidence",
+    "Explanation",
     "Finding",
     "LintResult",
     "Move",
     "MoveError",
+    "NormsExplanation",
     "Outcome",
     "PlanResult",
     "Problem",
     "ProofResult",
     "Report",
     "RuleFile",
+    "SearchTooLarge",
     "Severity",
     "StateView",
     "diff",
+    "explain",
+    "explain_id",
     "lint",
     "plan",
     "prove",
