@@ -54,7 +54,9 @@ def test_the_server_returns_the_kind_lines_the_cli_prints(
 
 
 def test_the_server_shows_the_effective_window_and_overrides(duties_server: TestClient) -> None:
-    body = duties_server.get("/v1/contracts/support-agreement/norms/no-deep-discounts/explain").json()
+    body = duties_server.get(
+        "/v1/contracts/support-agreement/norms/no-deep-discounts/explain"
+    ).json()
     assert body["in_force_from"] == "2025-01-15"  # the contract's effective date
     assert body["overridden_by"]
     overrider = body["overridden_by"][0]
