@@ -322,3 +322,20 @@ def test_an_amendment_added_to_the_directory_is_served(tmp_path: Path) -> None:
         assert (
             response.status_code == 200 and response.json()["b"] == "openai-microsoft+relaxed-again"
         )
+
+
+def test_an_amendment_of_a_contract_outside_the_directory_is_not_served(tmp_path: Path) -> None:
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    outside = RELAXED.read_text(encoding="utf-8").replace(
+        "amends: ../openai-microsoft.yaml",
+        f"amends: {ROOT / 'contracts' / 'openai-microsoft.yaml'}",
+    )
+    (folder / "sneaky.yaml").write_text(outside, encoding="utf-8")
+    with TestClient(create_app(Settings(contracts=folder))) as c:
+        assert c.get("/v1/contracts").json() == {
+            "contracts": [],
+            "unavailable": [],
+            "amendments": [],
+        }
+        assert_problem(c.get("/v1/contracts/sneaky/lint"), 404, "unknown-contract")

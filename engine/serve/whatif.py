@@ -92,10 +92,8 @@ class Searches:
             text = json.dumps(text, indent=2, ensure_ascii=False)
         base = self._base_file(a)
         names = self._names_of(base)
-        with inline_amendment(text, base, names, INLINE_SOURCE) as spec:
-            b = Contract(spec)
-            with self._slot() as budget:
-                return diff(a, b, timelines, body.depth, budget=budget)
+        with self._slot() as budget, inline_amendment(text, base, names, INLINE_SOURCE) as spec:
+            return diff(a, Contract(spec), timelines, body.depth, budget=budget)
 
     def lint(self, contract_id: str) -> LintResult:
         contract = self.registry.get(contract_id)
