@@ -127,6 +127,12 @@ def explain(contract: Contract, rule: str, show_path: Callable[[str], str] = str
     spec = next((n for n in contract.spec.norms if n.id == rule), None)
     if spec is None:
         known = [n.id for n in contract.spec.norms]
+        each = [k for k in known if k.startswith(f"{rule}@")]
+        if each:  # `bearer: either`: one norm per party
+            raise MoveError(
+                f"norm '{rule}' of contract {contract.id} is one norm for each party: "
+                f"{', '.join(each)}; explain one of them"
+            )
         raise MoveError(f"contract {contract.id} has no norm '{rule}'{did_you_mean(rule, known)}")
     n = spec.norm
     clause = contract.spec.clauses[n.clause]

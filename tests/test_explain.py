@@ -74,3 +74,11 @@ def test_the_server_explains_a_clause(duties_server: TestClient, cli: Cli) -> No
     missing = duties_server.get("/v1/contracts/support-agreement/clauses/nope/explain")
     assert missing.status_code == 404
     assert missing.json()["type"].endswith("unknown-clause")
+
+
+def test_the_server_names_the_party_norms_of_an_either_norm(duties_server: TestClient) -> None:
+    response = duties_server.get(
+        "/v1/contracts/support-agreement/norms/mutual-confidentiality/explain"
+    )
+    assert response.status_code == 404
+    assert "one norm for each party: mutual-confidentiality@" in response.json()["detail"]
