@@ -292,7 +292,11 @@ def inline_amendment(
     except ContractFileError as error:
         raise ContractFileError(
             [
-                dataclasses.replace(p, file=source) if p.file == str(path) else p
+                dataclasses.replace(
+                    p,
+                    file=source if p.file == str(path) else p.file,
+                    message=p.message.replace(str(path), source),
+                )
                 for p in error.problems
             ]
         ) from None

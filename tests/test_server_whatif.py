@@ -244,6 +244,14 @@ def test_an_amendment_as_a_json_object(client: TestClient) -> None:
         ),
         ("title: [unclosed\n", 2, None, ""),
         (
+            "title: t\neffective: 2025-10-01\nnorms:\n  add:\n"
+            + "    - {id: twice, clause: ip-access, kind: trigger, bearer: openai, when: {move: ipo}, message: m}\n"
+            * 2,
+            6,
+            "norms",
+            "duplicate id 'twice' (first in amendment)",
+        ),
+        (
             {"title": "t", "effective": "2025-10-01", "norms": {"replace": [{"id": "x"}]}},
             None,
             "norms.replace.0.clause",

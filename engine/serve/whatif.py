@@ -11,6 +11,7 @@ Versions for `diff` come only from the registry or from the request body, never 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from engine.amend import amendment_of, inline_amendment
 from engine.api import Contract
 from engine.diff import DiffResult, diff, timelines_of
-from engine.errors import ContractEngineError
+from engine.errors import ContractEngineError, ContractFileError, Problem
 from engine.lint import LintResult, lint
 from engine.plan import PlanResult, plan
 from engine.prove import ProofResult, prove
@@ -92,8 +93,12 @@ class Searches:
             text = json.dumps(text, indent=2, ensure_ascii=False)
         base = self._base_file(a)
         names = self._names_of(base)
-        with self._slot() as budget, inline_amendment(text, base, names, INLINE_SOURCE) as spec:
-            return diff(a, Contract(spec), timelines, body.depth, budget=budget)
+        with self._slot() as budget:
+            try:
+                with inline_amendment(text, base, names, INLINE_SOURCE) as spec:
+                    return diff(a, Contract(spec), timelines, body.depth, budget=budget)
+            except ContractFileError as error:
+                raise ContractFileError([self._shown(p) for p in error.problems]) from None
 
     def lint(self, contract_id: str) -> LintResult:
         contract = self.registry.get(contract_id)
@@ -112,6 +117,14 @@ class Searches:
         amended version the contract it amends (an amendment amends a contract file)."""
         amendment = amendment_of(contract.spec)
         return amendment.base if amendment is not None else contract.spec.path
+
+    def _shown(self, problem: Problem) -> Problem:
+        """A problem as a client may see it: the server's own files relative, in its message too."""
+        root = f"{self.registry.directory.parent}/"
+        file = (
+            problem.file if problem.file == INLINE_SOURCE else self.registry.relative(problem.file)
+        )
+        return dataclasses.replace(problem, file=file, message=problem.message.replace(root, ""))
 
     def _names_of(self, base: Path) -> list[str]:
         """What an inline amendment's `amends:` may say: the contract's id, its file as listed,
