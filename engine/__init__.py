@@ -29,13 +29,16 @@ if TYPE_CHECKING:
         Problem,
         WorkerError,
     )
+    from engine.explain import Explanation, NormsExplanation, explain, explain_id
     from engine.lint import LintResult, lint
     from engine.model import ContractFile, RuleFile, Severity
     from engine.plan import PlanResult, plan
     from engine.prove import ProofResult, prove
     from engine.report import Evidence, Finding, Move, Outcome, Report, StateView
+    from engine.search import Budget, SearchTooLarge
 
 _WHERE = {
+    "Budget": "engine.search",
     "Contract": "engine.api",
     "ContractEngineError": "engine.errors",
     "ContractFile": "engine.model",
@@ -43,27 +46,33 @@ _WHERE = {
     "DiffResult": "engine.diff",
     "EngineError": "engine.errors",
     "Evidence": "engine.report",
+    "Explanation": "engine.explain",
     "Finding": "engine.report",
     "ItemError": "engine.errors",
     "LintResult": "engine.lint",
     "Move": "engine.report",
     "MoveError": "engine.errors",
+    "NormsExplanation": "engine.explain",
     "Outcome": "engine.report",
     "PlanResult": "engine.plan",
     "Problem": "engine.errors",
     "ProofResult": "engine.prove",
     "Report": "engine.report",
     "RuleFile": "engine.model",
+    "SearchTooLarge": "engine.search",
     "Severity": "engine.model",
     "StateView": "engine.report",
     "WorkerError": "engine.errors",
     "diff": "engine.diff",
+    "explain": "engine.explain",
+    "explain_id": "engine.explain",
     "lint": "engine.lint",
     "plan": "engine.plan",
     "prove": "engine.prove",
 }
 
 __all__ = [
+    "Budget",
     "Contract",
     "ContractEngineError",
     "ContractFile",
@@ -71,21 +80,26 @@ __all__ = [
     "DiffResult",
     "EngineError",
     "Evidence",
+    "Explanation",
     "Finding",
     "ItemError",
     "LintResult",
     "Move",
     "MoveError",
+    "NormsExplanation",
     "Outcome",
     "PlanResult",
     "Problem",
     "ProofResult",
     "Report",
     "RuleFile",
+    "SearchTooLarge",
     "Severity",
     "StateView",
     "WorkerError",
     "diff",
+    "explain",
+    "explain_id",
     "lint",
     "plan",
     "prove",

@@ -11,15 +11,18 @@ The amended contract's default date is the later of the contract's `as_of` and `
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.errors import Collector, ContractFileError, Problem
-from engine.load import LocatedDict, LocatedList, line_of, load_yaml_file
+from engine.load import LocatedDict, LocatedList, line_of, load_yaml_file, parse_yaml
 from engine.model import Clause, EventKind, Identifier, Norm, RuleFile
 from engine.suggest import did_you_mean
 from engine.validate import ContractSpec, _Resolver, load_contract, validate_model
@@ -250,6 +253,57 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
         removed=tuple(a.norms.remove),
     )
     return spec
+
+
+@contextlib.contextmanager
+def inline_amendment(
+    text: str, base: Path, names: Sequence[str], source: str = "amendment"
+) -> Iterator[ContractSpec]:
+    """An amendment given as text (YAML, or JSON, which YAML reads) rather than as a file, for a
+    server: applied to the contract file `base`, validated exactly as a file is, every problem
+    located at `source`:line. Its `amends:` may be left out; when given it must be one of `names`
+    (the base's id or file as the caller shows them): it is never read as a path. Its id defaults
+    to 'proposal'. The amendment is known (`amendment_of`) only inside the `with` block."""
+    raw = parse_yaml(text, source)
+    if not isinstance(raw, dict) or "contract" in raw:
+        what = "an amendment is a mapping with title, effective and the clauses and norms it adds, "
+        raise ContractFileError(
+            [Problem(source, line_of(raw, ()), what + "replaces or removes; not a contract")]
+        )
+    given = raw.get("amends")
+    if given is not None and given not in names:
+        raise ContractFileError(
+            [
+                Problem(
+                    source,
+                    line_of(raw, ("amends",)),
+                    f"amends: '{given}' is not this contract; leave it out or write one of: "
+                    + ", ".join(names),
+                )
+            ]
+        )
+    raw["amends"] = base.name
+    if "id" not in raw:
+        raw["id"] = "proposal"  # a readable id for "relaxed by amendment proposal"
+    # a name of its own beside the base, so that concurrent inline amendments stay apart
+    path = base.parent / f".{source}-{uuid.uuid4().hex}.yaml"
+    try:
+        spec = load_amendment(path, raw)
+    except ContractFileError as error:
+        raise ContractFileError(
+            [
+                dataclasses.replace(
+                    p,
+                    file=source if p.file == str(path) else p.file,
+                    message=p.message.replace(str(path), source),
+                )
+                for p in error.problems
+            ]
+        ) from None
+    try:
+        yield spec
+    finally:
+        AMENDMENTS.pop(spec.path, None)
 
 
 def _old_id(norm_id: str, amendment_id: str) -> str:

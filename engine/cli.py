@@ -24,7 +24,6 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from engine.api import Contract
-from engine.conditions import with_article
 from engine.errors import (
     Collector,
     ContractEngineError,
@@ -35,7 +34,6 @@ from engine.errors import (
 )
 from engine.load import load_yaml_file
 from engine.model import RuleFile
-from engine.norms import kind_of
 from engine.report import Report
 from engine.validate import load_contract, validate_model
 
@@ -618,33 +616,6 @@ def norms(
         typer.echo("  ".join(str(row[k]).ljust(widths[k]) for k in header).rstrip())
 
 
-def _explain_norm(loaded: Contract, norm_id: str) -> list[str]:
-    spec = next(n for n in loaded.spec.norms if n.id == norm_id)
-    n = spec.norm
-    clause = loaded.spec.clauses[n.clause]
-    lines = [
-        f"{n.id}: {with_article(n.kind.value)} of clause {clause.id} ({clause.title})",
-        f"  defined at: {spec.file}:{spec.line}",
-        f"  bearer: {n.bearer}" + (f", beneficiary: {n.beneficiary}" if n.beneficiary else ""),
-        f"  severity: {n.effective_severity.value}",
-        f"  fires on: {spec.trigger.describe()}",
-    ]
-    lines += [f"  requires: {t.describe()}" for t in spec.requires]
-    lines += [f"  unless: {e.describe()}" for e in spec.exceptions]
-    if spec.window_from or spec.window_until:
-        lines.append(
-            f"  in force: from {spec.window_from or 'the start'} until {spec.window_until or 'the end'}"
-        )
-    lines += kind_of(n).explain(spec)
-    if n.overrides:
-        lines.append(f"  overrides: {', '.join(n.overrides)} (they give way when this fires)")
-    if spec.overridden_by:
-        lines.append(f"  overridden by: {', '.join(o.id for o in spec.overridden_by)}")
-    lines += [f"  then: {c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences]
-    lines.append(f"  message: {n.message}")
-    return lines
-
-
 @app.command(cls=_Command)
 @_guard
 def explain(
@@ -654,37 +625,19 @@ def explain(
     ],
 ) -> None:
     """Explain a norm, or every norm of a clause: what triggers it, what defeats it."""
+    from engine.explain import explain_id
+
     loaded = _load(contract)
-    norm_ids = [n.id for n in loaded.spec.norms]
-    clauses = loaded.spec.clauses
-    if ident in clauses:
-        clause = clauses[ident]
-        of_clause = [n.id for n in loaded.spec.norms if n.norm.clause == ident]
-        lines = [
-            f"clause {clause.id}: {clause.title}",
-            f"  text: {clause.text}",
-            f"  source: {clause.source}",
-            f"  norms: {', '.join(of_clause) or '(none)'}",
-        ]
-        for norm_id in of_clause:
-            lines += ["", *_explain_norm(loaded, norm_id)]
-    elif ident in norm_ids:
-        lines = _explain_norm(loaded, ident)
-        clause = clauses[loaded.norm(ident).clause]
-        lines += [f"  clause text: {clause.text}", f"  source: {clause.source}"]
-    elif each := [n for n in norm_ids if n.startswith(f"{ident}@")]:  # `bearer: either`
-        lines = [f"{ident}: one norm for each party ({', '.join(each)})"]
-        for norm_id in each:
-            lines += ["", *_explain_norm(loaded, norm_id)]
-        clause = clauses[loaded.norm(each[0]).clause]
-        lines += [f"  clause text: {clause.text}", f"  source: {clause.source}"]
-    else:
+    try:
+        explained = explain_id(loaded, ident)
+    except MoveError:
+        known = [*(n.id for n in loaded.spec.norms), *loaded.spec.clauses]
         raise _Failure(
-            f"contract {loaded.id} has no norm or clause '{ident}'"
-            f"{suggest(ident, [*norm_ids, *clauses])}; `contract-engine norms` lists them",
+            f"contract {loaded.id} has no norm or clause '{ident}'{suggest(ident, known)}; "
+            "`contract-engine norms` lists them",
             field="ID",
-        )
-    typer.echo("\n".join(lines))
+        ) from None
+    typer.echo(explained.to_text(), nl=False)
 
 
 @app.command(cls=_Command)

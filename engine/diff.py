@@ -22,7 +22,7 @@ from engine.api import Contract
 from engine.errors import ContractEngineError, MoveError
 from engine.load import load_yaml_file
 from engine.report import Finding, Report
-from engine.search import Explorer, Step, candidate_moves, new_findings, state_key
+from engine.search import Budget, Explorer, Step, candidate_moves, new_findings, state_key
 
 DEFAULT_DEPTH = 2
 MAX_SHOWN = 25
@@ -89,11 +89,13 @@ def diff(
     b: Contract,
     timelines: Sequence[Sequence[str]] | None = None,
     depth: int = DEFAULT_DEPTH,
+    budget: Budget | None = None,
 ) -> DiffResult:
-    """Compare two versions on the given timelines, or on every generated one up to `depth`."""
+    """Compare two versions on the given timelines, or on every generated one up to `depth`;
+    with a `budget`, SearchTooLarge when the time runs out."""
     start = max(a.as_of, b.as_of)
     if timelines is not None:
-        return _given(a, b, start, timelines)
+        return _given(a, b, start, timelines, budget)
     if depth < 1:
         raise MoveError("--depth must be at least 1")
     steps_a = {s.text: s for s in candidate_moves(a)}
@@ -108,8 +110,8 @@ def diff(
             missing.append(text)
             continue
         pairs.append((sa, sb))
-    xa = Explorer(a, [p[0] for p in pairs], start, clear_only=False)
-    xb = Explorer(b, [p[1] for p in pairs], start, clear_only=False)
+    xa = Explorer(a, [p[0] for p in pairs], start, clear_only=False, budget=budget)
+    xb = Explorer(b, [p[1] for p in pairs], start, clear_only=False, budget=budget)
     changes: list[Change] = []
     level: list[tuple[tuple[int, ...], Report, Report]] = [((), xa.check(()), xb.check(()))]
     count = 0
@@ -138,6 +140,8 @@ def diff(
     for day in sorted(_landmarks(a) | _landmarks(b)):
         if day <= start:
             continue
+        if budget is not None:
+            budget.spend()
         ra, rb = a.check_timeline([], at=day), b.check_timeline([], at=day)
         checks += 2
         count += 1
@@ -145,8 +149,8 @@ def diff(
         if _comparable(side_a) != _comparable(side_b):
             how = _how(a, b, side_a, side_b)
             changes.append(Change(moves=[f"time passes to {day}"], a=side_a, b=side_b, how=how))
-        da = Explorer(a, [p[0] for p in pairs], day, clear_only=False)
-        db = Explorer(b, [p[1] for p in pairs], day, clear_only=False)
+        da = Explorer(a, [p[0] for p in pairs], day, clear_only=False, budget=budget)
+        db = Explorer(b, [p[1] for p in pairs], day, clear_only=False, budget=budget)
         for sa, sb in pairs:
             ra, rb = da.check([sa]), db.check([sb])
             count += 1
@@ -199,13 +203,18 @@ def read_timelines(path: str) -> list[list[str]]:
     """A moves file: a YAML list whose items are a move (a timeline of one) or a list of moves."""
     from pathlib import Path
 
+    return timelines_of(load_yaml_file(Path(path)), path)
+
+
+def timelines_of(raw: Any, source: str) -> list[list[str]]:
+    """The timelines of a moves file's content (or a request's): a list whose items are a move
+    in words (a timeline of one) or a list of moves in words; else an error at source:line."""
     from engine.errors import ContractFileError, Problem
     from engine.load import line_of
 
-    raw = load_yaml_file(Path(path))
     if not isinstance(raw, list):
         raise ContractFileError(
-            [Problem(path, line_of(raw, ()), "a moves file is a list of moves or of timelines")]
+            [Problem(source, line_of(raw, ()), "a moves file is a list of moves or of timelines")]
         )
     timelines: list[list[str]] = []
     for index, item in enumerate(raw):
@@ -214,7 +223,7 @@ def read_timelines(path: str) -> list[list[str]]:
             raise ContractFileError(
                 [
                     Problem(
-                        path,
+                        source,
                         line_of(raw, (index,)),
                         "each item is a move in words, or a list of moves in words",
                     )
@@ -225,7 +234,11 @@ def read_timelines(path: str) -> list[list[str]]:
 
 
 def _given(
-    a: Contract, b: Contract, start: dt.date, timelines: Sequence[Sequence[str]]
+    a: Contract,
+    b: Contract,
+    start: dt.date,
+    timelines: Sequence[Sequence[str]],
+    budget: Budget | None = None,
 ) -> DiffResult:
     changes: list[Change] = []
     checks = 0
@@ -233,7 +246,12 @@ def _given(
         sides = []
         for contract in (a, b):
             explorer = Explorer(
-                contract, [], start, [contract.parse_move(m) for m in moves], clear_only=False
+                contract,
+                [],
+                start,
+                [contract.parse_move(m) for m in moves],
+                clear_only=False,
+                budget=budget,
             )
             report = explorer.root().report
             checks += 1

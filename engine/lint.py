@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -99,10 +99,15 @@ class LintResult(_Frozen):
         return "\n".join(out) + "\n"
 
 
-def lint(contract: Contract, features: Path | None = None) -> LintResult:
+def lint(
+    contract: Contract,
+    features: Path | None = None,
+    show_path: Callable[[str], str] | None = None,
+) -> LintResult:
     """Every static problem of the contract. `features`: the folder of Gherkin features that
-    document it (default: a `features/` folder beside the contract or above it)."""
-    linter = _Linter(contract, features)
+    document it (default: a `features/` folder beside the contract or above it). `show_path`
+    writes a problem's file (default: relative to the working folder; a server shows its own)."""
+    linter = _Linter(contract, features, show_path or _shown)
     linter.run()
     problems = sorted(linter.problems, key=lambda p: (p.file, p.line or 0, p.check, p.message))
     return LintResult(
@@ -116,6 +121,7 @@ def lint(contract: Contract, features: Path | None = None) -> LintResult:
 class _Linter:
     contract: Contract
     features: Path | None
+    show_path: Callable[[str], str] = str
 
     def __post_init__(self) -> None:
         self.spec = self.contract.spec
@@ -135,7 +141,7 @@ class _Linter:
         where = file if file is not None else (norm.file if norm else str(self.spec.path))
         self.problems.append(
             LintProblem(
-                file=_shown(where),
+                file=self.show_path(where),
                 line=line if file is not None else (norm.line if norm else None),
                 severity=severity,
                 check=check,

@@ -24,6 +24,7 @@ from engine.errors import MoveError
 from engine.goals import STATE_FORMS, StateGoal, parse_state
 from engine.report import Move, Report
 from engine.search import (
+    Budget,
     Explorer,
     Node,
     Step,
@@ -131,11 +132,14 @@ def plan(
     forbid: Sequence[str] = (),
     by: dt.date | str | None = None,
     at: dt.date | str | None = None,
+    workers: int | None = None,
+    budget: Budget | None = None,
 ) -> PlanResult:
     """The shortest plans (up to MAX_PLANS, in a deterministic order) that reach `goal` — a move
     in words, or a state (see engine/goals.STATE_FORMS) — from the initial state or after the
     `given` moves, each step dated one day after the one before, starting at `at` (default: the
-    contract's as_of)."""
+    contract's as_of). A large search uses `workers` processes (default: one per core); with a
+    `budget` it stops with SearchTooLarge when the time runs out."""
     if max_steps < 1:
         raise MoveError("--max-steps must be at least 1")
     start = parse_day(at) or contract.as_of
@@ -158,7 +162,9 @@ def plan(
                 f"the goal is {with_article(goal_move.kind)} move, which --forbid excludes"
             )
     candidates = candidate_moves(contract, allow, forbid)
-    explorer = Explorer(contract, candidates, start, prefix, workers=os.cpu_count() or 1)
+    explorer = Explorer(
+        contract, candidates, start, prefix, workers=workers or os.cpu_count() or 1, budget=budget
+    )
     root = explorer.root()
     if root.report.verdict != "clear":
         rules = ", ".join(sorted({f.rule or "?" for f in blocking(root.report.conflicts)}))

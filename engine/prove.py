@@ -27,7 +27,7 @@ from engine.errors import ContractEngineError, MoveError
 from engine.goals import STATE_FORMS, parse_state
 from engine.plan import PlanStep, timeline_steps
 from engine.report import Finding, Report
-from engine.search import Explorer, Node, Step, blocking, candidate_moves
+from engine.search import Budget, Explorer, Node, Step, blocking, candidate_moves
 
 DEFAULT_DEPTH = 3
 PROPERTY_FORMS = (
@@ -207,10 +207,15 @@ class _Found(Exception):
 
 
 def prove(
-    contract: Contract, prop: str, depth: int = DEFAULT_DEPTH, workers: int | None = None
+    contract: Contract,
+    prop: str,
+    depth: int = DEFAULT_DEPTH,
+    workers: int | None = None,
+    budget: Budget | None = None,
 ) -> ProofResult:
     """Check `prop` over every timeline of up to `depth` generated moves; a large depth is
-    checked by `workers` processes (default: one per core)."""
+    checked by `workers` processes (default: one per core); with a `budget`, SearchTooLarge
+    when the time runs out."""
     if depth < 1:
         raise MoveError("--depth must be at least 1")
     parsed = parse_property(contract, prop)
@@ -221,6 +226,7 @@ def prove(
         clear_only=False,
         per_level=True,
         workers=workers or os.cpu_count() or 1,
+        budget=budget,
     )
     found: list[tuple[Node, str]] = []
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,26 @@ from engine.templates import HOLE
 
 MAX_CANDIDATES = 2_000
 POOL_MIN_CHECKS = 4_000  # below this a level is checked in-process: spawning costs ~1 s
+
+
+class SearchTooLarge(ContractEngineError):
+    """A search ran past its time budget (a server's bound on one request's work)."""
+
+
+@dataclass
+class Budget:
+    """Wall-clock seconds a search may take. Checked before each check, so a search stops
+    within one check of the limit; the CLI runs without one."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def spend(self) -> None:
+        if time.monotonic() - self.started > self.seconds:
+            raise SearchTooLarge(
+                f"the search did not finish within its time budget of {self.seconds:g} s; "
+                "ask for fewer steps or a smaller depth, or narrow the moves tried"
+            )
 
 
 @dataclass(frozen=True)
@@ -354,6 +375,7 @@ class Explorer:
     checks: int = 0
     states: int = 0
     workers: int = 1
+    budget: Budget | None = None  # a search with a budget runs in-process, checked per check
 
     def __post_init__(self) -> None:
         dated: list[Move] = []
@@ -382,6 +404,8 @@ class Explorer:
         return move
 
     def check(self, steps: Sequence[Step]) -> Report:
+        if self.budget is not None:
+            self.budget.spend()
         self.checks += 1
         moves = self.timeline(steps)
         at = moves[-1].date if moves else self.start
@@ -391,7 +415,7 @@ class Explorer:
         """Each parent's timelines one step longer, in order (clear ones only with
         `clear_only`); across processes when there are many."""
         jobs = len(parents) * len(self.candidates)
-        workers = min(self.workers, len(parents))
+        workers = min(self.workers, len(parents)) if self.budget is None else 1
         if workers > 1 and jobs >= POOL_MIN_CHECKS:
             yield from self._children_in_pool(parents, workers)
             return

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import anyio
+import pytest
 from conftest import ROOT
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 TIMEOUT_S = 60
+BUNDLED_REL = "contracts/openai-microsoft.yaml"
+Cli = Callable[..., tuple[int, str, str]]
 
 
 async def _call(calls: list[tuple[str, dict[str, Any]]]) -> tuple[list[str], list[Any]]:
@@ -31,17 +35,27 @@ async def _call(calls: list[tuple[str, dict[str, Any]]]) -> tuple[list[str], lis
 
 
 def test_an_assistant_checks_a_move_and_reads_the_verdict() -> None:
-    tools, (listed, phrases, check, explain, bad) = anyio.run(
+    tools, (listed, phrases, check, explain, clause, bad) = anyio.run(
         _call,
         [
             ("list_contracts", {}),
             ("list_phrases", {"contract": "openai-microsoft"}),
             ("check", {"contract": "openai-microsoft", "moves": ["partner with Google Cloud"]}),
             ("explain", {"contract": "openai-microsoft", "norm": "azure-exclusivity"}),
+            ("explain", {"contract": "openai-microsoft", "norm": "ip-access"}),
             ("check", {"contract": "openai-microsoft", "moves": ["partner with Gogle Clod"]}),
         ],
     )
-    assert tools == ["check", "explain", "list_contracts", "list_phrases"]
+    assert tools == [
+        "check",
+        "diff",
+        "explain",
+        "lint",
+        "list_contracts",
+        "list_phrases",
+        "plan",
+        "prove",
+    ]
     assert listed.structured_content["contracts"][0]["id"] == "openai-microsoft"
     assert "partner with {provider}" in phrases.structured_content["phrases"]
 
@@ -55,7 +69,51 @@ def test_an_assistant_checks_a_move_and_reads_the_verdict() -> None:
 
     assert explain.structured_content["clause"] == "azure-exclusivity"
     assert "fires on:" in explain.content[0].text
+    assert clause.structured_content["of"] == "clause"  # a clause id: each of its norms
+    assert clause.content[0].text.startswith("clause ip-access: ")
 
     assert bad.is_error
     assert "did you mean 'Google Cloud'" in bad.content[0].text
     assert "Traceback" not in bad.content[0].text
+
+
+def test_an_assistant_asks_what_if(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """plan, diff, lint and prove take the HTTP API's inputs and answer with the CLI's text and
+    its JSON, byte for byte; bad input and searches beyond the caps are tool errors."""
+    _, (plan, diff, inline, lint, prove, too_deep, bad_amendment) = anyio.run(
+        _call,
+        [
+            ("plan", {"contract": "openai-microsoft", "goal": "go public", "max_steps": 3}),
+            ("diff", {"contract": "openai-microsoft", "against": "azure-relaxed", "depth": 1}),
+            (
+                "diff",
+                {
+                    "contract": "openai-microsoft",
+                    "amendment": "title: No IPO rule\neffective: 2025-10-01\n"
+                    "norms: {remove: [ipo-needs-conversion]}\n",
+                    "moves": ["go public"],
+                },
+            ),
+            ("lint", {"contract": "reseller-partnership"}),
+            ("prove", {"contract": "openai-microsoft", "property": "reachable: go public clear"}),
+            ("prove", {"contract": "openai-microsoft", "property": "never: conflict", "depth": 9}),
+            ("diff", {"contract": "openai-microsoft", "amendment": "title: t\n"}),
+        ],
+    )
+    monkeypatch.chdir(ROOT)
+    for result, args in (
+        (plan, ["plan", BUNDLED_REL, "--goal", "go public", "--max-steps", "3"]),
+        (diff, ["diff", BUNDLED_REL, "contracts/amendments/azure-relaxed.yaml", "--depth", "1"]),
+        (lint, ["lint", "contracts/reseller-partnership.yaml"]),
+        (prove, ["prove", BUNDLED_REL, "reachable: go public clear"]),
+    ):
+        assert not result.is_error, result.content[0].text
+        text, data = (c.text for c in result.content)
+        assert (text, data) == (cli(*args)[1], cli(*args, "--format", "json")[1])
+        assert json.loads(data) == result.structured_content
+    assert "Plan 1, 3 step(s), every step clear:" in plan.content[0].text
+    assert inline.structured_content["b"] == "openai-microsoft+proposal"
+    assert inline.structured_content["changes"][0]["moves"] == ["go public"]
+    assert too_deep.is_error and "depth: at most 3 on this server" in too_deep.content[0].text
+    assert bad_amendment.is_error
+    assert "amendment:1: effective: missing required field" in bad_amendment.content[0].text

@@ -156,8 +156,8 @@ class NormKindDef:
         return None
 
     # -- explanation -----------------------------------------------------------------------
-    def explain(self, spec: NormSpec) -> list[str]:
-        """Lines `contract-engine explain` adds for this kind."""
+    def explain(self, spec: NormSpec) -> list[tuple[str, str]]:
+        """What `explain` says of this kind, as (label, text) lines: "starts on", "met by"."""
         return []
 
     def severity(self, norm: Norm) -> Severity:

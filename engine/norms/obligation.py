@@ -213,9 +213,9 @@ class Obligation(NormKindDef):
     def initial_deadline(self, norm: Norm) -> dt.date | None:
         return norm.by if norm.when is None else None
 
-    def explain(self, spec: NormSpec) -> list[str]:
+    def explain(self, spec: NormSpec) -> list[tuple[str, str]]:
         n = spec.norm
-        lines = []
+        lines: list[tuple[str, str]] = []
         due = f"by {n.by}" if n.by else f"within {n.within_days} days"
         if spec.starts:
             how = instances_of(n)
@@ -223,23 +223,25 @@ class Obligation(NormKindDef):
                 "each": "each such move starts its own deadline",
                 "once": "one deadline at a time; none once it is met",
             }
-            lines.append(f"  starts on: {spec.starts.describe()} ({due} of it)")
+            lines.append(("starts on", f"{spec.starts.describe()} ({due} of it)"))
             lines.append(
-                "  instances: "
-                + (
+                (
+                    "instances",
                     f"one open deadline per value of {how.per}"
                     if isinstance(how, PerInstance)
-                    else each[how]
+                    else each[how],
                 )
             )
             if spec.window_from or spec.window_until:
-                lines.append("  window: tested on the move that starts the deadline")
+                lines.append(("window", "tested on the move that starts the deadline"))
         else:
-            lines.append(f"  starts: with the contract, due {n.by}")
+            lines.append(("starts", f"with the contract, due {n.by}"))
         if spec.fulfils:
-            lines.append(f"  met by: {what_meets(spec)} {due}")
+            lines.append(("met by", f"{what_meets(spec)} {due}"))
         if n.restart:
-            lines.append(f"  restart: meeting it starts the next deadline, {n.within_days} days on")
+            lines.append(
+                ("restart", f"meeting it starts the next deadline, {n.within_days} days on")
+            )
         return lines
 
     # -- evaluation ----------------------------------------------------------------------------

@@ -71,14 +71,14 @@ class Termination(NormKindDef):
             "withdraw": Trigger("move", norm.withdrawn_by, (FieldTest("actor", "eq", norm.bearer),))
         }
 
-    def explain(self, spec: NormSpec) -> list[str]:
+    def explain(self, spec: NormSpec) -> list[tuple[str, str]]:
         n = spec.norm
         if n.takes_effect is None:
-            return [f"  ends: {ends_words(n)} when it fires"]
-        lines = [f"  ends: {ends_words(n)} {n.takes_effect.days_after} days after the notice"]
+            return [("ends", f"{ends_words(n)} when it fires")]
+        lines = [("ends", f"{ends_words(n)} {n.takes_effect.days_after} days after the notice")]
         if n.withdrawn_by:
             lines.append(
-                f"  withdrawn by: {with_article(n.withdrawn_by)} move before it takes effect"
+                ("withdrawn by", f"{with_article(n.withdrawn_by)} move before it takes effect")
             )
         return lines
 

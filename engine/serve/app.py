@@ -28,22 +28,43 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from engine.diff import DiffResult
 from engine.errors import ContractEngineError, ContractFileError, EngineError, MoveError, Problem
-from engine.explain import Explanation, explain
+from engine.explain import Explanation, NormsExplanation, explain, explain_many
+from engine.lint import LintResult
+from engine.plan import PlanResult
+from engine.prove import ProofResult
 from engine.report import Report
+from engine.search import SearchTooLarge
 from engine.serve.problems import (
     PROBLEM_JSON,
     HTTPProblem,
     ProblemDetails,
     ProblemLocation,
+    invalid_request,
     listed,
     location,
 )
-from engine.serve.registry import RECHECK_SECONDS, ContractUnavailable, Registry, UnknownContract
+from engine.serve.registry import (
+    RECHECK_SECONDS,
+    ContractUnavailable,
+    Entry,
+    Registry,
+    UnknownContract,
+)
 from engine.serve.schemas import (
+    MAX_DIFF_DEPTH,
+    MAX_PLAN_STEPS,
+    MAX_PROVE_DEPTH,
+    MAX_SEARCHES,
+    SEARCH_SECONDS,
+    AmendmentSummary,
     CheckRequest,
     ContractDetail,
     ContractList,
+    DiffRequest,
+    PlanRequest,
+    ProveRequest,
     Unavailable,
     ValidateRequest,
     ValidateResult,
@@ -51,6 +72,7 @@ from engine.serve.schemas import (
     summary,
 )
 from engine.serve.uploads import MAX_FILES, UploadError, validate_upload
+from engine.serve.whatif import Searches, ServerBusy
 from engine.timeline import Timeline, timeline
 
 log = logging.getLogger("contract_engine.serve")
@@ -79,6 +101,8 @@ class Settings:
     max_body: int = MAX_BODY_BYTES
     max_upload_body: int = MAX_UPLOAD_BODY_BYTES
     reload_check_seconds: float = RECHECK_SECONDS  # how often the files are looked at
+    search_seconds: float = SEARCH_SECONDS  # the time budget of one plan, diff or prove
+    max_searches: int = MAX_SEARCHES  # searches running at once (per worker process)
 
 
 def read_token(path: Path) -> str:
@@ -101,8 +125,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "Missing or wrong bearer token"),
         (404, "No such contract or norm"),
         (413, "Request body or upload too large"),
-        (422, "Bad input: a move, a date, a waiver or an uploaded file; the detail says where"),
-        (503, "The contract's files no longer load"),
+        (
+            422,
+            "Bad input: a move, a date, a waiver, an uploaded file or amendment, or a search "
+            "beyond the server's caps or time budget; the detail says where",
+        ),
+        (503, "The contract's files no longer load, or too many searches run at once"),
     )
 }
 
@@ -147,6 +175,12 @@ def as_problem(error: Exception) -> HTTPProblem:
             )
         case MoveError():
             return HTTPProblem(422, "bad-move", "Bad move", str(error))
+        case SearchTooLarge():
+            return HTTPProblem(422, "search-too-large", "Search too large", str(error))
+        case ServerBusy():
+            return HTTPProblem(
+                503, "busy", "Too many searches", str(error), headers={"Retry-After": "1"}
+            )
         case EngineError():
             return HTTPProblem(500, "engine-error", "The rule engine failed", str(error))
         case ContractEngineError():
@@ -154,7 +188,7 @@ def as_problem(error: Exception) -> HTTPProblem:
         case BodyTooLarge():
             return HTTPProblem(413, "body-too-large", "Request body too large", str(error.detail))
         case RequestValidationError() | ValidationError():
-            return _invalid_request(error.errors())
+            return invalid_request(error.errors())
         case StarletteHTTPException() if error.status_code == 400:
             # FastAPI's answer to a body it cannot decode: bad input, like malformed JSON
             return HTTPProblem(
@@ -174,23 +208,6 @@ def as_problem(error: Exception) -> HTTPProblem:
         "internal-error",
         "Internal error",
         "the server failed on this request and logged why; it goes on serving",
-    )
-
-
-def _invalid_request(errors: Any) -> HTTPProblem:
-    parts = []
-    fields = []
-    for item in errors:
-        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "path", "query")]
-        where = ".".join(loc) or "body"
-        fields.append(where)
-        parts.append(f"{where}: {item.get('msg', 'invalid')}")
-    return HTTPProblem(
-        422,
-        "invalid-request",
-        "Invalid request",
-        "; ".join(parts),
-        field=fields[0] if fields else None,
     )
 
 
@@ -332,6 +349,7 @@ CHECK_BODY = {
 # -- the app -------------------------------------------------------------------------------------
 ContractId = Annotated[str, PathParam(max_length=200, description="A contract id.")]
 NormId = Annotated[str, PathParam(max_length=200, description="A norm id.")]
+ClauseId = Annotated[str, PathParam(max_length=200, description="A clause id.")]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -350,6 +368,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.registry = registry
+    searches = Searches(registry, settings.search_seconds, settings.max_searches)
 
     async def handle(request: Request, error: Exception) -> Response:
         return problem_response(as_problem(error))
@@ -394,6 +413,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def list_contracts() -> ContractList:
         """Every contract of the server's directory: id, title, clauses and phrases."""
         entries = registry.entries()
+        amendments = registry.amendments()
         return ContractList(
             contracts=[
                 summary(e.contract, registry.relative(e.path))
@@ -412,6 +432,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 for cid, e in entries.items()
                 if e.contract is None
             ],
+            amendments=[_amendment(cid, e, registry) for cid, e in amendments.items()],
         )
 
     @app.get("/v1/contracts/{contract_id}", tags=["contracts"])
@@ -441,12 +462,85 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/v1/contracts/{contract_id}/norms/{norm}/explain", tags=["contracts"])
     async def explain_norm(contract_id: ContractId, norm: NormId) -> Explanation:
-        """One norm: its clause, what triggers it, what defeats it, what it sets off."""
+        """One norm: its clause, what triggers it, what defeats it, when it is in force, its
+        kind's own terms, what it overrides, what it sets off (`contract-engine explain`)."""
         contract = registry.get(contract_id)
         try:
             return explain(contract, norm, show_path=registry.relative)
         except MoveError as error:
             raise HTTPProblem(404, "unknown-norm", "No such norm", str(error)) from None
+
+    @app.get("/v1/contracts/{contract_id}/clauses/{clause}/explain", tags=["contracts"])
+    async def explain_clause(contract_id: ContractId, clause: ClauseId) -> NormsExplanation:
+        """One clause: its text and source, and each of its norms explained."""
+        contract = registry.get(contract_id)
+        explained = (
+            explain_many(contract, clause, show_path=registry.relative)
+            if clause in contract.spec.clauses
+            else None
+        )
+        if explained is None:
+            from engine.suggest import did_you_mean
+
+            known = contract.spec.clauses
+            raise HTTPProblem(
+                404,
+                "unknown-clause",
+                "No such clause",
+                f"contract {contract.id} has no clause '{clause}'{did_you_mean(clause, known)}",
+            )
+        return explained
+
+    # -- what-if (engine/serve/whatif.py): sync routes, so they run in the thread pool ----------
+    bounded = "Bounded: {} at most {}, and {:g} s of search per request (a 422 beyond either)."
+
+    @app.post(
+        "/v1/contracts/{contract_id}/plan",
+        response_model=PlanResult,
+        tags=["what-if"],
+        description="The shortest timelines of moves that reach a goal (a move or a state), "
+        "every step clear; without one, the closest attempts and what blocks them: "
+        "`contract-engine plan --format json`. `found: false` is a 200 (the search succeeded). "
+        + bounded.format("`max_steps`", MAX_PLAN_STEPS, settings.search_seconds),
+    )
+    def plan_route(contract_id: ContractId, body: PlanRequest) -> Response:
+        return _json(searches.plan(contract_id, body).to_json())
+
+    @app.post(
+        "/v1/contracts/{contract_id}/diff",
+        response_model=DiffResult,
+        tags=["what-if"],
+        description="Which moves and timelines change outcome between this version and "
+        "another, and how: `contract-engine diff --format json`. The other version is an "
+        "amendment or contract of this server (`against`; `GET /v1/contracts` lists the "
+        "amendments) or an amendment written out in the body (`amendment`). The path's id may "
+        "name an amendment too, to compare two amendments. "
+        + bounded.format("`depth`", MAX_DIFF_DEPTH, settings.search_seconds),
+    )
+    def diff_route(contract_id: ContractId, body: DiffRequest) -> Response:
+        return _json(searches.diff(contract_id, body).to_json())
+
+    @app.get(
+        "/v1/contracts/{contract_id}/lint",
+        response_model=LintResult,
+        tags=["what-if"],
+        description="The contract's static problems, each with file:line, a severity and "
+        "whether its check is exact or bounded: `contract-engine lint --format json`.",
+    )
+    def lint_route(contract_id: ContractId) -> Response:
+        return _json(searches.lint(contract_id).to_json())
+
+    @app.post(
+        "/v1/contracts/{contract_id}/prove",
+        response_model=ProofResult,
+        tags=["what-if"],
+        description="A property over every timeline of generated moves up to a depth: it "
+        "holds, or a counterexample (for `reachable`, a witness) that `check` replays: "
+        "`contract-engine prove --format json`. `holds: false` is a 200. "
+        + bounded.format("`depth`", MAX_PROVE_DEPTH, settings.search_seconds),
+    )
+    def prove_route(contract_id: ContractId, body: ProveRequest) -> Response:
+        return _json(searches.prove(contract_id, body).to_json())
 
     @app.post(
         UPLOAD_PATH,
@@ -482,6 +576,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     return app
+
+
+def _json(text: str) -> Response:
+    return Response(text, media_type="application/json")
+
+
+def _amendment(amended_id: str, entry: Entry, registry: Registry) -> AmendmentSummary:
+    from engine.amend import amendment_of
+
+    known = amendment_of(entry.contract.spec) if entry.contract is not None else None
+    return AmendmentSummary(
+        id=amended_id,
+        amendment=entry.amendment or amended_id,
+        amends=entry.amends or "",
+        file=registry.relative(entry.path),
+        title=known.title if known else None,
+        effective=known.effective if known else None,
+        hypothetical=known.hypothetical if known else None,
+        problems=[_located(p, registry) for p in entry.problems],
+    )
 
 
 def _located(problem: Problem, registry: Registry) -> ProblemLocation:

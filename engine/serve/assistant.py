@@ -15,20 +15,39 @@ from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp_types import CallToolResult, TextContent
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from engine.errors import ContractEngineError
-from engine.explain import explain as explain_norm
+from engine.explain import explain_id
 from engine.report import Report
+from engine.serve.problems import invalid_request
 from engine.serve.registry import Registry
-from engine.serve.schemas import MAX_MOVES_PER_REQUEST, summary
+from engine.serve.schemas import (
+    MAX_DIFF_DEPTH,
+    MAX_MOVES_PER_REQUEST,
+    MAX_PLAN_STEPS,
+    MAX_PROVE_DEPTH,
+    DiffRequest,
+    PlanRequest,
+    ProveRequest,
+    summary,
+)
+from engine.serve.whatif import Searches
 
 INSTRUCTIONS = """\
 Checks proposed moves against partnership contracts written as declarative rules.
 Call list_contracts to see the contracts, list_phrases for the moves a contract understands
 (plain words such as "partner with Google Cloud"), check to check one move or a timeline of
 moves, and explain for what one norm (rule) of a contract means. Answer from the report:
-its verdict, each conflict's clause and source, and why the other norms did not apply."""
+its verdict, each conflict's clause and source, and why the other norms did not apply.
+What-if: plan finds the shortest clear timelines to a goal ("how can OpenAI go public?"),
+diff compares the contract with an amendment (list_contracts lists them; or write one out),
+lint lists a contract's static problems, prove checks a property over every short timeline."""
+
+
+ContractArg = Annotated[
+    str, Field(description="A contract id from list_contracts (or an amendment's id).")
+]
 
 
 def _result(summary_text: str, data: dict[str, Any]) -> CallToolResult:
@@ -41,8 +60,19 @@ def _result(summary_text: str, data: dict[str, Any]) -> CallToolResult:
     )
 
 
-def _error(error: ContractEngineError) -> CallToolResult:
+def _error(error: ContractEngineError | ValidationError) -> CallToolResult:
+    if isinstance(error, ValidationError):  # the HTTP API's request models: same caps, same words
+        error = ContractEngineError(invalid_request(error.errors()).detail)
     return CallToolResult(content=[TextContent(type="text", text=f"error: {error}")], is_error=True)
+
+
+def _answer(text: str, json_text: str) -> CallToolResult:
+    """A what-if result: its text (as the CLI prints it), then its JSON exactly as
+    `--format json` prints it, also as structured content."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=text), TextContent(type="text", text=json_text)],
+        structured_content=json.loads(json_text),
+    )
 
 
 def report_summary(report: Report) -> str:
@@ -129,14 +159,126 @@ def build_server(directory: Path | None = None) -> MCPServer:
     @server.tool()
     def explain(
         contract: Annotated[str, Field(description="A contract id from list_contracts.")],
-        norm: Annotated[str, Field(description="A norm (rule) id, as reports name them.")],
+        norm: Annotated[
+            str,
+            Field(description="A norm (rule) id, as reports name them, or a clause id."),
+        ],
     ) -> CallToolResult:
-        """Explain one norm: its clause text and source, what triggers it, what defeats it."""
+        """Explain one norm (or each norm of a clause): its clause text and source, what
+        triggers it, what defeats it, when it is in force, its kind's own terms."""
         try:
-            explanation = explain_norm(registry.get(contract), norm, show_path=registry.relative)
+            explanation = explain_id(registry.get(contract), norm, show_path=registry.relative)
         except ContractEngineError as error:
             return _error(error)
         return _result(explanation.to_text(), explanation.model_dump(mode="json"))
+
+    searches = Searches(registry)
+
+    @server.tool()
+    def plan(
+        contract: ContractArg,
+        goal: Annotated[
+            str,
+            Field(
+                description='A move ("go public") or a state ("the partnership ended", '
+                '"clause azure-exclusivity not in force").'
+            ),
+        ],
+        given: Annotated[
+            list[str | dict[str, Any]],
+            Field(description="Moves that have already happened, in words or as objects."),
+        ] = [],  # noqa: B006 - the SDK reads the default; it is never mutated
+        max_steps: Annotated[
+            int, Field(description=f"The longest plan tried, goal included (1-{MAX_PLAN_STEPS}).")
+        ] = 4,
+        allow: Annotated[list[str], Field(description="Only moves of these kinds.")] = [],  # noqa: B006
+        forbid: Annotated[list[str], Field(description="No moves of these kinds.")] = [],  # noqa: B006
+        by: Annotated[str | None, Field(description="Reach the goal by YYYY-MM-DD.")] = None,
+        at: Annotated[str | None, Field(description="The first step's date, YYYY-MM-DD.")] = None,
+    ) -> CallToolResult:
+        """The shortest timelines of moves that reach a goal with every step clear, or the
+        closest attempts and the norms that block them. Each step replays through check."""
+        try:
+            body = PlanRequest.model_validate(
+                {"goal": goal, "given": given, "max_steps": max_steps, "allow": allow}
+                | {"forbid": forbid, "by": by, "at": at}
+            )
+            result = searches.plan(contract, body)
+        except (ContractEngineError, ValidationError) as error:
+            return _error(error)
+        return _answer(result.to_text(), result.to_json())
+
+    @server.tool()
+    def diff(
+        contract: ContractArg,
+        against: Annotated[
+            str | None,
+            Field(
+                description="The other version: an amendment id from list_contracts, or a contract id."
+            ),
+        ] = None,
+        amendment: Annotated[
+            str | None,
+            Field(
+                description="Or an amendment written out (YAML: title, effective, and the "
+                "clauses and norms it adds, replaces or removes), applied to this contract."
+            ),
+        ] = None,
+        moves: Annotated[
+            list[str | list[str]] | None,
+            Field(description="Timelines to compare: each a move in words or a list of moves."),
+        ] = None,
+        depth: Annotated[
+            int,
+            Field(
+                description=f"Without moves: generated timelines up to this long (1-{MAX_DIFF_DEPTH})."
+            ),
+        ] = 2,
+    ) -> CallToolResult:
+        """Which moves change outcome between this contract and another version (an
+        amendment, e.g. a renegotiation proposal), and how."""
+        try:
+            body = DiffRequest.model_validate(
+                {"against": against, "amendment": amendment, "moves": moves, "depth": depth}
+            )
+            result = searches.diff(contract, body)
+        except (ContractEngineError, ValidationError) as error:
+            return _error(error)
+        return _answer(result.to_text(), result.to_json())
+
+    @server.tool()
+    def lint(contract: ContractArg) -> CallToolResult:
+        """A contract's static problems: norms that can never fire, shadowed norms, windows
+        outside their clause, and more, each with file:line and a severity."""
+        try:
+            result = searches.lint(contract)
+        except ContractEngineError as error:
+            return _error(error)
+        return _answer(result.to_text(), result.to_json())
+
+    @server.tool()
+    def prove(
+        contract: ContractArg,
+        property: Annotated[
+            str,
+            Field(
+                description='"never: a move is both required and forbidden", "always: the '
+                'partnership ended -> no conflict from azure-exclusivity", "reachable: go '
+                'public clear".'
+            ),
+        ],
+        depth: Annotated[
+            int,
+            Field(description=f"Every timeline of up to this many moves (1-{MAX_PROVE_DEPTH})."),
+        ] = 3,
+    ) -> CallToolResult:
+        """Check a property over every timeline of generated moves up to a depth: it holds,
+        or a counterexample timeline (for reachable, a witness) that check replays."""
+        try:
+            result = searches.prove(contract, ProveRequest(property=property, depth=depth))
+        except (ContractEngineError, ValidationError) as error:
+            return _error(error)
+        return _answer(result.to_text(), result.to_json())
 
     return server
 

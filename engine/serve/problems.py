@@ -4,6 +4,8 @@ a traceback."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from engine.errors import Problem
@@ -101,3 +103,31 @@ def _field_of(message: str) -> str | None:
 def listed(problems: list[Problem]) -> str:
     """The detail line of several problems, as the CLI prints them: file:line: message."""
     return "; ".join(str(p) for p in problems)
+
+
+SEARCH_CAPS = {"max_steps", "depth"}
+
+
+def invalid_request(errors: Any) -> HTTPProblem:
+    """A request its model refused (pydantic errors), as one problem naming each field."""
+    parts = []
+    fields = []
+    for item in errors:
+        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "path", "query")]
+        where = ".".join(loc) or "body"
+        fields.append(where)
+        message = item.get("msg", "invalid")
+        if item.get("type") == "less_than_equal" and where in SEARCH_CAPS:
+            cap = item.get("ctx", {}).get("le")
+            message = (
+                f"at most {cap} on this server: searches grow with each step, so the server "
+                "caps them (the command line does not)"
+            )
+        parts.append(f"{where}: {message}")
+    return HTTPProblem(
+        422,
+        "invalid-request",
+        "Invalid request",
+        "; ".join(parts),
+        field=fields[0] if fields else None,
+    )

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from engine.api import Contract
 from engine.serve.problems import ProblemLocation
 
 MAX_MOVES_PER_REQUEST = 100
 MAX_MOVE_CHARS = 2_000
+
+# Searches are bounded on a server (the CLI has no caps): each step multiplies the timelines tried.
+MAX_PLAN_STEPS = 5  # plan: the longest plan tried, goal included (CLI default 4)
+MAX_DIFF_DEPTH = 2  # diff: generated timelines up to this long (CLI default 2)
+MAX_PROVE_DEPTH = 3  # prove: every timeline of up to this many moves (CLI default 3)
+MAX_TIMELINES = 50  # diff: given timelines
+MAX_TIMELINE_MOVES = 20  # diff: moves in one given timeline
+SEARCH_SECONDS = 10.0  # wall-clock budget of one search; beyond it a 422 says so
+MAX_SEARCHES = 2  # searches at once per worker process; more get a 503 with Retry-After
 
 MoveWords = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MOVE_CHARS)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
@@ -37,6 +46,111 @@ class CheckRequest(BaseModel):
     waivers: dict[str, Reason] = Field(
         {}, description="Norms set aside: {rule: reason}; their findings are listed as waived."
     )
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+MoveGiven = MoveWords | dict[str, Any]
+
+
+class PlanRequest(BaseModel):
+    """`contract-engine plan`'s options: a goal, the moves already made, the bound."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goal: MoveWords = Field(
+        description='A move ("go public") or a state ("the partnership ended", '
+        '"clause azure-exclusivity not in force").',
+        examples=["go public"],
+    )
+    given: list[MoveGiven] = Field(
+        [],
+        max_length=MAX_MOVES_PER_REQUEST,
+        description="Moves that have already happened (the CLI's --from), in words or as objects.",
+    )
+    max_steps: int = Field(
+        4,
+        ge=1,
+        le=MAX_PLAN_STEPS,
+        description=f"The longest plan tried, goal included (at most {MAX_PLAN_STEPS}).",
+    )
+    allow: list[Name] = Field([], max_length=100, description="Only moves of these kinds.")
+    forbid: list[Name] = Field([], max_length=100, description="No moves of these kinds.")
+    by: dt.date | None = Field(None, description="The goal must be reached by this day.")
+    at: dt.date | None = Field(None, description="The date of the first step (default: as_of).")
+
+
+class DiffRequest(BaseModel):
+    """`contract-engine diff`'s options: the other version, and the timelines compared."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    against: Name | None = Field(
+        None,
+        description="The other version: an amendment of this server (its id, the amended "
+        "contract's id, or its file as `GET /v1/contracts` lists it) or another contract id.",
+        examples=["azure-relaxed"],
+    )
+    amendment: Annotated[str, StringConstraints(min_length=1)] | dict[str, Any] | None = Field(
+        None,
+        description="Or an amendment written out, applied to this contract: the content of an "
+        "amendment file as YAML text (errors give its lines) or as a JSON object (errors give "
+        "the lines of the object written as indented JSON). `amends` may be left out.",
+    )
+    moves: (
+        list[
+            MoveWords
+            | Annotated[list[MoveWords], Field(min_length=1, max_length=MAX_TIMELINE_MOVES)]
+        ]
+        | None
+    ) = Field(
+        None,
+        max_length=MAX_TIMELINES,
+        description="Timelines to compare (the CLI's --moves file): each item a move in words, "
+        "or a list of moves. Default: every generated timeline up to `depth`.",
+    )
+    depth: int = Field(
+        2,
+        ge=1,
+        le=MAX_DIFF_DEPTH,
+        description=f"Without moves: timelines up to this long (at most {MAX_DIFF_DEPTH}).",
+    )
+
+    @model_validator(mode="after")
+    def _one_version(self) -> DiffRequest:
+        if (self.against is None) == (self.amendment is None):
+            raise ValueError("give exactly one of 'against' (a version by id) and 'amendment'")
+        return self
+
+
+class ProveRequest(BaseModel):
+    """`contract-engine prove`'s options: a property and the depth."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    property: Annotated[str, StringConstraints(min_length=1, max_length=MAX_MOVE_CHARS)] = Field(
+        description='"never: a move is both required and forbidden", "always: the partnership '
+        'ended -> no conflict from azure-exclusivity", "reachable: go public clear".',
+        examples=["reachable: go public clear"],
+    )
+    depth: int = Field(
+        3,
+        ge=1,
+        le=MAX_PROVE_DEPTH,
+        description=f"Every timeline of up to this many moves (at most {MAX_PROVE_DEPTH}).",
+    )
+
+
+class AmendmentSummary(BaseModel):
+    """An amendment file of the directory: what it amends and from when."""
+
+    id: str  # the amended contract's id, as reports name it
+    amendment: str
+    amends: str
+    file: str
+    title: str | None
+    effective: dt.date | None
+    hypothetical: bool | None
+    problems: list[ProblemLocation] = []
 
 
 class ClauseView(BaseModel):
@@ -83,6 +197,7 @@ class Unavailable(BaseModel):
 class ContractList(BaseModel):
     contracts: list[ContractSummary]
     unavailable: list[Unavailable] = []
+    amendments: list[AmendmentSummary] = []
 
 
 class ValidateRequest(BaseModel):
