@@ -286,6 +286,7 @@ def changed_ids(
     problems: Collector,
     prefix: tuple[Any, ...] = (),
     where: str = "in the amended contract",
+    label: str | None = None,
 ) -> None:
     """Each id that `known` lacks is a problem at its file:line, with did-you-mean."""
     group, change = section.split(".")
@@ -297,7 +298,7 @@ def changed_ids(
             problems.add(
                 file,
                 line_of(raw, loc),
-                f"{section}: no {what} '{item}' {where}{did_you_mean(item, known)}",
+                f"{label or section}: no {what} '{item}' {where}{did_you_mean(item, known)}",
             )
 
 

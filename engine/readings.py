@@ -233,7 +233,18 @@ def declared(
                         f"'{all_ids[item]}'; a reading of '{clause_id}' changes only its norms",
                     )
                 known = {**own, **dict.fromkeys(elsewhere)}
-                changed_ids(ids, known, section, "norm", node, file, problems, at, where)
+                changed_ids(
+                    ids,
+                    known,
+                    section,
+                    "norm",
+                    node,
+                    file,
+                    problems,
+                    at,
+                    where,
+                    f"readings.{name}.{section}",
+                )
             for section, items in (("replace", changes.replace), ("add", changes.add)):
                 for index, norm in enumerate(items):
                     if norm.clause != clause_id:
@@ -380,8 +391,9 @@ def reading_lines(report: Report, verbose: bool, symbols: Symbols) -> list[Line]
             break
         top.append(line)
     for result in section.results:
-        described = "; ".join(
-            section.descriptions[clause][name] for clause, name in result.readings.items()
+        described = " ".join(
+            text if text.endswith(".") else text + "."
+            for text in (section.descriptions[c][n] for c, n in result.readings.items())
         )
         default = ", the default" if result.default else ""
         top += [Line(""), Line(f"Under {result.label}{default}: {described}", "bold", hang=2)]
