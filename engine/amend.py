@@ -15,7 +15,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.errors import Collector, ContractFileError, Problem
 from engine.load import LocatedDict, LocatedList, line_of, load_yaml_file, parse_yaml
-from engine.model import Clause, EventKind, Identifier, Norm, RuleFile
+from engine.model import Clause, EventKind, Identifier, Norm, NormChanges, RuleFile
 from engine.suggest import did_you_mean
 from engine.validate import ContractSpec, _Resolver, load_contract, validate_model
 
@@ -37,12 +37,6 @@ class _Strict(BaseModel):
 class ClauseChanges(_Strict):
     add: list[Clause] = []
     replace: list[Clause] = []
-    remove: list[Identifier] = []
-
-
-class NormChanges(_Strict):
-    add: list[Norm] = []
-    replace: list[Norm] = Field([], description="Norms with the id of the norm they replace.")
     remove: list[Identifier] = []
 
 
@@ -124,8 +118,8 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
 
     # -- clauses -------------------------------------------------------------------------------
     clauses = dict(base.clauses)
-    _changes(a.clauses.remove, clauses, "clauses.remove", "clause", raw, file, problems)
-    _changes(
+    changed_ids(a.clauses.remove, clauses, "clauses.remove", "clause", raw, file, problems)
+    changed_ids(
         [c.id for c in a.clauses.replace], clauses, "clauses.replace", "clause", raw, file, problems
     )
     for index, clause in enumerate(a.clauses.add):
@@ -142,8 +136,10 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
 
     # -- norms ---------------------------------------------------------------------------------
     known = {n.id: n for n in base.norms}
-    _changes(a.norms.remove, known, "norms.remove", "norm", raw, file, problems)
-    _changes([n.id for n in a.norms.replace], known, "norms.replace", "norm", raw, file, problems)
+    changed_ids(a.norms.remove, known, "norms.remove", "norm", raw, file, problems)
+    changed_ids(
+        [n.id for n in a.norms.replace], known, "norms.replace", "norm", raw, file, problems
+    )
     ending = set(a.norms.remove) | {n.id for n in a.norms.replace}
     for index, norm in enumerate(a.norms.add):
         if norm.id in known:
@@ -166,27 +162,18 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
     problems.raise_if_any()
 
     last_old_day = a.effective - ONE_DAY
-    rule_files: list[tuple[Path, Any, RuleFile]] = []
-    for rule_path in base.rule_files:
-        rule_raw = load_yaml_file(rule_path)
-        rules = RuleFile.model_validate(rule_raw)
-        kept_raw: list[Any] = []
-        kept: list[Norm] = []
-        lines: list[int] = []
-        raw_norms = rule_raw.get("norms", []) if isinstance(rule_raw, dict) else []
-        for index, norm in enumerate(rules.norms):
-            if norm.id in ending:
-                until = min(d for d in (norm.valid_until, last_old_day) if d is not None)
-                if norm.valid_from is not None and norm.valid_from > until:
-                    continue  # its window starts after the amendment: it never applies
-                norm = norm.model_copy(
-                    update={"id": _old_id(norm.id, amendment_id), "valid_until": until}
-                )
-            kept.append(norm)
-            kept_raw.append(raw_norms[index])
-            lines.append(line_of(rule_raw, ("norms", index)) or 0)
-        rule_raw_kept = _located(rule_raw, {"norms": _list(kept_raw, lines)})
-        rule_files.append((rule_path, rule_raw_kept, rules.model_copy(update={"norms": kept})))
+
+    def capped(norm: Norm) -> Norm | None:
+        until = min(d for d in (norm.valid_until, last_old_day) if d is not None)
+        if norm.valid_from is not None and norm.valid_from > until:
+            return None  # its window starts after the amendment: it never applies
+        return norm.model_copy(update={"id": _old_id(norm.id, amendment_id), "valid_until": until})
+
+    rule_files = rewrite_norms(
+        [(p, r, RuleFile.model_validate(r)) for p in base.rule_files for r in [load_yaml_file(p)]],
+        ending,
+        capped,
+    )
 
     new_norms: list[Norm] = []
     new_raw: list[Any] = []
@@ -210,9 +197,12 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
     kind_lines = [
         line_of(raw, ("event_kinds", "add", i)) or 0 for i in range(len(a.event_kinds.add))
     ]
-    amendment_raw = _located(
+    amendment_raw = located(
         raw,
-        {"norms": _list(new_raw, new_lines), "event_kinds": _list(list(kinds_raw), kind_lines)},
+        {
+            "norms": located_list(new_raw, new_lines),
+            "event_kinds": located_list(list(kinds_raw), kind_lines),
+        },
     )
     rule_files.append(
         (path, amendment_raw, RuleFile(event_kinds=list(a.event_kinds.add), norms=new_norms))
@@ -311,7 +301,35 @@ def _old_id(norm_id: str, amendment_id: str) -> str:
     return f"{norm_id}-before-{amendment_id}"[:80]
 
 
-def _changes(
+def rewrite_norms(
+    rule_files: list[tuple[Path, Any, RuleFile]],
+    ending: Collection[str],
+    keep: Callable[[Norm], Norm | None],
+) -> list[tuple[Path, Any, RuleFile]]:
+    """The rule files with each norm named in `ending` swapped for keep(norm), or dropped when
+    that is None; every other norm keeps its place and its file:line. Amendments and readings
+    (engine/readings.py) change a contract's norms through this one function."""
+    out: list[tuple[Path, Any, RuleFile]] = []
+    for rule_path, rule_raw, rules in rule_files:
+        kept_raw: list[Any] = []
+        kept: list[Norm] = []
+        lines: list[int] = []
+        raw_norms = rule_raw.get("norms", []) if isinstance(rule_raw, dict) else []
+        for index, norm in enumerate(rules.norms):
+            if norm.id in ending:
+                changed = keep(norm)
+                if changed is None:
+                    continue
+                norm = changed
+            kept.append(norm)
+            kept_raw.append(raw_norms[index])
+            lines.append(line_of(rule_raw, ("norms", index)) or 0)
+        rule_raw_kept = located(rule_raw, {"norms": located_list(kept_raw, lines)})
+        out.append((rule_path, rule_raw_kept, rules.model_copy(update={"norms": kept})))
+    return out
+
+
+def changed_ids(
     ids: list[str],
     known: dict[str, Any],
     section: str,
@@ -319,28 +337,32 @@ def _changes(
     raw: Any,
     file: str,
     problems: Collector,
+    prefix: tuple[Any, ...] = (),
+    where: str = "in the amended contract",
+    label: str | None = None,
 ) -> None:
+    """Each id that `known` lacks is a problem at its file:line, with did-you-mean."""
     group, change = section.split(".")
     for index, item in enumerate(ids):
         if item not in known:
-            loc: tuple[Any, ...] = (group, change, index)
+            loc: tuple[Any, ...] = (*prefix, group, change, index)
             if change == "replace":
                 loc = (*loc, "id")
             problems.add(
                 file,
                 line_of(raw, loc),
-                f"{section}: no {what} '{item}' in the amended contract{did_you_mean(item, known)}",
+                f"{label or section}: no {what} '{item}' {where}{did_you_mean(item, known)}",
             )
 
 
-def _located(like: Any, items: dict[str, Any]) -> LocatedDict:
+def located(like: Any, items: dict[str, Any]) -> LocatedDict:
     out = LocatedDict(items)
     out.line = getattr(like, "line", 1)
     out.key_lines = {k: getattr(like, "key_lines", {}).get(k, out.line) for k in items}
     return out
 
 
-def _list(items: list[Any], lines: list[int]) -> LocatedList:
+def located_list(items: list[Any], lines: list[int]) -> LocatedList:
     out = LocatedList(items)
     out.line = lines[0] if lines else 1
     out.item_lines = lines

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import gc
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,9 @@ class Contract:
         # the common case, and a Move is immutable.
         self._parse_words = functools.lru_cache(maxsize=4096)(self._dated_moves)
         self.source: Path | None = None  # the file it was loaded from (workers load it again)
+        self._variants: dict[tuple[tuple[str, str], ...], Contract] = {}
+        self._variants_lock = threading.Lock()
+        self._reading_choice: dict[str, str] | None = None
 
     @classmethod
     def load(cls, path: str | Path, cache: bool = False) -> Contract:
@@ -129,17 +134,38 @@ class Contract:
         *moves: MoveLike,
         at: dt.date | str | None = None,
         waivers: Mapping[str, str] | None = None,
+        readings: Mapping[str, str] | None = None,
     ) -> Report:
         """Check one move, or several as one timeline (run in date order, each seeing the
-        state the earlier ones left). `at` is the check date and every undated move's date."""
-        return self.check_timeline(moves, at=at, waivers=waivers)
+        state the earlier ones left). `at` is the check date and every undated move's date.
+        `readings` fixes readings of disputed clauses ({"agi-clause": "panel"}); the others
+        are each considered (report.readings)."""
+        return self.check_timeline(moves, at=at, waivers=waivers, readings=readings)
 
     def check_timeline(
         self,
         moves: Iterable[MoveLike],
         at: dt.date | str | None = None,
         waivers: Mapping[str, str] | None = None,
+        readings: Mapping[str, str] | None = None,
     ) -> Report:
+        if self._spec.readings is not None:
+            from engine.readings import check_readings
+
+            return check_readings(self, list(moves), at, waivers, readings)
+        if readings:
+            raise MoveError(
+                f"contract {self.id} declares no readings; --reading has nothing to fix"
+            )
+        return self._check_plain(moves, at, waivers)
+
+    def _check_plain(
+        self,
+        moves: Iterable[MoveLike],
+        at: dt.date | str | None = None,
+        waivers: Mapping[str, str] | None = None,
+    ) -> Report:
+        """One check of this contract's norms as they are (its default readings, if any)."""
         reference = parse_day(at)
         day = reference or self.as_of
         given = list(moves)
@@ -190,6 +216,29 @@ class Contract:
         from engine.many import check_many
 
         return check_many(self, items, workers, at, waivers)
+
+    def under(self, readings: Mapping[str, str] | None = None) -> Contract:
+        """The contract under one reading of each disputed clause (those not given: their
+        default), as an ordinary contract; itself when the contract declares no readings.
+        Built and compiled once per combination."""
+        if self._spec.readings is None:
+            if readings:
+                raise MoveError(f"contract {self.id} declares no readings")
+            return self
+        combo = self._spec.readings.choose(readings)
+        key = tuple(sorted(combo.items()))
+        with self._variants_lock:
+            found = self._variants.get(key)
+            if found is None:
+                spec = dataclasses.replace(self._spec.readings.spec(combo), readings=None)
+                found = self._variants[key] = Contract(spec)
+                found._reading_choice = combo
+            return found
+
+    @property
+    def reading_choice(self) -> dict[str, str] | None:
+        """For a contract made by `under`: the reading of each disputed clause it holds."""
+        return dict(self._reading_choice) if self._reading_choice is not None else None
 
     def _dated_moves(
         self, move: MoveLike, day: dt.date, reference: dt.date | None

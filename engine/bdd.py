@@ -50,6 +50,7 @@ class ContractScenario:
     date: dt.date | None = None
     history: list[Move] = field(default_factory=list)
     waivers: dict[str, str] = field(default_factory=dict)
+    readings: dict[str, str] = field(default_factory=dict)  # fixed readings of disputed clauses
     report: Report | None = None
 
     # -- set-up -------------------------------------------------------------------------------
@@ -72,7 +73,10 @@ class ContractScenario:
         contract = self.require_contract()
         try:
             self.report = contract.check_timeline(
-                [*self.history, *proposed], at=self.date, waivers=self.waivers
+                [*self.history, *proposed],
+                at=self.date,
+                waivers=self.waivers,
+                readings=self.readings or None,
             )
         except ContractEngineError as error:
             raise AssertionError(f"The engine refused the check: {error}") from None
@@ -96,11 +100,20 @@ class ContractScenario:
 
 
 def _record_coverage(contract: Contract, report: Report, history: int) -> None:
+    """Norms shown firing and not firing; under readings, every reading's report counts (the
+    norms a reading adds are norms of the contract too)."""
     cov = _coverage.setdefault(contract.id, _Coverage([n.id for n in contract.norms]))
-    for outcome in report.outcomes:
-        if outcome.move is not None and outcome.move < history:
-            continue
-        (cov.fired if outcome.status in ("applied", "waived") else cov.not_fired).add(outcome.rule)
+    reports = (
+        [report, *(r.report for r in report.readings.results)] if report.readings else [report]
+    )
+    for one in reports:
+        for outcome in one.outcomes:
+            if outcome.rule not in cov.norms:
+                cov.norms.append(outcome.rule)
+            if outcome.move is not None and outcome.move < history:
+                continue
+            fired = outcome.status in ("applied", "waived")
+            (cov.fired if fired else cov.not_fired).add(outcome.rule)
 
 
 def _matches(finding: Finding, name: str) -> bool:
@@ -419,4 +432,4 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 # Steps for what-if questions (plans, amendments) live in their own module, loaded with these.
-pytest_plugins = ["engine.bdd_whatif"]
+pytest_plugins = ["engine.bdd_whatif", "engine.bdd_readings"]

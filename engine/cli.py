@@ -340,8 +340,31 @@ def _locate(
     return _Failure(str(error), field="--move")
 
 
+def _readings(loaded: Contract, given: list[str]) -> dict[str, str] | None:
+    """--reading CLAUSE=NAME, each checked against the readings the contract declares."""
+    readings: dict[str, str] = {}
+    for item in given:
+        clause, sep, name = (part.strip() for part in item.partition("="))
+        if not sep or not clause or not name:
+            raise _Failure(f"--reading '{item}': expected CLAUSE=NAME", field="--reading")
+        readings[clause] = name
+    if readings:
+        try:
+            loaded.under(readings)
+        except MoveError as error:
+            raise _Failure(f"--reading: {error}", field="--reading") from None
+    return readings or None
+
+
+def _under(loaded: Contract, given: list[str]) -> Contract:
+    """The contract under the readings given (the default ones for clauses not named)."""
+    return loaded.under(_readings(loaded, given))
+
+
 def _waivers(loaded: Contract, waive: list[str]) -> dict[str, str]:
     known = [n.id for n in loaded.norms]
+    if loaded.spec.readings is not None:
+        known += loaded.spec.readings.added_norms()
     waivers: dict[str, str] = {}
     for item in waive:
         rule, sep, reason = item.partition("=")
@@ -428,6 +451,15 @@ def check(
             "output is the same as with 1.",
         ),
     ] = 1,
+    reading: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reading",
+            metavar="CLAUSE=NAME",
+            help="Fix one reading of a disputed clause (repeat for several clauses); the "
+            "others are each checked, and the verdict is CONFLICT if any is.",
+        ),
+    ] = None,
 ) -> None:
     """Check moves (one timeline, in date order) and report every conflict and consequence."""
     loaded = _load(contract)
@@ -444,10 +476,17 @@ def check(
                 f"--at '{at}' is not a date; expected YYYY-MM-DD", field="--at"
             ) from None
     waivers = _waivers(loaded, waive or [])
+    readings = _readings(loaded, reading or [])
     if each or workers > 1:
+        if readings:
+            raise _Failure(
+                "--reading is not taken with --each or --workers (each of those checks "
+                "considers every reading of a disputed clause)",
+                field="--reading",
+            )
         _check_each(loaded, given, at, waivers, output, verbose, each, workers)
     try:
-        report = loaded.check(*(m.text for m in given), at=at, waivers=waivers)
+        report = loaded.check(*(m.text for m in given), at=at, waivers=waivers, readings=readings)
     except MoveError as error:
         raise _locate(loaded, given, at, error) from None
     _write(report, loaded, output, verbose)
@@ -883,11 +922,19 @@ def plan_command(
     by: Annotated[str | None, typer.Option(help="The goal must be reached by YYYY-MM-DD.")] = None,
     at: Annotated[str | None, typer.Option(help="The date of the first step.")] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    reading: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reading",
+            metavar="CLAUSE=NAME",
+            help="Fix one reading of a disputed clause (repeat for several clauses).",
+        ),
+    ] = None,
 ) -> None:
     """The shortest timelines of moves that reach a goal, every step clear (exit 1: none)."""
     from engine.plan import plan
 
-    loaded = _load(contract)
+    loaded = _under(_load(contract), reading or [])
     result = plan(loaded, goal, from_ or [], max_steps, allow or [], forbid or [], by, at)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
     raise typer.Exit(result.exit_code)
@@ -950,11 +997,19 @@ def prove_command(
         int | None, typer.Option(help="Processes for a large search (default: one per core).")
     ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    reading: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reading",
+            metavar="CLAUSE=NAME",
+            help="Fix one reading of a disputed clause (repeat for several clauses).",
+        ),
+    ] = None,
 ) -> None:
     """Check a property over every timeline of generated moves up to a depth (exit 1: not so)."""
     from engine.prove import prove
 
-    loaded = _load(contract)
+    loaded = _under(_load(contract), reading or [])
     result = prove(loaded, claim, depth, workers)
     sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
     raise typer.Exit(result.exit_code)

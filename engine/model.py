@@ -66,6 +66,11 @@ class Clause(_Strict):
     survives_termination: bool = Field(
         False, description="Stays in force when the partnership ends (e.g. a third party's term)."
     )
+    readings: dict[Identifier, Reading] = Field(
+        {},
+        description="Alternative readings of a disputed clause, by name: each replaces, adds or "
+        "removes norms of this clause; `check` reports a verdict per reading where they differ.",
+    )
 
 
 class EntitySet(_Strict):
@@ -318,8 +323,35 @@ class Norm(_Strict):
         return kind_of(self).severity(self)
 
 
+class NormChanges(_Strict):
+    """Norms added, replaced (by id) or removed: an amendment's and a reading's changes."""
+
+    add: list[Norm] = []
+    replace: list[Norm] = Field([], description="Norms with the id of the norm they replace.")
+    remove: list[Identifier] = []
+
+
+class Reading(_Strict):
+    """One reading of a disputed clause (engine/readings.py): what it changes in the clause."""
+
+    description: str = Field(min_length=1, description="What this reading says, in one line.")
+    default: bool = Field(
+        False, description="The reading used when none is fixed (default: the first declared)."
+    )
+    norms: NormChanges = NormChanges()
+
+
 class RuleFile(_Strict):
     """A rule file: event kinds (with their phrases) and norms."""
 
     event_kinds: list[EventKind] = []
     norms: list[Norm] = []
+    readings: dict[Identifier, dict[Identifier, Reading]] = Field(
+        {},
+        description="Readings of disputed clauses, by clause id then reading name (as a "
+        "clause's own `readings:` in the contract file).",
+    )
+
+
+Clause.model_rebuild()
+ContractFile.model_rebuild()

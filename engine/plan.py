@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.api import Contract, MoveLike, parse_day
 from engine.conditions import with_article
@@ -83,6 +83,9 @@ class PlanResult(_Frozen):
     closest: list[Attempt]
     states_explored: int
     checks: int
+    readings: dict[str, str] | None = Field(
+        None, description="The reading of each disputed clause searched (replay with --reading)."
+    )
 
     @property
     def exit_code(self) -> int:
@@ -115,6 +118,9 @@ class PlanResult(_Frozen):
         out.append(
             f"Searched {self.states_explored:,} state(s) with {self.checks:,} check(s) ({bound})."
         )
+        if self.readings:
+            fixed = " ".join(f"--reading {c}={n}" for c, n in self.readings.items())
+            out.append(f"Under the readings {fixed} (replay with them).")
         return "\n".join(out) + "\n"
 
 
@@ -142,6 +148,7 @@ def plan(
     `budget` it stops with SearchTooLarge when the time runs out."""
     if max_steps < 1:
         raise MoveError("--max-steps must be at least 1")
+    contract = contract.under()  # one reading of each disputed clause: the default, or as fixed
     start = parse_day(at) or contract.as_of
     deadline = parse_day(by)
     prefix = [contract.parse_move(m) for m in given]
@@ -205,6 +212,7 @@ def plan(
             shown.add(blocked_by)
             closest.append(attempt)
     return PlanResult(
+        readings=contract.reading_choice,
         contract=contract.id,
         goal=state_goal.text if state_goal else goal,
         goal_type="state" if state_goal else "move",

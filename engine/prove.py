@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.api import Contract
 from engine.errors import ContractEngineError, MoveError
@@ -56,6 +56,9 @@ class ProofResult(_Frozen):
     holds: bool
     states_explored: int
     checks: int
+    readings: dict[str, str] | None = Field(
+        None, description="The reading of each disputed clause searched (replay with --reading)."
+    )
     timeline: list[PlanStep] | None = None  # the counterexample, or the witness of reachable
     step_conflicts: list[list[str]] = []  # blocking conflicts of each step of the timeline
     detail: str | None = None
@@ -85,6 +88,9 @@ class ProofResult(_Frozen):
         if self.detail:
             out.append(f"  {self.detail}")
         out.append(f"Explored {self.states_explored:,} state(s) with {self.checks:,} check(s).")
+        if self.readings:
+            fixed = " ".join(f"--reading {c}={n}" for c, n in self.readings.items())
+            out.append(f"Under the readings {fixed} (replay with them).")
         return "\n".join(out) + "\n"
 
 
@@ -218,6 +224,7 @@ def prove(
     when the time runs out."""
     if depth < 1:
         raise MoveError("--depth must be at least 1")
+    contract = contract.under()  # one reading of each disputed clause: the default, or as fixed
     parsed = parse_property(contract, prop)
     explorer = Explorer(
         contract,
@@ -258,6 +265,7 @@ def prove(
             for i in range(len(node.steps))
         ]
     return ProofResult(
+        readings=contract.reading_choice,
         contract=contract.id,
         claim=" ".join(prop.split()),
         depth=depth,

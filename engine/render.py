@@ -87,6 +87,10 @@ def verdict_line(
 
 def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICODE) -> list[Line]:
     """The report as logical lines, in the order a reader needs them."""
+    if report.readings is not None and not report.readings.agree:
+        from engine.readings import reading_lines  # readings that differ: one part per reading
+
+        return reading_lines(report, verbose, symbols)
     name = report.name
     groups = report.groups()  # the counts of the first line and the lists below: one source
     lines = [

@@ -272,13 +272,26 @@ class Report(_Deferred):
     notes: list[str] = Field(default_factory=_no_notes)
     # display names of the ids this report mentions: parties, sets, entities, kinds of moves
     names: dict[str, str] = Field(default_factory=_no_names)
+    readings: ReadingsSection | None = Field(
+        None,
+        description="When the contract declares readings of a disputed clause: the verdict and "
+        "report under each combination considered (engine/readings.py). Absent otherwise.",
+    )
 
     @property
     def exit_code(self) -> int:
         return 1 if self.verdict == "conflict" else 0
 
     def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
+        exclude = {"readings"} if self.readings is None else None
+        return self.model_dump_json(indent=2, exclude=exclude) + "\n"
+
+    def under(self, readings: dict[str, str]) -> Report:
+        """The report under one combination of readings, e.g. {"agi-clause": "panel"} (the
+        clauses not named: any considered). Raises KeyError when none was considered."""
+        if self.readings is None:
+            raise KeyError("this contract declares no readings")
+        return self.readings.under(readings)
 
     def to_text(self, verbose: bool = False, width: int | None = None) -> str:
         """Plain text, verdict first; `verbose` adds the why-not of every norm and the state."""
@@ -307,3 +320,36 @@ class Report(_Deferred):
 
     def fired(self) -> list[Finding]:
         return [*self.conflicts, *self.consequences]
+
+
+class ReadingResult(_Frozen):
+    """The check under one combination of readings (one reading per disputed clause)."""
+
+    readings: dict[str, str] = Field(description="The reading of each disputed clause, by clause.")
+    label: str = Field(description="'reading panel of agi-clause'")
+    default: bool = Field(description="Every clause under its default reading.")
+    verdict: Literal["clear", "conflict"]
+    report: Report
+
+
+class ReadingsSection(_Frozen):
+    """Readings of disputed clauses: which were considered, and whether their findings agree.
+    The report's own findings are those of the default combination; its verdict is "conflict"
+    when any combination considered has a blocking conflict."""
+
+    declared: dict[str, list[str]] = Field(description="Each disputed clause's readings, in order.")
+    descriptions: dict[str, dict[str, str]]
+    default: dict[str, str]
+    fixed: dict[str, str] = Field(description="Readings fixed by the caller (--reading).")
+    agree: bool = Field(description="Every combination gives the same verdict and findings.")
+    results: list[ReadingResult]
+
+    def under(self, readings: dict[str, str]) -> Report:
+        for result in self.results:
+            if all(result.readings.get(c) == n for c, n in readings.items()):
+                return result.report
+        raise KeyError(f"no combination of readings considered has {readings}")
+
+
+ReadingResult.model_rebuild()
+Report.model_rebuild()

@@ -54,6 +54,8 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON Schema, with state conditions and consequences typed by the registry."""
     schema = model.model_json_schema(by_alias=True)
     defs: dict[str, Any] = schema.setdefault("$defs", {})
+    if "$ref" in schema:  # a model that holds itself (a report's reports by reading): inline it
+        schema = {**defs[schema.pop("$ref").rsplit("/", 1)[1]], **schema}
     if "Norm" not in defs and "EventKind" not in defs:
         return schema  # a contract file: no conditions or consequences to type
     typed: dict[str, dict[str, Any]] = {}

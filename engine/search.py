@@ -378,6 +378,9 @@ class Explorer:
     budget: Budget | None = None  # a search with a budget runs in-process, checked per check
 
     def __post_init__(self) -> None:
+        # a contract with readings of a disputed clause is searched under one reading each
+        # (its default ones, unless the caller passed contract.under(...)): one oracle, one state
+        self.contract = self.contract.under()
         dated: list[Move] = []
         day = self.start
         for move in self.prefix:
@@ -443,6 +446,7 @@ class Explorer:
             self.start,
             self.prefix,
             self.clear_only,
+            self.contract.reading_choice,
         )
         pool = ProcessPoolExecutor(
             workers,
@@ -498,10 +502,15 @@ _worker: Explorer | None = None
 
 
 def _worker_init(
-    path: str, candidates: list[Step], start: dt.date, prefix: list[Move], clear_only: bool
+    path: str,
+    candidates: list[Step],
+    start: dt.date,
+    prefix: list[Move],
+    clear_only: bool,
+    readings: dict[str, str] | None = None,
 ) -> None:
     global _worker
-    contract = Contract.load(path)
+    contract = Contract.load(path).under(readings)
     _worker = Explorer(contract, candidates, start, clear_only=clear_only)
     _worker.prefix = list(prefix)  # already dated by the parent
     _worker._first_day = (

@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -51,6 +51,9 @@ from engine.norms import foreign_key_problem, kind_of
 from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
+
+if TYPE_CHECKING:
+    from engine.readings import ReadingSet
 
 MAX_NORMS = 20_000
 
@@ -154,6 +157,8 @@ class ContractSpec:
     norms: list[NormSpec]
     rule_files: list[Path] = field(default_factory=list)
     measure_filters: dict[str, tuple[FieldTest, ...]] = field(default_factory=dict)
+    # the readings of disputed clauses (engine/readings.py); None when the contract has none
+    readings: ReadingSet | None = None
 
     @property
     def id(self) -> str:
@@ -450,6 +455,11 @@ def load_contract(path: str | Path) -> ContractSpec:
         problems.raise_if_any()
     assert isinstance(contract, ContractFile)
     try:
+        if any(c.readings for c in contract.clauses) or any(r.readings for *_, r in rule_files):
+            from engine.readings import resolve_with_readings
+
+            problems.raise_if_any()
+            return resolve_with_readings(contract_path, raw, contract, rule_files)
         return _Resolver(contract_path, raw, contract, rule_files, problems).resolve()
     except ContractFileError as error:
         raise ContractFileError(_without_echoes(error.problems, dropped)) from None

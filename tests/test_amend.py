@@ -64,12 +64,17 @@ def test_a_term_replaced_runs_to_its_new_end() -> None:
     )
 
 
+BOARD = {"agi-clause": "board"}  # the reading of the AGI clause under which AGI ends it
+
+
 def test_after_agi_microsoft_keeps_ip_access() -> None:
     amended = Contract.load(AMENDMENTS / "access-after-agi.yaml")
     report = amended.check("declare AGI", "withhold ChatGPT IP from Microsoft")
     assert report.verdict == "conflict"
     assert (
-        Contract.load(BUNDLED).check("declare AGI", "withhold ChatGPT IP from Microsoft").verdict
+        Contract.load(BUNDLED)
+        .check("declare AGI", "withhold ChatGPT IP from Microsoft", readings=BOARD)
+        .verdict
         == "clear"
     )
     assert any(

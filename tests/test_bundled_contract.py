@@ -193,8 +193,11 @@ def test_antitrust_complaint_against_someone_else_is_not_triggered(contract: Con
     assert report.state["after"].flags == []
 
 
+BOARD = {"agi-clause": "board"}  # the reading under which a declaration of AGI ends it
+
+
 def test_agi_then_google_cloud_is_clear_and_says_why(contract: Contract) -> None:
-    report = contract.check("declare AGI", "partner with Google Cloud")
+    report = contract.check("declare AGI", "partner with Google Cloud", readings=BOARD)
     assert report.verdict == "clear"
     reason = next(o for o in report.outcomes if o.rule == "azure-exclusivity")
     assert reason.status == "clause_ended"
@@ -207,7 +210,9 @@ def test_google_cloud_then_agi_is_a_conflict(contract: Contract) -> None:
 
 
 def test_timeline_runs_in_date_order(contract: Contract) -> None:
-    report = contract.check("2025-09-01: partner with Google Cloud", "2025-08-01: declare AGI")
+    report = contract.check(
+        "2025-09-01: partner with Google Cloud", "2025-08-01: declare AGI", readings=BOARD
+    )
     assert report.verdict == "clear"
 
 

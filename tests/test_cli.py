@@ -23,7 +23,15 @@ def test_google_cloud_deal_is_a_conflict(cli: Cli) -> None:
 
 def test_after_agi_the_deal_is_clear_and_says_why(cli: Cli) -> None:
     code, out, _ = cli(
-        "check", BUNDLED, "--move", "declare AGI", "--move", "partner with Google Cloud", "-v"
+        "check",
+        BUNDLED,
+        "--move",
+        "declare AGI",
+        "--move",
+        "partner with Google Cloud",
+        "-v",
+        "--reading",
+        "agi-clause=board",
     )
     assert code == 0
     assert "Verdict: CLEAR" in out

@@ -18,7 +18,10 @@ def assert_replays(contract: Contract, result: PlanResult) -> None:
     """Every plan, given to `check` as printed, is clear and reaches its goal."""
     assert result.found and result.plans
     for steps in result.plans:
-        report = contract.check(*[*result.given, *[s.replay for s in steps]])
+        # a plan is searched under one reading of each disputed clause, and replays under it
+        report = contract.check(
+            *[*result.given, *[s.replay for s in steps]], readings=result.readings
+        )
         assert report.verdict == "clear", report.to_text()
         if result.goal_type == "state":
             goal = parse_state(contract, result.goal)
@@ -131,6 +134,7 @@ def test_cli_plan_replays_through_cli_check(cli: Cli, contract: Contract) -> Non
     result = PlanResult.model_validate_json(out)
     for steps in result.plans:
         args = [a for s in steps for a in ("--move", s.replay)]
+        args += [a for c, n in (result.readings or {}).items() for a in ("--reading", f"{c}={n}")]
         code, text, _ = cli("check", BUNDLED, *args, "--format", "json")
         assert code == 0 and json.loads(text)["verdict"] == "clear"
     code, text, _ = cli("plan", BUNDLED, "--goal", "go public", "--max-steps", "2")

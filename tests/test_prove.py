@@ -14,13 +14,13 @@ Cli = Callable[..., tuple[int, str, str]]
 
 def replay(contract: Contract, result: ProofResult) -> object:
     assert result.timeline is not None
-    return contract.check(*[s.replay for s in result.timeline])
+    return contract.check(*[s.replay for s in result.timeline], readings=result.readings)
 
 
 def test_normative_conflict_found_and_replayed(contract: Contract) -> None:
     result = prove(contract, "never: a move is both required and forbidden", depth=2)
     assert not result.holds and result.exit_code == 1
-    report = contract.check(*[s.replay for s in result.timeline or []])
+    report = contract.check(*[s.replay for s in result.timeline or []], readings=result.readings)
     last = len(report.moves) - 1
     assert any(o.status == "met" and o.move == last for o in report.outcomes)
     assert any(
@@ -31,7 +31,7 @@ def test_normative_conflict_found_and_replayed(contract: Contract) -> None:
 def test_never_conflict_from_a_rule_has_a_counterexample(contract: Contract) -> None:
     result = prove(contract, "never: conflict from ipo-needs-conversion", depth=2)
     assert not result.holds
-    report = contract.check(*[s.replay for s in result.timeline or []])
+    report = contract.check(*[s.replay for s in result.timeline or []], readings=result.readings)
     assert [c.rule for c in report.conflicts if c.move == len(report.moves) - 1] == [
         "ipo-needs-conversion"
     ]
@@ -48,7 +48,7 @@ def test_always_holds_up_to_the_depth(contract: Contract) -> None:
 def test_always_without_the_condition_fails_and_replays(contract: Contract) -> None:
     result = prove(contract, "always: no conflict from azure-exclusivity", depth=2)
     assert not result.holds
-    report = contract.check(*[s.replay for s in result.timeline or []])
+    report = contract.check(*[s.replay for s in result.timeline or []], readings=result.readings)
     assert any(c.rule == "azure-exclusivity" for c in report.conflicts)
 
 
@@ -56,7 +56,9 @@ def test_reachable_gives_a_clear_witness(contract: Contract) -> None:
     result = prove(contract, "reachable: go public clear", depth=2)
     assert result.holds and result.timeline
     words = [s.replay for s in result.timeline]
-    report = contract.check(*words, f"{result.timeline[-1].date}: go public")
+    report = contract.check(
+        *words, f"{result.timeline[-1].date}: go public", readings=result.readings
+    )
     assert report.verdict == "clear"
     assert not prove(contract, "reachable: go public clear", depth=1).holds
 

@@ -98,7 +98,10 @@ def test_moves_as_json_objects_and_words_mix(client: TestClient) -> None:
         CHECK,
         json={"moves": ["declare AGI", {"kind": "cloud_partnership", "provider": "aws"}]},
     ).json()
-    assert report["verdict"] == "clear"
+    # clear under the board's reading of the AGI clause (the default, whose findings are the
+    # report's own); under the panel's, the declaration alone ends nothing and the deal conflicts
+    assert report["verdict"] == "conflict"
+    assert [r["verdict"] for r in report["readings"]["results"]] == ["clear", "conflict"]
     assert report["moves"][1]["fields"] == {"provider": "aws"}
     why = next(o for o in report["outcomes"] if o["rule"] == "azure-exclusivity")
     assert why["status"] == "clause_ended"

@@ -60,7 +60,7 @@ def test_coverage_lists_no_untested_norm_for_the_bundled_contracts(
     assert result.ret == 0
     result.stdout.fnmatch_lines(
         [
-            "*openai-microsoft: 11/11 norms shown both firing and not firing*",
+            "*openai-microsoft: 12/12 norms shown both firing and not firing*",
             "*openai-microsoft: no untested norm*",
             "*reseller-partnership: 33/33 norms shown both firing and not firing*",
             "*reseller-partnership: no untested norm*",

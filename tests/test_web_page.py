@@ -54,13 +54,15 @@ def test_type_a_move_and_read_the_verdict(tmp_path: Path) -> None:
             page.locator("#add").click()
             page.locator("input[name=move]").nth(1).fill("2025-06-01: declare AGI")
             page.locator("#submit").click()
-            expect(page.locator("#verdict")).to_contain_text("CLEAR", timeout=15_000)
+            # clear under the board's reading of the AGI clause, not under the panel's: the page
+            # shows the verdict over every reading, and the default reading's findings
+            expect(page.locator("#verdict")).to_contain_text("CONFLICT", timeout=15_000)
             expect(page.locator("table.timeline td.ended").first).to_be_visible()
             expect(page.locator("#why-not")).to_contain_text("azure-exclusivity")
             shared = page.url
 
             page.goto(shared)
-            expect(page.locator("#verdict")).to_contain_text("CLEAR", timeout=15_000)
+            expect(page.locator("#verdict")).to_contain_text("CONFLICT", timeout=15_000)
 
             page.goto(base + "/?move=partner+with+Gogle+Clod")
             expect(page.locator("#problem")).to_contain_text("did you mean 'Google Cloud'")

@@ -49,6 +49,9 @@ ACCEPTED: list[tuple[str, list[M]]] = [
     ("Microsoft authorised the conversion", [m("consent", "microsoft", subject="conversion")]),
     ("OpenAI announces AGI", [m("agi_declaration")]),
     ("AGI is announced", [m("agi_declaration")]),
+    ("an expert panel confirms AGI", [m("agi_confirmation")]),
+    ("AGI is confirmed", [m("agi_confirmation")]),
+    ("OpenAI has AGI confirmed by an expert panel", [m("agi_confirmation")]),
     (
         "buy Cursor for three billion dollars",
         [m("acquisition", company="cursor", price=3_000_000_000)],
