@@ -143,8 +143,25 @@ def _write(entry: Path, dependencies: list[Dependency], value: Any) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _prune(entry.parent)
     except OSError:
         return  # not writable: the contract was loaded, and that is all a cache owes
+
+
+MAX_ENTRIES = 64
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest MAX_ENTRIES entries: each engine edit or contract path makes a new key,
+    and nothing else would ever remove the old ones. Runs only when an entry is written."""
+    found = []
+    for old in folder.glob("*.pickle"):
+        try:
+            found.append((old.stat().st_mtime_ns, old))
+        except OSError:
+            continue
+    for _, old in sorted(found, reverse=True)[MAX_ENTRIES:]:
+        old.unlink(missing_ok=True)
 
 
 @functools.cache

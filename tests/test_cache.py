@@ -129,3 +129,17 @@ def test_the_environment_variable_turns_the_cache_off(
     monkeypatch.setenv("CONTRACT_ENGINE_NO_CACHE", "1")
     assert Contract.load(contract, cache=True).check(MOVE).verdict == "conflict"
     assert entries(contract) == []
+
+
+def test_old_entries_are_pruned(contract: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.cache
+
+    monkeypatch.setattr(engine.cache, "MAX_ENTRIES", 2)
+    copies = []
+    for n in range(4):  # four contract paths: four keys
+        copy = contract.with_name(f"copy-{n}.yaml")
+        shutil.copy(contract, copy)
+        copies.append(copy)
+        Contract.load(copy, cache=True)
+    assert len(entries(contract)) == 2
+    assert Contract.load(copies[0], cache=True).check(MOVE).verdict == "conflict"
