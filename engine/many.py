@@ -149,8 +149,8 @@ class Spread(Generic[T, R]):
                 index = waiting.popleft()
                 try:
                     futures[index] = future = pool.submit(self.remote, self.shared, chunks[index])
-                except BrokenProcessPool:
-                    waiting.appendleft(index)  # this process will check it
+                except (BrokenProcessPool, RuntimeError):  # broken, or shut down
+                    waiting.appendleft(index)  # this process will check it, or no one
                     return
             future.add_done_callback(functools.partial(finished, len(chunks[index])))
 
@@ -184,6 +184,8 @@ class Spread(Generic[T, R]):
             if lost:
                 raise LostChunks(lost)
         finally:
+            with lock:
+                waiting.clear()  # on an error here, the pool is fed no more
             pool.shutdown(wait=False)
         return [results[i] for i in range(len(chunks))]
 

@@ -194,7 +194,9 @@ def summary_text(
             lines += ["", head]
             for r in by_status[status]:
                 first, *rest = (r.error or "").splitlines() or [""]
-                lines.append(f"  {r.path}: {first}")
+                # a load error names its file (and line) itself: not the path twice
+                named = first.startswith(f"{r.path}:")
+                lines.append(f"  {first}" if named else f"  {r.path}: {first}")
                 lines += [f"    {more}" for more in rest]
     return "\n".join(lines) + "\n"
 

@@ -49,7 +49,7 @@ def test_sweep_text_summary_by_clause_and_the_broken_contract(cli: Any, portfoli
     assert "conflicts by clause:\n  CLAUSE             CONTRACTS\n  azure-exclusivity  1\n" in out
     assert f"  {portfolio / 'a-openai.yaml'}  openai-microsoft  azure-exclusivity" in out
     assert f"cannot read the move:\n  {portfolio / 'b-reseller.yaml'}: no phrase" in out
-    assert f"failed to load:\n  {portfolio / 'd-broken.yaml'}: " in out
+    assert f"failed to load:\n  {portfolio / 'd-broken.yaml'}:4: did not find" in out
 
 
 def test_sweep_json_lines_by_path_the_same_with_two_workers(cli: Any, portfolio: Path) -> None:
