@@ -97,6 +97,7 @@ class _Fact:
 # from (the rules that fired for it, or the words of a reason that could not wait).
 _Why = tuple[int, "_Fact", Status, Any]
 _FINDING_FIELDS = frozenset(Finding.model_fields)
+_FINDING_FIELDS_IN_ORDER = tuple(Finding.model_fields)
 _NOTE_FIELDS = _FINDING_FIELDS - {"evidence", "waived"}
 _REPORT_FIELDS = frozenset(Report.model_fields) - {"schema_version", "notes"}
 _NOTHING: dict[str, list[int]] = {}  # no rule of a norm fired (never changed)
@@ -514,7 +515,17 @@ class Evaluator:
                 "move_text": fact.move_text,
                 "date": day,
             }
-            run.findings.append((next(run.seq), Finding(**said)))
+            if self.eager:
+                notice = Finding(**said)
+            else:
+                given = {"clause_title": None, "source": None, "norm_kind": None, **said}
+                notice = trusted(
+                    Finding,
+                    {k: given.get(k) for k in _FINDING_FIELDS_IN_ORDER}
+                    | {"evidence": [], "effects": []},
+                    set(said),
+                )
+            run.findings.append((next(run.seq), notice))
         if run.state.measures_of:  # the move counts in its own measures
             measure.record(run.state, move.kind, day, values)
         follow_ups = self._evaluate(run, fact, waivers)
