@@ -97,6 +97,7 @@ class _Fact:
 # from (the rules that fired for it, or the words of a reason that could not wait).
 _Why = tuple[int, "_Fact", Status, Any]
 _FINDING_FIELDS = frozenset(Finding.model_fields)
+_FINDING_FIELDS_IN_ORDER = tuple(Finding.model_fields)
 _NOTE_FIELDS = _FINDING_FIELDS - {"evidence", "waived"}
 _REPORT_FIELDS = frozenset(Report.model_fields) - {"schema_version", "notes"}
 _NOTHING: dict[str, list[int]] = {}  # no rule of a norm fired (never changed)
@@ -519,7 +520,17 @@ class Evaluator:
                 "move_text": fact.move_text,
                 "date": day,
             }
-            run.findings.append((next(run.seq), Finding(**said)))
+            if self.eager:
+                notice = Finding(**said)
+            else:
+                given = {"clause_title": None, "source": None, "norm_kind": None, **said}
+                notice = trusted(
+                    Finding,
+                    {k: given.get(k) for k in _FINDING_FIELDS_IN_ORDER}
+                    | {"evidence": [], "effects": []},
+                    set(said),
+                )
+            run.findings.append((next(run.seq), notice))
         if run.state.measures_of:  # the move counts in its own measures
             measure.record(run.state, move.kind, day, values)
         follow_ups = self._evaluate(run, fact, waivers)
@@ -870,7 +881,7 @@ class Evaluator:
                     "effects": effects,
                     "waived": waived,
                 },
-                lambda: {"evidence": self._evidence(norm, fact, values, labels)},
+                lambda _: {"evidence": self._evidence(norm, fact, values, labels)},
                 set(_FINDING_FIELDS),
             )
         run.findings.append((next(run.seq), finding))
@@ -1088,12 +1099,18 @@ class Evaluator:
             del decision["schema_version"], decision["notes"]
             return Report(**decision, **self._rest(run, moves, check_date))
         return Report.deferred(
-            decision, lambda: self._rest(run, moves, check_date), set(_REPORT_FIELDS)
+            decision, lambda name: self._rest(run, moves, check_date, name), set(_REPORT_FIELDS)
         )
 
-    def _rest(self, run: _Run, moves: list[Move], check_date: dt.date) -> dict[str, Any]:
+    def _rest(
+        self, run: _Run, moves: list[Move], check_date: dt.date, name: str | None = None
+    ) -> dict[str, Any]:
         """What a report shows beyond its decision, from what the check recorded: the outcome
-        of every norm, the state before and after, and the names of what it mentions."""
+        of every norm, the state before and after, and the names of what it mentions; only
+        the outcomes, or the state views (the searches of plan and prove read those), when
+        `name` asks for one of them."""
+        if name == "outcomes":
+            return {"outcomes": self._outcomes(run)}
         first = min([m.date for m in moves if m.date] + [check_date])
         before = self._start_views.get(first)
         if before is None:  # every check starts from the initial state: one view a date
@@ -1101,11 +1118,16 @@ class Evaluator:
             if len(self._start_views) < 4096:
                 self._start_views[first] = before
         after = self._view(run.state, check_date)
+        if name == "state":
+            return {"state": {"before": before, "after": after}}
         return {
-            "outcomes": [o if isinstance(o, Outcome) else self._said(o) for o in run.outcomes],
+            "outcomes": self._outcomes(run),
             "state": {"before": before, "after": after},
             "names": self._mentioned(run, moves, before, after),
         }
+
+    def _outcomes(self, run: _Run) -> list[Outcome]:
+        return [o if isinstance(o, Outcome) else self._said(o) for o in run.outcomes]
 
     def _mentioned(
         self, run: _Run, moves: list[Move], before: StateView, after: StateView

@@ -13,6 +13,7 @@ an attribute, serialising, comparing, copying or pickling a report builds what i
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
@@ -42,6 +43,7 @@ class _Frozen(BaseModel):
 Model = TypeVar("Model", bound=BaseModel)
 Built = TypeVar("Built", bound="_Deferred")
 _BUILD = "build"  # the key of the pending builder in a deferred model's private values
+_BUILDING = threading.Lock()  # taken to put what was built into a model's fields
 
 
 # the descriptors of a model's instance dictionary and of pydantic's slots, set directly
@@ -64,9 +66,11 @@ def trusted(cls: type[Model], values: dict[str, Any], fields_set: set[str] | Non
 
 class _Deferred(_Frozen):
     """A model whose `_deferred` fields may be left out at construction and built on first
-    read by a function that returns them. Reading a missing field builds them, and so does
-    reading the instance's `__dict__`, which is how pydantic's serialiser (also inside other
-    models), ==, copies, pickling and repr reach the fields; other attributes cost nothing."""
+    read by a function that returns them: `build(name)` returns at least the field `name`,
+    `build(None)` all of them. Reading a missing field builds it (and what came with it);
+    reading the instance's `__dict__` builds all, which is how pydantic's serialiser (also
+    inside other models), ==, copies, pickling and repr reach the fields; other attributes
+    cost nothing."""
 
     _deferred: ClassVar[frozenset[str]] = frozenset()
 
@@ -74,7 +78,7 @@ class _Deferred(_Frozen):
     def deferred(
         cls: type[Built],
         values: dict[str, Any],
-        build: Callable[[], dict[str, Any]] | None,
+        build: Callable[[str | None], dict[str, Any]] | None,
         fields_set: set[str] | None = None,
     ) -> Built:
         """An instance from trusted values (every field, in field order; no validation, as
@@ -93,17 +97,26 @@ class _Deferred(_Frozen):
             _PRIVATE.__set__(model, {_BUILD: build})
         return model
 
-    def build(self) -> None:
-        """Build the deferred fields now, if they are still pending. Two threads may both
-        build; they build the same values, and the field order stays the model's."""
+    def build(self, name: str | None = None) -> None:
+        """Build the deferred field `name` (None: all of them) now, if it is still pending.
+        Two threads may both build; they build the same values, and the field order stays
+        the model's."""
         private = self.__pydantic_private__
         if not private:
             return
-        built = private[_BUILD]()
-        have = _INSTANCE_DICT.__get__(self)
-        values = {k: have[k] if k in have else built[k] for k in type(self).__pydantic_fields__}
-        _INSTANCE_DICT.__set__(self, values)
-        _PRIVATE.__set__(self, None)
+        built = private[_BUILD](name)
+        with _BUILDING:
+            if not self.__pydantic_private__:
+                return  # another thread built them all meanwhile
+            have = _INSTANCE_DICT.__get__(self)
+            values = {
+                k: have[k] if k in have else built[k]
+                for k in type(self).__pydantic_fields__
+                if k in have or k in built
+            }
+            _INSTANCE_DICT.__set__(self, values)
+            if len(values) == len(type(self).__pydantic_fields__):
+                _PRIVATE.__set__(self, None)
 
     def _built_dict(self) -> dict[str, Any]:
         self.build()
@@ -118,7 +131,7 @@ class _Deferred(_Frozen):
 
         def __getattr__(self, name: str) -> Any:
             if name in type(self)._deferred and self.__pydantic_private__:
-                self.build()
+                self.build(name)
                 return _INSTANCE_DICT.__get__(self)[name]
             return super().__getattr__(name)
 

@@ -48,6 +48,10 @@ def first_reads(contract: Contract, moves: list[Any], at: str | None) -> list[An
     report = contract.check(*moves, at=at)
     out.append(report.state["after"].model_dump_json())  # a deferred field, alone
     out.append(report.to_json())
+    report = contract.check(*moves, at=at)
+    out.append([o.reason for o in report.outcomes])  # the outcomes alone, then the state
+    out.append(report.state["before"].model_dump_json())
+    out.append(report.to_text(verbose=True))
     out.append(pickle.loads(pickle.dumps(contract.check(*moves, at=at))).to_json())
     out.append(copy.deepcopy(contract.check(*moves, at=at)).to_json())
     out.append(contract.check(*moves, at=at).model_copy().to_json())
