@@ -68,6 +68,16 @@ class ReadingSet:
         self._specs: dict[Combination, ContractSpec] = {}
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable (a cache of validated contracts may store the spec): without the lock and
+        the variants built, which are rebuilt on demand."""
+        return {"clauses": self.clauses, "_inputs": self._inputs}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.clauses, self._inputs = state["clauses"], state["_inputs"]
+        self._specs = {}
+        self._lock = threading.Lock()
+
     @property
     def default(self) -> dict[str, str]:
         return {c.clause: c.default for c in self.clauses}
