@@ -603,6 +603,22 @@ def explain(
             f"  source: {clause.source}",
             f"  norms: {', '.join(of_clause) or '(none)'}",
         ]
+        readings = loaded.spec.readings
+        for declared in readings.clauses if readings else []:
+            if declared.clause == ident:  # a disputed clause: what each reading changes
+                lines.append("  readings (check --reading CLAUSE=NAME fixes one):")
+                for name, reading in declared.readings.items():
+                    default = " (default)" if name == declared.default else ""
+                    changes = reading.norms
+                    changed = [
+                        *(f"replaces {n.id}" for n in changes.replace),
+                        *(f"adds {n.id}" for n in changes.add),
+                        *(f"removes {i}" for i in changes.remove),
+                    ]
+                    lines.append(
+                        f"    {name}{default}: {reading.description}"
+                        + (f" [{'; '.join(changed)}]" if changed else "")
+                    )
         for norm_id in of_clause:
             lines += ["", *_explain_norm(loaded, norm_id)]
     elif ident in norm_ids:

@@ -346,3 +346,10 @@ def test_a_contract_with_readings_pickles_and_checks_the_same() -> None:
     spec = load_contract(BUNDLED)
     again = Contract(pickle.loads(pickle.dumps(spec)))
     assert again.check(*AGI_THEN_DEAL).to_json() == Contract(spec).check(*AGI_THEN_DEAL).to_json()
+
+
+def test_explain_a_disputed_clause_lists_its_readings(cli: Cli) -> None:
+    code, out, _ = cli("explain", BUNDLED, "agi-clause")
+    assert code == 0
+    assert "    board (default): AGI is declared by OpenAI's board" in out
+    assert "[replaces agi-ends-partnership; adds agi-declaration-awaits-panel]" in out
