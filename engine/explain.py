@@ -90,6 +90,28 @@ class Explanation(_Frozen):
         return "\n".join([*self.lines(), *self.clause_lines()]) + "\n"
 
 
+class ReadingLine(_Frozen):
+    """One reading of a disputed clause and what it changes in the clause's norms."""
+
+    name: str
+    description: str
+    default: bool
+    replaces: list[str]
+    adds: list[str]
+    removes: list[str]
+
+    def text(self) -> str:
+        changed = [
+            *(f"replaces {i}" for i in self.replaces),
+            *(f"adds {i}" for i in self.adds),
+            *(f"removes {i}" for i in self.removes),
+        ]
+        default = " (default)" if self.default else ""
+        return f"    {self.name}{default}: {self.description}" + (
+            f" [{'; '.join(changed)}]" if changed else ""
+        )
+
+
 class NormsExplanation(_Frozen):
     """Several norms explained together: a clause's norms, or the one norm per party that a
     `bearer: either` norm stands for (`of: either`, `id` its base id)."""
@@ -101,6 +123,8 @@ class NormsExplanation(_Frozen):
     clause_text: str
     source: str
     norms: list[Explanation]
+    # a disputed clause: its readings (`check --reading CLAUSE=NAME` fixes one)
+    readings: list[ReadingLine] = []
 
     def to_text(self) -> str:
         ids = [n.rule for n in self.norms]
@@ -111,6 +135,9 @@ class NormsExplanation(_Frozen):
                 f"  source: {self.source}",
                 f"  norms: {', '.join(ids) or '(none)'}",
             ]
+            if self.readings:
+                out.append("  readings (check --reading CLAUSE=NAME fixes one):")
+                out += [reading.text() for reading in self.readings]
             for norm in self.norms:
                 out += ["", *norm.lines()]
         else:
@@ -185,7 +212,26 @@ def explain_many(
         clause_text=clause.text,
         source=clause.source,
         norms=[explain(contract, i, show_path) for i in ids],
+        readings=_readings(contract, clause.id) if of == "clause" else [],
     )
+
+
+def _readings(contract: Contract, clause: str) -> list[ReadingLine]:
+    declared = contract.spec.readings
+    for disputed in declared.clauses if declared else []:
+        if disputed.clause == clause:
+            return [
+                ReadingLine(
+                    name=name,
+                    description=reading.description,
+                    default=name == disputed.default,
+                    replaces=[n.id for n in reading.norms.replace],
+                    adds=[n.id for n in reading.norms.add],
+                    removes=list(reading.norms.remove),
+                )
+                for name, reading in disputed.readings.items()
+            ]
+    return []
 
 
 def explain_id(

@@ -69,11 +69,12 @@ class ReadingSet:
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        # kept in the contract cache (engine/cache.py): the variants are rebuilt when asked
+        """Picklable (a cache of validated contracts may store the spec): without the lock and
+        the variants built, which are rebuilt on demand."""
         return {"clauses": self.clauses, "_inputs": self._inputs}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        self.clauses, self._inputs = state["clauses"], state["_inputs"]
         self._specs = {}
         self._lock = threading.Lock()
 

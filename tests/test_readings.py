@@ -335,3 +335,21 @@ def test_too_many_combinations_are_refused_until_some_are_fixed(
     report = contract.check("deal with Gamma", readings={"d0": "a"})
     assert report.readings is not None and len(report.readings.results) == 16
     assert report.readings.agree
+
+
+def test_a_contract_with_readings_pickles_and_checks_the_same() -> None:
+    """A cache of validated contracts may pickle the spec: its readings come back whole."""
+    import pickle
+
+    from engine.validate import load_contract
+
+    spec = load_contract(BUNDLED)
+    again = Contract(pickle.loads(pickle.dumps(spec)))
+    assert again.check(*AGI_THEN_DEAL).to_json() == Contract(spec).check(*AGI_THEN_DEAL).to_json()
+
+
+def test_explain_a_disputed_clause_lists_its_readings(cli: Cli) -> None:
+    code, out, _ = cli("explain", BUNDLED, "agi-clause")
+    assert code == 0
+    assert "    board (default): AGI is declared by OpenAI's board" in out
+    assert "[replaces agi-ends-partnership; adds agi-declaration-awaits-panel]" in out

@@ -88,3 +88,31 @@ def test_cucumber_json_output(pytester: pytest.Pytester) -> None:
     report = json.loads(out.read_text())
     steps = report[0]["elements"][0]["steps"]
     assert [s["result"]["status"] for s in steps] == ["passed"] * 3
+
+
+def test_reading_steps_in_a_users_project(pytester: pytest.Pytester) -> None:
+    project(
+        pytester,
+        text=f"""\
+Feature: Readings of the AGI clause, from a user's project
+  Scenario: The readings differ on a cloud deal after AGI
+    Given the contract "{BUNDLED}"
+    When OpenAI proposes the timeline:
+      | date       | move                      |
+      | 2025-08-01 | declare AGI               |
+      | 2025-09-01 | partner with Google Cloud |
+    Then under reading "board" of "agi-clause" the verdict is "clear"
+    And under reading "panel" of "agi-clause" the verdict is "conflict"
+
+  Scenario: A misspelt reading
+    Given the contract "{BUNDLED}"
+    And the reading "panle" of "agi-clause"
+    When OpenAI proposes to "declare AGI"
+    Then the move is clear
+""",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*No such reading*has no reading 'panle' (did you mean 'panel'?)*"]
+    )
