@@ -296,7 +296,12 @@ class Report(_Deferred):
         return 1 if self.verdict == "conflict" else 0
 
     def to_json(self) -> str:
-        exclude = {"readings"} if self.readings is None else None
+        # the section only where there are readings, and not again inside each reading's report
+        exclude: Any = (
+            {"readings"}
+            if self.readings is None
+            else {"readings": {"results": {"__all__": {"report": {"readings"}}}}}
+        )
         return self.model_dump_json(indent=2, exclude=exclude) + "\n"
 
     def under(self, readings: dict[str, str]) -> Report:
