@@ -370,7 +370,9 @@ class Evaluator:
             if not due:
                 return
             last_day, kind, norm, _, key = due[0]
-            when = last_day + dt.timedelta(days=1)
+            # time never runs back: a duty started with its day already past ("by" a fixed date
+            # before the period that starts it ended) passes on the day it started
+            when = max(last_day + dt.timedelta(days=1), state.today)
             checked = when
             if kind == "period_ended":
                 self._chain(run, [self._period_ended(run, norm, when)], waivers)

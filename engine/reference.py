@@ -302,7 +302,7 @@ class _Reference:
             if not due:
                 return
             last, kind, norm, _, key = due[0]
-            when = last + dt.timedelta(days=1)
+            when = max(last + dt.timedelta(days=1), w.today)  # time never runs back
             checked = when
             if kind == "tail_ended":
                 del w.tail_until[norm]

@@ -9,6 +9,7 @@ run (100,000 cases and more):
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import tempfile
@@ -129,3 +130,22 @@ def test_supply_contract_agrees_with_the_reference(moves: list[tuple[str, int]],
     start = dt.date(2025, 1, 1)
     timeline = [f"{start + dt.timedelta(days=d)}: {text}" for text, d in moves]
     compare(_supply[0], timeline, (start + dt.timedelta(days=at)).isoformat())
+
+
+def test_a_duty_started_after_its_day_passes_on_the_day_it_starts() -> None:
+    """Found by the generator: an obligation started by a quarter's end with a fixed `by` date
+    already past. Time ran back to that date, and a rolling count (kept as running totals by
+    the engine, recounted by the reference) disagreed about a maintenance norm. Time never runs
+    back now: the duty passes on the day it starts."""
+    contract = Contract.load(Path(__file__).parent / "contracts/past-deadline/contract.yaml")
+    moves: list[dict[str, Any]] = [
+        {"kind": "k2", "who": "e3", "until": "2025-04-06", "date": "2025-06-17", "actor": "p1"},
+        {"kind": "k3", "who": "e4", "amount": 29, "date": "2026-08-15", "actor": "p1"},
+        {"kind": "k3", "who": "e4", "actor": "p1"},
+        {"kind": "k2", "who": "e2", "actor": "p1"},
+        {"kind": "k1", "who": "e2", "until": "2025-11-23", "actor": "p1"},
+    ]
+    compare(contract, moves, "2025-03-27")
+    report = contract.check(*moves, at="2025-03-27")
+    missed = [f.date for f in report.conflicts if f.rule == "n6"]
+    assert missed[:2] == [dt.date(2025, 4, 1), dt.date(2025, 7, 1)]
