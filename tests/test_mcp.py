@@ -35,7 +35,7 @@ async def _call(calls: list[tuple[str, dict[str, Any]]]) -> tuple[list[str], lis
 
 
 def test_an_assistant_checks_a_move_and_reads_the_verdict() -> None:
-    tools, (listed, phrases, check, explain, clause, bad) = anyio.run(
+    tools, (listed, phrases, check, explain, clause, bad, panel) = anyio.run(
         _call,
         [
             ("list_contracts", {}),
@@ -44,6 +44,14 @@ def test_an_assistant_checks_a_move_and_reads_the_verdict() -> None:
             ("explain", {"contract": "openai-microsoft", "norm": "azure-exclusivity"}),
             ("explain", {"contract": "openai-microsoft", "norm": "ip-access"}),
             ("check", {"contract": "openai-microsoft", "moves": ["partner with Gogle Clod"]}),
+            (
+                "check",
+                {
+                    "contract": "openai-microsoft",
+                    "moves": ["declare AGI", "partner with Google Cloud"],
+                    "readings": {"agi-clause": "board"},
+                },
+            ),
         ],
     )
     assert tools == [
@@ -75,6 +83,9 @@ def test_an_assistant_checks_a_move_and_reads_the_verdict() -> None:
     assert bad.is_error
     assert "did you mean 'Google Cloud'" in bad.content[0].text
     assert "Traceback" not in bad.content[0].text
+
+    assert panel.structured_content["verdict"] == "clear"  # under the board's reading only
+    assert panel.structured_content["readings"]["fixed"] == {"agi-clause": "board"}
 
 
 def test_an_assistant_asks_what_if(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -119,6 +119,25 @@ def test_waivers_set_a_norm_aside(client: TestClient) -> None:
     assert report["waived"][0]["waived"] == "board approval"
 
 
+def test_readings_are_considered_and_may_be_fixed(client: TestClient) -> None:
+    moves = ["declare AGI", "partner with Google Cloud"]
+    report = client.post(CHECK, json={"moves": moves}).json()
+    assert report["verdict"] == "conflict" and report["readings"]["agree"] is False
+    verdicts = {r["label"]: r["verdict"] for r in report["readings"]["results"]}
+    assert verdicts == {
+        "reading board of agi-clause": "clear",
+        "reading panel of agi-clause": "conflict",
+    }
+    board = client.post(CHECK, json={"moves": moves, "readings": {"agi-clause": "board"}})
+    assert board.json()["verdict"] == "clear"
+    body = assert_problem(
+        client.post(CHECK, json={"moves": moves, "readings": {"agi-clause": "panle"}}),
+        422,
+        "bad-move",
+    )
+    assert "did you mean 'panel'" in str(body["detail"])
+
+
 def test_bad_move_is_a_422_problem_with_the_engines_detail(client: TestClient) -> None:
     body = assert_problem(
         client.post(CHECK, json={"moves": ["partner with Gogle Clod"]}), 422, "bad-move"

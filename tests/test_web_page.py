@@ -57,6 +57,9 @@ def test_type_a_move_and_read_the_verdict(tmp_path: Path) -> None:
             # clear under the board's reading of the AGI clause, not under the panel's: the page
             # shows the verdict over every reading, and the default reading's findings
             expect(page.locator("#verdict")).to_contain_text("CONFLICT", timeout=15_000)
+            expect(page.locator("#readings")).to_contain_text(
+                "clear under reading board of agi-clause; conflict under reading panel"
+            )
             expect(page.locator("table.timeline td.ended").first).to_be_visible()
             expect(page.locator("#why-not")).to_contain_text("azure-exclusivity")
             shared = page.url

@@ -385,7 +385,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def run_check(contract_id: str, raw: bytes) -> bytes:
         body = CheckRequest.model_validate_json(raw)
         contract = registry.get(contract_id)
-        report = contract.check_timeline(body.moves, at=body.at, waivers=body.waivers)
+        report = contract.check_timeline(
+            body.moves, at=body.at, waivers=body.waivers, readings=body.readings or None
+        )
         return report.to_json().encode()
 
     app.add_middleware(Guard, settings=settings, check=run_check)

@@ -83,6 +83,12 @@ def report_summary(report: Report) -> str:
         f"({len(blocking)} blocking, {len(report.conflicts) - len(blocking)} warning(s), "
         f"{len(report.consequences)} consequence(s), check date {report.check_date})"
     ]
+    if report.readings is not None and not report.readings.agree:
+        lines.append(
+            "Readings differ: "
+            + "; ".join(f"{r.verdict} under {r.label}" for r in report.readings.results)
+            + " (the findings below are the default reading's)"
+        )
     for f in report.conflicts:
         lines.append(
             f"- conflict [{f.severity.value}] {f.rule} (clause {f.clause}: {f.clause_title}): "
@@ -147,11 +153,18 @@ def build_server(directory: Path | None = None) -> MCPServer:
             str | None,
             Field(description="Check date YYYY-MM-DD (default: the contract's as_of)."),
         ] = None,
+        readings: Annotated[
+            dict[str, str] | None,
+            Field(
+                description="Readings of disputed clauses to fix, {clause: reading}; the "
+                "others are each considered (explain CLAUSE lists a clause's readings)."
+            ),
+        ] = None,
     ) -> CallToolResult:
         """Check moves against a contract: the verdict, every conflict with its clause and
         source, the consequences, and why the other norms did not apply."""
         try:
-            report = registry.get(contract).check_timeline(moves, at=at)
+            report = registry.get(contract).check_timeline(moves, at=at, readings=readings)
         except ContractEngineError as error:
             return _error(error)
         return _result(report_summary(report), report.model_dump(mode="json"))

@@ -46,6 +46,13 @@ class CheckRequest(BaseModel):
     waivers: dict[str, Reason] = Field(
         {}, description="Norms set aside: {rule: reason}; their findings are listed as waived."
     )
+    readings: dict[str, Reason] = Field(
+        {},
+        description="Readings of disputed clauses fixed: {clause: reading} (the command line's "
+        "--reading CLAUSE=NAME); the others are each considered, and `readings` in the report "
+        "gives the verdict under each.",
+        examples=[{"agi-clause": "panel"}],
+    )
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -173,10 +173,17 @@
       ` — ${blocking} blocking, ${report.conflicts.length - blocking} warning(s), ` +
       `${report.consequences.length} consequence(s), ${report.waived.length} waived, ` +
       `${report.notices.length} notice(s); check date ${report.check_date}`);
+    const readings = report.readings && !report.readings.agree
+      ? el("p", { class: "readings", id: "readings" },
+        "The readings differ: " +
+        report.readings.results.map((r) => `${r.verdict} under ${r.label}`).join("; ") +
+        ". The findings below are the default reading's.")
+      : null;
     const moveList = el("ol", { class: "resolved" }, report.moves.map((m) =>
       el("li", {}, `${m.text || m.kind} (${m.date}) → ${m.kind}, actor ${m.actor}`)));
     return [
       verdict,
+      readings,
       moveList,
       section("Conflicts", report.conflicts, report, "conflicts"),
       section("Consequences", report.consequences, report, "consequences"),
