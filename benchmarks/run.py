@@ -216,9 +216,17 @@ def bundled(runs: int, baseline: str | None) -> dict[str, Any]:
     }
     old = baseline_engine(baseline) if baseline else None
     if old is not None:
-        before = old.Contract.load(BUNDLED)
-        assert [c.rule for c in before.check(MAIN_MOVE).conflicts] == ["azure-exclusivity"]
-        assert before.check(MAIN_MOVE).to_json() == contract.check(MAIN_MOVE).to_json()
+        try:  # the engine of before must read today's bundled contract and agree with it
+            before = old.Contract.load(BUNDLED)
+            agrees = before.check(MAIN_MOVE).to_json() == contract.check(MAIN_MOVE).to_json()
+        except Exception as error:  # any failure of the old code: no baseline
+            print(f"baseline {baseline} not measured: {error}", file=sys.stderr)
+            old = None
+        else:
+            if not agrees:
+                print(f"baseline {baseline} not measured: its report differs", file=sys.stderr)
+                old = None
+    if old is not None:
         calls["before_one_move"] = (lambda: before.check(MAIN_MOVE), runs // 2)
         calls["before_one_move_json"] = (lambda: before.check(MAIN_MOVE).to_json(), runs // 5)
     found = paired(calls)

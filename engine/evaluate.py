@@ -127,6 +127,7 @@ class _Run:
         "sid",
         "state",
         "used",
+        "views",
     )
 
     def __init__(self, sid: str, state: State, labels: dict[str, str]) -> None:
@@ -142,6 +143,7 @@ class _Run:
         self.outcomes: list[Outcome | _Why] = []
         self.changes = 0
         self.passing: dt.date | None = None  # letting time pass up to this day
+        self.views: tuple[StateView, StateView] | None = None  # before and after, once made
 
 
 class Evaluator:
@@ -1113,18 +1115,23 @@ class Evaluator:
         `name` asks for one of them."""
         if name == "outcomes":
             return {"outcomes": self._outcomes(run)}
-        first = min([m.date for m in moves if m.date] + [check_date])
-        before = self._start_views.get(first)
-        if before is None:  # every check starts from the initial state: one view a date
-            before = self._view(self._initial, first)
-            if len(self._start_views) < 4096:
-                self._start_views[first] = before
-        after = self._view(run.state, check_date)
+        if run.views is None:  # the state views, made once for this report
+            first = min([m.date for m in moves if m.date] + [check_date])
+            before = self._start_views.get(first)
+            if before is None:  # every check starts from the initial state: one view a date
+                before = self._view(self._initial, first)
+                if len(self._start_views) < 4096:
+                    self._start_views[first] = before
+            run.views = (before, self._view(run.state, check_date))
+        before, after = run.views
+        state = {"before": before, "after": after}
         if name == "state":
-            return {"state": {"before": before, "after": after}}
+            return {"state": state}
+        if name == "names":  # the outcomes, when wanted, on their own
+            return {"state": state, "names": self._mentioned(run, moves, before, after)}
         return {
             "outcomes": self._outcomes(run),
-            "state": {"before": before, "after": after},
+            "state": state,
             "names": self._mentioned(run, moves, before, after),
         }
 
