@@ -204,21 +204,32 @@ def cycle(items: list[Any]) -> Callable[[], Any]:
 
 # -- the bundled contract --------------------------------------------------------------------
 def bundled(runs: int, baseline: str | None) -> dict[str, Any]:
-    contract = Contract.load(BUNDLED)
+    every = Contract.load(BUNDLED)
+    # The bundled contract declares two readings of its AGI clause, and `check` considers
+    # both; the engine's figures are one reading's (its default: the same norms as the
+    # contract had before readings), and "every reading" is what a plain `check` costs.
+    contract = every.under()
     assert [c.rule for c in contract.check(MAIN_MOVE).conflicts] == ["azure-exclusivity"]
     # the decision, the report read in full, and the timeline, in the same rounds: their
     # ratios are targets; and the engine of before, when git can give it
     calls: dict[str, tuple[Callable[[], object], int]] = {
         "one_move": (lambda: contract.check(MAIN_MOVE).verdict, runs),
+        "one_move_every_reading": (lambda: every.check(MAIN_MOVE).verdict, runs // 2),
         "one_move_full": (lambda: read_all(contract.check(MAIN_MOVE)), runs // 2),
         "one_move_json": (lambda: contract.check(MAIN_MOVE).to_json(), runs // 5),
         "timeline_10": (lambda: contract.check(*TIMELINE).verdict, max(runs // 10, 200)),
     }
     old = baseline_engine(baseline) if baseline else None
     if old is not None:
-        try:  # the engine of before must read today's bundled contract and agree with it
-            before = old.Contract.load(BUNDLED)
-            agrees = before.check(MAIN_MOVE).to_json() == contract.check(MAIN_MOVE).to_json()
+        try:  # the engine of before, on the bundled contract of before, must agree
+            own = Path(old.__file__).resolve().parent.parent / BUNDLED.relative_to(ROOT)
+            before = old.Contract.load(own)
+            then, now = before.check(MAIN_MOVE), contract.check(MAIN_MOVE)
+            agrees = (then.verdict, [c.rule for c in then.conflicts], then.check_date) == (
+                now.verdict,
+                [c.rule for c in now.conflicts],
+                now.check_date,
+            )
         except Exception as error:  # any failure of the old code: no baseline
             print(f"baseline {baseline} not measured: {error}", file=sys.stderr)
             old = None
@@ -806,6 +817,7 @@ def render(results: dict[str, Any]) -> str:
     b, t, m = results["bundled"], results["throughput"], results["memory"]
     rows = [
         ("one move, the decision", "one_move"),
+        ("one move, every reading of agi-clause", "one_move_every_reading"),
         ("one move, report read in full", "one_move_full"),
         ("one move, report as JSON", "one_move_json"),
         ("acquisition, same words each time", "acquisition_same_words"),
@@ -821,7 +833,7 @@ def render(results: dict[str, Any]) -> str:
     lines = [
         f"contract-engine benchmarks, {results['date']}, {results['machine']}",
         "",
-        f"{'bundled contract (openai-microsoft)':<40} {'median us':>10} {'p99 us':>9}",
+        f"{'bundled contract, default reading':<40} {'median us':>10} {'p99 us':>9}",
         *(f"  {name:<38} {_us(b[key]):>10} {_p99(b[key]):>9}" for name, key in rows),
         "",
         f"throughput over {t['checks']:,} checks: {t['one_process_per_s']:,}/s in one process, "

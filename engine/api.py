@@ -37,6 +37,8 @@ class Contract:
         self.source: Path | None = None  # the file it was loaded from (workers load it again)
         self._variants: dict[tuple[tuple[str, str], ...], Contract] = {}
         self._variants_lock = threading.Lock()
+        # per readings fixed: the combinations a check considers (engine/readings.py)
+        self._reading_plans: dict[tuple[tuple[str, str], ...], list[Any]] = {}
         self._reading_choice: dict[str, str] | None = None
 
     @classmethod

@@ -325,32 +325,47 @@ def check_readings(
     """Check the timeline under every combination of readings considered; the report is that
     of the default combination (or the first considered), its verdict the worst of them, and
     report.readings holds each combination's own report."""
-    from engine.report import ReadingResult, ReadingsSection
+    from engine.report import ReadingResult, ReadingsSection, trusted
 
     reading_set = contract.spec.readings
     assert reading_set is not None
-    combos = reading_set.combinations(fixed)
-    # the default combination is the contract itself: its spec holds the default readings
-    variants = [contract if c == reading_set.default else contract.under(c) for c in combos]
+    key = tuple(sorted((fixed or {}).items()))
+    plan = contract._reading_plans.get(key)
+    if plan is None:  # what a check under these fixed readings considers: made once
+        combos = reading_set.combinations(fixed)
+        # the default combination is the contract itself: its spec holds the default readings
+        plan = [
+            (
+                combo,
+                contract if combo == reading_set.default else contract.under(combo),
+                label(combo),
+                combo == reading_set.default,
+            )
+            for combo in combos
+        ]
+        contract._reading_plans[key] = plan
     for rule in waivers or {}:
-        if not any(rule in {n.id for n in v.spec.norms} or _expands(v, rule) for v in variants):
+        if not any(_knows(v, rule) for _, v, _, _ in plan):
             contract.norm_ids(rule)  # raises, naming the norm
     results = []
-    for combo, variant in zip(combos, variants, strict=True):
-        known = {n.id for n in variant.spec.norms}
-        own = {r: w for r, w in (waivers or {}).items() if r in known or _expands(variant, r)}
+    for combo, variant, named, default in plan:
+        own = {r: w for r, w in waivers.items() if _knows(variant, r)} if waivers else None
         report = variant._check_plain(moves, at=at, waivers=own)
         results.append(
-            ReadingResult(
-                readings=combo,
-                label=label(combo),
-                default=combo == reading_set.default,
-                verdict=report.verdict,
-                report=report,
+            trusted(  # the engine's own values: no validation on the hot path
+                ReadingResult,
+                {
+                    "readings": combo,
+                    "label": named,
+                    "default": default,
+                    "verdict": report.verdict,
+                    "report": report,
+                },
             )
         )
     main = next((r for r in results if r.default), results[0])
-    agree = all(_findings(r.report) == _findings(main.report) for r in results)
+    decided = _findings(main.report)
+    agree = all(r is main or _findings(r.report) == decided for r in results)
     verdict = "conflict" if any(r.verdict == "conflict" for r in results) else "clear"
     notes = list(main.report.notes)
     if len(results) > 1 and agree:
@@ -363,26 +378,32 @@ def check_readings(
         notes.append(
             f"the readings differ: {verdicts}; the report's own findings are those of {shown}"
         )
-    section = ReadingsSection(
-        declared=reading_set.declared(),
-        descriptions={
-            c.clause: {n: r.description for n, r in c.readings.items()} for c in reading_set.clauses
+    section = trusted(
+        ReadingsSection,
+        {
+            "declared": reading_set.declared(),
+            "descriptions": {
+                c.clause: {n: r.description for n, r in c.readings.items()}
+                for c in reading_set.clauses
+            },
+            "default": reading_set.default,
+            "fixed": dict(fixed or {}),
+            "agree": agree,
+            "results": results,
         },
-        default=reading_set.default,
-        fixed=dict(fixed or {}),
-        agree=agree,
-        results=results,
     )
-    return main.report.model_copy(update={"verdict": verdict, "notes": notes, "readings": section})
+    return main.report.evolve(verdict=verdict, notes=notes, readings=section)
 
 
-def _expands(contract: Contract, rule: str) -> bool:
-    return any(n.id.startswith(f"{rule}@") for n in contract.spec.norms)
+def _knows(contract: Contract, rule: str) -> bool:
+    """Whether a waiver's rule names a norm of this variant (or a `bearer: either` norm's)."""
+    return any(n.id == rule or n.id.startswith(f"{rule}@") for n in contract.spec.norms)
 
 
 def _findings(report: Report) -> tuple[Any, ...]:
+    """What the readings must agree on: the decision (evidence is built only when read)."""
     groups = (report.conflicts, report.consequences, report.notices, report.waived)
-    return (report.verdict, *([f.model_dump() for f in group] for group in groups))
+    return (report.verdict, *([f.decision() for f in group] for group in groups))
 
 
 def reading_lines(report: Report, verbose: bool, symbols: Symbols) -> list[Line]:

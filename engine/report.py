@@ -118,6 +118,24 @@ class _Deferred(_Frozen):
             if len(values) == len(type(self).__pydantic_fields__):
                 _PRIVATE.__set__(self, None)
 
+    def evolve(self: Built, **changes: Any) -> Built:
+        """A copy with some fields (none of them deferred) changed: what is still pending
+        stays pending (`model_copy` would build it all)."""
+        have = _INSTANCE_DICT.__get__(self)
+        private = self.__pydantic_private__
+        values = {k: changes.get(k, have[k]) for k in type(self).__pydantic_fields__ if k in have}
+        fields_set = set(_FIELDS_SET.__get__(self)) | set(changes)
+        copy = trusted(type(self), values, fields_set)
+        if private:
+            _PRIVATE.__set__(copy, dict(private))
+        return copy
+
+    def decision(self) -> tuple[Any, ...]:
+        """The fields that are not deferred, in order, without building anything."""
+        return tuple(
+            getattr(self, k) for k in type(self).__pydantic_fields__ if k not in self._deferred
+        )
+
     def _built_dict(self) -> dict[str, Any]:
         self.build()
         return _INSTANCE_DICT.__get__(self)  # type: ignore[no-any-return]
