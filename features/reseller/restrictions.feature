@@ -63,11 +63,22 @@ Feature: Reseller partnership: territory, non-compete, change of control, assign
       | 2027-02-01 | distribute Litware products |
     Then "non-compete" is not triggered because defeated by exception: clause exclusivity ended
 
-  Scenario: Adatum's legacy products are carved out of the non-compete
+  Scenario: Adatum's legacy products are carved out of the non-compete (Contoso's reading)
+    Given the reading "carve-out" of "non-compete"
     When Contoso proposes to "distribute Adatum products" on 2026-02-01
     Then "legacy-carve-out" applies 1 time
     And the report says "non-compete (non-compete), move 1: overridden by legacy-carve-out"
     And the move is clear
+
+  Scenario: How far the carve-out reaches is disputed: clear under one reading, blocked under the other
+    When Contoso proposes to "distribute Adatum products" on 2026-02-01
+    Then under reading "carve-out" of "non-compete" the move is clear
+    And under reading "narrow" of "non-compete" the move is blocked by "non-compete"
+
+  Scenario: Under Northwind's narrow reading there is no carve-out
+    Given the reading "narrow" of "non-compete"
+    When Contoso proposes to "distribute Adatum products" on 2026-02-01
+    Then the move is blocked by "non-compete"
 
   Scenario: The carve-out is for Adatum only
     When Contoso proposes to "distribute Litware products" on 2026-02-01
