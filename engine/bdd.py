@@ -223,9 +223,10 @@ def when_time_passes(contract_scenario: ContractScenario, date: str) -> None:
 @then(parsers.parse('the move is blocked by "{name}"'))
 def then_blocked(contract_scenario: ContractScenario, name: str) -> None:
     report = contract_scenario.require_report()
+    conflicts = [f for _, f in report.considered()]  # under any reading of a disputed clause
     found = [
         f
-        for f in contract_scenario.proposal(report.conflicts)
+        for f in contract_scenario.proposal(conflicts)
         if _matches(f, name) and f.severity.value == "blocking"
     ]
     if not found:
@@ -235,11 +236,15 @@ def then_blocked(contract_scenario: ContractScenario, name: str) -> None:
 @then("the move is clear")
 def then_clear(contract_scenario: ContractScenario) -> None:
     report = contract_scenario.require_report()
-    blocking = [
-        f for f in contract_scenario.proposal(report.conflicts) if f.severity.value == "blocking"
-    ]
+    # clear only if clear however a disputed clause is read
+    under = {id(f): label for label, f in report.considered()}
+    conflicts = [f for _, f in report.considered()]
+    blocking = [f for f in contract_scenario.proposal(conflicts) if f.severity.value == "blocking"]
     if blocking:
-        names = ", ".join(f"{f.rule} ({f.clause})" for f in blocking)
+        names = ", ".join(
+            f"{f.rule} ({f.clause})" + (f" under {under[id(f)]}" if under.get(id(f)) else "")
+            for f in blocking
+        )
         raise contract_scenario.fail(
             f"Expected the move to be clear, but it is blocked by {names}."
         )
@@ -389,8 +394,10 @@ def then_report_matches(contract_scenario: ContractScenario, datatable: list[lis
         }
         return tuple(str(values[c]) for c in columns)
 
-    findings = [*report.conflicts, *report.consequences, *report.notices, *report.waived]
-    actual = sorted(row_of(f) for f in contract_scenario.proposal(findings))
+    # every reading considered: a finding of any reading of a disputed clause is a row
+    groups = ("conflicts", "consequences", "notices", "waived")
+    findings = [f for g in groups for _, f in report.considered(g)]  # type: ignore[arg-type]
+    actual = sorted(set(row_of(f) for f in contract_scenario.proposal(findings)))
     expected = sorted(tuple(c.strip() for c in row) for row in rows)
     if actual != expected:
         show = "\n".join(" | ".join(r) for r in actual) or "(no findings)"

@@ -57,16 +57,18 @@ def _relative(path: str) -> str:
 def _findings(report: Report, contract: Contract) -> list[tuple[Finding, Located]]:
     where = {n.id: (n.file, n.line) for n in contract.spec.norms}
     located = []
-    for f in [*report.conflicts, *report.waived]:
+    # a conflict under any reading of a disputed clause, said with its reading
+    for label, f in [*report.considered("conflicts"), *report.considered("waived")]:
         file, line = where.get(f.rule or "", (str(contract.spec.path), None))
         level = "note" if f.waived else _LEVEL[f.severity.value]
+        under = f" under {label}" if label else ""
         located.append(
             (
                 f,
                 Located(
                     rule=f.rule or "contract",
                     level=level,
-                    message=f"{f.message} (move: {f.move_text}, {f.date})",
+                    message=f"{f.message} (move: {f.move_text}, {f.date}){under}",
                     file=_relative(file),
                     line=line,
                     column=None,
@@ -107,11 +109,15 @@ def report_as(report: Report, contract: Contract, fmt: CIFormat) -> str:
 
 
 def _verdict_line(report: Report) -> str:
-    blocking = sum(1 for f in report.conflicts if f.severity.value == "blocking")
-    return (
+    conflicts = [f for _, f in report.considered()]
+    blocking = sum(1 for f in conflicts if f.severity.value == "blocking")
+    line = (
         f"{report.contract_title}: {report.verdict.upper()} ({blocking} blocking, "
-        f"{len(report.conflicts) - blocking} warning(s), {len(report.waived)} waived)"
+        f"{len(conflicts) - blocking} warning(s), {len(report.waived)} waived)"
     )
+    if report.readings is not None and not report.readings.agree:
+        line += "; " + "; ".join(f"{r.verdict} under {r.label}" for r in report.readings.results)
+    return line
 
 
 def _junit_report(report: Report, located: list[tuple[Finding, Located]]) -> str:
@@ -149,7 +155,8 @@ def _junit_report(report: Report, located: list[tuple[Finding, Located]]) -> str
 
 
 def _rules_of(contract: Contract, report: Report) -> list[dict[str, object]]:
-    used = sorted({f.rule for f in [*report.conflicts, *report.waived] if f.rule})
+    found = [*report.considered("conflicts"), *report.considered("waived")]
+    used = sorted({f.rule for _, f in found if f.rule})
     rules: list[dict[str, object]] = []
     for rule in used:
         norm = contract.norm(rule)

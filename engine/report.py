@@ -309,6 +309,25 @@ class Report(_Deferred):
         "report under each combination considered (engine/readings.py). Absent otherwise.",
     )
 
+    def considered(
+        self, group: Literal["conflicts", "consequences", "waived", "notices"] = "conflicts"
+    ) -> list[tuple[str | None, Finding]]:
+        """The findings of a group under every reading considered: the report's own (the
+        default reading's; label None), then each other reading's the default lacks, with its
+        label ("reading panel of agi-clause"). Without readings: the report's own."""
+        own = list(getattr(self, group))
+        out: list[tuple[str | None, Finding]] = [(None, f) for f in own]
+        if self.readings is None:
+            return out
+        seen = {repr(f.decision()) for f in own}
+        for result in self.readings.results:
+            for f in getattr(result.report, group):
+                key = repr(f.decision())
+                if key not in seen:
+                    seen.add(key)
+                    out.append((result.label, f))
+        return out
+
     @property
     def exit_code(self) -> int:
         return 1 if self.verdict == "conflict" else 0

@@ -94,9 +94,9 @@ def sweep_one(path: str, moves: Sequence[str], at: str | None) -> SweptContract:
             clause=f.clause,
             clause_title=f.clause_title,
             severity=f.severity.value,
-            message=f.message,
+            message=f.message + (f" (under {label})" if label else ""),
         )
-        for f in report.conflicts
+        for label, f in report.considered()  # under any reading of a disputed clause
     ]
     return SweptContract(path=path, **named, status=report.verdict, conflicts=conflicts)
 

@@ -894,6 +894,18 @@ class _Resolver:
                 )
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
             self.problems.add(file, line, f"{where}: min {spec.min:g} is above max {spec.max:g}")
+        if isinstance(spec.default, int | float) and not isinstance(spec.default, bool):
+            low = "" if spec.min is None else f"{spec.min:g}"
+            high = "" if spec.max is None else f"{spec.max:g}"
+            if (spec.min is not None and spec.default < spec.min) or (
+                spec.max is not None and spec.default > spec.max
+            ):
+                self.problems.add(
+                    file,
+                    line,
+                    f"{where}.default: {spec.default:g} is outside the field's range "
+                    f"({low}..{high})",
+                )
         if spec.default is not None:
             try:
                 self.field_value(spec, spec.default)

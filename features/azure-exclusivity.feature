@@ -32,8 +32,9 @@ Feature: Azure exclusivity
     Then the move is clear
     And "azure-exclusivity" is not triggered because defeated by exception: consent from microsoft
 
-  Scenario: After AGI is declared, the exclusivity no longer applies
-    Given "declare AGI" has happened
+  Scenario: After AGI is declared (the board's reading), the exclusivity no longer applies
+    Given the reading "board" of "agi-clause"
+    And "declare AGI" has happened
     When OpenAI proposes to "partner with Google Cloud"
     Then the move is clear
     And "azure-exclusivity" is not triggered because the partnership has ended

@@ -31,7 +31,8 @@ Feature: Moves in plain words
     Then the move is clear
 
   Scenario: AGI declared in the passive ends the partnership, and the deal after it is clear
-    Given "AGI is declared" has happened
+    Given the reading "board" of "agi-clause"
+    And "AGI is declared" has happened
     When OpenAI proposes to "OpenAI partners with Google Cloud"
     Then the move is clear
     And the partnership has ended

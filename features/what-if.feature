@@ -29,7 +29,8 @@ Feature: What-if questions: plans and renegotiation proposals
     Then under the amendment "azure-relaxed" the move "partner with Google Cloud" is blocked by "azure-exclusivity"
 
   Scenario: If Microsoft keeps access after AGI, OpenAI's IP stays covered
-    Given the date is 2025-10-01
+    Given the reading "board" of "agi-clause"
+    And the date is 2025-10-01
     And "declare AGI" has happened
     When OpenAI proposes to "withhold ChatGPT IP from Microsoft"
     Then the move is clear

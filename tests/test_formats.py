@@ -30,7 +30,11 @@ def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_junit_fails_the_blocking_conflict_and_passes_the_rest(contract: Contract) -> None:
     report = contract.check(
-        "declare AGI", "partner with Google Cloud", "partner with AWS", at="2025-06-01"
+        "declare AGI",
+        "partner with Google Cloud",
+        "partner with AWS",
+        at="2025-06-01",
+        readings={"agi-clause": "board"},
     )
     suite = ET.fromstring(
         report_as(contract.check("partner with Google Cloud"), contract, CIFormat.junit)
@@ -124,3 +128,17 @@ def test_validate_writes_problems_in_a_ci_format(write_contract: Callable[..., P
     assert code == 2 and out.startswith("::error file=") and "nope" in out
     code, out = _cli("validate", "contracts/openai-microsoft.yaml", "--format", "junit")
     assert code == 0 and ET.fromstring(out).get("failures") == "0"
+
+
+def test_a_conflict_under_another_reading_is_reported_with_it(contract: Contract) -> None:
+    report = contract.check("2025-08-01: declare AGI", "2025-09-01: partner with Google Cloud")
+    assert report.conflicts == []  # the default (board) reading's own findings: none
+    suite = ET.fromstring(report_as(report, contract, CIFormat.junit))
+    assert suite.get("failures") == "1"
+    (result,) = json.loads(report_as(report, contract, CIFormat.sarif))["runs"][0]["results"]
+    assert result["ruleId"] == "azure-exclusivity"
+    assert result["message"]["text"].endswith("under reading panel of agi-clause")
+    github = report_as(report, contract, CIFormat.github).splitlines()
+    assert github[0].endswith(
+        "clear under reading board of agi-clause; conflict under reading panel of agi-clause"
+    )

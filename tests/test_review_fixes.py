@@ -363,3 +363,10 @@ def test_a_range_on_a_field_that_is_not_a_number_is_refused(
     )
     (problem,) = _problems(write_contract, rules)
     assert problem.endswith("min 10 is above max 1")
+
+    rules = MINIMAL_RULES.replace(
+        "      with: {type: entity}\n",
+        "      with: {type: entity}\n      size: {type: number, min: 0, default: -5}\n",
+    )
+    (problem,) = _problems(write_contract, rules)
+    assert problem.endswith("size.default: -5 is outside the field's range (0..)")

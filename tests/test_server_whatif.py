@@ -347,3 +347,22 @@ def test_an_amendment_of_a_contract_outside_the_directory_is_not_served(tmp_path
             "amendments": [],
         }
         assert_problem(c.get("/v1/contracts/sneaky/lint"), 404, "unknown-contract")
+
+
+def test_a_search_runs_under_the_readings_asked_for(client: TestClient) -> None:
+    panel = client.post(
+        f"{BASE}/prove",
+        json={
+            "property": "reachable: go public clear",
+            "depth": 3,
+            "readings": {"agi-clause": "panel"},
+        },
+    )
+    assert panel.status_code == 200
+    assert panel.json()["readings"] == {"agi-clause": "panel"}
+    plan = client.post(
+        f"{BASE}/plan", json={"goal": "go public", "readings": {"agi-clause": "board"}}
+    ).json()
+    assert plan["readings"] == {"agi-clause": "board"}
+    bad = client.post(f"{BASE}/plan", json={"goal": "go public", "readings": {"agi": "panel"}})
+    assert bad.status_code == 422 and "clauses with readings: agi-clause" in bad.text

@@ -96,3 +96,14 @@ def test_sweep_on_a_local_dask_cluster(cli: Any, portfolio: Path) -> None:
         assert cli(*args, "--cluster", address) == cli(*args)
     code, _, err = cli(*args, "--cluster", address)  # the cluster is gone
     assert code == 2 and "cannot reach a Dask scheduler" in err
+
+
+def test_sweep_names_a_conflict_under_another_reading(cli: Any, portfolio: Path) -> None:
+    moves = ("-m", "2025-08-01: declare AGI", "-m", "2025-09-01: partner with Google Cloud")
+    code, out, _ = cli("sweep", portfolio, *moves, "-f", "json")
+    assert code == 1
+    row = json.loads(out.splitlines()[0])
+    assert row["status"] == "conflict"
+    (conflict,) = row["conflicts"]
+    assert conflict["clause"] == "azure-exclusivity"
+    assert conflict["message"].endswith("(under reading panel of agi-clause)")

@@ -77,10 +77,11 @@ def _answer(text: str, json_text: str) -> CallToolResult:
 
 def report_summary(report: Report) -> str:
     """A few lines an assistant can read out: the verdict, then each conflict and consequence."""
-    blocking = [f for f in report.conflicts if f.severity.value == "blocking"]
+    conflicts = [f for _, f in report.considered()]
+    blocking = [f for f in conflicts if f.severity.value == "blocking"]
     lines = [
         f"{report.contract_title}: {report.verdict.upper()} "
-        f"({len(blocking)} blocking, {len(report.conflicts) - len(blocking)} warning(s), "
+        f"({len(blocking)} blocking, {len(conflicts) - len(blocking)} warning(s), "
         f"{len(report.consequences)} consequence(s), check date {report.check_date})"
     ]
     if report.readings is not None and not report.readings.agree:
@@ -89,9 +90,10 @@ def report_summary(report: Report) -> str:
             + "; ".join(f"{r.verdict} under {r.label}" for r in report.readings.results)
             + " (the findings below are the default reading's)"
         )
-    for f in report.conflicts:
+    for label, f in report.considered():  # under any reading of a disputed clause
+        under = f" (under {label})" if label else ""
         lines.append(
-            f"- conflict [{f.severity.value}] {f.rule} (clause {f.clause}: {f.clause_title}): "
+            f"- conflict [{f.severity.value}] {f.rule} (clause {f.clause}: {f.clause_title}){under}: "
             f"{f.message} [move: {f.move_text}; source: {f.source}]"
         )
     for f in report.consequences:
@@ -208,13 +210,17 @@ def build_server(directory: Path | None = None) -> MCPServer:
         forbid: Annotated[list[str], Field(description="No moves of these kinds.")] = [],  # noqa: B006
         by: Annotated[str | None, Field(description="Reach the goal by YYYY-MM-DD.")] = None,
         at: Annotated[str | None, Field(description="The first step's date, YYYY-MM-DD.")] = None,
+        readings: Annotated[
+            dict[str, str] | None,
+            Field(description="Readings of disputed clauses fixed, {clause: reading}."),
+        ] = None,
     ) -> CallToolResult:
         """The shortest timelines of moves that reach a goal with every step clear, or the
         closest attempts and the norms that block them. Each step replays through check."""
         try:
             body = PlanRequest.model_validate(
                 {"goal": goal, "given": given, "max_steps": max_steps, "allow": allow}
-                | {"forbid": forbid, "by": by, "at": at}
+                | {"forbid": forbid, "by": by, "at": at, "readings": readings or {}}
             )
             result = searches.plan(contract, body)
         except (ContractEngineError, ValidationError) as error:
@@ -284,11 +290,18 @@ def build_server(directory: Path | None = None) -> MCPServer:
             int,
             Field(description=f"Every timeline of up to this many moves (1-{MAX_PROVE_DEPTH})."),
         ] = 3,
+        readings: Annotated[
+            dict[str, str] | None,
+            Field(description="Readings of disputed clauses fixed, {clause: reading}."),
+        ] = None,
     ) -> CallToolResult:
         """Check a property over every timeline of generated moves up to a depth: it holds,
         or a counterexample timeline (for reachable, a witness) that check replays."""
         try:
-            result = searches.prove(contract, ProveRequest(property=property, depth=depth))
+            result = searches.prove(
+                contract,
+                ProveRequest(property=property, depth=depth, readings=readings or {}),
+            )
         except (ContractEngineError, ValidationError) as error:
             return _error(error)
         return _answer(result.to_text(), result.to_json())

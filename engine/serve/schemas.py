@@ -84,6 +84,11 @@ class PlanRequest(BaseModel):
     forbid: list[Name] = Field([], max_length=100, description="No moves of these kinds.")
     by: dt.date | None = Field(None, description="The goal must be reached by this day.")
     at: dt.date | None = Field(None, description="The date of the first step (default: as_of).")
+    readings: dict[str, Reason] = Field(
+        {},
+        description="Readings of disputed clauses fixed, {clause: reading} (--reading); the "
+        "search runs under one reading of each, the default for those not given.",
+    )
 
 
 class DiffRequest(BaseModel):
@@ -144,6 +149,11 @@ class ProveRequest(BaseModel):
         ge=1,
         le=MAX_PROVE_DEPTH,
         description=f"Every timeline of up to this many moves (at most {MAX_PROVE_DEPTH}).",
+    )
+    readings: dict[str, Reason] = Field(
+        {},
+        description="Readings of disputed clauses fixed, {clause: reading} (--reading); the "
+        "search runs under one reading of each, the default for those not given.",
     )
 
 

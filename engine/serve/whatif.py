@@ -65,7 +65,7 @@ class Searches:
             self._slots.release()
 
     def plan(self, contract_id: str, body: PlanRequest) -> PlanResult:
-        contract = self.registry.get(contract_id)
+        contract = self.registry.get(contract_id).under(body.readings or None)
         with self._slot() as budget:
             return plan(
                 contract,
@@ -106,7 +106,7 @@ class Searches:
             return lint(contract, show_path=self.registry.relative)
 
     def prove(self, contract_id: str, body: ProveRequest) -> ProofResult:
-        contract = self.registry.get(contract_id)
+        contract = self.registry.get(contract_id).under(body.readings or None)
         with self._slot() as budget:
             return prove(contract, body.property, body.depth, workers=1, budget=budget)
 
