@@ -347,6 +347,12 @@ def _readings(loaded: Contract, given: list[str]) -> dict[str, str] | None:
         clause, sep, name = (part.strip() for part in item.partition("="))
         if not sep or not clause or not name:
             raise _Failure(f"--reading '{item}': expected CLAUSE=NAME", field="--reading")
+        if clause in readings and readings[clause] != name:
+            raise _Failure(
+                f"--reading: clause '{clause}' given two readings ({readings[clause]}, {name}); "
+                "a check fixes one reading of a clause",
+                field="--reading",
+            )
         readings[clause] = name
     if readings:
         try:

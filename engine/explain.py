@@ -56,11 +56,14 @@ class Explanation(_Frozen):
     overridden_by: list[str]
     then: list[str]
     message: str
+    # a norm that only a reading of a disputed clause has: that reading ("reading panel of ...")
+    under: str | None = None
 
     def lines(self) -> list[str]:
         """The norm's lines, without its clause's text and source."""
         out = [
             f"{self.rule}: {with_article(self.kind)} of clause {self.clause} ({self.clause_title})",
+            *([f"  only under {self.under} (check --reading fixes it)"] if self.under else []),
             f"  defined at: {self.defined_at}",
             f"  bearer: {self.bearer}"
             + (f", beneficiary: {self.beneficiary}" if self.beneficiary else ""),
@@ -244,8 +247,28 @@ def explain_id(
         return explain(contract, ident, show_path)
     many = explain_many(contract, ident, show_path)
     if many is None:
+        found = _under_a_reading(contract, ident, show_path)
+        if found is not None:
+            return found
         known = [*(n.id for n in spec.norms), *spec.clauses]
         raise MoveError(
             f"contract {contract.id} has no norm or clause '{ident}'{did_you_mean(ident, known)}"
         )
     return many
+
+
+def _under_a_reading(
+    contract: Contract, ident: str, show_path: Callable[[str], str]
+) -> Explanation | None:
+    """A norm that a reading of a disputed clause adds or puts in another's place, explained
+    on the contract under that reading."""
+    declared = contract.spec.readings
+    for disputed in declared.clauses if declared else []:
+        for name in disputed.names:
+            if name == disputed.default:
+                continue
+            variant = contract.under({disputed.clause: name})
+            if any(n.id == ident for n in variant.spec.norms):
+                found = explain(variant, ident, show_path)
+                return found.model_copy(update={"under": f"reading {name} of {disputed.clause}"})
+    return None

@@ -369,9 +369,13 @@ def check_readings(
     verdict = "conflict" if any(r.verdict == "conflict" for r in results) else "clear"
     notes = list(main.report.notes)
     if len(results) > 1 and agree:
-        considered = {c: sorted({r.readings[c] for r in results}) for c in reading_set.default}
+        considered = {
+            c: list(dict.fromkeys(r.readings[c] for r in results)) for c in reading_set.default
+        }
         shown = "; ".join(f"{c}: {', '.join(n)}" for c, n in considered.items() if len(n) > 1)
         notes.append(f"the readings agree ({shown})")
+    elif fixed and len(results) == 1:  # one combination: say which, as it was fixed
+        notes.append(f"checked under {label(fixed)} only (fixed; the other readings not checked)")
     elif len(results) > 1:
         shown = f"{main.label}, the default" if main.default else main.label
         verdicts = "; ".join(f"{r.verdict} under {r.label}" for r in results)

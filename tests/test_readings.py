@@ -122,6 +122,19 @@ def test_cli_reading_option(cli: Cli) -> None:
     assert code == 2 and "did you mean 'agi-clause'" in err
     code, _, err = cli("check", BUNDLED, *moves, "--reading", "panel")
     assert code == 2 and "expected CLAUSE=NAME" in err
+    code, out, _ = cli("check", BUNDLED, *moves, "--reading", "agi-clause=panel")
+    assert code == 1 and "Note: checked under reading panel of agi-clause only (fixed" in out
+    twice = ("--reading", "agi-clause=panel", "--reading", "agi-clause=board")
+    code, _, err = cli("check", BUNDLED, *moves, *twice)
+    assert code == 2 and "given two readings (panel, board)" in err
+
+
+def test_explain_names_a_norm_only_a_reading_has(cli: Cli) -> None:
+    code, out, _ = cli("explain", BUNDLED, "agi-declaration-awaits-panel")
+    assert code == 0
+    assert out.splitlines()[1] == (
+        "  only under reading panel of agi-clause (check --reading fixes it)"
+    )
 
 
 def test_cli_json_readings_section_is_deterministic(cli: Cli) -> None:
