@@ -169,7 +169,9 @@ class FieldSpec(_Strict):
     required: bool = True
     default: str | int | float | None = None
     of: list[str] | None = Field(
-        None, description="For entity fields: allowed entity ids or categories."
+        None,
+        description="For entity fields: allowed entity ids or categories; for name fields: "
+        "the known entities a move may name (a name new to the contract is always taken).",
     )
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
         None,

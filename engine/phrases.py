@@ -627,6 +627,13 @@ class MoveParser:
         if t is FieldType.name:
             key = name_key(str(raw))
             known = self._entity_names.get(key)
+            if known is not None and spec.of is not None and known not in self._allowed(spec):
+                found = self.spec.entities[known]
+                what = f" of category {found.category}" if found.category else ""
+                raise MoveError(
+                    f"{name}: '{found.name}' is a known entity{what}; {name} takes "
+                    f"{' or '.join(spec.of)} (or a name new to the contract)"
+                )
             if known is None:  # a party is a known name too: "the client", "Client Inc"
                 known = self._names.get(key)
             if known is not None:

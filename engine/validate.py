@@ -874,8 +874,8 @@ class _Resolver:
 
     def _field_spec(self, spec: FieldSpec, where: str, file: str, line: int | None) -> None:
         if spec.of is not None:
-            if spec.type is not FieldType.entity:
-                self.problems.add(file, line, f"{where}.of: only entity fields take 'of'")
+            if spec.type not in (FieldType.entity, FieldType.name):
+                self.problems.add(file, line, f"{where}.of: only entity and name fields take 'of'")
             categories = {e.category for e in self.entities.values() if e.category}
             for allowed in spec.of:
                 if allowed not in self.entities and allowed not in categories:

@@ -217,7 +217,9 @@ def test_a_moved_check_date_is_said_in_text_and_json() -> None:
     _, out, _ = run(
         "check", BUNDLED, "-m", "go public", "-f", "json", "--reading", "agi-clause=panel"
     )
-    assert json.loads(out)["notes"] == []
+    assert json.loads(out)["notes"] == [
+        "checked under reading panel of agi-clause only (fixed; the other readings not checked)"
+    ]
 
 
 # -- output a terminal, a pipe or a narrow encoding can take ---------------------------------------

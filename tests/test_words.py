@@ -306,6 +306,10 @@ REFUSED: list[tuple[str, str]] = [
         r'closest known phrases: "complete the conversion"\. `contract-engine',
     ),
     (
+        "OpenAI takes over the Stargate project",
+        r"company: 'Stargate' is a known entity of category infrastructure; company takes company",
+    ),
+    (
         "OpenAI raises funding from investors",
         r"^no phrase .* \(\{investor\} takes a name .*not 'investors'",
     ),
