@@ -340,6 +340,17 @@ def _locate(
     return _Failure(str(error), field="--move")
 
 
+# --reading on the searches (plan, prove): one option, said once
+_ReadingOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reading",
+        metavar="CLAUSE=NAME",
+        help="Fix one reading of a disputed clause (repeat for several clauses).",
+    ),
+]
+
+
 def _readings(loaded: Contract, given: list[str]) -> dict[str, str] | None:
     """--reading CLAUSE=NAME, each checked against the readings the contract declares."""
     readings: dict[str, str] = {}
@@ -928,14 +939,7 @@ def plan_command(
     by: Annotated[str | None, typer.Option(help="The goal must be reached by YYYY-MM-DD.")] = None,
     at: Annotated[str | None, typer.Option(help="The date of the first step.")] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
-    reading: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--reading",
-            metavar="CLAUSE=NAME",
-            help="Fix one reading of a disputed clause (repeat for several clauses).",
-        ),
-    ] = None,
+    reading: _ReadingOption = None,
 ) -> None:
     """The shortest timelines of moves that reach a goal, every step clear (exit 1: none)."""
     from engine.plan import plan
@@ -1003,14 +1007,7 @@ def prove_command(
         int | None, typer.Option(help="Processes for a large search (default: one per core).")
     ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
-    reading: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--reading",
-            metavar="CLAUSE=NAME",
-            help="Fix one reading of a disputed clause (repeat for several clauses).",
-        ),
-    ] = None,
+    reading: _ReadingOption = None,
 ) -> None:
     """Check a property over every timeline of generated moves up to a depth (exit 1: not so)."""
     from engine.prove import prove
