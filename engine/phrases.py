@@ -20,6 +20,7 @@ from typing import Any
 from engine.conditions import with_article
 from engine.errors import ContractFileError, MoveError
 from engine.load import parse_yaml
+from engine.measures import show_number
 from engine.model import FieldSpec, FieldType
 from engine.report import Move
 from engine.validate import ContractSpec, EventKindSpec
@@ -577,9 +578,13 @@ class MoveParser:
             value = fields.get(name)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 if spec.min is not None and value < spec.min:
-                    raise MoveError(f"{name}: {value:g} is below its minimum, {spec.min:g}")
+                    raise MoveError(
+                        f"{name}: {show_number(value)} is below its minimum, {show_number(spec.min)}"
+                    )
                 if spec.max is not None and value > spec.max:
-                    raise MoveError(f"{name}: {value:g} is above its maximum, {spec.max:g}")
+                    raise MoveError(
+                        f"{name}: {show_number(value)} is above its maximum, {show_number(spec.max)}"
+                    )
         return Move(
             kind=kind.id,
             actor=resolved_actor,

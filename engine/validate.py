@@ -30,7 +30,7 @@ from engine.conditions import (
 from engine.constructs import CHANGE_KINDS, CONDITIONS, NUMBER_CHANGE_FIELDS, OPERATIONS, Site
 from engine.errors import Collector, ContractFileError, Problem
 from engine.load import LocatedDict, LocatedList, line_of, load_yaml_file
-from engine.measures import Measure
+from engine.measures import Measure, show_number
 from engine.model import (
     Clause,
     ContractFile,
@@ -893,17 +893,21 @@ class _Resolver:
                     file, line, f"{where}.{bound}: only number and money fields take '{bound}'"
                 )
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
-            self.problems.add(file, line, f"{where}: min {spec.min:g} is above max {spec.max:g}")
+            self.problems.add(
+                file,
+                line,
+                f"{where}: min {show_number(spec.min)} is above max {show_number(spec.max)}",
+            )
         if isinstance(spec.default, int | float) and not isinstance(spec.default, bool):
-            low = "" if spec.min is None else f"{spec.min:g}"
-            high = "" if spec.max is None else f"{spec.max:g}"
+            low = "" if spec.min is None else show_number(spec.min)
+            high = "" if spec.max is None else show_number(spec.max)
             if (spec.min is not None and spec.default < spec.min) or (
                 spec.max is not None and spec.default > spec.max
             ):
                 self.problems.add(
                     file,
                     line,
-                    f"{where}.default: {spec.default:g} is outside the field's range "
+                    f"{where}.default: {show_number(spec.default)} is outside the field's range "
                     f"({low}..{high})",
                 )
         if spec.default is not None:
