@@ -304,7 +304,13 @@ def resolve_with_readings(
                 try:
                     reading_set.spec({**default, c.clause: name})
                 except ContractFileError as error:
-                    problems.extend(error.problems)
+                    # said with the reading that makes it: the norm named may exist as written
+                    problems.extend(
+                        dataclasses.replace(
+                            p, message=f"under reading {name} of {c.clause}: {p.message}"
+                        )
+                        for p in error.problems
+                    )
     if problems:
         raise ContractFileError(problems)
     return dataclasses.replace(spec, readings=reading_set)

@@ -370,3 +370,22 @@ def test_a_range_on_a_field_that_is_not_a_number_is_refused(
     )
     (problem,) = _problems(write_contract, rules)
     assert problem.endswith("size.default: -5 is outside the field's range (0..)")
+
+
+def test_a_reading_that_breaks_another_norm_is_named_in_the_error(tmp_path: Path) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("contracts", "rules"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    contract = tmp_path / "contracts" / "reseller-partnership.yaml"
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(
+        text.replace("remove: [legacy-carve-out]", "remove: [non-compete]"), encoding="utf-8"
+    )
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(contract)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith(
+        "under reading narrow of non-compete: norms[legacy-carve-out].overrides: unknown norm"
+    )
