@@ -149,3 +149,12 @@ def test_a_duty_started_after_its_day_passes_on_the_day_it_starts() -> None:
     report = contract.check(*moves, at="2025-03-27")
     missed = [f.date for f in report.conflicts if f.rule == "n6"]
     assert missed[:2] == [dt.date(2025, 4, 1), dt.date(2025, 7, 1)]
+
+
+def test_a_time_fact_the_day_of_a_move_counts_that_move() -> None:
+    """Found by the generator: a deadline passing the day of the move that started it (its `by`
+    day already past) is judged after the move, so a sum over all moves counts the move; the
+    reference left it out (a time fact sees the state as of the day before)."""
+    contract = Contract.load(Path(__file__).parent / "contracts/same-day-measure/contract.yaml")
+    move = {"kind": "k1", "who": "e1", "amount": 1, "date": "2025-01-02", "actor": "p2"}
+    compare(contract, [move], "2025-01-01")

@@ -150,8 +150,8 @@ def reference_value(world: World, measure: Measure, values: dict[str, Any]) -> f
     for counted, when, fields, term_index in world.log:
         if counted != measure.id or (measure.per is not None and fields.get(measure.per) != key):
             continue
-        if when > day:
-            continue
+        # every move recorded so far counts, one made the same day as a time fact too
+        # (as_of is the day before for time facts; the engine's running totals hold it)
         over = measure.over
         if over == "term":
             inside = term_index == (term.index if term is not None else 0)
