@@ -237,12 +237,13 @@ def then_blocked(contract_scenario: ContractScenario, name: str) -> None:
 def then_clear(contract_scenario: ContractScenario) -> None:
     report = contract_scenario.require_report()
     # clear only if clear however a disputed clause is read
-    under = {id(f): label for label, f in report.considered()}
-    conflicts = [f for _, f in report.considered()]
+    considered = report.considered()
+    under = {id(f): label for label, f in considered}
+    conflicts = [f for _, f in considered]
     blocking = [f for f in contract_scenario.proposal(conflicts) if f.severity.value == "blocking"]
     if blocking:
         names = ", ".join(
-            f"{f.rule} ({f.clause})" + (f" under {under[id(f)]}" if under.get(id(f)) else "")
+            f"{f.rule} ({f.clause})" + (f" under {under[id(f)]}" if under[id(f)] else "")
             for f in blocking
         )
         raise contract_scenario.fail(

@@ -439,9 +439,8 @@ class MoveParser:
         # is no party speaks last (the phrase likely matched in the middle of the sentence)
         failures.sort(key=lambda failure: (isinstance(failure[1], _NotAParty), -failure[0]))
         ranked = [f for _, f in failures]
-        hard = [f for f in ranked if not isinstance(f, _Soft)]
-        if ranked and isinstance(ranked[0], _Soft):
-            hard = []
+        soft_first = bool(ranked) and isinstance(ranked[0], _Soft)
+        hard = [] if soft_first else [f for f in ranked if not isinstance(f, _Soft)]
         if date_error is not None and (successes or hard or continued or quiet):
             raise date_error
         distinct = _distinct([[s] for s in successes])

@@ -77,7 +77,8 @@ def _answer(text: str, json_text: str) -> CallToolResult:
 
 def report_summary(report: Report) -> str:
     """A few lines an assistant can read out: the verdict, then each conflict and consequence."""
-    conflicts = [f for _, f in report.considered()]
+    considered = report.considered()  # under any reading of a disputed clause
+    conflicts = [f for _, f in considered]
     blocking = [f for f in conflicts if f.severity.value == "blocking"]
     lines = [
         f"{report.contract_title}: {report.verdict.upper()} "
@@ -90,7 +91,7 @@ def report_summary(report: Report) -> str:
             + "; ".join(f"{r.verdict} under {r.label}" for r in report.readings.results)
             + " (the findings below are the default reading's)"
         )
-    for label, f in report.considered():  # under any reading of a disputed clause
+    for label, f in considered:
         under = f" (under {label})" if label else ""
         lines.append(
             f"- conflict [{f.severity.value}] {f.rule} (clause {f.clause}: {f.clause_title}){under}: "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 _ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -20,7 +19,6 @@ def strip_article(text: str) -> str:
     return _ARTICLE.sub("", text.strip())
 
 
-@functools.lru_cache(maxsize=8192)  # the contract's own names are keyed again on every sentence
 def name_key(text: str) -> str:
     """The key every name is looked up and compared by, whatever the field type."""
     return strip_article(normalise(text)).strip(" ,;:")
