@@ -22,7 +22,7 @@ from engine.errors import ContractFileError, MoveError
 from engine.load import parse_yaml
 from engine.measures import show_number
 from engine.model import FieldSpec, FieldType
-from engine.report import Move
+from engine.report import Move, trusted
 from engine.validate import ContractSpec, EventKindSpec
 from engine.words import amounts, dates, names, split, suggest, synonyms
 from engine.words.patterns import Pattern, Reading, Variant, compile_phrase
@@ -39,6 +39,7 @@ MAX_READINGS = 64
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LIST_TYPES = (FieldType.entity, FieldType.name, FieldType.party, FieldType.kind)
 DEFAULT_CURRENCY = "USD"
+_PLAIN = (str, int, float)  # the types of a move's field values
 
 __all__ = ["MAX_PHRASE_CHARS", "MoveParser", "normalise"]
 
@@ -82,6 +83,9 @@ class _Compiled:
     patterns: list[tuple[EventKindSpec, Pattern]]
     known_words: dict[str, list[str]]  # a phrase -> its words and its declared synonyms
     lemmas: dict[str, str]  # a verb form -> its lemma, for suggestions
+    # which patterns a sentence may match, found by its words rather than by trying each
+    by_word: dict[str, tuple[int, ...]]  # a word -> the patterns that need it (indexes)
+    always: tuple[int, ...]  # the patterns that need no word
 
 
 class MoveParser:
@@ -108,6 +112,9 @@ class MoveParser:
             for name in (entity.id, *spelled):
                 self._entity_names.setdefault(name_key(name), entity.id)
         self._allowed_by_of: dict[tuple[str, ...] | None, frozenset[str]] = {}
+        self._kind_fields: dict[
+            str, tuple[list[tuple[str, FieldSpec]], list[tuple[str, FieldSpec]]]
+        ] = {}
         self._kind_names: dict[str, str] = {}
         for kind in spec.event_kinds.values():
             for name in (kind.id, kind.kind.title, kind.id.replace("_", " "), *kind.kind.aliases):
@@ -170,7 +177,23 @@ class MoveParser:
             if pattern.verb is not None:
                 for form in pattern.verb.forms:
                     lemmas.setdefault(form, pattern.verb.lemma)
-        return _Compiled(patterns, known_words, lemmas)
+        by_word: dict[str, list[int]] = {}
+        for index, (_, pattern) in enumerate(patterns):
+            for word in pattern.needs:
+                by_word.setdefault(word, []).append(index)
+        always = tuple(i for i, (_, pattern) in enumerate(patterns) if not pattern.needs)
+        return _Compiled(
+            patterns,
+            known_words,
+            lemmas,
+            {word: tuple(indexes) for word, indexes in by_word.items()},
+            always,
+        )
+
+    @functools.cached_property
+    def _spellings(self) -> suggest.Spellings:
+        """The entities' names keyed once, to tell a typo of one from a new name."""
+        return suggest.Spellings(self._entity_spellings)
 
     @property
     def phrases(self) -> list[str]:
@@ -271,7 +294,7 @@ class MoveParser:
             if len(parts) > 1:
                 raise self._first_unread(parts, seps, actor, reference) or whole_error
             raise whole_error
-        distinct = _distinct(readings)
+        distinct = _distinct(readings) if len(readings) > 1 else readings
         if len(distinct) > 1:
             shown = "\n".join(
                 f"  {i}. " + "; ".join(_describe(r.move) for r in reading)
@@ -291,9 +314,7 @@ class MoveParser:
             how = list(read.how)
             if read.move.date is None and found is not None:
                 how.append(f"date {found.date} from {found.describe()}")
-            moves.append(
-                read.move.model_copy(update={"date": when, "reading": _reading_text(read, how)})
-            )
+            moves.append(_with(read.move, date=when, reading=_reading_text(read, how)))
         return moves
 
     # -- reading the parts of a sentence ---------------------------------------------------
@@ -412,12 +433,14 @@ class MoveParser:
             located = dates.locate(text)
             found, rest, date_error = None, located[2] if located else text, error
         words = normalise(rest, lower=False)
-        present = set(tokens(words))
+        compiled = self._compiled
+        candidates = set(compiled.always)
+        for word in set(tokens(words)):
+            candidates.update(compiled.by_word.get(word, ()))
         successes: list[_Read] = []
         failures: list[tuple[int, MoveError]] = []
-        for kind, pattern in self._compiled.patterns:
-            if pattern.needs and not pattern.needs & present:
-                continue
+        for index in sorted(candidates):
+            kind, pattern = compiled.patterns[index]
             reading = pattern.read(words)
             if reading is None:
                 continue
@@ -431,9 +454,22 @@ class MoveParser:
                 prefix = words[: reading.tail_start]
             how = reading.how()
             if found is not None:
-                move = move.model_copy(update={"date": found.date})
+                move = _with(move, date=found.date)
                 how.append(f"date {found.date} from {found.describe()}")
             successes.append(_Read(move, reading, text.strip(), prefix, found is not None, 0, how))
+        if date_error is not None and (successes or continued or quiet):
+            raise date_error
+        if successes:
+            if len(successes) > 1:
+                distinct = _distinct([[s] for s in successes])
+                if len(distinct) > 1:
+                    shown = "\n".join(
+                        f"  {i}. {_describe(r[0].move)}" for i, r in enumerate(distinct, 1)
+                    )
+                    raise MoveError(f"'{text}' reads {len(distinct)} ways:\n{shown}")
+            return successes[0]
+        if continued or quiet:  # a part tried while cutting: its error is never shown
+            raise MoveError(f"'{text}' does not read as a move")
         # the most specific phrase speaks: "raise funding from {investor}" ('investors' is no
         # name) before "raise {amount} from {investor}" ('funding' is no amount); a subject that
         # is no party speaks last (the phrase likely matched in the middle of the sentence)
@@ -441,18 +477,10 @@ class MoveParser:
         ranked = [f for _, f in failures]
         soft_first = bool(ranked) and isinstance(ranked[0], _Soft)
         hard = [] if soft_first else [f for f in ranked if not isinstance(f, _Soft)]
-        if date_error is not None and (successes or hard or continued or quiet):
+        if date_error is not None and hard:
             raise date_error
-        distinct = _distinct([[s] for s in successes])
-        if len(distinct) > 1:
-            shown = "\n".join(f"  {i}. {_describe(r[0].move)}" for i, r in enumerate(distinct, 1))
-            raise MoveError(f"'{text}' reads {len(distinct)} ways:\n{shown}")
-        if distinct:
-            return distinct[0][0]
         if hard:
             raise MoveError(f"'{text}': {hard[0]}")
-        if continued or quiet:  # a part tried while cutting: its error is never shown
-            raise MoveError(f"'{text}' does not read as a move")
         hint = f" ({ranked[0]})" if failures else ""
         raise _NoPhrase(
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
@@ -483,7 +511,7 @@ class MoveParser:
         subject = reading.subject
         if subject is not None and pattern.subject_hole is None:
             actor = self._actor_of(kind, subject, "the subject")
-        return self._build(kind, values, None, actor, text.strip(), reference)
+        return self._build(kind, values, None, actor, text.strip(), reference, validate=False)
 
     def _actor_of(self, kind: EventKindSpec, written: str, field: str) -> str:
         """The party that makes a move, checked the same way for words and for data: a kind
@@ -538,9 +566,13 @@ class MoveParser:
         actor: str | None,
         text: str | None,
         reference: dt.date | None = None,
+        validate: bool = True,
     ) -> Move:
+        """The move of these values. Values given as data are validated; those read from words
+        (`validate` False) are made here, of their types, unless a field's is not plain."""
         fields_spec = kind.kind.fields
-        unknown = sorted(set(values) - set(fields_spec) - {"actor"})
+        ordered, bounded = self._fields_of(kind)
+        unknown = sorted(values.keys() - fields_spec.keys() - {"actor"})
         if unknown:
             raise MoveError(
                 f"{with_article(kind.id)} move has no field '{unknown[0]}'; fields: {', '.join(sorted(fields_spec)) or '(none)'}"
@@ -557,7 +589,7 @@ class MoveParser:
         fields: dict[str, str | int | float] = {}
         labels: dict[str, str] = {}
         currencies: dict[str, str] = {}
-        for name, spec in sorted(fields_spec.items()):
+        for name, spec in ordered:
             raw = values.get(name, spec.default)
             if raw is None:
                 if spec.required:
@@ -573,7 +605,7 @@ class MoveParser:
             fields[name] = self._resolve(name, spec, raw, reference)
             if spec.type is FieldType.name and fields[name] not in self.spec.entities:
                 labels[str(fields[name])] = as_written(str(raw))
-        for name, spec in sorted(fields_spec.items()):
+        for name, spec in bounded:
             value = fields.get(name)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 if spec.min is not None and value < spec.min:
@@ -584,15 +616,30 @@ class MoveParser:
                     raise MoveError(
                         f"{name}: {show_number(value)} is above its maximum, {show_number(spec.max)}"
                     )
-        return Move(
-            kind=kind.id,
-            actor=resolved_actor,
-            fields=fields,
-            date=date,
-            text=text,
-            labels=labels,
-            currencies=currencies,
-        )
+        values_of_move = {
+            "kind": kind.id,
+            "actor": resolved_actor,
+            "fields": fields,
+            "date": date,
+            "text": text,
+            "labels": labels,
+            "currencies": currencies,
+        }
+        if validate or any(type(v) not in _PLAIN for v in fields.values()):
+            return Move(**values_of_move)
+        # words read here, every value made here of its type: no validation (a tenth of the read)
+        return trusted(Move, {**values_of_move, "reading": None}, set(values_of_move))
+
+    def _fields_of(
+        self, kind: EventKindSpec
+    ) -> tuple[list[tuple[str, FieldSpec]], list[tuple[str, FieldSpec]]]:
+        """A kind's fields by name, and those of them with a minimum or a maximum: sorted once."""
+        found = self._kind_fields.get(kind.id)
+        if found is None:
+            ordered = sorted(kind.kind.fields.items())
+            bounded = [(n, f) for n, f in ordered if f.min is not None or f.max is not None]
+            found = self._kind_fields[kind.id] = (ordered, bounded)
+        return found
 
     def _resolve_party(self, raw: str, field: str) -> str:
         party = self._names.get(name_key(raw))
@@ -643,7 +690,7 @@ class MoveParser:
             if known is not None:
                 return known
             written = as_written(str(raw))
-            typo = suggest.misspelt(written, self._entity_spellings)
+            typo = self._spellings.misspelt(written)
             if typo is not None:
                 raise MoveError(
                     f"'{raw}' for {name} is not a known name, and very close to one: did you mean "
@@ -726,6 +773,11 @@ class MoveParser:
         return allowed
 
 
+def _with(move: Move, **update: Any) -> Move:
+    """`move.model_copy(update=...)` for values of the right type, without pydantic's copy."""
+    return trusted(Move, {**move.__dict__, **update}, move.model_fields_set | update.keys())
+
+
 def _capitalise_hint(written: str) -> str:
     """For a name written in lower case ("acquire cursor"): how to make it one."""
     if written != written.lower() or len(written.split()) > 3:
@@ -789,7 +841,7 @@ def _date_lists(reading: list[_Read]) -> None:
         last = members[-1]
         if last.dated and not any(m.dated for m in members[:-1]):
             for m in members[:-1]:
-                m.move = m.move.model_copy(update={"date": last.move.date})
+                m.move = _with(m.move, date=last.move.date)
                 m.how.append(f"date {last.move.date} from the end of the list")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -137,12 +138,13 @@ def two_dates(first: FoundDate, second: FoundDate) -> MoveError:
 def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None:
     """Where a sentence holds a date, unread: (the date, its marker such as "on" or "", the
     rest of the sentence)."""
-    if not any(c.isdigit() for c in text):
+    if not _has_digit(text):
         lowered = text.lower()
         if not any(hint in lowered for hint in _DATE_HINT):
             return None
-    for pattern in _PATTERNS[:3] if leading_only else _PATTERNS:
-        match = re.match(pattern, text, re.I)
+    patterns = _locators()
+    for pattern in patterns[:3] if leading_only else patterns:
+        match = pattern.match(text)
         if match is None:
             continue
         marker = match.groupdict().get("marker") or ""
@@ -156,6 +158,16 @@ def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None
             continue  # "until next year": the date is a field's value, not the move's date
         return raw, marker, rest
     return None
+
+
+@functools.cache
+def _locators() -> list[re.Pattern[str]]:
+    """`_PATTERNS`, compiled once, at the first sentence that may hold a date."""
+    return [re.compile(pattern, re.I) for pattern in _PATTERNS]
+
+
+def _has_digit(text: str) -> bool:
+    return any(map(str.isdigit, text))
 
 
 def _found(raw: str, marker: str, reference: dt.date | None, order: str) -> FoundDate:

@@ -29,9 +29,6 @@ def is_proper_noun(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 8:
         return False
-    whole = amounts.parse(text)
-    if whole is not None and (whole.currency or " " in text):
-        return False  # "$3B", "3 Billion"; "3M" may be a company
     for index, word in enumerate(words):
         lower = word.lower()
         if lower in _NEVER:
@@ -46,7 +43,9 @@ def is_proper_noun(text: str) -> bool:
             return False
         if index == len(words) - 1 and lower.endswith("'s"):
             return False  # "Windsurf's IP": the possessive is not part of the name
-    return True
+    # last, as the dearest test: most texts that are no name failed a word above
+    whole = amounts.parse(text)  # "$3B", "3 Billion" are amounts; "3M" may be a company
+    return whole is None or not (whole.currency or " " in text)
 
 
 def _priced(word: str) -> bool:

@@ -117,20 +117,27 @@ def close_names(raw: str, names: Mapping[str, Sequence[str]], limit: int = 2) ->
 def misspelt(raw: str, names: Mapping[str, Sequence[str]]) -> str | None:
     """The known thing `raw` is almost certainly a typo of ("Windsrf"), or None. Stricter than
     `close_names`: a new name is accepted unless it is this close to a known one."""
-    from rapidfuzz import fuzz
+    return Spellings(names).misspelt(raw)
 
-    key = name_key(raw)
-    if len(key) < 4:
-        return None
-    best = max(
-        (
-            (fuzz.ratio(key, name_key(n)), thing)
-            for thing, spelled in names.items()
-            for n in spelled
-        ),
-        default=(0.0, ""),
-    )
-    return best[1] if best[0] >= 85 else None
+
+class Spellings:
+    """Known names keyed once (per contract), so that telling a new name from a typo of a known
+    one is one pass of rapidfuzz over the keys, not a normalising of every name per sentence."""
+
+    def __init__(self, names: Mapping[str, Sequence[str]]) -> None:
+        self._keys = [name_key(n) for spelled in names.values() for n in spelled]
+        self._things = [thing for thing, spelled in names.items() for _ in spelled]
+
+    def misspelt(self, raw: str) -> str | None:
+        """As `misspelt`: the best (ratio, id) of those at least 85 alike, the greater id on a tie."""
+        from rapidfuzz import fuzz, process
+
+        key = name_key(raw)
+        if len(key) < 4:
+            return None
+        close = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=85, limit=None)
+        best = max(((score, self._things[i]) for _, score, i in close), default=None)
+        return best[1] if best is not None else None
 
 
 def close_phrases(
