@@ -9,6 +9,7 @@ one way silently. The same parser serves the CLI, the Gherkin steps and the API.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import json
@@ -38,6 +39,10 @@ _NOT = re.compile(r"\b(?:not|never|no longer)\b|n't\b")  # lower case: "Not Clou
 MAX_READINGS = 64
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LIST_TYPES = (FieldType.entity, FieldType.name, FieldType.party, FieldType.kind)
+# Whether a refusal says what was meant ("did you mean 'Oracle'?"): off while the phrases are
+# tried, since a reading that fails is mostly beaten by one that reads, and the suggestions are
+# the dearest part of a refusal; the failures are tried again, with them, when they are shown.
+_SUGGEST = contextvars.ContextVar("contract_engine_suggest", default=True)
 DEFAULT_CURRENCY = "USD"
 _PLAIN = (str, int, float)  # the types of a move's field values
 
@@ -52,6 +57,10 @@ class _Soft(MoveError):
 class _NotAParty(MoveError):
     """A subject that names no party: often a phrase matched in the middle of the sentence
     ("OpenAI agreed | to partner with AWS"), so another phrase's complaint speaks first."""
+
+
+class _Unsaid(MoveError):
+    """A name not known, its refusal not yet said: said in full (with suggestions) if shown."""
 
 
 class _NoPhrase(MoveError):
@@ -438,25 +447,31 @@ class MoveParser:
         for word in set(tokens(words)):
             candidates.update(compiled.by_word.get(word, ()))
         successes: list[_Read] = []
-        failures: list[tuple[int, MoveError]] = []
-        for index in sorted(candidates):
-            kind, pattern = compiled.patterns[index]
-            reading = pattern.read(words)
-            if reading is None:
-                continue
-            try:
-                move = self._from_reading(kind, reading, actor, text, reference)
-            except MoveError as error:
-                failures.append((pattern.literal_chars, error))
-                continue
-            prefix = None
-            if reading.tail_start is not None:
-                prefix = words[: reading.tail_start]
-            how = reading.how()
-            if found is not None:
-                move = _with(move, date=found.date)
-                how.append(f"date {found.date} from {found.describe()}")
-            successes.append(_Read(move, reading, text.strip(), prefix, found is not None, 0, how))
+        failed: list[tuple[EventKindSpec, Reading, MoveError]] = []
+        suggesting = _SUGGEST.set(False)
+        try:
+            for index in sorted(candidates):
+                kind, pattern = compiled.patterns[index]
+                reading = pattern.read(words)
+                if reading is None:
+                    continue
+                try:
+                    move = self._from_reading(kind, reading, actor, text, reference)
+                except MoveError as error:
+                    failed.append((kind, reading, error))
+                    continue
+                prefix = None
+                if reading.tail_start is not None:
+                    prefix = words[: reading.tail_start]
+                how = reading.how()
+                if found is not None:
+                    move = _with(move, date=found.date)
+                    how.append(f"date {found.date} from {found.describe()}")
+                successes.append(
+                    _Read(move, reading, text.strip(), prefix, found is not None, 0, how)
+                )
+        finally:
+            _SUGGEST.reset(suggesting)
         if date_error is not None and (successes or continued or quiet):
             raise date_error
         if successes:
@@ -470,6 +485,15 @@ class MoveParser:
             return successes[0]
         if continued or quiet:  # a part tried while cutting: its error is never shown
             raise MoveError(f"'{text}' does not read as a move")
+        failures = [
+            (
+                reading.pattern.literal_chars,
+                self._failure(kind, reading, actor, text, reference)
+                if isinstance(error, _Unsaid)
+                else error,
+            )
+            for kind, reading, error in failed
+        ]
         # the most specific phrase speaks: "raise funding from {investor}" ('investors' is no
         # name) before "raise {amount} from {investor}" ('funding' is no amount); a subject that
         # is no party speaks last (the phrase likely matched in the middle of the sentence)
@@ -486,6 +510,21 @@ class MoveParser:
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
             f"{self._closest(words)}. `contract-engine phrases CONTRACT` lists them all."
         )
+
+    def _failure(
+        self,
+        kind: EventKindSpec,
+        reading: Reading,
+        actor: str | None,
+        text: str,
+        reference: dt.date | None,
+    ) -> MoveError:
+        """Why a reading that failed without a word fails, said in full (with suggestions)."""
+        try:
+            self._from_reading(kind, reading, actor, text, reference)
+        except MoveError as error:
+            return error
+        raise AssertionError(f"a reading of '{text}' failed once and read the second time")
 
     def _closest(self, words: str) -> str:
         party_words = frozenset(
@@ -644,6 +683,8 @@ class MoveParser:
     def _resolve_party(self, raw: str, field: str) -> str:
         party = self._names.get(name_key(raw))
         if party is None:
+            if not _SUGGEST.get():
+                raise _Unsaid(raw)
             known = sorted({p.name for p in self.spec.parties.values()})
             close = suggest.close_names(raw, self._party_names, 1)
             hint = f" (did you mean '{self.spec.parties[close[0]].name}'?)" if close else ""
@@ -662,6 +703,8 @@ class MoveParser:
             entity = self._entity_names.get(name_key(str(raw)))
             allowed = self._allowed(spec)
             if entity is None or entity not in allowed:
+                if not _SUGGEST.get():
+                    raise _Unsaid(raw)
                 shown = sorted(self.spec.entities[e].name for e in allowed)
                 close = suggest.close_names(
                     str(raw), {e: self._entity_spellings[e] for e in allowed}

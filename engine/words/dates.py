@@ -74,6 +74,8 @@ _PATTERNS = [
     rf"^(?P<rest>.+?),?\s+(?P<marker>on|in|by|at)\s+(?P<date>{_ANY})$",
     rf"^(?P<rest>.+?),?\s+(?P<date>{_RELATIVE})$",
 ]
+_PUNCTUATED_FORMS = (0, 2)  # the forms of `_PATTERNS` that need a ":" or a ","
+_RELATIVE_FORMS = (2, 4)  # those whose date is relative: every one names a _DATE_HINT
 # Every form above holds a digit or one of these (relative dates name a day, week, month or
 # year): a sentence with neither holds no date, and no pattern needs to be tried.
 _DATE_HINT = ("day", "week", "month", "year", "tonight", "tomorrow")
@@ -143,7 +145,19 @@ def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None
         if not any(hint in lowered for hint in _DATE_HINT):
             return None
     patterns = _locators()
-    for pattern in patterns[:3] if leading_only else patterns:
+    # what a form needs, found once: a relative date names a day, week, month or year (read
+    # as the patterns read it, case-blind); a date that opens the sentence ends with ":" or ","
+    if text.isascii():  # case-blind as the patterns are, for ASCII text
+        lowered = text.lower()
+        relative = any(hint in lowered for hint in _DATE_HINT)
+    else:
+        relative = _hint().search(text) is not None
+    punctuated = "," in text or ":" in text
+    for index, pattern in enumerate(patterns[:3] if leading_only else patterns):
+        if (index in _RELATIVE_FORMS and not relative) or (
+            index in _PUNCTUATED_FORMS and not punctuated
+        ):
+            continue
         match = pattern.match(text)
         if match is None:
             continue
@@ -164,6 +178,11 @@ def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None
 def _locators() -> list[re.Pattern[str]]:
     """`_PATTERNS`, compiled once, at the first sentence that may hold a date."""
     return [re.compile(pattern, re.I) for pattern in _PATTERNS]
+
+
+@functools.cache
+def _hint() -> re.Pattern[str]:
+    return re.compile("|".join(_DATE_HINT), re.I)
 
 
 def _has_digit(text: str) -> bool:

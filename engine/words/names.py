@@ -11,6 +11,7 @@ keep one name ("Johnson & Johnson"), or declare the entity.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from engine.words import amounts
@@ -29,6 +30,7 @@ def is_proper_noun(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 8:
         return False
+    checked: list[str] = []  # the words to test as amounts, the dearest test, once all else holds
     for index, word in enumerate(words):
         lower = word.lower()
         if lower in _NEVER:
@@ -37,17 +39,21 @@ def is_proper_noun(text: str) -> bool:
             continue
         if word == "&":
             return False
-        if _DATE.match(word) or not _WORD.match(word) or _priced(word):
+        if _DATE.match(word) or not _WORD.match(word):
             return False
         if not any(c.isupper() or c.isdigit() for c in word):
             return False
         if index == len(words) - 1 and lower.endswith("'s"):
             return False  # "Windsurf's IP": the possessive is not part of the name
-    # last, as the dearest test: most texts that are no name failed a word above
+        checked.append(word)
+    if any(_priced(word) for word in checked):
+        return False
     whole = amounts.parse(text)  # "$3B", "3 Billion" are amounts; "3M" may be a company
     return whole is None or not (whole.currency or " " in text)
 
 
+@functools.lru_cache(maxsize=4096)
 def _priced(word: str) -> bool:
+    """Whether one word is an amount with its currency ("$3B"); names recur, so kept."""
     money = amounts.parse(word)
     return money is not None and money.currency is not None

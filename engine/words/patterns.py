@@ -57,8 +57,25 @@ NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
 def _alternation(words: tuple[str, ...] | list[str]) -> str:
+    """Longest first; the words that open with the same letter grouped under it, in that order
+    ("is(?: about to| going to|)"): words of different first letters never match at the same
+    place, so it matches as the plain list does, and the matcher tries a third of the words."""
     ordered = sorted(words, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", " ") for w in ordered)
+    if not all(w and w.isascii() for w in ordered):
+        return "|".join(_escaped(w) for w in ordered)
+    groups: dict[str, list[str]] = {}
+    for word in ordered:
+        groups.setdefault(word[0].lower(), []).append(word)
+    return "|".join(
+        _escaped(same[0])
+        if len(same) == 1
+        else f"{re.escape(same[0][0])}(?:{'|'.join(_escaped(w[1:]) for w in same)})"
+        for same in groups.values()
+    )
+
+
+def _escaped(word: str) -> str:
+    return re.escape(word).replace(r"\ ", " ")
 
 
 # Words of a phrase that people swap freely: "sign the cloud deal", "sell their models".
