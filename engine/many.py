@@ -7,9 +7,15 @@ few hundred messages, not 100,000. The caller's own process is one of the `worke
 chunks too, taking them from the end of the queue while the pool takes them from the front, so
 no core waits for a worker to start and a short batch never waits for one at all.
 
-Reports come back pickled by a pickler that writes a pydantic model as its field values (its
-`__dict__`) instead of pydantic's generic state: about a third cheaper on both sides (reading a
-worker's report back is what the caller's process pays for it: about 7% of a check).
+A worker's report crosses back as its decision only (the verdict, the findings without their
+evidence, the moves, the readings' verdicts and findings: what a check computes anyway); the
+rest (evidence, the outcome of every norm, the state views, the names) is built in the caller,
+the first time it is read, by checking that item again in the caller's contract (checks are
+deterministic: the content is the same, byte for byte). A worker so never builds what nobody
+reads, and the caller reads back a few small tuples per item instead of a whole report: a caller
+that reads every report in full pays its check again, one that reads verdicts and findings
+(most batch uses) pays almost nothing. Pydantic models among the values (the moves) are pickled
+as their field values, not pydantic's generic state: about a third cheaper on both sides.
 
 A worker that dies (killed, out of memory, a crash in the C extension) breaks the pool; the
 caller gets a WorkerError naming every item whose report was lost, never a hang and never a
@@ -298,6 +304,121 @@ def check_items(
     return out
 
 
+# -- a report as it crosses processes: its decision -----------------------------------------------
+_GROUPS = ("conflicts", "consequences", "notices", "waived")
+Encoded = tuple[Any, ...]
+
+
+def encode(report: Report) -> Encoded:
+    """A report's decision, as plain values (no deferred part is built): its fields that are
+    not deferred, its findings without their evidence, and each reading's report the same way."""
+    from engine.report import Report
+
+    values = dict(zip(_decision_fields(Report), report.decision(), strict=True))
+    for group in _GROUPS:
+        values[group] = [(f.__pydantic_fields_set__, f.decision()) for f in values[group]]
+    section = values["readings"]
+    if section is not None:
+        values["readings"] = (
+            section.__pydantic_fields_set__,
+            {k: getattr(section, k) for k in type(section).model_fields if k != "results"},
+            [
+                (
+                    r.__pydantic_fields_set__,
+                    {k: getattr(r, k) for k in type(r).model_fields if k != "report"},
+                    encode(r.report),
+                )
+                for r in section.results
+            ],
+        )
+    return (report.__pydantic_fields_set__, tuple(values.values()))
+
+
+class _Again:
+    """One item of a batch, checked again in this process the first time any report of it (its
+    own, or a reading's) has a deferred part read."""
+
+    def __init__(self, contract: Contract, item: Any, at: Any, waivers: Any) -> None:
+        self._args = (contract, item, at, waivers)
+        self._report: Report | None = None
+
+    @property
+    def report(self) -> Report:
+        if self._report is None:  # two threads may both check: the same report, deterministic
+            contract, item, at, waivers = self._args
+            self._report = contract.check_timeline(_as_timeline(item), at=at, waivers=waivers)
+        return self._report
+
+
+def decode(
+    encoded: Encoded,
+    again: _Again,
+    locate: Callable[[Report], Report] = lambda report: report,
+) -> Report:
+    """The report of `encode`, whose deferred parts (and its findings' evidence) are those of
+    `locate(again.report)`, built when first read."""
+    from engine.report import Finding, ReadingResult, ReadingsSection, Report, trusted
+
+    fields_set, decided = encoded
+    values = dict(zip(_decision_fields(Report), decided, strict=True))
+    for group in _GROUPS:
+        values[group] = [
+            Finding.deferred(
+                dict(zip(_decision_fields(Finding), found, strict=True)),
+                functools.partial(_evidence, again, locate, group, index),
+                given,
+            )
+            for index, (given, found) in enumerate(values[group])
+        ]
+    if values["readings"] is not None:
+        given, section, results = values["readings"]
+        values["readings"] = trusted(
+            ReadingsSection,
+            {
+                **section,
+                "results": [
+                    trusted(
+                        ReadingResult,
+                        {
+                            **result,
+                            "report": decode(
+                                report, again, functools.partial(_reading, locate, index)
+                            ),
+                        },
+                        result_set,
+                    )
+                    for index, (result_set, result, report) in enumerate(results)
+                ],
+            },
+            given,
+        )
+    return Report.deferred(values, functools.partial(_rest, again, locate), fields_set)
+
+
+@functools.cache
+def _decision_fields(cls: Any) -> tuple[str, ...]:
+    return tuple(k for k in cls.model_fields if k not in cls._deferred)
+
+
+def _reading(locate: Callable[[Report], Report], index: int, report: Report) -> Report:
+    section = locate(report).readings
+    assert section is not None
+    return section.results[index].report
+
+
+def _rest(again: _Again, locate: Callable[[Report], Report], name: str | None) -> dict[str, Any]:
+    from engine.report import Report
+
+    real = locate(again.report)
+    return {k: getattr(real, k) for k in Report._deferred}
+
+
+def _evidence(
+    again: _Again, locate: Callable[[Report], Report], group: str, index: int, name: str | None
+) -> dict[str, Any]:
+    return {"evidence": getattr(locate(again.report), group)[index].evidence}
+
+
 _loaded: dict[tuple[str, str], Contract] = {}
 
 
@@ -315,7 +436,8 @@ def _remote_check(job: _Job, numbered: list[tuple[int, Any]]) -> bytes:
             )
         _loaded.clear()  # one contract per worker at a time: a worker of a new batch forgets
         _loaded[key] = contract
-    return dumps(check_items(contract, numbered, job.at, job.waivers))
+    checked = check_items(contract, numbered, job.at, job.waivers)
+    return dumps([r if isinstance(r, _Failed) else encode(r) for r in checked])
 
 
 def check_many(
@@ -341,8 +463,8 @@ def check_many(
         dict(waivers) if waivers else None,
     )
 
-    def local(chunk: list[tuple[int, Any]]) -> list[Report | _Failed]:
-        return check_items(contract, chunk, at, waivers)
+    def local(chunk: list[tuple[int, Any]]) -> list[Report | _Failed | Encoded]:
+        return list(check_items(contract, chunk, at, waivers))
 
     try:
         spread = Spread(_remote_check, job, local, min(workers, len(chunks)))
@@ -356,9 +478,11 @@ def check_many(
             f"{len(numbered):,} items are lost (items {ranges(lost)})",
         ) from None
     reports: list[Report] = []
-    for answer in (a for chunk in done for a in chunk):
+    for (_, item), answer in zip(numbered, (a for chunk in done for a in chunk), strict=True):
         if isinstance(answer, _Failed):
             raise ItemError(answer.index, answer.message)
+        if isinstance(answer, tuple):  # a worker's: its decision, the rest built when read
+            answer = decode(answer, _Again(contract, item, at, waivers))
         reports.append(answer)
     return reports
 

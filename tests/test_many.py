@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -67,6 +68,45 @@ def test_at_and_waivers_reach_the_workers(contract: Contract) -> None:
     ]
     assert [r.to_json() for r in pooled] == alone
     assert [f.rule for f in pooled[0].waived] == ["azure-exclusivity"]
+
+
+HELD_OUT = Path(__file__).parent / "contracts" / "licence-readings" / "contract.yaml"
+LICENCE_MOVES: list[Any] = [
+    ["deploy 700 seats", "renew the licence", "2024-05-01: sublicense to Umbrella"],
+    ["ask for a discount", "2024-04-20: pay the annual fee", "deploy 1200 seats"],
+    "deploy 1200 seats",
+    ["renew the licence", "2024-06-01: sublicense 600 seats to Initech"],
+]
+
+
+def test_a_workers_report_is_its_decision_then_the_rest_built_when_read() -> None:
+    """A report from a worker carries its decision; its evidence, outcomes, state and names
+    (and every reading's) are built in this process when read: the same bytes, in input order,
+    read in any order, on a contract with two disputed clauses and four combinations."""
+    licence = Contract.load(HELD_OUT)
+    items = [LICENCE_MOVES[i % len(LICENCE_MOVES)] for i in range(40)]
+    alone = [licence.check_timeline(_timeline(i), at="2024-03-01") for i in items]
+    pooled = check_many(licence, items, 2, "2024-03-01", None, caller_checks=False)
+    # the decision first, nothing else read: verdicts and findings of every reading
+    for got, want in zip(pooled, alone, strict=True):
+        assert got.verdict == want.verdict
+        assert [f.decision() for f in got.conflicts] == [f.decision() for f in want.conflicts]
+        assert got.readings is not None and want.readings is not None
+        assert [r.report.decision() for r in got.readings.results] == [
+            r.report.decision() for r in want.readings.results
+        ]
+    # then a reading's evidence before the report's own outcomes, then everything
+    last = pooled[-1].readings.results[-1].report  # type: ignore[union-attr]
+    assert [f.evidence for f in last.conflicts] == [
+        f.evidence
+        for f in alone[-1].readings.results[-1].report.conflicts  # type: ignore[union-attr]
+    ]
+    assert [r.to_json() for r in pooled] == [r.to_json() for r in alone]
+    assert pooled == alone
+
+
+def _timeline(item: Any) -> list[Any]:
+    return item if isinstance(item, list) else [item]
 
 
 def test_an_unreadable_item_is_named_by_its_index(contract: Contract) -> None:
