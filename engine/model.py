@@ -147,7 +147,7 @@ class ContractFile(_Strict):
     values: list[ValueDecl] = Field(
         [], description="Numbers the contract keeps, changed by set_value / add_to_value."
     )
-    state: InitialState = InitialState()
+    state: InitialState = InitialState.model_construct()
     waivers: list[Waiver] = []
 
 
@@ -340,7 +340,7 @@ class Reading(_Strict):
     default: bool = Field(
         False, description="The reading used when none is fixed (default: the first declared)."
     )
-    norms: NormChanges = NormChanges()
+    norms: NormChanges = NormChanges.model_construct()
 
 
 class RuleFile(_Strict):
@@ -354,6 +354,3 @@ class RuleFile(_Strict):
         "clause's own `readings:` in the contract file).",
     )
 
-
-Clause.model_rebuild()
-ContractFile.model_rebuild()

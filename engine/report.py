@@ -405,6 +405,3 @@ class ReadingsSection(_Frozen):
                 return result.report
         raise KeyError(f"no combination of readings considered has {readings}")
 
-
-ReadingResult.model_rebuild()
-Report.model_rebuild()
