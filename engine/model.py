@@ -353,4 +353,3 @@ class RuleFile(_Strict):
         description="Readings of disputed clauses, by clause id then reading name (as a "
         "clause's own `readings:` in the contract file).",
     )
-
