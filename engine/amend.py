@@ -31,7 +31,7 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class ClauseChanges(_Strict):
@@ -54,9 +54,9 @@ class AmendmentFile(_Strict):
     hypothetical: bool = Field(False, description="A proposal, not agreed terms.")
     source: str | None = None
     notice: str | None = None
-    clauses: ClauseChanges = ClauseChanges()
-    norms: NormChanges = NormChanges()
-    event_kinds: KindChanges = KindChanges()
+    clauses: ClauseChanges = ClauseChanges.model_construct()
+    norms: NormChanges = NormChanges.model_construct()
+    event_kinds: KindChanges = KindChanges.model_construct()
 
 
 @dataclasses.dataclass(frozen=True)

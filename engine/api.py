@@ -21,14 +21,22 @@ from engine.report import Move, Report
 from engine.validate import ContractSpec, load_contract
 
 MoveLike = str | Mapping[str, Any] | Move
+Combination = tuple[tuple[str, str], ...]  # ((clause, reading), ...), sorted
 MAX_MOVES_PER_CHECK = 1_000
 
 
 class Contract:
     """A loaded, validated and compiled contract. Thread-safe: share one across threads."""
 
-    def __init__(self, spec: ContractSpec, phrases: Any = None) -> None:
+    def __init__(
+        self,
+        spec: ContractSpec,
+        phrases: Any = None,
+        variant_phrases: Mapping[Combination, Any] | None = None,
+    ) -> None:
         self._spec = spec
+        # the compiled phrases of each variant under readings, when the cache kept them
+        self._variant_phrases = dict(variant_phrases or {})
         self._parser = MoveParser(spec, phrases)
         self._evaluator = Evaluator(spec)
         # Moves in words are parsed once: checking the same hypothetical move many times is
@@ -232,8 +240,9 @@ class Contract:
         with self._variants_lock:
             found = self._variants.get(key)
             if found is None:
-                spec = dataclasses.replace(self._spec.readings.spec(combo), readings=None)
-                found = self._variants[key] = Contract(spec)
+                spec = _variant_spec(self._spec, combo)
+                found = Contract(spec, self._variant_phrases.get(key))
+                self._variants[key] = found
                 found._reading_choice = combo
             return found
 
@@ -251,11 +260,29 @@ class Contract:
         )
 
 
-def _prepared(path: str | Path) -> tuple[ContractSpec, Any]:
+def _variant_spec(spec: ContractSpec, combo: Mapping[str, str]) -> ContractSpec:
+    """The ordinary contract under one reading of each disputed clause."""
+    assert spec.readings is not None
+    return dataclasses.replace(spec.readings.spec(combo), readings=None)
+
+
+def _prepared(path: str | Path) -> tuple[ContractSpec, Any, dict[Combination, Any]]:
     """What the cache keeps of a contract: the validated spec and its compiled phrases (the
-    verb forms of every phrase: a tenth of a first check)."""
+    verb forms of every phrase: a tenth of a first check), and for a contract with readings,
+    each variant a check considers (kept by the spec's ReadingSet) with its own compiled
+    phrases: resolving and compiling them again was most of a first check's cost."""
     spec = load_contract(path)
-    return spec, MoveParser(spec).compiled()
+    variants: dict[Combination, Any] = {}
+    if spec.readings is not None:
+        try:
+            combos = spec.readings.combinations()
+        except MoveError:  # too many for a check to consider: built when asked for
+            combos = []
+        for combo in combos:
+            if combo != spec.readings.default:  # the default is the contract itself
+                key = tuple(sorted(combo.items()))
+                variants[key] = MoveParser(_variant_spec(spec, combo)).compiled()
+    return spec, MoveParser(spec).compiled(), variants
 
 
 @contextlib.contextmanager

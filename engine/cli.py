@@ -4,9 +4,10 @@ Exit codes work like a linter's: 0 clear, 1 a blocking conflict, 2 bad input, 3 
 A crash must never read as a conflict, so every command runs inside one guard that turns the
 project's errors into exit 2 and anything unexpected into exit 3, each with a one-line message
 (as JSON on stderr with `--format json`), never a traceback unless CONTRACT_ENGINE_DEBUG=1.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer reads every command's signature when it
+starts, and string annotations would be evaluated again and again (a third of its start-up).
+"""
 
 import datetime as dt
 import functools

@@ -69,13 +69,14 @@ class ReadingSet:
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        """Picklable (a cache of validated contracts may store the spec): without the lock and
-        the variants built, which are rebuilt on demand."""
-        return {"clauses": self.clauses, "_inputs": self._inputs}
+        """Picklable (a cache of validated contracts may store the spec): without the lock;
+        with the variants built so far (the cache builds those a check considers)."""
+        with self._lock:
+            return {"clauses": self.clauses, "_inputs": self._inputs, "_specs": dict(self._specs)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.clauses, self._inputs = state["clauses"], state["_inputs"]
-        self._specs = {}
+        self._specs = state.get("_specs", {})
         self._lock = threading.Lock()
 
     @property

@@ -404,7 +404,3 @@ class ReadingsSection(_Frozen):
             if all(result.readings.get(c) == n for c, n in readings.items()):
                 return result.report
         raise KeyError(f"no combination of readings considered has {readings}")
-
-
-ReadingResult.model_rebuild()
-Report.model_rebuild()

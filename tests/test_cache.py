@@ -143,3 +143,64 @@ def test_old_entries_are_pruned(contract: Path, monkeypatch: pytest.MonkeyPatch)
         Contract.load(copy, cache=True)
     assert len(entries(contract)) == 2
     assert Contract.load(copies[0], cache=True).check(MOVE).verdict == "conflict"
+
+
+def test_every_reading_answers_the_same_from_the_cache(contract: Path) -> None:
+    """The cache keeps the variants of the disputed clauses (agi-clause: board, panel) with
+    their compiled phrases: a warm check of a move the readings disagree on says what a check
+    without the cache says, for each reading."""
+    move = "declare AGI"
+    expected = Contract.load(contract).check(move)
+    assert expected.readings is not None and not expected.readings.agree
+    Contract.load(contract, cache=True).check(move)  # writes the entry
+    warm = Contract.load(contract, cache=True)
+    assert warm.check(move).to_json() == expected.to_json()
+    panel = {"agi-clause": "panel"}
+    fresh = Contract.load(contract).under(panel).check(move)
+    assert warm.under(panel).check(move).to_json() == fresh.to_json()
+
+
+_WARM_CHECK = """
+import contextlib, io, sys
+sys.argv = ["contract-engine", "check", sys.argv[1], "-m", sys.argv[2]]
+from engine.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+import engine.model
+from pydantic import BaseModel
+built = sorted(
+    name for name, model in vars(engine.model).items()
+    if isinstance(model, type) and issubclass(model, BaseModel) and model.__pydantic_complete__
+)
+print(code, "built:", built)
+print(out.getvalue().splitlines()[0])
+"""
+
+
+def test_a_warm_check_validates_nothing_of_the_files(contract: Path) -> None:
+    """The lean path of `contract-engine check`: with the entry written, a process checking a
+    move builds no validator of the file formats (engine/model.py; pydantic builds one when a
+    model is first validated, and that is most of loading pydantic's machinery), not even for
+    the variants under the other readings: everything comes from the entry."""
+    import subprocess
+    import sys
+
+    def run() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _WARM_CHECK, str(contract), "declare AGI"],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            check=True,
+        )
+        return done.stdout.splitlines()
+
+    cold = run()
+    assert cold[1].startswith("Verdict: ")
+    assert entries(contract)
+    warm = run()
+    assert warm == [warm[0], cold[1]]
+    assert warm[0] == "0 built: []", warm
