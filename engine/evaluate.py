@@ -1098,9 +1098,10 @@ class Evaluator:
             "waived": waived,
             "other_norms": len(self.compiled.norms) - len(run.considered),
             "notes": [],
+            "readings": None,  # every field not deferred, so none is looked up as a default
         }
         if self.eager:
-            del decision["schema_version"], decision["notes"]
+            del decision["schema_version"], decision["notes"], decision["readings"]
             return Report(**decision, **self._rest(run, moves, check_date))
         return Report.deferred(
             decision, lambda name: self._rest(run, moves, check_date, name), set(_REPORT_FIELDS)
