@@ -42,9 +42,7 @@ class Contract:
         self._reading_choice: dict[str, str] | None = None
         # the contract's own waivers, by norm id (a `bearer: either` norm's each party's):
         # fixed once loaded, and every check starts from them
-        self._own_waivers = {
-            one: w.reason for w in spec.waivers for one in self.norm_ids(w.rule)
-        }
+        self._own_waivers = {one: w.reason for w in spec.waivers for one in self.norm_ids(w.rule)}
 
     @classmethod
     def load(cls, path: str | Path, cache: bool = False) -> Contract:
