@@ -48,6 +48,9 @@ class Contract:
         # per readings fixed: the combinations a check considers (engine/readings.py)
         self._reading_plans: dict[tuple[tuple[str, str], ...], list[Any]] = {}
         self._reading_choice: dict[str, str] | None = None
+        # the contract's own waivers, by norm id (a `bearer: either` norm's each party's):
+        # fixed once loaded, and every check starts from them
+        self._own_waivers = {one: w.reason for w in spec.waivers for one in self.norm_ids(w.rule)}
 
     @classmethod
     def load(cls, path: str | Path, cache: bool = False) -> Contract:
@@ -183,24 +186,27 @@ class Contract:
             raise MoveError(
                 f"{len(given):,} moves in one check; the limit is {MAX_MOVES_PER_CHECK:,}"
             )
-        parsed = [
-            move
-            for m in given
-            for move in (
+        parsed: list[Move] = []
+        for m in given:
+            parsed += (
                 self._parse_words(m, day, reference)
                 if isinstance(m, str)
                 else self._dated_moves(m, day, reference)
             )
-        ]
         if len(parsed) > MAX_MOVES_PER_CHECK:  # sentences may hold several moves each
             raise MoveError(
                 f"{len(parsed):,} moves in one check; the limit is {MAX_MOVES_PER_CHECK:,}"
             )
-        check_date = max([day, *(m.date for m in parsed if m.date)])
-        all_waivers = {one: w.reason for w in self._spec.waivers for one in self.norm_ids(w.rule)}
-        for rule, reason in (waivers or {}).items():
-            for one in self.norm_ids(rule):
-                all_waivers[one] = reason
+        check_date = day
+        for m in parsed:
+            if m.date is not None and m.date > check_date:
+                check_date = m.date
+        all_waivers = self._own_waivers  # shared, never changed; a copy only if more are given
+        if waivers:
+            all_waivers = dict(all_waivers)
+            for rule, reason in waivers.items():
+                for one in self.norm_ids(rule):
+                    all_waivers[one] = reason
         report = self._evaluator.check(parsed, check_date, all_waivers)
         if check_date != day:
             given_by = "--at" if at is not None else "the contract's as_of"

@@ -46,6 +46,7 @@ from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError, MoveError
 from engine.model import FieldType, NormKind, Severity
 from engine.norms import kind_of, maintenance, termination
+from engine.norms.base import NormKindDef
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
     SCHEMA_VERSION,
@@ -63,7 +64,7 @@ from engine.report import (
     trusted,
 )
 from engine.state import State
-from engine.templates import fill
+from engine.templates import fill, filler
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
@@ -105,12 +106,16 @@ _NOTHING: dict[str, list[int]] = {}  # no rule of a norm fired (never changed)
 
 @dataclass(frozen=True)
 class _Fixed:
-    """What every finding of one norm says, whatever fired it."""
+    """What every finding of one norm says, whatever fired it, and its templates cut once:
+    made on the norm's first firing, read on every one after (the hot path of a check)."""
 
     norm: NormSpec
     kind: Any  # its kind (engine/norms)
     said: dict[str, Any]  # the fields of its findings that never change, in field order
     displayed: bool  # whether its message or what it grants is filled with the move's words
+    message: Callable[[dict[str, Any]], str | None]  # its message, filled
+    consequences: tuple[tuple[str, tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...]], ...]
+    acts: bool  # whether its kind does more when it fires than its consequences (`fired`)
 
 
 class _Run:
@@ -660,32 +665,35 @@ class Evaluator:
         )
 
     def _evaluate(self, run: _Run, fact: _Fact, waivers: dict[str, str]) -> list[_Fact]:
-        """Assert one fact into the rulesets of its route; turn what fired into findings."""
+        """Assert one fact into the rulesets of its route; turn what fired into findings.
+        Hot (every move and change of every check): what a ruleset asks of the state is made
+        once (`_probes`), and the common case of one ruleset merges nothing."""
+        state = run.state
         # time passing is judged as of its last day; a move (and what it sets off), its own day
-        run.state.as_of = fact.date if fact.move is not None else fact.date - _DAY
-        run.state.today = fact.date
+        state.as_of = fact.date if fact.move is not None else fact.date - _DAY
+        state.today = fact.date
         route = self.compiled.routes.get(fact.route)
         if route is None:
             return []
-        groups = route.rulesets_for(fact.values)
+        given = fact.values
+        groups = route.rest if route.index.key is None else route.rulesets_for(given)
         roles = self.compiled.roles
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
         figures: dict[str, str] = {}
-        state = run.state
         day = date_number(fact.date)
-        values = fact.values
+        values = given
         for rs in groups:
-            values = fact.values.copy()
+            values = given.copy()
             probes = self._probes.get(rs.name)
             if probes is None:
                 probes = self._probes[rs.name] = tuple(
                     (t, QUESTIONS[t.question]) for t in rs.probes
                 )
             for test, construct in probes:
-                values[test.probe] = 1 if construct.answer(state, test, fact.values) else 0
+                values[test.probe] = 1 if construct.answer(state, test, given) else 0
                 if construct.explains:
-                    shown = construct.explain(state, test, fact.values, self._names)
+                    shown = construct.explain(state, test, given, self._names)
                     if shown is not None:
                         figures[test.probe + _FIGURES] = shown
             values["sid"] = run.sid
@@ -698,7 +706,8 @@ class Evaluator:
                     raise EngineError(
                         f"durable_rules fired rule {name!r}, which the compiler never made"
                     )
-                by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
+                if role.norm >= 0:  # not the catch-all, which every fact fires
+                    by_norm.setdefault(role.norm, {}).setdefault(role.role, []).append(role.index)
             if len(groups) > 1:
                 asserted.update(values)
         if len(groups) == 1:
@@ -710,22 +719,25 @@ class Evaluator:
             asserted.update(figures)
         follow_ups: list[_Fact] = []
         run.considered.update(considered)
+        outcomes = run.outcomes
         for n in considered:
             fired = by_norm.get(n)
-            if fired is None:  # not triggered: nothing of it fired
-                self._record(run, (n, fact, "not_triggered", (_NOTHING, asserted)))
-            else:
+            if fired is not None:
                 follow_ups += self._outcome(run, fact, n, fired, asserted, waivers)
+            elif self.eager:
+                outcomes.append(self._said((n, fact, "not_triggered", (_NOTHING, asserted))))
+            else:  # not triggered, nothing of it fired; said when read
+                outcomes.append((n, fact, "not_triggered", (_NOTHING, asserted)))
+        if not by_norm:
+            return follow_ups
         if len(by_norm) > 1:
             by_norm = dict(sorted(by_norm.items()))
+        kinds = self._kinds
         for n, fired in by_norm.items():
-            if n < 0:  # the catch-all
-                continue
-            norm = self.compiled.norms[n]
-            kind = self._kinds[n]
+            kind = kinds[n]
             for acts in kind.roles:  # in the kind's order (obligation: fulfil, then start)
                 if acts in fired:
-                    follow_ups += kind.react(acts, self, run, fact, norm)
+                    follow_ups += kind.react(acts, self, run, fact, self.compiled.norms[n])
         return follow_ups
 
     # -- interpreting what fired ---------------------------------------------------------------
@@ -819,48 +831,61 @@ class Evaluator:
             displayed = (isinstance(n.message, str) and "{" in n.message) or bool(
                 kind_def.granted(n, {})
             )
-            fixed = self._fixed[index] = _Fixed(norm, kind_def, said, displayed)
+            fixed = self._fixed[index] = _Fixed(
+                norm,
+                kind_def,
+                said,
+                displayed,
+                filler(n.message),
+                tuple((c.op, tuple((k, filler(v)) for k, v in c.args)) for c in norm.consequences),
+                type(kind_def).fired is not NormKindDef.fired,
+            )
         return fixed
 
     def _fire(
         self, run: _Run, fact: _Fact, index: int, values: dict[str, Any], waived: str | None
     ) -> list[_Fact]:
-        fixed = self._fixed_of(index)
+        fixed = self._fixed.get(index) or self._fixed_of(index)
         norm = fixed.norm
         n = norm.norm
         state = run.state
         if fixed.displayed:
+            labels = run.labels
             display = {
-                k: run.labels.get(v, v) if isinstance(v, str) else v
+                k: labels.get(v, v) if isinstance(v, str) else v
                 for k, v in fact.template_values.items()
             }
             display["date"] = fact.date.isoformat()
-            message = fill(n.message, display)
         else:
             display = {}
-            message = fill(n.message, display)
+        message = fixed.message(display)
         kind_def = fixed.kind
-        is_conflict = kind_def.conflict
         effects: list[str] = []
         follow_ups: list[_Fact] = []
         if not waived:
             consequences = kind_def.granted(n, display) if fixed.displayed else []
-            consequences += [
-                (c.op, {k: fill(v, fact.template_values) for k, v in c.args})
-                for c in norm.consequences
-            ]
-            if is_conflict and state.clause_in_force(n.clause):
+            if fixed.consequences:
+                words = fact.template_values
+                consequences += [
+                    (op, {k: fill_in(words) for k, fill_in in args})
+                    for op, args in fixed.consequences
+                ]
+            if kind_def.conflict and state.clause_in_force(n.clause):
                 state.clauses[n.clause] = "violated"
                 state.clause_notes[n.clause] = (
                     f"violated by {fact.move_text} on {fact.date} ({n.id})"
                 )
                 effects.append(f"clause {n.clause} violated")
-            by = f"{n.id}, on {fact.date}"
-            for op, args in consequences:
-                for change in self._apply(run, fact, op, args, by, n.id):
-                    effects.append(_describe_change(_named_change(change, run.labels), run.labels))
-                    follow_ups.append(self._change_fact(change, fact))
-            effects += kind_def.fired(self, run, fact, norm)
+            if consequences:
+                by = f"{n.id}, on {fact.date}"
+                for op, args in consequences:
+                    for change in self._apply(run, fact, op, args, by, n.id):
+                        effects.append(
+                            _describe_change(_named_change(change, run.labels), run.labels)
+                        )
+                        follow_ups.append(self._change_fact(change, fact))
+            if fixed.acts:
+                effects += kind_def.fired(self, run, fact, norm)
         labels = run.labels
         if self.eager:
             evidence = self._evidence(norm, fact, values, labels)
@@ -1098,9 +1123,10 @@ class Evaluator:
             "waived": waived,
             "other_norms": len(self.compiled.norms) - len(run.considered),
             "notes": [],
+            "readings": None,  # every field not deferred, so none is looked up as a default
         }
         if self.eager:
-            del decision["schema_version"], decision["notes"]
+            del decision["schema_version"], decision["notes"], decision["readings"]
             return Report(**decision, **self._rest(run, moves, check_date))
         return Report.deferred(
             decision, lambda name: self._rest(run, moves, check_date, name), set(_REPORT_FIELDS)

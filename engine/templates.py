@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+from collections.abc import Callable
 from typing import Any
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -68,6 +69,34 @@ def fill(template: Any, values: dict[str, Any]) -> str | None:
             value = values.get(hole, _MISSING)
             out.append("{" + hole + "}" if value is _MISSING else _text(value))
     return "".join(out)
+
+
+def filler(template: Any) -> Callable[[dict[str, Any]], str | None]:
+    """`fill` for one template, cut once: a norm's message and consequences are filled on
+    every firing, and a check's cost is mostly such small steps. Same results as `fill`."""
+    if not isinstance(template, str) or "{" not in template:
+        constant = None if template is None else str(template)
+        return lambda _values: constant
+    lone = _lone_hole(template)
+    if lone is not None:
+
+        def one(values: dict[str, Any]) -> str | None:
+            value = values.get(lone)
+            return None if value is None else str(value)
+
+        return one
+    pieces = _pieces(template)
+
+    def many(values: dict[str, Any]) -> str | None:
+        out = []
+        for literal, hole in pieces:
+            out.append(literal)
+            if hole is not None:
+                value = values.get(hole, _MISSING)
+                out.append("{" + hole + "}" if value is _MISSING else _text(value))
+        return "".join(out)
+
+    return many
 
 
 def _text(value: Any) -> str:
