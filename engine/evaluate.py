@@ -64,7 +64,7 @@ from engine.report import (
     trusted,
 )
 from engine.state import State
-from engine.templates import fill, filler
+from engine.templates import filler
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
@@ -174,6 +174,19 @@ class Evaluator:
         # it always says (filled on first use: a large contract's checks touch few of either)
         self._probes: dict[str, tuple[tuple[StateTest, Any], ...]] = {}
         self._fixed: dict[int, _Fixed] = {}
+        header = spec.contract.contract
+        self._report_head = {  # what every report of this contract starts with, in field order
+            "schema_version": SCHEMA_VERSION,
+            "contract": spec.id,
+            "contract_title": header.title,
+            "notice": header.notice,
+        }
+        self._effects_said: dict[tuple[tuple[str, Any], ...], str] = {}
+        # per kind of move, its effects with their templates cut once (filled on every move)
+        self._move_effects = {
+            k.id: tuple((c.op, tuple((a, filler(v)) for a, v in c.args)) for c in k.effects)
+            for k in spec.event_kinds.values()
+        }
         self._move_facts: dict[int, tuple[Move, str, dict[str, Any], dict[str, Any], str]] = {}
         # A durable_rules ruleset is created when a fact first reaches it: each costs about
         # 160 KB of C state and 0.4 ms, and a check reaches only its route's (and key's) few.
@@ -557,11 +570,9 @@ class Evaluator:
                     run.state.keyed_consents.discard((key[0], key[1], key[2]))
         run.state.happened.add(move.kind)
         effects: list[_Fact] = []
-        for consequence in self.spec.event_kinds[move.kind].effects:
-            args = {k: fill(v, words) for k, v in consequence.args}
-            for change in self._apply(
-                run, fact, consequence.op, args, f"{fact.move_text} on {day}"
-            ):
+        for op, fillers in self._move_effects[move.kind]:
+            args = {k: fill_in(words) for k, fill_in in fillers}
+            for change in self._apply(run, fact, op, args, f"{fact.move_text} on {day}"):
                 effects.append(self._change_fact(change, fact))
         if effects or follow_ups:
             self._chain(run, effects + follow_ups, waivers)
@@ -880,9 +891,7 @@ class Evaluator:
                 by = f"{n.id}, on {fact.date}"
                 for op, args in consequences:
                     for change in self._apply(run, fact, op, args, by, n.id):
-                        effects.append(
-                            _describe_change(_named_change(change, run.labels), run.labels)
-                        )
+                        effects.append(self._effect_words(change, run.labels))
                         follow_ups.append(self._change_fact(change, fact))
             if fixed.acts:
                 effects += kind_def.fired(self, run, fact, norm)
@@ -915,6 +924,22 @@ class Evaluator:
             )
         run.findings.append((next(run.seq), finding))
         return follow_ups
+
+    def _effect_words(self, change: dict[str, Any], labels: dict[str, str]) -> str:
+        """A change as a finding's effects say it. The same few changes recur check after
+        check, so under the contract's own names (no move named more) the words are kept."""
+        if labels is not self._names:
+            return _describe_change(_named_change(change, labels), labels)
+        try:
+            key = tuple(change.items())
+            said = self._effects_said.get(key)
+        except TypeError:  # a value that cannot be hashed: said afresh
+            return _describe_change(_named_change(change, labels), labels)
+        if said is None:
+            said = _describe_change(_named_change(change, labels), labels)
+            if len(self._effects_said) < 4096:
+                self._effects_said[key] = said
+        return said
 
     def _evidence(
         self, norm: NormSpec, fact: _Fact, values: dict[str, Any], labels: dict[str, str]
@@ -1107,13 +1132,9 @@ class Evaluator:
                     f.move if f.move is not None else -1,
                 )
             )
-        header = self.spec.contract.contract
         moves = list(moves)
         decision: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "contract": self.spec.id,
-            "contract_title": header.title,
-            "notice": header.notice,
+            **self._report_head,
             "verdict": "conflict" if blocking else "clear",
             "check_date": check_date,
             "moves": moves,
