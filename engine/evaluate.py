@@ -64,7 +64,7 @@ from engine.report import (
     trusted,
 )
 from engine.state import State
-from engine.templates import filler
+from engine.templates import filler, template_holes
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
@@ -116,6 +116,7 @@ class _Fixed:
     message: Callable[[dict[str, Any]], str | None]  # its message, filled
     consequences: tuple[tuple[str, tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...]], ...]
     acts: bool  # whether its kind does more when it fires than its consequences (`fired`)
+    holes: tuple[str, ...] | None  # when only its message is filled: the fields it names
 
 
 class _Run:
@@ -595,10 +596,18 @@ class Evaluator:
         return said
 
     def _chain(self, run: _Run, queue_items: list[_Fact], waivers: dict[str, str]) -> None:
-        """Forward chaining: changes are facts too, and may fire further norms."""
+        """Forward chaining: changes are facts too, and may fire further norms. A change no
+        norm listens for only moves the clock on, as `_evaluate` would (most changes)."""
         queue = deque(queue_items)
+        routes = self.compiled.routes
+        state = run.state
         while queue:
             run.changes += 1
+            if run.changes <= MAX_CHANGES_PER_CHECK and queue[0].route not in routes:
+                fact = queue.popleft()
+                state.as_of = fact.date if fact.move is not None else fact.date - _DAY
+                state.today = fact.date
+                continue
             if run.changes > MAX_CHANGES_PER_CHECK and run.passing is not None:
                 raise MoveError(
                     f"letting time pass up to {run.passing} sets off more than "
@@ -839,9 +848,11 @@ class Evaluator:
                 "severity": n.effective_severity,
             }
             # the words a finding needs, filled with the move's: its message, what it grants
-            displayed = (isinstance(n.message, str) and "{" in n.message) or bool(
-                kind_def.granted(n, {})
-            )
+            grants = bool(kind_def.granted(n, {}))
+            displayed = (isinstance(n.message, str) and "{" in n.message) or grants
+            holes = None
+            if displayed and not grants and isinstance(n.message, str):
+                holes = tuple(dict.fromkeys(template_holes(n.message)[0]))
             fixed = self._fixed[index] = _Fixed(
                 norm,
                 kind_def,
@@ -850,6 +861,7 @@ class Evaluator:
                 filler(n.message),
                 tuple((c.op, tuple((k, filler(v)) for k, v in c.args)) for c in norm.consequences),
                 type(kind_def).fired is not NormKindDef.fired,
+                holes,
             )
         return fixed
 
@@ -860,7 +872,17 @@ class Evaluator:
         norm = fixed.norm
         n = norm.norm
         state = run.state
-        if fixed.displayed:
+        if fixed.holes is not None:  # only what its message names
+            labels = run.labels
+            words = fact.template_values
+            display = {}
+            for k in fixed.holes:
+                if k == "date":
+                    display[k] = fact.date.isoformat()
+                elif k in words:
+                    v = words[k]
+                    display[k] = labels.get(v, v) if isinstance(v, str) else v
+        elif fixed.displayed:
             labels = run.labels
             display = {
                 k: labels.get(v, v) if isinstance(v, str) else v
