@@ -171,6 +171,11 @@ class Evaluator:
             c: _clause_view(self._initial, c) for c in sorted(self._initial.clauses)
         }
         self._recent_sessions: deque[str] = deque(maxlen=4096)
+        # up to which day letting time pass from the initial state does nothing, so the first
+        # move of a check need not ask (None: it must, a calendar period's start is unknown)
+        self._quiet = (
+            None if self._initial.period_start is None and spec.periods else _quiet(self._initial)
+        )
         # per ruleset, its state questions with their constructs; per norm, what a finding of
         # it always says (filled on first use: a large contract's checks touch few of either)
         self._probes: dict[str, tuple[tuple[StateTest, Any], ...]] = {}
@@ -281,11 +286,14 @@ class Evaluator:
             if _retired_handles:
                 _free_retired()
             self._recent_sessions.append(run.sid)
+            quiet = self._quiet  # the state is still the initial one before the first move
             try:
                 for index in order:
                     move = moves[index]
                     day = move.date or check_date
-                    self._advance(run, day, waivers)
+                    if quiet is None or day > quiet:
+                        self._advance(run, day, waivers)
+                    quiet = None
                     run.passing = None
                     self._process_move(run, index, move, day, waivers)
                 self._advance(run, check_date, waivers)
@@ -776,7 +784,8 @@ class Evaluator:
         if "fire" in roles and "overridden" not in roles:
             waived = waivers.get(norm.id)
             status, detail = ("waived", waived) if waived else ("applied", None)
-            self._record(run, (index, fact, status, detail))
+            why = (index, fact, status, detail)
+            run.outcomes.append(self._said(why) if self.eager else why)
             return self._fire(run, fact, index, values, waived)
         if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, set aside
             if "overridden" in roles:
@@ -931,7 +940,7 @@ class Evaluator:
                 waived=waived,
             )
         else:  # the evidence is built when read, from what it is said from (none changes)
-            finding = Finding.deferred(
+            finding = Finding.pending(
                 {
                     **fixed.said,
                     "message": message,
@@ -1171,7 +1180,7 @@ class Evaluator:
         if self.eager:
             del decision["schema_version"], decision["notes"], decision["readings"]
             return Report(**decision, **self._rest(run, moves, check_date))
-        return Report.deferred(
+        return Report.pending(
             decision, lambda name: self._rest(run, moves, check_date, name), set(_REPORT_FIELDS)
         )
 
@@ -1250,6 +1259,20 @@ def _due_before(state: State, day: dt.date) -> bool:
         if period.end < day:
             return True
     return state.term is not None and state.term.end < day
+
+
+def _quiet(state: State) -> dt.date:
+    """The last day `day` for which `_due_before(state, day)` is false (its mirror: whatever
+    falls due first bounds it); date.max when nothing is scheduled."""
+    days = [d.due for d in state.deadlines.values()]
+    days += state.expiries.values()
+    days += [n.effective - _DAY for n in state.notices.values()]
+    days += state.tail_until.values()
+    if state.partnership == "in_force":
+        days += [p.end for p in state.periods.values()]
+        if state.term is not None:
+            days.append(state.term.end)
+    return min(days, default=dt.date.max)
 
 
 def _clause_view(state: State, clause: str) -> ClauseState:
