@@ -117,6 +117,7 @@ class _Fixed:
     consequences: tuple[tuple[str, tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...]], ...]
     acts: bool  # whether its kind does more when it fires than its consequences (`fired`)
     holes: tuple[str, ...] | None  # when only its message is filled: the fields it names
+    grants: bool  # whether its kind grants something when it fires (an entitlement's right)
 
 
 class _Run:
@@ -270,7 +271,8 @@ class Evaluator:
 
     # -- the check ---------------------------------------------------------------------------
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
-        self._within_reach(moves, check_date)
+        if len(moves) != 1 or moves[0].date is not None or check_date > self._reach[1]:
+            self._within_reach(moves, check_date)  # the common case needs no call: an undated move
         labels = self._names  # shared, never changed; a copy only if a move names more
         for move in moves:
             if move.labels:
@@ -327,7 +329,7 @@ class Evaluator:
     def _end_sessions(self, run: _Run, failing: bool) -> None:
         """Delete the check's session in every ruleset it touched. When the check is already
         failing, a session durable_rules never created is expected and the first error wins."""
-        for name in sorted(run.used):
+        for name in sorted(run.used) if len(run.used) > 1 else run.used:
             try:
                 _rete.delete_state(self._handles[name], run.sid)
             except _rete.error as error:
@@ -709,7 +711,8 @@ class Evaluator:
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
         figures: dict[str, str] = {}
-        day = date_number(fact.date)
+        on = fact.date
+        day = on.year * 10000 + on.month * 100 + on.day  # date_number, without a call
         values = given
         for rs in groups:
             values = given.copy()
@@ -871,6 +874,7 @@ class Evaluator:
                 tuple((c.op, tuple((k, filler(v)) for k, v in c.args)) for c in norm.consequences),
                 type(kind_def).fired is not NormKindDef.fired,
                 holes,
+                grants,
             )
         return fixed
 
@@ -905,7 +909,7 @@ class Evaluator:
         effects: list[str] = []
         follow_ups: list[_Fact] = []
         if not waived:
-            consequences = kind_def.granted(n, display) if fixed.displayed else []
+            consequences = kind_def.granted(n, display) if fixed.grants else []
             if fixed.consequences:
                 words = fact.template_values
                 consequences += [
