@@ -64,7 +64,7 @@ from engine.report import (
     trusted,
 )
 from engine.state import State
-from engine.templates import fill, filler
+from engine.templates import filler, template_holes
 from engine.validate import ContractSpec, NormSpec
 
 MAX_CHANGES_PER_CHECK = 10_000
@@ -116,6 +116,8 @@ class _Fixed:
     message: Callable[[dict[str, Any]], str | None]  # its message, filled
     consequences: tuple[tuple[str, tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...]], ...]
     acts: bool  # whether its kind does more when it fires than its consequences (`fired`)
+    holes: tuple[str, ...] | None  # when only its message is filled: the fields it names
+    grants: bool  # whether its kind grants something when it fires (an entitlement's right)
 
 
 class _Run:
@@ -170,10 +172,28 @@ class Evaluator:
             c: _clause_view(self._initial, c) for c in sorted(self._initial.clauses)
         }
         self._recent_sessions: deque[str] = deque(maxlen=4096)
+        # up to which day letting time pass from the initial state does nothing, so the first
+        # move of a check need not ask (None: it must, a calendar period's start is unknown)
+        self._quiet = (
+            None if self._initial.period_start is None and spec.periods else _quiet(self._initial)
+        )
         # per ruleset, its state questions with their constructs; per norm, what a finding of
         # it always says (filled on first use: a large contract's checks touch few of either)
         self._probes: dict[str, tuple[tuple[StateTest, Any], ...]] = {}
         self._fixed: dict[int, _Fixed] = {}
+        header = spec.contract.contract
+        self._report_head = {  # what every report of this contract starts with, in field order
+            "schema_version": SCHEMA_VERSION,
+            "contract": spec.id,
+            "contract_title": header.title,
+            "notice": header.notice,
+        }
+        self._effects_said: dict[tuple[tuple[str, Any], ...], str] = {}
+        # per kind of move, its effects with their templates cut once (filled on every move)
+        self._move_effects = {
+            k.id: tuple((c.op, tuple((a, filler(v)) for a, v in c.args)) for c in k.effects)
+            for k in spec.event_kinds.values()
+        }
         self._move_facts: dict[int, tuple[Move, str, dict[str, Any], dict[str, Any], str]] = {}
         # A durable_rules ruleset is created when a fact first reaches it: each costs about
         # 160 KB of C state and 0.4 ms, and a check reaches only its route's (and key's) few.
@@ -251,7 +271,8 @@ class Evaluator:
 
     # -- the check ---------------------------------------------------------------------------
     def check(self, moves: list[Move], check_date: dt.date, waivers: dict[str, str]) -> Report:
-        self._within_reach(moves, check_date)
+        if len(moves) != 1 or moves[0].date is not None or check_date > self._reach[1]:
+            self._within_reach(moves, check_date)  # the common case needs no call: an undated move
         labels = self._names  # shared, never changed; a copy only if a move names more
         for move in moves:
             if move.labels:
@@ -267,11 +288,14 @@ class Evaluator:
             if _retired_handles:
                 _free_retired()
             self._recent_sessions.append(run.sid)
+            quiet = self._quiet  # the state is still the initial one before the first move
             try:
                 for index in order:
                     move = moves[index]
                     day = move.date or check_date
-                    self._advance(run, day, waivers)
+                    if quiet is None or day > quiet:
+                        self._advance(run, day, waivers)
+                    quiet = None
                     run.passing = None
                     self._process_move(run, index, move, day, waivers)
                 self._advance(run, check_date, waivers)
@@ -305,7 +329,7 @@ class Evaluator:
     def _end_sessions(self, run: _Run, failing: bool) -> None:
         """Delete the check's session in every ruleset it touched. When the check is already
         failing, a session durable_rules never created is expected and the first error wins."""
-        for name in sorted(run.used):
+        for name in sorted(run.used) if len(run.used) > 1 else run.used:
             try:
                 _rete.delete_state(self._handles[name], run.sid)
             except _rete.error as error:
@@ -557,11 +581,9 @@ class Evaluator:
                     run.state.keyed_consents.discard((key[0], key[1], key[2]))
         run.state.happened.add(move.kind)
         effects: list[_Fact] = []
-        for consequence in self.spec.event_kinds[move.kind].effects:
-            args = {k: fill(v, words) for k, v in consequence.args}
-            for change in self._apply(
-                run, fact, consequence.op, args, f"{fact.move_text} on {day}"
-            ):
+        for op, fillers in self._move_effects[move.kind]:
+            args = {k: fill_in(words) for k, fill_in in fillers}
+            for change in self._apply(run, fact, op, args, f"{fact.move_text} on {day}"):
                 effects.append(self._change_fact(change, fact))
         if effects or follow_ups:
             self._chain(run, effects + follow_ups, waivers)
@@ -584,10 +606,18 @@ class Evaluator:
         return said
 
     def _chain(self, run: _Run, queue_items: list[_Fact], waivers: dict[str, str]) -> None:
-        """Forward chaining: changes are facts too, and may fire further norms."""
+        """Forward chaining: changes are facts too, and may fire further norms. A change no
+        norm listens for only moves the clock on, as `_evaluate` would (most changes)."""
         queue = deque(queue_items)
+        routes = self.compiled.routes
+        state = run.state
         while queue:
             run.changes += 1
+            if run.changes <= MAX_CHANGES_PER_CHECK and queue[0].route not in routes:
+                fact = queue.popleft()
+                state.as_of = fact.date if fact.move is not None else fact.date - _DAY
+                state.today = fact.date
+                continue
             if run.changes > MAX_CHANGES_PER_CHECK and run.passing is not None:
                 raise MoveError(
                     f"letting time pass up to {run.passing} sets off more than "
@@ -681,7 +711,8 @@ class Evaluator:
         by_norm: dict[int, dict[str, list[int]]] = {}
         asserted: dict[str, Any] = {}
         figures: dict[str, str] = {}
-        day = date_number(fact.date)
+        on = fact.date
+        day = on.year * 10000 + on.month * 100 + on.day  # date_number, without a call
         values = given
         for rs in groups:
             values = given.copy()
@@ -756,7 +787,8 @@ class Evaluator:
         if "fire" in roles and "overridden" not in roles:
             waived = waivers.get(norm.id)
             status, detail = ("waived", waived) if waived else ("applied", None)
-            self._record(run, (index, fact, status, detail))
+            why = (index, fact, status, detail)
+            run.outcomes.append(self._said(why) if self.eager else why)
             return self._fire(run, fact, index, values, waived)
         if roles.keys() & {"unless", "window", "ended", "overridden"}:  # triggered, set aside
             if "overridden" in roles:
@@ -828,9 +860,11 @@ class Evaluator:
                 "severity": n.effective_severity,
             }
             # the words a finding needs, filled with the move's: its message, what it grants
-            displayed = (isinstance(n.message, str) and "{" in n.message) or bool(
-                kind_def.granted(n, {})
-            )
+            grants = bool(kind_def.granted(n, {}))
+            displayed = (isinstance(n.message, str) and "{" in n.message) or grants
+            holes = None
+            if displayed and not grants and isinstance(n.message, str):
+                holes = tuple(dict.fromkeys(template_holes(n.message)[0]))
             fixed = self._fixed[index] = _Fixed(
                 norm,
                 kind_def,
@@ -839,6 +873,8 @@ class Evaluator:
                 filler(n.message),
                 tuple((c.op, tuple((k, filler(v)) for k, v in c.args)) for c in norm.consequences),
                 type(kind_def).fired is not NormKindDef.fired,
+                holes,
+                grants,
             )
         return fixed
 
@@ -849,7 +885,17 @@ class Evaluator:
         norm = fixed.norm
         n = norm.norm
         state = run.state
-        if fixed.displayed:
+        if fixed.holes is not None:  # only what its message names
+            labels = run.labels
+            words = fact.template_values
+            display = {}
+            for k in fixed.holes:
+                if k == "date":
+                    display[k] = fact.date.isoformat()
+                elif k in words:
+                    v = words[k]
+                    display[k] = labels.get(v, v) if isinstance(v, str) else v
+        elif fixed.displayed:
             labels = run.labels
             display = {
                 k: labels.get(v, v) if isinstance(v, str) else v
@@ -863,7 +909,7 @@ class Evaluator:
         effects: list[str] = []
         follow_ups: list[_Fact] = []
         if not waived:
-            consequences = kind_def.granted(n, display) if fixed.displayed else []
+            consequences = kind_def.granted(n, display) if fixed.grants else []
             if fixed.consequences:
                 words = fact.template_values
                 consequences += [
@@ -880,9 +926,7 @@ class Evaluator:
                 by = f"{n.id}, on {fact.date}"
                 for op, args in consequences:
                     for change in self._apply(run, fact, op, args, by, n.id):
-                        effects.append(
-                            _describe_change(_named_change(change, run.labels), run.labels)
-                        )
+                        effects.append(self._effect_words(change, run.labels))
                         follow_ups.append(self._change_fact(change, fact))
             if fixed.acts:
                 effects += kind_def.fired(self, run, fact, norm)
@@ -900,7 +944,7 @@ class Evaluator:
                 waived=waived,
             )
         else:  # the evidence is built when read, from what it is said from (none changes)
-            finding = Finding.deferred(
+            finding = Finding.pending(
                 {
                     **fixed.said,
                     "message": message,
@@ -915,6 +959,22 @@ class Evaluator:
             )
         run.findings.append((next(run.seq), finding))
         return follow_ups
+
+    def _effect_words(self, change: dict[str, Any], labels: dict[str, str]) -> str:
+        """A change as a finding's effects say it. The same few changes recur check after
+        check, so under the contract's own names (no move named more) the words are kept."""
+        if labels is not self._names:
+            return _describe_change(_named_change(change, labels), labels)
+        try:
+            key = tuple(change.items())
+            said = self._effects_said.get(key)
+        except TypeError:  # a value that cannot be hashed: said afresh
+            return _describe_change(_named_change(change, labels), labels)
+        if said is None:
+            said = _describe_change(_named_change(change, labels), labels)
+            if len(self._effects_said) < 4096:
+                self._effects_said[key] = said
+        return said
 
     def _evidence(
         self, norm: NormSpec, fact: _Fact, values: dict[str, Any], labels: dict[str, str]
@@ -1107,13 +1167,9 @@ class Evaluator:
                     f.move if f.move is not None else -1,
                 )
             )
-        header = self.spec.contract.contract
         moves = list(moves)
         decision: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "contract": self.spec.id,
-            "contract_title": header.title,
-            "notice": header.notice,
+            **self._report_head,
             "verdict": "conflict" if blocking else "clear",
             "check_date": check_date,
             "moves": moves,
@@ -1128,7 +1184,7 @@ class Evaluator:
         if self.eager:
             del decision["schema_version"], decision["notes"], decision["readings"]
             return Report(**decision, **self._rest(run, moves, check_date))
-        return Report.deferred(
+        return Report.pending(
             decision, lambda name: self._rest(run, moves, check_date, name), set(_REPORT_FIELDS)
         )
 
@@ -1207,6 +1263,20 @@ def _due_before(state: State, day: dt.date) -> bool:
         if period.end < day:
             return True
     return state.term is not None and state.term.end < day
+
+
+def _quiet(state: State) -> dt.date:
+    """The last day `day` for which `_due_before(state, day)` is false (its mirror: whatever
+    falls due first bounds it); date.max when nothing is scheduled."""
+    days = [d.due for d in state.deadlines.values()]
+    days += state.expiries.values()
+    days += [n.effective - _DAY for n in state.notices.values()]
+    days += state.tail_until.values()
+    if state.partnership == "in_force":
+        days += [p.end for p in state.periods.values()]
+        if state.term is not None:
+            days.append(state.term.end)
+    return min(days, default=dt.date.max)
 
 
 def _clause_view(state: State, clause: str) -> ClauseState:

@@ -97,6 +97,22 @@ class _Deferred(_Frozen):
             _PRIVATE.__set__(model, {_BUILD: build})
         return model
 
+    @classmethod
+    def pending(
+        cls: type[Built],
+        values: dict[str, Any],
+        build: Callable[[str | None], dict[str, Any]],
+        fields_set: set[str],
+    ) -> Built:
+        """`deferred` on the hot path of a check (a finding, a report): `values` hold every
+        field but the deferred ones, in field order, so nothing is looked up or reordered."""
+        model = cls.__new__(cls)
+        _INSTANCE_DICT.__set__(model, values)
+        _FIELDS_SET.__set__(model, fields_set)
+        _EXTRA.__set__(model, None)
+        _PRIVATE.__set__(model, {_BUILD: build})
+        return model
+
     def build(self, name: str | None = None) -> None:
         """Build the deferred field `name` (None: all of them) now, if it is still pending.
         Two threads may both build; they build the same values, and the field order stays

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from engine.conditions import OP_WORDS, FieldTest, StateTest, Trigger
 from engine.model import Norm, NormKind, PerInstance, Severity
 from engine.norms.base import NormChecks, NormKindDef
-from engine.report import Outcome, Status
+from engine.report import Outcome, Status, trusted
 from engine.templates import HOLE
 
 if TYPE_CHECKING:
@@ -298,12 +298,15 @@ class Obligation(NormKindDef):
         del state.deadlines[met.key]
         state.fulfilled.add(met.key)
         run.outcomes.append(
-            Outcome(
-                rule=n.id,
-                clause=n.clause,
-                move=fact.move,
-                status="met",
-                reason=f"met: {fact.move_text} on {fact.date}, before the deadline ({met.due})",
+            trusted(  # the engine's own values, in field order: no validation needed
+                Outcome,
+                {
+                    "rule": n.id,
+                    "clause": n.clause,
+                    "move": fact.move,
+                    "status": "met",
+                    "reason": f"met: {fact.move_text} on {fact.date}, before the deadline ({met.due})",
+                },
             )
         )
         what = what_meets(spec, _labelled(run, met.words))
