@@ -121,6 +121,7 @@ class MoveParser:
             for name in (entity.id, *spelled):
                 self._entity_names.setdefault(name_key(name), entity.id)
         self._allowed_by_of: dict[tuple[str, ...] | None, frozenset[str]] = {}
+        self._makers: dict[str, frozenset[str]] = {}  # per kind: the parties that may make it
         self._kind_fields: dict[
             str, tuple[list[tuple[str, FieldSpec]], list[tuple[str, FieldSpec]]]
         ] = {}
@@ -568,9 +569,14 @@ class MoveParser:
     def _may_make(self, kind: EventKindSpec) -> frozenset[str]:
         """The parties that may be the subject of a kind's sentences: its actor, or any party
         when it has none or when its phrases name the actor ("{actor} consents to ...")."""
-        if kind.kind.actor is None or any("{actor}" in p.text for p in kind.phrases):
-            return frozenset(self.spec.parties)
-        return frozenset({kind.kind.actor})
+        found = self._makers.get(kind.id)
+        if found is None:
+            if kind.kind.actor is None or any("{actor}" in p.text for p in kind.phrases):
+                found = frozenset(self.spec.parties)
+            else:
+                found = frozenset({kind.kind.actor})
+            self._makers[kind.id] = found
+        return found
 
     # -- moves as data ---------------------------------------------------------------------
     def from_data(
@@ -733,6 +739,9 @@ class MoveParser:
             if known is not None:
                 return known
             written = as_written(str(raw))
+            proper = names.is_proper_noun(written)
+            if not proper and not _SUGGEST.get():
+                raise _Unsaid(raw)  # refused either way (a typo of a known name, or no name)
             typo = self._spellings.misspelt(written)
             if typo is not None:
                 raise MoveError(
@@ -740,7 +749,7 @@ class MoveParser:
                     f"'{self.spec.entities[typo].name}'? (write the known name, or declare the "
                     "new one under entities:)"
                 )
-            if not names.is_proper_noun(written):
+            if not proper:
                 raise _Soft(
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
                     f"not '{raw}'{_capitalise_hint(written)}"
