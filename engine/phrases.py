@@ -275,11 +275,10 @@ class MoveParser:
             located = dates.locate(original, leading_only=True)
             found, body, date_error = None, located[2] if located else original, error
         parts, seps = split.pieces(body)
-        whole_error: MoveError | None = None
-        try:
-            whole = [self._read_one(body, actor, reference)]
-        except MoveError as error:
-            whole, whole_error = [], error
+        try:  # tried quietly: its refusal is said only if no cut of the sentence reads either
+            whole = [self._read_one(body, actor, reference, quiet=True)]
+        except MoveError:
+            whole = []
         readings: list[list[_Read]] = []
         if len(parts) > 1:
             readings = self._split_readings(parts, seps, actor, reference)
@@ -296,11 +295,13 @@ class MoveParser:
         elif whole:
             readings = [whole]
         if date_error is not None:
-            if not readings and isinstance(whole_error, _NoPhrase):
-                raise whole_error
+            if not readings:
+                whole_error = self._refusal(body, actor, reference)
+                if isinstance(whole_error, _NoPhrase):
+                    raise whole_error
             raise date_error
         if not readings:
-            assert whole_error is not None
+            whole_error = self._refusal(body, actor, reference)
             if len(parts) > 1:
                 raise self._first_unread(parts, seps, actor, reference) or whole_error
             raise whole_error
@@ -511,6 +512,14 @@ class MoveParser:
             f"no phrase of contract {self.spec.id} matches '{text}'{hint}"
             f"{self._closest(words)}. `contract-engine phrases CONTRACT` lists them all."
         )
+
+    def _refusal(self, text: str, actor: str | None, reference: dt.date | None) -> MoveError:
+        """Why a text that did not read quietly does not read, said in full."""
+        try:
+            self._read_one(text, actor, reference)
+        except MoveError as error:
+            return error
+        raise AssertionError(f"'{text}' did not read quietly and read the second time")
 
     def _failure(
         self,
@@ -761,6 +770,8 @@ class MoveParser:
         if t is FieldType.kind:
             kind = self._kind(str(raw))
             if kind is None:
+                if not _SUGGEST.get():
+                    raise _Unsaid(raw)
                 raise MoveError(
                     f"'{raw}' is not a kind of move of this contract ({name}); kinds: {', '.join(sorted(self.spec.event_kinds))}"
                 )
