@@ -211,8 +211,11 @@ def _found(raw: str, marker: str, reference: dt.date | None, order: str) -> Foun
     return FoundDate(found.date, written, found.note)
 
 
+@functools.lru_cache(maxsize=1024)
 def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = False) -> FoundDate:
-    """One date as people write it; MoveError when it is not one or needs a reference day."""
+    """One date as people write it; MoveError when it is not one or needs a reference day.
+    Kept per text: the same few dates recur in a user's moves, and reading one costs as much as
+    the rest of its sentence (a refusal is not kept, so each is raised anew)."""
     found = _read(" ".join(raw.split()), reference, order, by)
     if not FIRST_YEAR <= found.date.year <= LAST_YEAR:
         raise MoveError(
