@@ -121,7 +121,10 @@ class MoveParser:
             for name in (entity.id, *spelled):
                 self._entity_names.setdefault(name_key(name), entity.id)
         self._allowed_by_of: dict[tuple[str, ...] | None, frozenset[str]] = {}
-        self._makers: dict[str, frozenset[str]] = {}  # per kind: the parties that may make it
+        self._makers: dict[str, frozenset[str]] = {}
+        self._phrase_sets: dict[
+            tuple[str, str], Mapping[str, Any]
+        ] = {}  # per kind: the parties that may make it
         self._kind_fields: dict[
             str, tuple[list[tuple[str, FieldSpec]], list[tuple[str, FieldSpec]]]
         ] = {}
@@ -554,8 +557,7 @@ class MoveParser:
         reference: dt.date | None,
     ) -> Move:
         pattern = reading.pattern
-        phrase = next(p for p in kind.phrases if p.text == pattern.phrase_text)
-        values: dict[str, Any] = dict(phrase.set)
+        values: dict[str, Any] = dict(self._set_by(kind, pattern.phrase_text))
         values.update(reading.values)
         subject = reading.subject
         if subject is not None and pattern.subject_hole is None:
@@ -679,10 +681,23 @@ class MoveParser:
             "labels": labels,
             "currencies": currencies,
         }
-        if validate or any(type(v) not in _PLAIN for v in fields.values()):
+        plain = not validate
+        for value in fields.values():
+            if type(value) not in _PLAIN:
+                plain = False
+        if not plain:
             return Move(**values_of_move)
         # words read here, every value made here of its type: no validation (a tenth of the read)
         return trusted(Move, {**values_of_move, "reading": None}, set(values_of_move))
+
+    def _set_by(self, kind: EventKindSpec, phrase_text: str) -> Mapping[str, Any]:
+        """The values a phrase of a kind sets (its `set:`), found once per phrase."""
+        key = (kind.id, phrase_text)
+        found = self._phrase_sets.get(key)
+        if found is None:
+            phrase = next(p for p in kind.phrases if p.text == phrase_text)
+            found = self._phrase_sets[key] = phrase.set
+        return found
 
     def _fields_of(
         self, kind: EventKindSpec

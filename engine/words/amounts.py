@@ -8,6 +8,7 @@ otherwise), so amounts written before currencies were read keep their meaning.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -64,7 +65,13 @@ class Money:
 
 def parse(raw: str) -> Money | None:
     """The amount written in `raw`, or None when it is not an amount of money."""
-    text = " ".join(str(raw).split()).strip()
+    return _parse(str(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(raw: str) -> Money | None:
+    """`parse`, kept per text: amounts (and the words tried as amounts) recur."""
+    text = " ".join(raw.split()).strip()
     match = _FIGURES.match(text)
     if match:
         figures, scale = match.group("number", "scale")
