@@ -121,6 +121,10 @@ class MoveParser:
             for name in (entity.id, *spelled):
                 self._entity_names.setdefault(name_key(name), entity.id)
         self._allowed_by_of: dict[tuple[str, ...] | None, frozenset[str]] = {}
+        self._makers: dict[str, frozenset[str]] = {}
+        self._phrase_sets: dict[
+            tuple[str, str], Mapping[str, Any]
+        ] = {}  # per kind: the parties that may make it
         self._kind_fields: dict[
             str, tuple[list[tuple[str, FieldSpec]], list[tuple[str, FieldSpec]]]
         ] = {}
@@ -274,11 +278,10 @@ class MoveParser:
             located = dates.locate(original, leading_only=True)
             found, body, date_error = None, located[2] if located else original, error
         parts, seps = split.pieces(body)
-        whole_error: MoveError | None = None
-        try:
-            whole = [self._read_one(body, actor, reference)]
-        except MoveError as error:
-            whole, whole_error = [], error
+        try:  # tried quietly: its refusal is said only if no cut of the sentence reads either
+            whole = [self._read_one(body, actor, reference, quiet=True)]
+        except MoveError:
+            whole = []
         readings: list[list[_Read]] = []
         if len(parts) > 1:
             readings = self._split_readings(parts, seps, actor, reference)
@@ -295,11 +298,13 @@ class MoveParser:
         elif whole:
             readings = [whole]
         if date_error is not None:
-            if not readings and isinstance(whole_error, _NoPhrase):
-                raise whole_error
+            if not readings:
+                whole_error = self._refusal(body, actor, reference)
+                if isinstance(whole_error, _NoPhrase):
+                    raise whole_error
             raise date_error
         if not readings:
-            assert whole_error is not None
+            whole_error = self._refusal(body, actor, reference)
             if len(parts) > 1:
                 raise self._first_unread(parts, seps, actor, reference) or whole_error
             raise whole_error
@@ -511,6 +516,14 @@ class MoveParser:
             f"{self._closest(words)}. `contract-engine phrases CONTRACT` lists them all."
         )
 
+    def _refusal(self, text: str, actor: str | None, reference: dt.date | None) -> MoveError:
+        """Why a text that did not read quietly does not read, said in full."""
+        try:
+            self._read_one(text, actor, reference)
+        except MoveError as error:
+            return error
+        raise AssertionError(f"'{text}' did not read quietly and read the second time")
+
     def _failure(
         self,
         kind: EventKindSpec,
@@ -544,8 +557,7 @@ class MoveParser:
         reference: dt.date | None,
     ) -> Move:
         pattern = reading.pattern
-        phrase = next(p for p in kind.phrases if p.text == pattern.phrase_text)
-        values: dict[str, Any] = dict(phrase.set)
+        values: dict[str, Any] = dict(self._set_by(kind, pattern.phrase_text))
         values.update(reading.values)
         subject = reading.subject
         if subject is not None and pattern.subject_hole is None:
@@ -568,9 +580,14 @@ class MoveParser:
     def _may_make(self, kind: EventKindSpec) -> frozenset[str]:
         """The parties that may be the subject of a kind's sentences: its actor, or any party
         when it has none or when its phrases name the actor ("{actor} consents to ...")."""
-        if kind.kind.actor is None or any("{actor}" in p.text for p in kind.phrases):
-            return frozenset(self.spec.parties)
-        return frozenset({kind.kind.actor})
+        found = self._makers.get(kind.id)
+        if found is None:
+            if kind.kind.actor is None or any("{actor}" in p.text for p in kind.phrases):
+                found = frozenset(self.spec.parties)
+            else:
+                found = frozenset({kind.kind.actor})
+            self._makers[kind.id] = found
+        return found
 
     # -- moves as data ---------------------------------------------------------------------
     def from_data(
@@ -664,10 +681,23 @@ class MoveParser:
             "labels": labels,
             "currencies": currencies,
         }
-        if validate or any(type(v) not in _PLAIN for v in fields.values()):
+        plain = not validate
+        for value in fields.values():
+            if type(value) not in _PLAIN:
+                plain = False
+        if not plain:
             return Move(**values_of_move)
         # words read here, every value made here of its type: no validation (a tenth of the read)
         return trusted(Move, {**values_of_move, "reading": None}, set(values_of_move))
+
+    def _set_by(self, kind: EventKindSpec, phrase_text: str) -> Mapping[str, Any]:
+        """The values a phrase of a kind sets (its `set:`), found once per phrase."""
+        key = (kind.id, phrase_text)
+        found = self._phrase_sets.get(key)
+        if found is None:
+            phrase = next(p for p in kind.phrases if p.text == phrase_text)
+            found = self._phrase_sets[key] = phrase.set
+        return found
 
     def _fields_of(
         self, kind: EventKindSpec
@@ -733,6 +763,9 @@ class MoveParser:
             if known is not None:
                 return known
             written = as_written(str(raw))
+            proper = names.is_proper_noun(written)
+            if not proper and not _SUGGEST.get():
+                raise _Unsaid(raw)  # refused either way (a typo of a known name, or no name)
             typo = self._spellings.misspelt(written)
             if typo is not None:
                 raise MoveError(
@@ -740,7 +773,7 @@ class MoveParser:
                     f"'{self.spec.entities[typo].name}'? (write the known name, or declare the "
                     "new one under entities:)"
                 )
-            if not names.is_proper_noun(written):
+            if not proper:
                 raise _Soft(
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
                     f"not '{raw}'{_capitalise_hint(written)}"
@@ -752,6 +785,8 @@ class MoveParser:
         if t is FieldType.kind:
             kind = self._kind(str(raw))
             if kind is None:
+                if not _SUGGEST.get():
+                    raise _Unsaid(raw)
                 raise MoveError(
                     f"'{raw}' is not a kind of move of this contract ({name}); kinds: {', '.join(sorted(self.spec.event_kinds))}"
                 )

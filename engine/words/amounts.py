@@ -8,6 +8,7 @@ otherwise), so amounts written before currencies were read keep their meaning.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -64,11 +65,18 @@ class Money:
 
 def parse(raw: str) -> Money | None:
     """The amount written in `raw`, or None when it is not an amount of money."""
-    text = " ".join(str(raw).split()).strip()
+    return _parse(str(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(raw: str) -> Money | None:
+    """`parse`, kept per text: amounts (and the words tried as amounts) recur."""
+    text = " ".join(raw.split()).strip()
     match = _FIGURES.match(text)
     if match:
-        number = float(match.group("number").replace(",", ""))
-        value = number * _SCALE.get((match.group("scale") or "").lower(), 1)
+        figures, scale = match.group("number", "scale")
+        number = float(figures.replace(",", ""))
+        value = number * (_SCALE.get(scale.lower(), 1) if scale else 1)
         return Money(_tidy(value), _currency(match))
     match = _IN_WORDS.match(text)
     if match:
@@ -79,11 +87,13 @@ def parse(raw: str) -> Money | None:
 
 
 def _currency(match: re.Match[str]) -> str | None:
+    symbol, code, after = match.group("symbol", "code", "after")
+    if symbol is None and code is None and after is None:
+        return None  # most amounts: no currency written
     found = [
-        _SYMBOLS.get((match.group("symbol") or "").lower()),
-        (match.group("code") or "").upper() or None,
-        _WORDS.get((match.group("after") or "").lower())
-        or ((match.group("after") or "").upper() if match.group("after") else None),
+        _SYMBOLS.get((symbol or "").lower()),
+        (code or "").upper() or None,
+        _WORDS.get((after or "").lower()) or (after.upper() if after else None),
     ]
     written = {c for c in found if c}
     if len(written) > 1:

@@ -140,18 +140,17 @@ def two_dates(first: FoundDate, second: FoundDate) -> MoveError:
 def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None:
     """Where a sentence holds a date, unread: (the date, its marker such as "on" or "", the
     rest of the sentence)."""
-    if not _has_digit(text):
-        lowered = text.lower()
-        if not any(hint in lowered for hint in _DATE_HINT):
-            return None
-    patterns = _locators()
     # what a form needs, found once: a relative date names a day, week, month or year (read
     # as the patterns read it, case-blind); a date that opens the sentence ends with ":" or ","
-    if text.isascii():  # case-blind as the patterns are, for ASCII text
-        lowered = text.lower()
-        relative = any(hint in lowered for hint in _DATE_HINT)
+    if text.isascii():  # lower case is case-blind as the patterns are, for ASCII text
+        relative = _names_a_time(text.lower())
+        if not relative and _rx(r"\d", 0).search(text) is None:
+            return None
     else:
+        if not _has_digit(text) and not _names_a_time(text.lower()):
+            return None
         relative = _hint().search(text) is not None
+    patterns = _locators()
     punctuated = "," in text or ":" in text
     for index, pattern in enumerate(patterns[:3] if leading_only else patterns):
         if (index in _RELATIVE_FORMS and not relative) or (
@@ -163,9 +162,9 @@ def locate(text: str, leading_only: bool = False) -> tuple[str, str, str] | None
             continue
         marker = match.groupdict().get("marker") or ""
         raw = match.group("date")
-        if marker.lower() == "at" and not re.match(_RELATIVE_ONLY, raw, re.I):
+        if marker.lower() == "at" and not _rx(_RELATIVE_ONLY).match(raw):
             continue  # "at 3 billion" is not a date
-        if re.match(_ANY_YEAR_ONLY, raw, re.I) and marker.lower() != "in":
+        if _rx(_ANY_YEAR_ONLY).match(raw) and marker.lower() != "in":
             continue  # "deploy 2030 seats", "beyond 2030": a bare year needs "in"
         rest = match.group("rest").strip()
         if rest.rsplit(" ", 1)[-1].lower() in _FIELD_WORDS:
@@ -181,8 +180,25 @@ def _locators() -> list[re.Pattern[str]]:
 
 
 @functools.cache
+def _rx(pattern: str, flags: int = re.I) -> re.Pattern[str]:
+    """A pattern of this module, compiled at its first use (not at import: see `_PATTERNS`)."""
+    return re.compile(pattern, flags)
+
+
 def _hint() -> re.Pattern[str]:
-    return re.compile("|".join(_DATE_HINT), re.I)
+    return _rx("|".join(_DATE_HINT))
+
+
+def _names_a_time(lowered: str) -> bool:
+    """Whether a lower-case text holds one of `_DATE_HINT`, each spelt out (cheaper than `any`)."""
+    return (
+        "day" in lowered
+        or "week" in lowered
+        or "month" in lowered
+        or "year" in lowered
+        or "tonight" in lowered
+        or "tomorrow" in lowered
+    )
 
 
 def _has_digit(text: str) -> bool:
@@ -195,8 +211,11 @@ def _found(raw: str, marker: str, reference: dt.date | None, order: str) -> Foun
     return FoundDate(found.date, written, found.note)
 
 
+@functools.lru_cache(maxsize=1024)
 def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = False) -> FoundDate:
-    """One date as people write it; MoveError when it is not one or needs a reference day."""
+    """One date as people write it; MoveError when it is not one or needs a reference day.
+    Kept per text: the same few dates recur in a user's moves, and reading one costs as much as
+    the rest of its sentence (a refusal is not kept, so each is raised anew)."""
     found = _read(" ".join(raw.split()), reference, order, by)
     if not FIRST_YEAR <= found.date.year <= LAST_YEAR:
         raise MoveError(
@@ -207,7 +226,7 @@ def read(raw: str, reference: dt.date | None, order: str = "DMY", by: bool = Fal
 
 
 def _read(text: str, reference: dt.date | None, order: str, by: bool) -> FoundDate:
-    numeric = re.match(_NUMERIC_YMD, text, re.I)
+    numeric = _rx(_NUMERIC_YMD).match(text)
     if numeric:
         year, month, day = (int(g) for g in numeric.groups())
         _year_in_range(year, text)
@@ -215,40 +234,40 @@ def _read(text: str, reference: dt.date | None, order: str, by: bool) -> FoundDa
             return FoundDate(dt.date(year, month, day), text)
         except ValueError:
             raise MoveError(f"'{text}' is not a date (no such day); expected YYYY-MM-DD") from None
-    if re.match(_ANY_YEAR_ONLY, text, re.I):
+    if _rx(_ANY_YEAR_ONLY).match(text):
         _year_in_range(int(text), text)
-    quarter = re.match(_QUARTER_ONLY, text, re.I)
+    quarter = _rx(_QUARTER_ONLY).match(text)
     if quarter:
         return _quarter(text, by)
-    if re.search(_VAGUE, text, re.I):
+    if _rx(_VAGUE).search(text):
         raise MoveError(f"date '{text}' could not be read: it is not one day; {FORMS}")
-    if re.match(_YEAR_ONLY, text, re.I):
+    if _rx(_YEAR_ONLY).match(text):
         year = int(text)
         if by:
             return FoundDate(dt.date(year, 12, 31), text, "the last day of the year")
         return FoundDate(dt.date(year, 1, 1), text, "the first day of the year")
-    end = re.match(_END_OF_ONLY, text, re.I)
+    end = _rx(_END_OF_ONLY).match(text)
     if end:
-        inner = re.sub(r"^(?:the\s+)?end\s+of\s+", "", text, flags=re.I)
-        if re.match(_YEAR_ONLY, inner, re.I):
+        inner = _rx(r"^(?:the\s+)?end\s+of\s+").sub("", text)
+        if _rx(_YEAR_ONLY).match(inner):
             return FoundDate(dt.date(int(inner), 12, 31), text, "the last day of the year")
         first = _parse(inner, None, order)
         last = calendar.monthrange(first.year, first.month)[1]
         return FoundDate(first.replace(day=last), text, "the last day of the month")
-    if re.match(_MONTH_YEAR_ONLY, text, re.I):
+    if _rx(_MONTH_YEAR_ONLY).match(text):
         first = _parse(text, None, order)
         if by:
             last = calendar.monthrange(first.year, first.month)[1]
             return FoundDate(first.replace(day=last), text, "the last day of the month")
         return FoundDate(first, text, "the first day of the month")
-    if re.match(_RELATIVE_ONLY, text, re.I):
+    if _rx(_RELATIVE_ONLY).match(text):
         if reference is None:
             raise MoveError(
                 f"'{text}' is a relative date, and no reference day was given: write the date "
                 "(e.g. 2025-10-15) or give the check date with --at (API: at=)"
             )
         return FoundDate(_parse(text, reference, order), text, f"counted from {reference}")
-    if not re.search(r"\d{4}", text):
+    if not _rx(r"\d{4}", 0).search(text):
         raise MoveError(f"'{text}': write the year, e.g. 3 March 2026 or 2026-03-03")
     return FoundDate(_parse(text, None, order, full=True), text)
 
@@ -287,13 +306,13 @@ _ORDINAL = r"(\d)(?:st|nd|rd|th)\b"
 def _parse(text: str, reference: dt.date | None, order: str, full: bool = False) -> dt.date:
     """`full`: the text must name a day, a month and a year (dateparser would otherwise fill
     in what is missing from the reference day)."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if _rx(r"\d{4}-\d{2}-\d{2}", 0).fullmatch(text):
         raise MoveError(f"'{text}' is not a date (no such day); expected YYYY-MM-DD")
     # Month names read the same in every day order: the standard library reads them at no cost;
     # dateparser (which takes most of a second to load its language data) reads the rest.
-    plain = re.sub(_ORDINAL, r"\1", text.replace(",", " ").replace(".", " "))
-    plain = re.sub(r"(?i)^the\s+|\s+of\b|\bthe\s+", " ", plain)
-    plain = " ".join(re.sub(r"(?i)\bsept\b", "Sep", plain).split())
+    plain = _rx(_ORDINAL, 0).sub(r"\1", text.replace(",", " ").replace(".", " "))
+    plain = _rx(r"(?i)^the\s+|\s+of\b|\bthe\s+", 0).sub(" ", plain)
+    plain = " ".join(_rx(r"(?i)\bsept\b", 0).sub("Sep", plain).split())
     for form in _FORMATS:
         try:
             return dt.datetime.strptime(plain, form).date()
@@ -323,6 +342,6 @@ def value(raw: str, reference: dt.date | None, what: str, order: str = "DMY") ->
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    if not re.fullmatch(_ANY, text, re.I):
+    if not _rx(_ANY).fullmatch(text):
         raise MoveError(f"{what}: '{raw}' is not a date; expected YYYY-MM-DD or e.g. 3 March 2026")
     return read(text, reference, order).date

@@ -18,10 +18,18 @@ _SEPARATOR = re.compile(
 )
 
 
+def _may_cut(lowered: str) -> bool:
+    """Whether a lower-case ASCII text holds what every separator holds: ";", ",", "and" or
+    "then" (the "&" of "& then" comes with its "then")."""
+    return ";" in lowered or "," in lowered or "and" in lowered or "then" in lowered
+
+
 def pieces(text: str) -> tuple[list[str], list[str]]:
     """The pieces of `text` between possible cuts, and the separators between them (as written),
     so that pieces[i] + seps[i] + pieces[i + 1] is the text again. None when there are more than
     MAX_CUTS places to cut: then the text is read whole."""
+    if text.isascii() and not _may_cut(text.lower()):
+        return [text], []  # no separator in it (read case-blind, as the pattern reads)
     parts: list[str] = []
     seps: list[str] = []
     last = 0

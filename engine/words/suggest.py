@@ -127,17 +127,30 @@ class Spellings:
     def __init__(self, names: Mapping[str, Sequence[str]]) -> None:
         self._keys = [name_key(n) for spelled in names.values() for n in spelled]
         self._things = [thing for thing, spelled in names.items() for _ in spelled]
+        self._lengths = sorted({len(k) for k in self._keys})
+        self._near: dict[int, bool] = {}  # a length -> whether some known name is near it
 
     def misspelt(self, raw: str) -> str | None:
         """As `misspelt`: the best (ratio, id) of those at least 85 alike, the greater id on a tie."""
+        key = name_key(raw)
+        if len(key) < 4 or not self._near_in_length(len(key)):
+            return None
         from rapidfuzz import fuzz, process
 
-        key = name_key(raw)
-        if len(key) < 4:
-            return None
         close = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=85, limit=None)
         best = max(((score, self._things[i]) for _, score, i in close), default=None)
         return best[1] if best is not None else None
+
+    def _near_in_length(self, length: int) -> bool:
+        """Whether some known name is of a length that allows a ratio of 85: the ratio of two
+        words is at most 100 * (1 - the difference of their lengths / the sum), so a name much
+        longer or shorter than every known one ("Windsurf for $3B") is no typo of any."""
+        near = self._near.get(length)
+        if near is None:
+            near = self._near[length] = any(
+                100 * (1 - abs(length - n) / (length + n)) >= 84.9 for n in self._lengths
+            )
+        return near
 
 
 def close_phrases(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -19,8 +20,10 @@ def strip_article(text: str) -> str:
     return _ARTICLE.sub("", text.strip())
 
 
+@functools.lru_cache(maxsize=8192)
 def name_key(text: str) -> str:
-    """The key every name is looked up and compared by, whatever the field type."""
+    """The key every name is looked up and compared by, whatever the field type (kept per
+    text: the same names come back in sentence after sentence)."""
     return strip_article(normalise(text)).strip(" ,;:")
 
 
