@@ -265,6 +265,7 @@ class _Job:
     fingerprint: str
     at: Any
     waivers: Mapping[str, str] | None
+    full: bool = False  # the reports built in full and sent whole (a caller that reads them all)
 
 
 def fingerprint(files: Sequence[Path]) -> str:
@@ -323,6 +324,8 @@ def _remote_check(job: _Job, numbered: list[tuple[int, Any]]) -> bytes:
         _loaded.clear()  # one contract per worker at a time: a worker of a new batch forgets
         _loaded[key] = contract
     checked = check_items(contract, numbered, job.at, job.waivers)
+    if job.full:
+        return dumps(checked)  # pickling builds each report (`_Deferred.__getstate__`)
     return dumps([r if isinstance(r, _Failed) else encode(r) for r in checked])
 
 
@@ -333,6 +336,7 @@ def check_many(
     at: Any,
     waivers: Mapping[str, str] | None,
     caller_checks: bool = True,
+    full: bool = False,
 ) -> list[Report]:
     from engine.errors import MoveError
 
@@ -347,6 +351,7 @@ def check_many(
         fingerprint(contract_files(contract)) if workers > 1 else "",
         at,
         dict(waivers) if waivers else None,
+        full,
     )
 
     def local(chunk: list[tuple[int, Any]]) -> list[Report | _Failed | Encoded]:
