@@ -225,15 +225,19 @@ class Contract:
         workers: int = 1,
         at: dt.date | str | None = None,
         waivers: Mapping[str, str] | None = None,
+        full: bool = False,
     ) -> list[Report]:
         """Check each item on its own (a move, or a list of moves as one timeline): the
         reports in input order, the same as `check_timeline` of each. `workers` > 1 spreads
         chunks over that many processes, this one included, each loading the contract from its
-        file once (engine/many.py). An item the contract cannot read raises ItemError (the
-        first, in input order); a worker that dies raises WorkerError naming the lost items."""
+        file once (engine/many.py). A worker's report comes back as its decision, the rest
+        built here when read by checking its item again; `full` (for a caller that reads every
+        report in full, as the CLI's --each) has workers send each report whole instead. An
+        item the contract cannot read raises ItemError (the first, in input order); a worker
+        that dies raises WorkerError naming the lost items."""
         from engine.many import check_many
 
-        return check_many(self, items, workers, at, waivers)
+        return check_many(self, items, workers, at, waivers, full=full)
 
     def under(self, readings: Mapping[str, str] | None = None) -> Contract:
         """The contract under one reading of each disputed clause (those not given: their

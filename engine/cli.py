@@ -555,7 +555,7 @@ def _check_each(
         raise _Failure("--each writes text or json", field="--format")
     items = [_each_item(m) for m in given]
     try:
-        reports = loaded.check_many(items, workers=workers, at=at, waivers=waivers)
+        reports = loaded.check_many(items, workers=workers, at=at, waivers=waivers, full=True)
     except ItemError as error:
         move = given[error.index]
         if move.file is None:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from engine.decided import Again, Encoded, decode, encode
 from engine.errors import ContractEngineError, EngineError, ItemError, WorkerError
 
 if TYPE_CHECKING:
@@ -264,6 +265,7 @@ class _Job:
     fingerprint: str
     at: Any
     waivers: Mapping[str, str] | None
+    full: bool = False  # the reports built in full and sent whole (a caller that reads them all)
 
 
 def fingerprint(files: Sequence[Path]) -> str:
@@ -304,121 +306,6 @@ def check_items(
     return out
 
 
-# -- a report as it crosses processes: its decision -----------------------------------------------
-_GROUPS = ("conflicts", "consequences", "notices", "waived")
-Encoded = tuple[Any, ...]
-
-
-def encode(report: Report) -> Encoded:
-    """A report's decision, as plain values (no deferred part is built): its fields that are
-    not deferred, its findings without their evidence, and each reading's report the same way."""
-    from engine.report import Report
-
-    values = dict(zip(_decision_fields(Report), report.decision(), strict=True))
-    for group in _GROUPS:
-        values[group] = [(f.__pydantic_fields_set__, f.decision()) for f in values[group]]
-    section = values["readings"]
-    if section is not None:
-        values["readings"] = (
-            section.__pydantic_fields_set__,
-            {k: getattr(section, k) for k in type(section).model_fields if k != "results"},
-            [
-                (
-                    r.__pydantic_fields_set__,
-                    {k: getattr(r, k) for k in type(r).model_fields if k != "report"},
-                    encode(r.report),
-                )
-                for r in section.results
-            ],
-        )
-    return (report.__pydantic_fields_set__, tuple(values.values()))
-
-
-class _Again:
-    """One item of a batch, checked again in this process the first time any report of it (its
-    own, or a reading's) has a deferred part read."""
-
-    def __init__(self, contract: Contract, item: Any, at: Any, waivers: Any) -> None:
-        self._args = (contract, item, at, waivers)
-        self._report: Report | None = None
-
-    @property
-    def report(self) -> Report:
-        if self._report is None:  # two threads may both check: the same report, deterministic
-            contract, item, at, waivers = self._args
-            self._report = contract.check_timeline(_as_timeline(item), at=at, waivers=waivers)
-        return self._report
-
-
-def decode(
-    encoded: Encoded,
-    again: _Again,
-    locate: Callable[[Report], Report] = lambda report: report,
-) -> Report:
-    """The report of `encode`, whose deferred parts (and its findings' evidence) are those of
-    `locate(again.report)`, built when first read."""
-    from engine.report import Finding, ReadingResult, ReadingsSection, Report, trusted
-
-    fields_set, decided = encoded
-    values = dict(zip(_decision_fields(Report), decided, strict=True))
-    for group in _GROUPS:
-        values[group] = [
-            Finding.deferred(
-                dict(zip(_decision_fields(Finding), found, strict=True)),
-                functools.partial(_evidence, again, locate, group, index),
-                given,
-            )
-            for index, (given, found) in enumerate(values[group])
-        ]
-    if values["readings"] is not None:
-        given, section, results = values["readings"]
-        values["readings"] = trusted(
-            ReadingsSection,
-            {
-                **section,
-                "results": [
-                    trusted(
-                        ReadingResult,
-                        {
-                            **result,
-                            "report": decode(
-                                report, again, functools.partial(_reading, locate, index)
-                            ),
-                        },
-                        result_set,
-                    )
-                    for index, (result_set, result, report) in enumerate(results)
-                ],
-            },
-            given,
-        )
-    return Report.deferred(values, functools.partial(_rest, again, locate), fields_set)
-
-
-@functools.cache
-def _decision_fields(cls: Any) -> tuple[str, ...]:
-    return tuple(k for k in cls.model_fields if k not in cls._deferred)
-
-
-def _reading(locate: Callable[[Report], Report], index: int, report: Report) -> Report:
-    section = locate(report).readings
-    assert section is not None
-    return section.results[index].report
-
-
-def _rest(again: _Again, locate: Callable[[Report], Report], name: str | None) -> dict[str, Any]:
-    from engine.report import Report
-
-    real = locate(again.report)
-    return {k: getattr(real, k) for k in Report._deferred}
-
-
-def _evidence(
-    again: _Again, locate: Callable[[Report], Report], group: str, index: int, name: str | None
-) -> dict[str, Any]:
-    return {"evidence": getattr(locate(again.report), group)[index].evidence}
-
-
 _loaded: dict[tuple[str, str], Contract] = {}
 
 
@@ -437,6 +324,8 @@ def _remote_check(job: _Job, numbered: list[tuple[int, Any]]) -> bytes:
         _loaded.clear()  # one contract per worker at a time: a worker of a new batch forgets
         _loaded[key] = contract
     checked = check_items(contract, numbered, job.at, job.waivers)
+    if job.full:
+        return dumps(checked)  # pickling builds each report (`_Deferred.__getstate__`)
     return dumps([r if isinstance(r, _Failed) else encode(r) for r in checked])
 
 
@@ -447,6 +336,7 @@ def check_many(
     at: Any,
     waivers: Mapping[str, str] | None,
     caller_checks: bool = True,
+    full: bool = False,
 ) -> list[Report]:
     from engine.errors import MoveError
 
@@ -461,6 +351,7 @@ def check_many(
         fingerprint(contract_files(contract)) if workers > 1 else "",
         at,
         dict(waivers) if waivers else None,
+        full,
     )
 
     def local(chunk: list[tuple[int, Any]]) -> list[Report | _Failed | Encoded]:
@@ -482,7 +373,7 @@ def check_many(
         if isinstance(answer, _Failed):
             raise ItemError(answer.index, answer.message)
         if isinstance(answer, tuple):  # a worker's: its decision, the rest built when read
-            answer = decode(answer, _Again(contract, item, at, waivers))
+            answer = decode(answer, Again(contract, _as_timeline(item), at, waivers))
         reports.append(answer)
     return reports
 

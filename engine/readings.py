@@ -350,14 +350,20 @@ def check_readings(
             )
             for combo in combos
         ]
+        base = plan[0][1]  # the others' reports may be inferred from its (`_as_first`)
+        plan = [(*entry, _reached_by_or_none(base, entry[1])) for entry in plan]
         contract._reading_plans[key] = plan
     for rule in waivers or {}:
-        if not any(_knows(v, rule) for _, v, _, _ in plan):
+        if not any(_knows(v, rule) for _, v, _, _, _ in plan):
             contract.norm_ids(rule)  # raises, naming the norm
     results = []
-    for combo, variant, named, default in plan:
+    first: Report | None = None
+    for combo, variant, named, default, kinds in plan:
         own = {r: w for r, w in waivers.items() if _knows(variant, r)} if waivers else None
-        report = variant._check_plain(moves, at=at, waivers=own)
+        if first is None:
+            report = first = variant._check_plain(moves, at=at, waivers=own)
+        else:
+            report = _as_first(plan[0][1], variant, kinds, first, moves, at, own)
         results.append(
             trusted(  # the engine's own values: no validation on the hot path
                 ReadingResult,
@@ -371,8 +377,7 @@ def check_readings(
             )
         )
     main = next((r for r in results if r.default), results[0])
-    decided = _findings(main.report)
-    agree = all(r is main or _findings(r.report) == decided for r in results)
+    agree = all(r is main or _same(r.report, main.report) for r in results)
     verdict = "conflict" if any(r.verdict == "conflict" for r in results) else "clear"
     notes = list(main.report.notes)
     if len(results) > 1 and agree:
@@ -406,9 +411,124 @@ def check_readings(
     return main.report.evolve(verdict=verdict, notes=notes, readings=section)
 
 
+SHORTCUT = True
+"""Whether a reading that cannot differ from the first combination's is answered from its
+decision (the rest built when read). Off: every combination is evaluated (the tests compare)."""
+
+
+def _as_first(
+    base: Contract,
+    variant: Contract,
+    kinds: frozenset[str] | None,
+    first: Report,
+    moves: list[MoveLike],
+    at: Any,
+    waivers: Mapping[str, str] | None,
+) -> Report:
+    """The report under `variant`: when no move of the check is of a kind that can reach a norm
+    the variant changes (`kinds`, from `reached_by`), the first combination's decision with the
+    variant's count of norms, the rest built by checking under the variant when first read;
+    else its own check."""
+    if not SHORTCUT or kinds is None or any(m.kind in kinds for m in first.moves):
+        return variant._check_plain(moves, at=at, waivers=waivers)
+    from engine.decided import Again, standing_for
+
+    extra = len(variant.spec.norms) - len(base.spec.norms)
+    again = Again(variant, list(moves), at, waivers)
+    return standing_for(first, again, other_norms=first.other_norms + extra)
+
+
+def _reached_by_or_none(base: Contract, variant: Contract) -> frozenset[str] | None:
+    if variant is base:
+        return None
+    try:
+        return reached_by(base, variant)
+    except Exception:  # unsure is evaluate, never a wrong shortcut
+        return None
+
+
+def reached_by(base: Contract, variant: Contract) -> frozenset[str] | None:
+    """The kinds of move whose presence in a check may make `variant` decide otherwise than
+    `base` (two combinations of readings of one contract); None: any check may.
+
+    A reading changes norms only. A changed norm (added, removed, or different in anything)
+    acts only through the rules compiled for it, and a rule acts only when a fact of its route
+    is asserted. Moves are the only facts of `move:K` routes; changes (consequences, deadlines,
+    periods, the term, state checks, clause ends) are routed `change:...` and `bind:...`, and
+    any check may set them off. So when every route whose compiled rules differ (or hold a
+    rule of a changed norm) is a `move:K` route, a check without a move of kind K asserts the
+    same facts into the same rules under both, and decides the same; as long as what the
+    evaluator derives from all norms at once is equal too: the initial state (deadlines and
+    expiries from the start), the periods norms listen to, the fields consents are keyed on,
+    the maintenance norms checked after every move, and which kinds of move any norm covers
+    (a move of a kind no norm covers gets a notice). Anything else: None, always evaluate."""
+    one, other = base._evaluator, variant._evaluator
+    if (
+        base.phrases != variant.phrases
+        or one._initial != other._initial
+        or one.spec.periods != other.spec.periods
+        or one._consent_fields != other._consent_fields
+        or [n.id for n in one._keeps] != [n.id for n in other._keeps]
+    ):
+        return None
+    norms = {n.id: n for n in one.spec.norms}
+    theirs = {n.id: n for n in other.spec.norms}
+    changed = {i for i in norms.keys() | theirs.keys() if norms.get(i) != theirs.get(i)}
+    forms, their_forms = _route_forms(one, changed), _route_forms(other, changed)
+    kinds: set[str] = set()
+    for route in forms.keys() | their_forms.keys():
+        form = forms.get(route)
+        if form is not None and form == their_forms.get(route) and form[1]:
+            continue  # the same rules, none of a changed norm
+        kind, sep, name = route.partition(":")
+        if kind != "move" or not sep:
+            return None
+        kinds.add(name)
+    covered, their_covered = one.compiled.covered_kinds, other.compiled.covered_kinds
+    return frozenset(kinds | (covered ^ their_covered))
+
+
+def _route_forms(evaluator: Any, changed: set[str]) -> dict[str, tuple[Any, bool]]:
+    """Each route's compiled rules with norms named by id, not index, nor rules by name (the
+    two contracts number them differently); and whether none is a rule of a changed norm."""
+    import json
+
+    compiled = evaluator.compiled
+    ids = [n.id for n in compiled.norms]
+    out: dict[str, tuple[Any, bool]] = {}
+    for route, rulesets in compiled.routes.items():
+        untouched = True
+        form: list[Any] = [rulesets.index.key]
+        groups = [(None, rulesets.rest), *sorted(rulesets.keyed.items(), key=repr)]
+        for bucket, group in groups:
+            for rs in group:
+                rules = []
+                for name, rule in rs.rules.items():
+                    role = compiled.roles[name]
+                    norm = ids[role.norm] if role.norm >= 0 else None
+                    untouched = untouched and norm not in changed
+                    rules.append((norm, role.role, role.index, json.dumps(rule, sort_keys=True)))
+                norms = [ids[n] for n in rs.norms]
+                untouched = untouched and not changed.intersection(norms)
+                form.append((repr(bucket), frozenset(rs.probes), rules, norms))
+        out[route] = (form, untouched)
+    return out
+
+
 def _knows(contract: Contract, rule: str) -> bool:
     """Whether a waiver's rule names a norm of this variant (or a `bearer: either` norm's)."""
     return any(n.id == rule or n.id.startswith(f"{rule}@") for n in contract.spec.norms)
+
+
+def _same(report: Report, main: Report) -> bool:
+    """Whether a combination decided as the main one (quick when its findings are the main
+    one's own objects: a reading that could not differ, see `_as_first`)."""
+    groups = ("conflicts", "consequences", "notices", "waived")
+    if report.verdict == main.verdict and all(
+        getattr(report, g) is getattr(main, g) for g in groups
+    ):
+        return True
+    return _findings(report) == _findings(main)
 
 
 def _findings(report: Report) -> tuple[Any, ...]:

@@ -103,6 +103,10 @@ def test_a_workers_report_is_its_decision_then_the_rest_built_when_read() -> Non
     ]
     assert [r.to_json() for r in pooled] == [r.to_json() for r in alone]
     assert pooled == alone
+    # for a caller that reads every report in full (the CLI's --each): sent whole, the same
+    whole = check_many(licence, items, 2, "2024-03-01", None, caller_checks=False, full=True)
+    assert [r.to_json() for r in whole] == [r.to_json() for r in alone]
+    assert licence.check_many(items[:3], workers=2, at="2024-03-01", full=True) == alone[:3]
 
 
 def _timeline(item: Any) -> list[Any]:
