@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.amend import changed_ids, located, located_list, rewrite_norms
 from engine.errors import Collector, ContractFileError, MoveError
 from engine.load import line_of
 from engine.model import ContractFile, Reading, RuleFile
@@ -140,6 +139,7 @@ class ReadingSet:
             return self._specs[key]
 
     def _resolve(self, readings: dict[str, str]) -> ContractSpec:
+        from engine.amend import located, located_list, rewrite_norms
         from engine.validate import _Resolver
 
         path, raw, contract, rule_files = self._inputs
@@ -178,6 +178,8 @@ def declared(
 ) -> list[ClauseReadings]:
     """The readings of every clause, checked: a clause that exists, two readings or more, one
     default at most, changes only to that clause's own norms (did-you-mean for a misspelt id)."""
+    from engine.amend import changed_ids  # amendments' rewriting: not needed by a cached contract
+
     problems = Collector()
     clause_order = [c.id for c in contract.clauses]
     found: dict[str, ClauseReadings] = {}
