@@ -258,6 +258,13 @@ def bundled(runs: int, baseline: str | None) -> dict[str, Any]:
         ratios["before_vs_decision"] = ratio(found, "before_one_move", "one_move")
         ratios["full_read_vs_before"] = ratio(found, "one_move_full", "before_one_move")
         ratios["json_vs_before_json"] = ratio(found, "one_move_json", "before_one_move_json")
+    # The timeline's own moves checked one at a time: what the timeline saves over checking
+    # them separately (its moves are not all as cheap as the main move, see docs/performance.md)
+    alone = sum(
+        micro(timings(lambda move=move: contract.check(move).verdict, runs // 10))["median_us"]
+        for move in TIMELINE
+    )
+    ratios["timeline_vs_moves_alone"] = round(found["timeline_10"]["median_us"] / alone, 2)
     # Moves in words are parsed once and cached; an embedder checking new moves pays the parse.
     price = iter(range(1, 10**9))
     acquire = micro(timings(lambda: contract.check("acquire Windsurf for $3B"), runs // 2))
@@ -743,7 +750,8 @@ def verdicts(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
         full,
         (
             "timeline of 10 < 5x one move (decision)",
-            f"{r['timeline_vs_one_move']:.2f}x < {TARGETS['timeline_ratio']:.0f}x",
+            f"{r['timeline_vs_one_move']:.2f}x < {TARGETS['timeline_ratio']:.0f}x (and"
+            f" {r.get('timeline_vs_moves_alone', '?')}x its 10 moves checked one by one)",
             r["timeline_vs_one_move"] < TARGETS["timeline_ratio"],
         ),
         (
