@@ -1114,31 +1114,44 @@ class Evaluator:
         return views
 
     def _build_view(self, state: State, day: dt.date) -> StateView:
-        return StateView(
-            date=day,
-            partnership=state.partnership,
-            partnership_ended_by=state.partnership_ended_by,
-            clauses=self._clause_views(state),
-            consents=consent.lines(state.consents, state.keyed_consents, state.once_consents),
-            happened=sorted(state.happened),
-            sets={k: sorted(v) for k, v in sorted(state.sets.items())},
-            flags=sorted(state.flags),
-            rights=[RightView(party=p, right=r, rule=n) for p, r, n in state.rights],
-            values=dict(state.values),
-            deadlines=[
-                DeadlineView(
-                    rule=d.norm,
-                    due=d.due,
-                    started_by=d.started,
-                    accrued=d.accrued,
-                    instance=d.instance,
-                )
-                for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq))
-            ],
-            terminations=[
-                f"{n.norm}: notice given {n.given}; takes effect on {n.effective}"
-                for n in sorted(state.notices.values(), key=lambda n: (n.effective, n.norm))
-            ],
+        # built from values of the right types, without validation: validating it would build
+        # its schema, the slowest part of reading a report's state the first time in a process
+        return trusted(
+            StateView,
+            {
+                "date": day,
+                "partnership": state.partnership,
+                "partnership_ended_by": state.partnership_ended_by,
+                "clauses": self._clause_views(state),
+                "consents": consent.lines(
+                    state.consents, state.keyed_consents, state.once_consents
+                ),
+                "happened": sorted(state.happened),
+                "sets": {k: sorted(v) for k, v in sorted(state.sets.items())},
+                "flags": sorted(state.flags),
+                "rights": [
+                    trusted(RightView, {"party": p, "right": r, "rule": n})
+                    for p, r, n in state.rights
+                ],
+                "deadlines": [
+                    trusted(
+                        DeadlineView,
+                        {
+                            "rule": d.norm,
+                            "due": d.due,
+                            "started_by": d.started,
+                            "accrued": d.accrued,
+                            "instance": d.instance,
+                        },
+                    )
+                    for d in sorted(state.deadlines.values(), key=lambda d: (d.due, d.norm, d.seq))
+                ],
+                "values": {k: float(v) for k, v in state.values.items()},
+                "terminations": [
+                    f"{n.norm}: notice given {n.given}; takes effect on {n.effective}"
+                    for n in sorted(state.notices.values(), key=lambda n: (n.effective, n.norm))
+                ],
+            },
         )
 
     def _report(self, run: _Run, moves: list[Move], check_date: dt.date) -> Report:
@@ -1289,7 +1302,7 @@ def _clause_view(state: State, clause: str) -> ClauseState:
 
 @functools.lru_cache(maxsize=4096)
 def _clause_state(status: str, note: str | None, until: dt.date | None) -> ClauseState:
-    return ClauseState(status=status, note=note, until=until)
+    return trusted(ClauseState, {"status": status, "note": note, "until": until})
 
 
 def _window(norm: NormSpec) -> str:
