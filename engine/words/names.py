@@ -26,7 +26,9 @@ _WORD = re.compile(r"^[\w][\w.'&!+-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
 
+@functools.lru_cache(maxsize=8192)
 def is_proper_noun(text: str) -> bool:
+    """Kept per text: the names of a user's moves recur."""
     words = text.split()
     if not words or len(words) > 8:
         return False

@@ -27,6 +27,7 @@ def name_key(text: str) -> str:
     return strip_article(normalise(text)).strip(" ,;:")
 
 
+@functools.lru_cache(maxsize=8192)
 def as_written(text: str) -> str:
     """A name as the user wrote it, without a leading "the": what reports show."""
     return strip_article(normalise(text, lower=False)).strip(" ,;:")
