@@ -14,20 +14,21 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from engine.report import Finding, ReadingResult, ReadingsSection, Report, trusted
+
 if TYPE_CHECKING:
     from engine.api import Contract
-    from engine.report import Report
 
 _GROUPS = ("conflicts", "consequences", "notices", "waived")
+_REPORT_FIELDS = tuple(k for k in Report.model_fields if k not in Report._deferred)
+_FINDING_FIELDS = tuple(k for k in Finding.model_fields if k not in Finding._deferred)
 Encoded = tuple[Any, ...]
 
 
 def encode(report: Report) -> Encoded:
     """A report's decision, as plain values (no deferred part is built): its fields that are
     not deferred, its findings without their evidence, and each reading's report the same way."""
-    from engine.report import Report
-
-    values = dict(zip(_decision_fields(Report), report.decision(), strict=True))
+    values = dict(zip(_REPORT_FIELDS, report.decision(), strict=True))
     for group in _GROUPS:
         values[group] = [(f.__pydantic_fields_set__, f.decision()) for f in values[group]]
     section = values["readings"]
@@ -70,14 +71,12 @@ def decode(
 ) -> Report:
     """The report of `encode`, whose deferred parts (and its findings' evidence) are those of
     `locate(again.report)`, built when first read."""
-    from engine.report import Finding, ReadingResult, ReadingsSection, Report, trusted
-
     fields_set, decided = encoded
-    values = dict(zip(_decision_fields(Report), decided, strict=True))
+    values = dict(zip(_REPORT_FIELDS, decided, strict=True))
     for group in _GROUPS:
         values[group] = [
             Finding.deferred(
-                dict(zip(_decision_fields(Finding), found, strict=True)),
+                dict(zip(_FINDING_FIELDS, found, strict=True)),
                 functools.partial(_evidence, again, locate, group, index),
                 given,
             )
@@ -108,11 +107,6 @@ def decode(
     return Report.deferred(values, functools.partial(_rest, again, locate), fields_set)
 
 
-@functools.cache
-def _decision_fields(cls: Any) -> tuple[str, ...]:
-    return tuple(k for k in cls.model_fields if k not in cls._deferred)
-
-
 def _reading(locate: Callable[[Report], Report], index: int, report: Report) -> Report:
     section = locate(report).readings
     assert section is not None
@@ -120,8 +114,6 @@ def _reading(locate: Callable[[Report], Report], index: int, report: Report) -> 
 
 
 def _rest(again: Again, locate: Callable[[Report], Report], name: str | None) -> dict[str, Any]:
-    from engine.report import Report
-
     real = locate(again.report)
     return {k: getattr(real, k) for k in Report._deferred}
 
@@ -138,9 +130,7 @@ def standing_for(report: Report, again: Again, **changes: Any) -> Report:
     for a check known to assert the same facts into the same rules as `report`'s did, so that
     its findings and their evidence (the norm's conditions, and the values they were tested on)
     are the same too."""
-    from engine.report import Report
-
-    values = dict(zip(_decision_fields(Report), report.decision(), strict=True))
+    values = dict(zip(_REPORT_FIELDS, report.decision(), strict=True))
     values.update(changes)
     return Report.deferred(
         values, functools.partial(_rest, again, _itself), set(report.__pydantic_fields_set__)

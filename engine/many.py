@@ -24,7 +24,9 @@ silently shorter list.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import io
 import multiprocessing
@@ -33,7 +35,7 @@ import pickle
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -181,7 +183,8 @@ class Spread(Generic[T, R]):
                     continue
                 future = self._submitted(index, futures, waiting, lock)
                 try:
-                    answer: list[R] = pickle.loads(future.result()) if future else []
+                    with _collector_paused():
+                        answer: list[R] = pickle.loads(future.result()) if future else []
                 except BrokenProcessPool:
                     future = None
                 if future is None:
@@ -369,13 +372,28 @@ def check_many(
             f"{len(numbered):,} items are lost (items {ranges(lost)})",
         ) from None
     reports: list[Report] = []
-    for (_, item), answer in zip(numbered, (a for chunk in done for a in chunk), strict=True):
-        if isinstance(answer, _Failed):
-            raise ItemError(answer.index, answer.message)
-        if isinstance(answer, tuple):  # a worker's: its decision, the rest built when read
-            answer = decode(answer, Again(contract, _as_timeline(item), at, waivers))
-        reports.append(answer)
+    with _collector_paused():
+        for (_, item), answer in zip(numbered, (a for chunk in done for a in chunk), strict=True):
+            if isinstance(answer, _Failed):
+                raise ItemError(answer.index, answer.message)
+            if isinstance(answer, tuple):  # a worker's: its decision, the rest built when read
+                answer = decode(answer, Again(contract, _as_timeline(item), at, waivers))
+            reports.append(answer)
     return reports
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reading reports back makes many small objects and frees none: the cyclic collector
+    would walk the caller's whole heap (the contract, the reports so far) again and again,
+    which measured more than the reading itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def default_workers() -> int:
