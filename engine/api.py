@@ -17,7 +17,7 @@ from engine.errors import MoveError
 from engine.evaluate import Evaluator
 from engine.model import Clause, Norm
 from engine.phrases import MoveParser
-from engine.report import Move, Report
+from engine.report import Move, Report, replaced
 from engine.validate import ContractSpec, load_contract
 
 MoveLike = str | Mapping[str, Any] | Move
@@ -267,7 +267,7 @@ class Contract:
         self, move: MoveLike, day: dt.date, reference: dt.date | None
     ) -> tuple[Move, ...]:
         return tuple(
-            parsed if parsed.date else parsed.model_copy(update={"date": day})
+            parsed if parsed.date else replaced(parsed, date=day)
             for parsed in self._parser.parse_all(move, None, None, reference)
         )
 

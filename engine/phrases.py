@@ -23,7 +23,7 @@ from engine.errors import ContractFileError, MoveError
 from engine.load import parse_yaml
 from engine.measures import show_number
 from engine.model import FieldSpec, FieldType
-from engine.report import Move, trusted
+from engine.report import Move, replaced, trusted
 from engine.validate import ContractSpec, EventKindSpec
 from engine.words import amounts, dates, names, split, suggest, synonyms
 from engine.words.patterns import Pattern, Reading, Variant, compile_phrase
@@ -328,7 +328,7 @@ class MoveParser:
             how = list(read.how)
             if read.move.date is None and found is not None:
                 how.append(f"date {found.date} from {found.describe()}")
-            moves.append(_with(read.move, date=when, reading=_reading_text(read, how)))
+            moves.append(replaced(read.move, date=when, reading=_reading_text(read, how)))
         return moves
 
     # -- reading the parts of a sentence ---------------------------------------------------
@@ -470,7 +470,7 @@ class MoveParser:
                     prefix = words[: reading.tail_start]
                 how = reading.how()
                 if found is not None:
-                    move = _with(move, date=found.date)
+                    move = replaced(move, date=found.date)
                     how.append(f"date {found.date} from {found.describe()}")
                 successes.append(
                     _Read(move, reading, text.strip(), prefix, found is not None, 0, how)
@@ -851,11 +851,6 @@ class MoveParser:
         return allowed
 
 
-def _with(move: Move, **update: Any) -> Move:
-    """`move.model_copy(update=...)` for values of the right type, without pydantic's copy."""
-    return trusted(Move, {**move.__dict__, **update}, move.model_fields_set | update.keys())
-
-
 def _capitalise_hint(written: str) -> str:
     """For a name written in lower case ("acquire cursor"): how to make it one."""
     if written != written.lower() or len(written.split()) > 3:
@@ -919,7 +914,7 @@ def _date_lists(reading: list[_Read]) -> None:
         last = members[-1]
         if last.dated and not any(m.dated for m in members[:-1]):
             for m in members[:-1]:
-                m.move = _with(m.move, date=last.move.date)
+                m.move = replaced(m.move, date=last.move.date)
                 m.how.append(f"date {last.move.date} from the end of the list")
 
 

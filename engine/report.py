@@ -64,6 +64,13 @@ def trusted(cls: type[Model], values: dict[str, Any], fields_set: set[str] | Non
     return model
 
 
+def replaced(model: Model, **update: Any) -> Model:
+    """`model.model_copy(update=...)` for values of the right types, without pydantic's copy
+    (not for a model with deferred fields: reading its `__dict__` builds them)."""
+    values = {**model.__dict__, **update}
+    return trusted(type(model), values, model.model_fields_set | update.keys())
+
+
 class _Deferred(_Frozen):
     """A model whose `_deferred` fields may be left out at construction and built on first
     read by a function that returns them: `build(name)` returns at least the field `name`,
