@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import gc
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from engine.cache import cached
+from engine.collector import collector_paused
 from engine.errors import MoveError
 from engine.evaluate import Evaluator
 from engine.model import Clause, Norm
@@ -57,7 +56,7 @@ class Contract:
         """Load, validate and compile; raises ContractFileError naming file:line on bad input.
         With `cache`, the validated contract is kept on disk, keyed by the content of every
         file read, and reused while none has changed (engine/cache.py; the CLI's default)."""
-        with _collector_paused():
+        with collector_paused():
             if not cache:
                 contract = cls(load_contract(path))
             else:
@@ -295,19 +294,6 @@ def _prepared(path: str | Path) -> tuple[ContractSpec, Any, dict[Combination, An
                 key = tuple(sorted(combo.items()))
                 variants[key] = MoveParser(_variant_spec(spec, combo)).compiled()
     return spec, MoveParser(spec).compiled(), variants
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading builds hundreds of thousands of objects and frees few: the cyclic garbage
-    collector would walk all of them again and again (half of loading 10,000 norms)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_day(value: dt.date | str | None) -> dt.date | None:

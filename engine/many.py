@@ -24,9 +24,7 @@ silently shorter list.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import io
 import multiprocessing
@@ -35,7 +33,7 @@ import pickle
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -44,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from engine.collector import collector_paused
 from engine.decided import Again, Encoded, decode, encode
 from engine.errors import ContractEngineError, EngineError, ItemError, WorkerError
 
@@ -183,7 +182,7 @@ class Spread(Generic[T, R]):
                     continue
                 future = self._submitted(index, futures, waiting, lock)
                 try:
-                    with _collector_paused():
+                    with collector_paused():
                         answer: list[R] = pickle.loads(future.result()) if future else []
                 except BrokenProcessPool:
                     future = None
@@ -372,7 +371,7 @@ def check_many(
             f"{len(numbered):,} items are lost (items {ranges(lost)})",
         ) from None
     reports: list[Report] = []
-    with _collector_paused():
+    with collector_paused():
         for (_, item), answer in zip(numbered, (a for chunk in done for a in chunk), strict=True):
             if isinstance(answer, _Failed):
                 raise ItemError(answer.index, answer.message)
@@ -380,20 +379,6 @@ def check_many(
                 answer = decode(answer, Again(contract, _as_timeline(item), at, waivers))
             reports.append(answer)
     return reports
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading reports back makes many small objects and frees none: the cyclic collector
-    would walk the caller's whole heap (the contract, the reports so far) again and again,
-    which measured more than the reading itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def default_workers() -> int:
