@@ -99,10 +99,9 @@ class _Deferred(_Frozen):
                 for k, f in fields.items()
                 if k in values or build is None or k not in cls._deferred
             }
-        model = trusted(cls, values, fields_set)
-        if build is not None:
-            _PRIVATE.__set__(model, {_BUILD: build})
-        return model
+        if build is None:
+            return trusted(cls, values, fields_set)
+        return cls.pending(values, build, set(values) if fields_set is None else fields_set)
 
     @classmethod
     def pending(
@@ -113,10 +112,7 @@ class _Deferred(_Frozen):
     ) -> Built:
         """`deferred` on the hot path of a check (a finding, a report): `values` hold every
         field but the deferred ones, in field order, so nothing is looked up or reordered."""
-        model = cls.__new__(cls)
-        _INSTANCE_DICT.__set__(model, values)
-        _FIELDS_SET.__set__(model, fields_set)
-        _EXTRA.__set__(model, None)
+        model = trusted(cls, values, fields_set)
         _PRIVATE.__set__(model, {_BUILD: build})
         return model
 

@@ -56,24 +56,12 @@ def fill(template: Any, values: dict[str, Any]) -> str | None:
     missing fields stay as written. The result is text whatever the field's type: state and
     change facts hold text (`for: "7"`, never 7), so a norm's value, the routing index and
     durable_rules all compare the same thing."""
-    if not isinstance(template, str) or "{" not in template:
-        return None if template is None else str(template)
-    lone = _lone_hole(template)
-    if lone is not None:
-        value = values.get(lone)
-        return None if value is None else str(value)
-    out = []
-    for literal, hole in _pieces(template):
-        out.append(literal)
-        if hole is not None:
-            value = values.get(hole, _MISSING)
-            out.append("{" + hole + "}" if value is _MISSING else _text(value))
-    return "".join(out)
+    return filler(template)(values)
 
 
 def filler(template: Any) -> Callable[[dict[str, Any]], str | None]:
     """`fill` for one template, cut once: a norm's message and consequences are filled on
-    every firing, and a check's cost is mostly such small steps. Same results as `fill`."""
+    every firing, and a check's cost is mostly such small steps."""
     if not isinstance(template, str) or "{" not in template:
         constant = None if template is None else str(template)
         return lambda _values: constant
