@@ -874,15 +874,23 @@ def serve(
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log a line per request.")] = False,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure",
+            help="Serve on an address other machines reach without a token (refused otherwise).",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the HTTP API and the web page (needs the 'serve' extra)."""
+    """Serve the HTTP API and the web page (needs the 'serve' extra). A --host other than
+    loopback needs --token-file (or --insecure)."""
     try:
         from engine.serve.app import run
     except ImportError as error:
         raise _Failure(
             f"serve needs the 'serve' extra: pip install -e '.[serve]' ({error})", field="serve"
         ) from None
-    run(contracts, host, port, token_file, workers, access_log)
+    run(contracts, host, port, token_file, workers, access_log, insecure)
 
 
 @app.command(cls=_Command)
