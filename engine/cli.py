@@ -606,13 +606,13 @@ def _is_contract(file: Path) -> bool:
     return isinstance(raw, dict) and ("contract" in raw or "amends" in raw)
 
 
-def _whole_contracts(files: list[Path], root: Path | None) -> list[Path]:
+def _whole_contracts(files: list[Path], root: Path | None, alone: bool) -> list[Path]:
     """The files to check for `files`: a contract or amendment itself and the amendments of it,
     a rule file as part of every contract that reads it (alone when none does), each once.
-    `root` is where those readers are looked for (None: nowhere, each file as given)."""
+    `root` is where those readers are looked for (None: each file's repository)."""
     from engine.dependents import readers_of
 
-    readers = readers_of(files, root) if root is not None else {f: [] for f in files}
+    readers = {f: [] for f in files} if alone else readers_of(files, root)
     out: dict[str, Path] = {}
     for file in files:
         own = [file] if _is_contract(file) or not readers[file] else []
@@ -655,12 +655,13 @@ def validate(
         typer.Option("--format", "-f", metavar=_REPORT_FORMATS, help=_REPORT_FORMAT_HELP),
     ] = ReportFormat.text,
     root: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             help="Where to look for the contracts that read a rule file given (and the "
-            "amendments of a contract given): each is validated whole.",
+            "amendments of a contract given), each validated whole. Default: the file's "
+            "repository (the folder holding .git), else the current folder.",
         ),
-    ] = Path("."),
+    ] = None,
     alone: Annotated[
         bool,
         typer.Option(
@@ -672,7 +673,7 @@ def validate(
 
     A rule file is checked as part of each contract (under --root) that lists it, since only
     the contract says whether its clauses, moves and parties exist; every problem once."""
-    units = _whole_contracts(_named_files(paths), None if alone else root)
+    units = _whole_contracts(_named_files(paths), root, alone)
     seen: set[tuple[str, int | None, str]] = set()
     found: list[tuple[str, list[Problem]]] = []
     for file in units:
@@ -1063,8 +1064,12 @@ def lint_command(
         ),
     ] = Format.text,
     root: Annotated[
-        Path, typer.Option(help="Where to look for the contracts that read a rule file given.")
-    ] = Path("."),
+        Path | None,
+        typer.Option(
+            help="Where to look for the contracts that read a rule file given. Default: the "
+            "file's repository (the folder holding .git), else the current folder."
+        ),
+    ] = None,
 ) -> None:
     """Static problems of contracts, as file:line: severity (exit 1: an error or warning, 2: a
     contract that does not load; every contract given is linted either way)."""
@@ -1093,7 +1098,7 @@ def lint_command(
     raise typer.Exit(code)
 
 
-def _lint_targets(files: list[Path], root: Path) -> list[Path]:
+def _lint_targets(files: list[Path], root: Path | None) -> list[Path]:
     """The contracts to lint for `files`: a contract or amendment itself, a rule file the
     contracts under `root` that read it (a note when none does: validate checks it alone)."""
     from engine.dependents import readers_of
@@ -1103,9 +1108,7 @@ def _lint_targets(files: list[Path], root: Path) -> list[Path]:
     out: dict[str, Path] = {}
     for file in files:
         if file in readers and not readers[file]:
-            typer.echo(
-                f"note: {file}: no contract under {root} reads it; nothing to lint", err=True
-            )
+            typer.echo(f"note: {file}: no contract reads it (--root); nothing to lint", err=True)
         for one in readers.get(file, [file]):
             out.setdefault(os.path.realpath(one), one)
     return list(out.values())

@@ -12,7 +12,9 @@ so a broken contract is still found (and then reported) as a reader of its files
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from engine.load import MAX_FILE_BYTES, parse_yaml
 
 # folders no contract lives in: version control, virtual environments, caches, packages
 _SKIPPED = {"node_modules", "site-packages", "__pycache__", "venv"}
+MAX_SEEN = 50_000
 # a contract or an amendment says so at the start of a line; any other YAML is not parsed
 _HEADER = re.compile(r"^(contract|amends)\s*:", re.M)
 
@@ -36,14 +39,31 @@ class Reader:
 
 
 def _yaml_files(root: Path) -> list[Path]:
+    """The YAML files under `root`, less hidden folders, virtual environments and packages; at
+    most MAX_SEEN files are looked at (a root that large is not a repository of contracts)."""
     found: list[Path] = []
-    for path in sorted(root.rglob("*.y*ml")):
-        parts = path.relative_to(root).parts[:-1]
-        if any(p.startswith(".") or p in _SKIPPED for p in parts):
-            continue
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            found.append(path)
-    return found
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and d not in _SKIPPED and not _is_venv(Path(folder) / d)
+        )
+        seen += len(files)
+        if seen > MAX_SEEN:
+            raise ContractEngineError(
+                f"{root}: more than {MAX_SEEN:,} files to look through for the contracts that "
+                "read the files given; each is checked as given (--root names the folder)"
+            )
+        found.extend(Path(folder) / f for f in sorted(files) if f.endswith((".yaml", ".yml")))
+    return sorted(found)
+
+
+def _is_venv(folder: Path) -> bool:
+    try:
+        return (folder / "pyvenv.cfg").exists()
+    except OSError:  # a folder we may not read holds no contract we could read either
+        return True
 
 
 def _header(path: Path) -> Any:
@@ -99,8 +119,46 @@ def readers(root: Path) -> list[Reader]:
     return found
 
 
-def readers_of(files: list[Path], root: Path) -> dict[Path, list[Path]]:
-    """For each file, the contract and amendment files under `root` that read it (a contract
-    reads itself), in path order; a file nothing reads maps to an empty list."""
-    everyone = sorted(readers(root), key=lambda r: (r.amends is not None, r.path))
-    return {file: [r.path for r in everyone if file.resolve() in r.reads] for file in files}
+def repository_of(file: Path) -> Path | None:
+    """The top of the repository a file is in: the nearest folder above it holding `.git`."""
+    for folder in file.resolve().parents:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def readers_of(files: list[Path], root: Path | None = None) -> dict[Path, list[Path]]:
+    """For each file, the contract and amendment files that read it (a contract reads itself),
+    contracts first, in path order; a file nothing reads maps to an empty list. They are looked
+    for under `root`, by default the file's repository, else the current folder when the file
+    is in it; a root too large to look through is reported and skipped (nothing found there)."""
+    out: dict[Path, list[Path]] = {}
+    everyone: dict[Path, list[Reader] | None] = {}
+    for file in files:
+        top = _root_for(file, root)
+        if top is None:
+            out[file] = []
+            continue
+        if top not in everyone:
+            try:
+                found = readers(top)
+            except ContractEngineError as error:
+                print(f"note: {error}", file=sys.stderr)
+                found = None
+            everyone[top] = (
+                sorted(found, key=lambda r: (r.amends is not None, r.path)) if found else found
+            )
+        known = everyone[top] or []
+        out[file] = [r.path for r in known if file.resolve() in r.reads]
+    return out
+
+
+def _root_for(file: Path, root: Path | None) -> Path | None:
+    here = file.resolve()
+    if root is not None:
+        return root.resolve() if here.is_relative_to(root.resolve()) else None
+    repository = repository_of(file)
+    if repository is not None:
+        return repository
+    cwd = Path.cwd().resolve()
+    return cwd if here.is_relative_to(cwd) else None

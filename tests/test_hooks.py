@@ -22,6 +22,7 @@ HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf
 
 def _repo(tmp_path: Path, rules: str = MINIMAL_RULES) -> Path:
     """A repository laid out as the hooks expect: contracts/ and rules/ at its top."""
+    (tmp_path / ".git").mkdir()  # the top of the repository: where the readers are looked for
     (tmp_path / "contracts").mkdir()
     (tmp_path / "rules").mkdir()
     contract = MINIMAL_CONTRACT.replace("rules: [rules.yaml]", "rules: [../rules/mini.yaml]")
@@ -156,3 +157,11 @@ def test_junit_counts_every_problem(write_contract: object) -> None:
     suite = ET.fromstring(out)
     assert code == 2
     assert suite.get("failures") == "2" and suite.get("tests") == "2"
+
+
+def test_a_rule_file_is_validated_with_its_contracts_from_anywhere(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, MINIMAL_RULES.replace("clause: c1", "clause: c11"))
+    code, _, err = _cli("validate", repo / "rules" / "mini.yaml", "--format", "json")
+    assert code == 2 and "unknown clause 'c11'" in err
+    code, _, _ = _cli("validate", repo / "rules" / "mini.yaml", "--alone")
+    assert code == 0  # alone, only the schema of rule files: what the hook used to check
