@@ -320,6 +320,16 @@ def test_errors_speak_in_the_terms_of_http_and_of_the_page(client: TestClient) -
     assert "expected a mapping of its fields (see the JSON Schema of rule files" in str(upload)
 
 
+def test_a_contract_that_does_not_load_is_listed_in_http_terms(tmp_path: Path) -> None:
+    (tmp_path / "contract.yaml").write_text(MINIMAL_CONTRACT)
+    (tmp_path / "rules.yaml").write_text(MINIMAL_RULES.replace("norms:\n", "norms:\n  - words\n"))
+    with TestClient(create_app(Settings(contracts=tmp_path))) as served:
+        (unavailable,) = served.get("/v1/contracts").json()["unavailable"]
+        (problem,) = unavailable["problems"]
+        assert "see the JSON Schema of rule files" in problem["message"]
+        assert "contract-engine" not in problem["message"]
+
+
 def test_every_piece_of_command_line_advice_has_each_doors_words() -> None:
     """Each message of the engine that tells the user to run a command is translated by every
     door other than the command line (engine/serve/problems.py ADVICE): the strings of the

@@ -42,6 +42,7 @@ from engine.serve.problems import (
     HTTPProblem,
     ProblemDetails,
     ProblemLocation,
+    in_terms_of,
     invalid_request,
     listed,
     location,
@@ -654,7 +655,12 @@ def _amendment(amended_id: str, entry: Entry, registry: Registry) -> AmendmentSu
 
 def _located(problem: Problem, registry: Registry) -> ProblemLocation:
     located = location(problem)
-    return located.model_copy(update={"file": registry.relative(problem.file)})
+    return located.model_copy(
+        update={
+            "file": registry.relative(problem.file),
+            "message": in_terms_of("http", located.message),
+        }
+    )
 
 
 async def _uploaded(request: Request) -> dict[str, bytes]:
