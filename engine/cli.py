@@ -589,6 +589,60 @@ def _write(report: Report, loaded: Contract, output: ReportFormat, verbose: bool
 
 
 # -- validate -----------------------------------------------------------------------------------
+def _named_files(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        out.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path])
+    return out
+
+
+def _is_contract(file: Path) -> bool:
+    """A contract or amendment file; a file that cannot be read counts as one, so that loading
+    it reports why."""
+    try:
+        raw = load_yaml_file(file)
+    except ContractFileError:
+        return True
+    return isinstance(raw, dict) and ("contract" in raw or "amends" in raw)
+
+
+def _whole_contracts(files: list[Path], root: Path | None, alone: bool) -> list[Path]:
+    """The files to check for `files`: a contract or amendment itself and the amendments of it,
+    a rule file as part of every contract that reads it (alone when none does), each once.
+    `root` is where those readers are looked for (None: each file's repository)."""
+    from engine.dependents import readers_of
+
+    readers = {f: [] for f in files} if alone else readers_of(files, root)
+    out: dict[str, Path] = {}
+    for file in files:
+        own = [file] if _is_contract(file) or not readers[file] else []
+        for one in [*own, *readers[file]]:
+            out.setdefault(os.path.realpath(one), one)
+    return list(out.values())
+
+
+def _problems_of(file: Path) -> list[Problem]:
+    """Every problem of one file: a contract or amendment with all its files, a rule file
+    against the schema of rule files."""
+    try:
+        raw = load_yaml_file(file)
+        if isinstance(raw, dict) and ("contract" in raw or "amends" in raw):
+            load_contract(file)
+        else:
+            collector = Collector()
+            validate_model(RuleFile, raw, str(file), collector)
+            collector.raise_if_any()
+    except ContractFileError as error:
+        return list(error.problems)
+    return []
+
+
+def _once(problem: Problem) -> tuple[str, int | None, str]:
+    """A problem's identity: the same file by two paths (as given, as a contract resolves
+    its rules) is one file."""
+    return os.path.realpath(problem.file), problem.line, problem.message
+
+
 @app.command(cls=_Command)
 @_guard
 def validate(
@@ -600,40 +654,48 @@ def validate(
         ReportFormat,
         typer.Option("--format", "-f", metavar=_REPORT_FORMATS, help=_REPORT_FORMAT_HELP),
     ] = ReportFormat.text,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to look for the contracts that read a rule file given (and the "
+            "amendments of a contract given), each validated whole. Default: the file's "
+            "repository (the folder holding .git), else the current folder.",
+        ),
+    ] = None,
+    alone: Annotated[
+        bool,
+        typer.Option(
+            "--alone", help="Check each file as given, without the contracts that read it."
+        ),
+    ] = False,
 ) -> None:
-    """Load and check contract and rule files; print every problem as file:line: message."""
-    problems: list[Problem] = []
-    checked = 0
-    names: list[str] = []
-    for path in paths:
-        files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
-        for file in files:
-            checked += 1
-            names.append(str(file))
-            try:
-                raw = load_yaml_file(file)
-                if isinstance(raw, dict) and ("contract" in raw or "amends" in raw):
-                    load_contract(file)
-                else:
-                    collector = Collector()
-                    validate_model(RuleFile, raw, str(file), collector)
-                    collector.raise_if_any()
-            except ContractFileError as error:
-                problems.extend(p for p in error.problems if p not in problems)
+    """Load and check contract and rule files; print every problem as file:line: message.
+
+    A rule file is checked as part of each contract (under --root) that lists it, since only
+    the contract says whether its clauses, moves and parties exist; every problem once."""
+    units = _whole_contracts(_named_files(paths), root, alone)
+    seen: set[tuple[str, int | None, str]] = set()
+    found: list[tuple[str, list[Problem]]] = []
+    for file in units:
+        fresh = [p for p in _problems_of(file) if _once(p) not in seen]
+        seen.update(_once(p) for p in fresh)
+        found.append((str(file), fresh))
+    problems = [p for _, mine in found for p in mine]
+    names = [name for name, _ in found]
     if output not in (ReportFormat.text, ReportFormat.json):
         from engine.formats import CIFormat, problems_as
 
-        sys.stdout.write(problems_as(names, problems, CIFormat(output.value)))
+        sys.stdout.write(problems_as(names, problems, CIFormat(output.value), units=found))
         raise typer.Exit(EXIT_BAD_INPUT if problems else EXIT_CLEAR)
     if problems:
         _emit([_problem_record(p) for p in problems], output is ReportFormat.json, prefix="")
         if output is ReportFormat.text:
-            typer.echo(f"{len(problems)} problem(s) in {checked} file(s)", err=True)
+            typer.echo(f"{len(problems)} problem(s) in {len(units)} file(s)", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if output is ReportFormat.json:
-        typer.echo(json.dumps({"valid": True, "files": checked}))
+        typer.echo(json.dumps({"valid": True, "files": len(units), "checked": names}))
     else:
-        typer.echo(f"ok: {checked} file(s) valid")
+        typer.echo(f"ok: {len(units)} file(s) valid")
 
 
 # -- norms and explain ----------------------------------------------------------------------------
@@ -813,15 +875,23 @@ def serve(
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log a line per request.")] = False,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure",
+            help="Serve on an address other machines reach without a token (refused otherwise).",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the HTTP API and the web page (needs the 'serve' extra)."""
+    """Serve the HTTP API and the web page (needs the 'serve' extra). A --host other than
+    loopback needs --token-file (or --insecure)."""
     try:
         from engine.serve.app import run
     except ImportError as error:
         raise _Failure(
             f"serve needs the 'serve' extra: pip install -e '.[serve]' ({error})", field="serve"
         ) from None
-    run(contracts, host, port, token_file, workers, access_log)
+    run(contracts, host, port, token_file, workers, access_log, insecure)
 
 
 @app.command(cls=_Command)
@@ -977,18 +1047,71 @@ def diff_command(
 @app.command("lint", cls=_Command)
 @_guard
 def lint_command(
-    contract: Annotated[Path, typer.Argument(help="The contract (or amendment) file.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Contract or amendment files; a rule file stands for the contracts that read it.",
+            metavar="CONTRACT",
+        ),
+    ],
     features: Annotated[
         Path | None, typer.Option(help="Gherkin features of the contract (default: found near it).")
     ] = None,
-    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    output: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-f", help="text or json (one object; an array for several contracts)."
+        ),
+    ] = Format.text,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to look for the contracts that read a rule file given. Default: the "
+            "file's repository (the folder holding .git), else the current folder."
+        ),
+    ] = None,
 ) -> None:
-    """Static problems of a contract, as file:line: severity (exit 1: an error or warning)."""
+    """Static problems of contracts, as file:line: severity (exit 1: an error or warning, 2: a
+    contract that does not load; every contract given is linted either way)."""
     from engine.lint import lint
 
-    result = lint(_load(contract), features)
-    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
-    raise typer.Exit(result.exit_code)
+    if features is not None and len(paths) > 1:
+        raise _Failure("--features names the features of one contract; give one", field="features")
+    contracts = _lint_targets(_named_files(paths), root)
+    results: list[str] = []
+    code = EXIT_CLEAR
+    for contract in contracts:
+        try:
+            result = lint(_load(contract), features)
+        except ContractFileError as error:
+            _emit(_records(error), output is Format.json)
+            code = EXIT_BAD_INPUT
+            continue
+        results.append(result.to_json() if output is Format.json else result.to_text())
+        code = max(code, result.exit_code)
+    if output is Format.json and len(paths) == 1 and len(contracts) == 1:
+        sys.stdout.write("".join(results))
+    elif output is Format.json:
+        sys.stdout.write("[" + ",".join(r.strip() for r in results) + "]\n")
+    else:
+        sys.stdout.write("".join(results))
+    raise typer.Exit(code)
+
+
+def _lint_targets(files: list[Path], root: Path | None) -> list[Path]:
+    """The contracts to lint for `files`: a contract or amendment itself, a rule file the
+    contracts under `root` that read it (a note when none does: validate checks it alone)."""
+    from engine.dependents import readers_of
+
+    rules = [f for f in files if not _is_contract(f)]
+    readers = readers_of(rules, root) if rules else {}
+    out: dict[str, Path] = {}
+    for file in files:
+        if file in readers and not readers[file]:
+            typer.echo(f"note: {file}: no contract reads it (--root); nothing to lint", err=True)
+        for one in readers.get(file, [file]):
+            out.setdefault(os.path.realpath(one), one)
+    return list(out.values())
 
 
 @app.command("prove", cls=_Command)

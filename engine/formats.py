@@ -204,24 +204,18 @@ def _markdown_report(report: Report, located: list[tuple[Finding, Located]]) -> 
 
 
 # -- validation ----------------------------------------------------------------------------------
-def problems_as(files: Sequence[str], problems: Sequence[Problem], fmt: CIFormat) -> str:
+def problems_as(
+    files: Sequence[str],
+    problems: Sequence[Problem],
+    fmt: CIFormat,
+    units: Sequence[tuple[str, Sequence[Problem]]] | None = None,
+) -> str:
     """The result of validating `files`: their problems in a CI format (empty when valid,
-    except JUnit and SARIF, which also say what was checked)."""
+    except JUnit and SARIF, which also say what was checked). `units`, when given, says which
+    file checked found each problem (a contract finds those of its rule files)."""
     located = _problems(problems)
     if fmt is CIFormat.junit:
-        suite = ET.Element("testsuite", name=f"{TOOL} validate")
-        failures = 0
-        for file in files:
-            case = ET.SubElement(suite, "testcase", classname="validate", name=_relative(file))
-            mine = [x for x in located if x.file == _relative(file)]
-            for x in mine:
-                failure = ET.SubElement(case, "failure", message=x.message, type="invalid")
-                failure.text = f"{x.file}:{x.line}: {x.message}"
-            failures += bool(mine)
-        suite.set("tests", str(len(files)))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        return _xml(suite)
+        return _junit_problems(units if units is not None else _owned(files, problems))
     if fmt is CIFormat.sarif:
         rule: dict[str, object] = {
             "id": "invalid-file",
@@ -238,6 +232,41 @@ def problems_as(files: Sequence[str], problems: Sequence[Problem], fmt: CIFormat
     lines += ["| file | line | problem |", "|---|---|---|"]
     lines += [f"| `{x.file}` | {x.line or ''} | {_md(x.message)} |" for x in located]
     return "\n".join(lines) + "\n"
+
+
+def _owned(
+    files: Sequence[str], problems: Sequence[Problem]
+) -> list[tuple[str, Sequence[Problem]]]:
+    """Each file with the problems located in it; a problem in no file given is its own."""
+    mine: dict[str, list[Problem]] = {file: [] for file in files}
+    by_path = {os.path.realpath(file): file for file in files}
+    for p in problems:
+        mine.setdefault(by_path.get(os.path.realpath(p.file), p.file), []).append(p)
+    return list(mine.items())
+
+
+def _junit_problems(units: Sequence[tuple[str, Sequence[Problem]]]) -> str:
+    """One testcase per problem (failed), one per file checked without any (passed): the
+    failure count is the problem count, so a CI view fails exactly when validate does."""
+    suite = ET.Element("testsuite", name=f"{TOOL} validate")
+    tests = failures = 0
+    for file, problems in units:
+        name = _relative(file)
+        if not problems:
+            ET.SubElement(suite, "testcase", classname=name, name="valid")
+            tests += 1
+        for p in problems:
+            x = _problems([p])[0]
+            where = f"{x.file}:{x.line}" if x.line is not None else x.file
+            case = ET.SubElement(suite, "testcase", classname=name, name=where)
+            failure = ET.SubElement(case, "failure", message=x.message, type="invalid")
+            failure.text = f"{where}: {x.message}"
+            tests += 1
+            failures += 1
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    return _xml(suite)
 
 
 # -- shared writers ------------------------------------------------------------------------------

@@ -294,14 +294,37 @@ def validate_salvaging(
         return None, data, set()  # pragma: no cover - it failed a moment ago
     except ValidationError as error:
         bad: dict[str, set[int]] = {}
+        unknown: set[str] = set()  # top-level keys the model does not have (reported)
+        entries: dict[str, set[str]] = {}  # entries of top-level mappings (readings by clause)
         for item in error.errors():
             loc = tuple(item["loc"])
-            section = loc[0] if len(loc) >= 2 and isinstance(loc[1], int) else None
-            if not isinstance(section, str) or not isinstance(data.get(section), LocatedList):
+            section = loc[0] if loc and isinstance(loc[0], str) else None
+            if len(loc) == 1 and item["type"] == "extra_forbidden" and section is not None:
+                unknown.add(section)
+            elif (
+                len(loc) >= 2
+                and isinstance(loc[1], int)
+                and section is not None
+                and isinstance(data.get(section), LocatedList)
+            ):
+                bad.setdefault(section, set()).add(loc[1])
+            elif (
+                len(loc) >= 2
+                and isinstance(loc[1], str)
+                and section is not None
+                and isinstance(data.get(section), LocatedDict)
+                and _is_keyed_section(model, section)
+            ):
+                entries.setdefault(section, set()).add(loc[1])
+            else:
                 return None, data, set()
-            bad.setdefault(section, set()).add(int(loc[1]))
-    kept = LocatedDict(data)
+    kept = LocatedDict((k, v) for k, v in data.items() if k not in unknown)
     kept.line, kept.key_lines = data.line, data.key_lines
+    for section, keys in entries.items():
+        part: LocatedDict = data[section]
+        rest_map = LocatedDict((k, v) for k, v in part.items() if k not in keys)
+        rest_map.line, rest_map.key_lines = part.line, part.key_lines
+        kept[section] = rest_map
     dropped: set[str] = set()
     for section, indexes in bad.items():
         items: LocatedList = data[section]
@@ -319,7 +342,14 @@ def validate_salvaging(
         return None, data, set()
 
 
-_UNKNOWN_REF = re.compile(r"unknown [\w ]+ '([^']*)'")
+def _is_keyed_section(model: type[BaseModel], section: str) -> bool:
+    """Whether a top-level field is a mapping of items by key (readings by clause), whose bad
+    entries can be set aside like the bad items of a list."""
+    info = model.model_fields.get(section)
+    return info is not None and getattr(info.annotation, "__origin__", None) is dict
+
+
+_UNKNOWN_REF = re.compile(r"(?:unknown [\w ]+|no norm) '([^']*)'")
 
 
 def _without_echoes(problems: list[Problem], dropped: set[str]) -> list[Problem]:
@@ -458,8 +488,12 @@ def load_contract(path: str | Path) -> ContractSpec:
         if any(c.readings for c in contract.clauses) or any(r.readings for *_, r in rule_files):
             from engine.readings import resolve_with_readings
 
+            try:
+                spec = resolve_with_readings(contract_path, raw, contract, rule_files)
+            except ContractFileError as error:  # with the schema problems found before
+                raise ContractFileError([*problems.problems, *error.problems]) from None
             problems.raise_if_any()
-            return resolve_with_readings(contract_path, raw, contract, rule_files)
+            return spec
         return _Resolver(contract_path, raw, contract, rule_files, problems).resolve()
     except ContractFileError as error:
         raise ContractFileError(_without_echoes(error.problems, dropped)) from None

@@ -68,10 +68,9 @@ def test_an_assistant_checks_a_move_and_reads_the_verdict() -> None:
     assert "partner with {provider}" in phrases.structured_content["phrases"]
 
     assert not check.is_error
-    summary, report_json = (c.text for c in check.content)
+    (summary,) = (c.text for c in check.content)  # the result once: text, and data apart
     assert "CONFLICT" in summary and "azure-exclusivity" in summary
-    report = json.loads(report_json)
-    assert report == check.structured_content
+    report = check.structured_content
     assert report["verdict"] == "conflict"
     assert report["conflicts"][0]["rule"] == "azure-exclusivity"
 
@@ -83,6 +82,8 @@ def test_an_assistant_checks_a_move_and_reads_the_verdict() -> None:
     assert bad.is_error
     assert "did you mean 'Google Cloud'" in bad.content[0].text
     assert "Traceback" not in bad.content[0].text
+    # said in this door's terms: the tool to call, not a command to run
+    assert "contract-engine" not in bad.content[0].text
 
     assert panel.structured_content["verdict"] == "clear"  # under the board's reading only
     assert panel.structured_content["readings"]["fixed"] == {"agi-clause": "board"}
@@ -119,12 +120,47 @@ def test_an_assistant_asks_what_if(cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
         (prove, ["prove", BUNDLED_REL, "reachable: go public clear"]),
     ):
         assert not result.is_error, result.content[0].text
-        text, data = (c.text for c in result.content)
-        assert (text, data) == (cli(*args)[1], cli(*args, "--format", "json")[1])
-        assert json.loads(data) == result.structured_content
+        (text,) = (c.text for c in result.content)
+        assert text == cli(*args)[1]
+        assert result.structured_content == json.loads(cli(*args, "--format", "json")[1])
     assert "Plan 1, 3 step(s), every step clear:" in plan.content[0].text
     assert inline.structured_content["b"] == "openai-microsoft+proposal"
     assert inline.structured_content["changes"][0]["moves"] == ["go public"]
     assert too_deep.is_error and "depth: at most 3 on this server" in too_deep.content[0].text
     assert bad_amendment.is_error
     assert "amendment:1: effective: missing required field" in bad_amendment.content[0].text
+
+
+async def _initialize_and_call() -> tuple[Any, list[Any]]:
+    server = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "engine", "mcp", "--contracts", str(ROOT / "contracts")],
+        cwd=str(ROOT),
+    )
+    with anyio.fail_after(TIMEOUT_S):
+        async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+            started = await session.initialize()
+            results = [
+                await session.call_tool(name, arguments)
+                for name, arguments in (
+                    ("list_phrases", {"contract": "openai-microsoft"}),
+                    ("check", {"contract": "openai-microsoft", "moves": ["blorp the wibble"]}),
+                    ("lint", {"contract": "reseller-partnership"}),
+                )
+            ]
+            return started, results
+
+
+def test_the_server_says_its_version_and_sends_each_result_once() -> None:
+    from importlib.metadata import version
+
+    started, (phrases, unreadable, lint) = anyio.run(_initialize_and_call)
+    assert started.server_info.version == version("contract-engine") != ""
+    for result in (phrases, lint):
+        # the data once, as structured content; the text is for the model, not the JSON again
+        assert len(result.content) == 1 and result.structured_content
+        assert json.dumps(result.structured_content, indent=2) not in result.content[0].text
+    assert unreadable.is_error
+    (text,) = (c.text for c in unreadable.content)
+    assert "no phrase of contract openai-microsoft matches" in text
+    assert "list_phrases tool lists them all" in text and "contract-engine" not in text

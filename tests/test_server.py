@@ -245,9 +245,115 @@ def test_token_is_required_when_configured() -> None:
         assert missing.headers["www-authenticate"].startswith("Bearer")
         wrong = secured.get("/v1/contracts", headers={"Authorization": "Bearer nope"})
         assert_problem(wrong, 401, "unauthorized")
-        assert secured.get("/", headers={"Authorization": f"Basic {TOKEN}"}).status_code == 401
+        assert (
+            secured.get("/healthz", headers={"Authorization": f"Basic {TOKEN}"}).status_code == 401
+        )
         good = secured.get("/v1/contracts", headers={"Authorization": f"Bearer {TOKEN}"})
         assert good.status_code == 200
+
+
+def test_a_token_servers_page_loads_without_the_token_and_shows_no_contract() -> None:
+    """A browser cannot send a header with a page load: the page and its script load without
+    the token (and carry no contract data); the page sends the token the user types."""
+    with TestClient(create_app(Settings(contracts=ROOT / "contracts", token=TOKEN))) as secured:
+        page = secured.get("/")
+        assert page.status_code == 200
+        assert 'data-token="required"' in page.text
+        assert "openai-microsoft" not in page.text and "<option" not in page.text
+        assert secured.get("/static/page.js").status_code == 200
+        assert_problem(secured.get("/v1/contracts/openai-microsoft"), 401, "unauthorized")
+        assert_problem(secured.post(CHECK, json={"moves": ["declare AGI"]}), 401, "unauthorized")
+
+
+def _post_paths() -> list[str]:
+    from fastapi.routing import APIRoute
+
+    routes = create_app(Settings(contracts=ROOT / "contracts")).routes
+    posts = [r.path for r in routes if isinstance(r, APIRoute) and "POST" in r.methods]
+    assert len(posts) >= 6
+    return [p.replace("{contract_id}", "openai-microsoft") for p in posts]
+
+
+@pytest.mark.parametrize("path", _post_paths())
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_json_body_needs_a_json_content_type(
+    client: TestClient, path: str, content_type: str | None
+) -> None:
+    body = json.dumps({"moves": ["partner with Google Cloud"], "goal": "go public"})
+    headers = {"content-type": content_type} if content_type else {}
+    sent = client.post(path, content=body.encode(), headers=headers)
+    problem = assert_problem(sent, 415, "unsupported-media-type")
+    assert "application/json" in str(problem["detail"])
+    assert (content_type or "no Content-Type") in str(problem["detail"])
+
+
+def test_json_with_a_charset_is_json(client: TestClient) -> None:
+    body = json.dumps({"moves": ["partner with Google Cloud"]}).encode()
+    sent = client.post(
+        CHECK, content=body, headers={"content-type": "application/json; charset=utf-8"}
+    )
+    assert sent.status_code == 200 and sent.json()["verdict"] == "conflict"
+
+
+def test_errors_speak_in_the_terms_of_http_and_of_the_page(client: TestClient) -> None:
+    unread = {"moves": ["blorp the wibble"]}
+    over_http = assert_problem(client.post(CHECK, json=unread), 422, "bad-move")["detail"]
+    assert "contract-engine" not in str(over_http)
+    assert "GET /v1/contracts/openai-microsoft lists them all" in str(over_http)
+    on_page = assert_problem(
+        client.post(
+            "/v1/contracts/openai-microsoft/timeline",
+            json=unread,
+            headers={"Contract-Engine-Client": "page"},
+        ),
+        422,
+        "bad-move",
+    )["detail"]
+    assert "contract-engine" not in str(on_page) and "GET /v1" not in str(on_page)
+    assert "The move field suggests them as you type." in str(on_page)
+    rules = MINIMAL_RULES.replace("norms:\n", "norms:\n  - just words\n")
+    files = {"contract.yaml": MINIMAL_CONTRACT, "rules.yaml": rules}
+    upload = assert_problem(
+        client.post("/v1/validate", json={"files": files}), 422, "invalid-contract"
+    )
+    assert "`contract-engine" not in json.dumps(upload)
+    assert "expected a mapping of its fields (see the JSON Schema of rule files" in str(upload)
+
+
+def test_a_contract_that_does_not_load_is_listed_in_http_terms(tmp_path: Path) -> None:
+    (tmp_path / "contract.yaml").write_text(MINIMAL_CONTRACT)
+    (tmp_path / "rules.yaml").write_text(MINIMAL_RULES.replace("norms:\n", "norms:\n  - words\n"))
+    with TestClient(create_app(Settings(contracts=tmp_path))) as served:
+        (unavailable,) = served.get("/v1/contracts").json()["unavailable"]
+        (problem,) = unavailable["problems"]
+        assert "see the JSON Schema of rule files" in problem["message"]
+        assert "contract-engine" not in problem["message"]
+
+
+def test_every_piece_of_command_line_advice_has_each_doors_words() -> None:
+    """Each message of the engine that tells the user to run a command is translated by every
+    door other than the command line (engine/serve/problems.py ADVICE): the strings of the
+    engine's code, docstrings and comments aside, are each said by every door."""
+    import ast
+
+    from engine.serve.problems import DOORS, in_terms_of
+
+    checked = 0
+    for path in sorted((ROOT / "engine").rglob("*.py")):
+        if path.name == "cli.py" or "serve" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or id(node) in docstrings:
+                continue
+            if not isinstance(node.value, str) or "`contract-engine " not in node.value:
+                continue
+            checked += 1
+            for door in DOORS:
+                said = in_terms_of(door, node.value)
+                assert "contract-engine" not in said, (path.name, door, said)
+    assert checked >= 2  # the phrases advice, the schema advice (at least)
 
 
 # -- uploads ---------------------------------------------------------------------------------------
@@ -368,6 +474,26 @@ def test_serve_refuses_bad_settings_before_binding(cli, tmp_path: Path) -> None:
     short.write_text("abc\n")
     code, _, err = cli("serve", "--token-file", short)
     assert code == 2 and "at least 16 characters" in err
+
+
+def test_serve_refuses_an_open_bind_without_a_token(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Nothing is bound in this test: the refusal comes first, and uvicorn is replaced."""
+    import uvicorn
+
+    bound: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: bound.append(kwargs))
+    code, _, err = cli("serve", "--host", "0.0.0.0")
+    assert code == 2 and "--host 0.0.0.0" in err and "--token-file" in err and "--insecure" in err
+    assert bound == []
+    code, _, err = cli("serve", "--host", "0.0.0.0", "--insecure")
+    assert code == 0 and "warning: serving on 0.0.0.0:8000 without a token" in err
+    token = tmp_path / "token"
+    token.write_text(TOKEN)
+    code, _, err = cli("serve", "--host", "::", "--token-file", token)
+    assert code == 0 and "warning" not in err
+    code, _, err = cli("serve", "--host", "localhost")
+    assert code == 0 and "warning" not in err
+    assert [b["host"] for b in bound] == ["0.0.0.0", "::", "localhost"]
 
 
 def test_the_core_does_not_import_the_server() -> None:

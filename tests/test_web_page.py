@@ -79,3 +79,49 @@ def test_type_a_move_and_read_the_verdict(tmp_path: Path) -> None:
             assert errors == []
         finally:
             browser.close()
+
+
+TOKEN = "a-token-for-the-page-test-0123456789"
+
+
+def test_a_token_servers_page_takes_the_token(tmp_path: Path) -> None:
+    """Behind a token the page loads, asks for the token, keeps it in the tab's session storage
+    and sends it with every call: the contracts are listed and a check runs."""
+    from playwright.sync_api import expect, sync_playwright
+
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n")
+    with (
+        live_server(
+            "--contracts", str(ROOT / "contracts"), "--token-file", str(token_file)
+        ) as base,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(base + "/?move=partner+with+Google+Cloud")
+            expect(page.locator("#problem")).to_contain_text("needs its access token")
+            page.locator("#token").fill("not-the-token-at-all-000")
+            page.locator("#token").dispatch_event("change")
+            expect(page.locator("#problem")).to_contain_text("did not accept this token")
+
+            page.locator("#token").fill(TOKEN)
+            page.locator("#token").dispatch_event("change")
+            # the contracts are listed, and the check of the URL's move runs, with the token
+            expect(page.locator("#verdict")).to_contain_text("CONFLICT", timeout=15_000)
+            assert page.evaluate("sessionStorage.getItem('contract-engine-token')") == TOKEN
+            assert page.locator("#contract option").count() >= 2
+
+            page.reload()  # the token stays for the tab's session
+            expect(page.locator("#verdict")).to_contain_text("CONFLICT", timeout=15_000)
+            page.locator("input[name=move]").first.fill("blorp the wibble")
+            page.locator("#submit").click()
+            # the page's own words, not a command to run nor an HTTP request to make
+            expect(page.locator("#problem")).to_contain_text("The move field suggests them")
+            assert "contract-engine" not in page.locator("#problem").inner_text()
+            assert errors == []
+        finally:
+            browser.close()

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from engine.serve.problems import (
     HTTPProblem,
     ProblemDetails,
     ProblemLocation,
+    in_terms_of,
     invalid_request,
     listed,
     location,
@@ -125,6 +127,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "Missing or wrong bearer token"),
         (404, "No such contract or norm"),
         (413, "Request body or upload too large"),
+        (415, "A body that is not sent as JSON (Content-Type: application/json)"),
         (
             422,
             "Bad input: a move, a date, a waiver, an uploaded file or amendment, or a search "
@@ -135,8 +138,18 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def problem_response(problem: HTTPProblem) -> Response:
-    body = problem.body().model_dump(exclude_none=True)
+CLIENT_HEADER = b"contract-engine-client"  # `page` from the web page: problems in its terms
+
+
+def door_of(headers: Any) -> str:
+    """Which door a request came through: the web page says so in a header (its script sets
+    it), anything else is an HTTP client. Problems are worded for it (problems.in_terms_of)."""
+    given = dict(headers or []).get(CLIENT_HEADER, b"")
+    return "page" if given.strip().lower() == b"page" else "http"
+
+
+def problem_response(problem: HTTPProblem, door: str = "http") -> Response:
+    body = problem.body(door).model_dump(exclude_none=True)
     return Response(
         json.dumps(body, ensure_ascii=False),
         status_code=problem.status,
@@ -256,7 +269,7 @@ class Guard:
         try:
             problem = self._refuse(scope)
             if problem is not None:
-                await problem_response(problem)(scope, receive, send)
+                await problem_response(problem, door_of(scope.get("headers")))(scope, receive, send)
                 return
             limit = (
                 self.settings.max_upload_body
@@ -273,11 +286,12 @@ class Guard:
             if not isinstance(error, EXPECTED):
                 log.exception("request %s %s failed", scope.get("method"), scope.get("path"))
             if not started:
-                await problem_response(as_problem(error))(scope, receive, send)
+                door = door_of(scope.get("headers"))
+                await problem_response(as_problem(error), door)(scope, receive, send)
 
     def _refuse(self, scope: Scope) -> HTTPProblem | None:
         headers = dict(scope.get("headers") or [])
-        if self.token is not None:
+        if self.token is not None and not _public(scope):
             scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
             if scheme.lower() != b"bearer" or not hmac.compare_digest(given.strip(), self.token):
                 return HTTPProblem(
@@ -300,7 +314,46 @@ class Guard:
                 "Request body too large",
                 f"the request body is larger than {limit:,} bytes",
             )
+        if scope["method"] == "POST" and BODY_PATHS.match(scope["path"]):
+            return _unsupported_type(scope["path"], headers.get(b"content-type", b""))
         return None
+
+
+# The routes that take a body (every POST route: a test holds this to the app's routes); any
+# other method or path is left to routing, for its 404 or 405.
+BODY_PATHS = re.compile(r"^(/v1/contracts/[^/]+/(check|timeline|plan|diff|prove)|/v1/validate)$")
+
+
+# The page and its script and style hold no contract data (a server with a token renders the
+# page without its contracts): a browser loads them without a header, then sends the token the
+# user types with every API call.
+def _public(scope: Scope) -> bool:
+    path = scope["path"]
+    return scope["method"] in ("GET", "HEAD") and (path == "/" or path.startswith("/static/"))
+
+
+def _unsupported_type(path: str, given: bytes) -> HTTPProblem | None:
+    """A body is JSON, said by its Content-Type (an upload may also be multipart/form-data):
+    a body sent as text/plain or form data is refused, not guessed at (a browser sends those
+    cross-site without asking)."""
+    media = given.split(b";", 1)[0].strip().lower().decode("latin-1")
+    if media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        return None
+    if path == UPLOAD_PATH and media == "multipart/form-data":
+        return None
+    wanted = "'Content-Type: application/json'"
+    if path == UPLOAD_PATH:
+        wanted += " (or multipart/form-data, one part per file)"
+    return HTTPProblem(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        f"send the body as JSON with the header {wanted}; got "
+        + (f"'{media}'" if media else "no Content-Type"),
+        field="Content-Type",
+    )
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
@@ -371,7 +424,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     searches = Searches(registry, settings.search_seconds, settings.max_searches)
 
     async def handle(request: Request, error: Exception) -> Response:
-        return problem_response(as_problem(error))
+        return problem_response(as_problem(error), door_of(request.headers.raw))
 
     for kind in (
         HTTPProblem,
@@ -397,7 +450,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def page(request: Request) -> HTMLResponse:
         from engine.serve.page import render_page
 
-        html = render_page(registry, request.query_params)
+        html = render_page(registry, request.query_params, token=settings.token is not None)
         return HTMLResponse(
             html,
             headers={
@@ -602,7 +655,12 @@ def _amendment(amended_id: str, entry: Entry, registry: Registry) -> AmendmentSu
 
 def _located(problem: Problem, registry: Registry) -> ProblemLocation:
     located = location(problem)
-    return located.model_copy(update={"file": registry.relative(problem.file)})
+    return located.model_copy(
+        update={
+            "file": registry.relative(problem.file),
+            "message": in_terms_of("http", located.message),
+        }
+    )
 
 
 async def _uploaded(request: Request) -> dict[str, bytes]:
@@ -640,6 +698,37 @@ def app_from_environment() -> FastAPI:
     return app
 
 
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach an address (a host name other than localhost may
+    resolve anywhere: it counts as reachable from outside)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def open_bind(host: str, port: int, token_file: Path | None, insecure: bool) -> str | None:
+    """A server others can reach needs a token: refuse such a bind without one, unless told
+    --insecure, which returns the warning to print."""
+    if token_file is not None or is_loopback(host):
+        return None
+    if not insecure:
+        raise ContractEngineError(
+            f"--host {host}: other machines can reach this address, and without a token anyone "
+            "who reaches it can read the contracts and run searches; give --token-file FILE "
+            "(every request then needs 'Authorization: Bearer <token>'), or --insecure to "
+            "serve it open anyway"
+        )
+    return (
+        f"warning: serving on {host}:{port} without a token (--insecure): anyone who can "
+        "reach it can read the contracts and run searches"
+    )
+
+
 def run(
     contracts: Path | None,
     host: str,
@@ -647,10 +736,12 @@ def run(
     token_file: Path | None,
     workers: int = 1,
     access_log: bool = False,
+    insecure: bool = False,
 ) -> None:
     """Serve under uvicorn; settings reach each worker through the environment."""
     import uvicorn
 
+    warning = open_bind(host, port, token_file, insecure)  # before anything is bound
     directory = (contracts or DEFAULT_CONTRACTS).resolve()
     if token_file is not None:
         read_token(token_file)  # fail now, with a clear error, not in every worker
@@ -660,6 +751,8 @@ def run(
         os.environ[ENV_TOKEN_FILE] = str(token_file.resolve())
     else:
         os.environ.pop(ENV_TOKEN_FILE, None)
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
     uvicorn.run(
         "engine.serve.app:app_from_environment",
         factory=True,

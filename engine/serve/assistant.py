@@ -1,10 +1,13 @@
 """The MCP server for AI assistants (`contract-engine mcp`): the contracts of one directory as
 tools, over stdio, with the official MCP Python SDK.
 
-Each tool returns the data as structured content (the report's JSON for a check) and a short
-text summary first, so an assistant can answer "can OpenAI partner with Google Cloud?" from the
-contract rather than from memory, and quote the clause. Bad input comes back as a tool error
-whose text is the engine's own message (file:line, did-you-mean), never a traceback.
+Each tool returns its result once: the data as structured content (the report's JSON for a
+check), for the client to use, and a text for the model to read (a summary of a check, the
+command line's text of a what-if), so an assistant can answer "can OpenAI partner with Google
+Cloud?" from the contract rather than from memory, and quote the clause. The JSON is not
+repeated as text: a client that forwards both would hand the model every result twice. Bad input
+comes back as a tool error whose text is the engine's own message (file:line, did-you-mean) in
+this door's terms (which tool to call, never a command to run), never a traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pydantic import Field, ValidationError
 from engine.errors import ContractEngineError
 from engine.explain import explain_id
 from engine.report import Report
-from engine.serve.problems import invalid_request
+from engine.serve.problems import in_terms_of, invalid_request
 from engine.serve.registry import Registry
 from engine.serve.schemas import (
     MAX_DIFF_DEPTH,
@@ -51,28 +54,33 @@ ContractArg = Annotated[
 
 
 def _result(summary_text: str, data: dict[str, Any]) -> CallToolResult:
+    """A result once: the text for the model, the data as structured content."""
     return CallToolResult(
-        content=[
-            TextContent(type="text", text=summary_text),
-            TextContent(type="text", text=json.dumps(data, ensure_ascii=False, indent=2)),
-        ],
-        structured_content=data,
+        content=[TextContent(type="text", text=summary_text)], structured_content=data
     )
 
 
 def _error(error: ContractEngineError | ValidationError) -> CallToolResult:
     if isinstance(error, ValidationError):  # the HTTP API's request models: same caps, same words
         error = ContractEngineError(invalid_request(error.errors()).detail)
-    return CallToolResult(content=[TextContent(type="text", text=f"error: {error}")], is_error=True)
+    text = in_terms_of("mcp", f"error: {error}")
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def _answer(text: str, json_text: str) -> CallToolResult:
-    """A what-if result: its text (as the CLI prints it), then its JSON exactly as
-    `--format json` prints it, also as structured content."""
-    return CallToolResult(
-        content=[TextContent(type="text", text=text), TextContent(type="text", text=json_text)],
-        structured_content=json.loads(json_text),
-    )
+    """A what-if result: its text as the CLI prints it, and its JSON (as `--format json`
+    prints it) as structured content."""
+    return _result(text, json.loads(json_text))
+
+
+def _version() -> str:
+    """The package's version, which the server reports to the client at initialisation."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("contract-engine")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
 
 
 def report_summary(report: Report) -> str:
@@ -110,7 +118,7 @@ def build_server(directory: Path | None = None) -> MCPServer:
     from engine.serve.app import DEFAULT_CONTRACTS
 
     registry = Registry(directory or DEFAULT_CONTRACTS)
-    server = MCPServer(name="contract-engine", instructions=INSTRUCTIONS)
+    server = MCPServer(name="contract-engine", version=_version(), instructions=INSTRUCTIONS)
 
     @server.tool()
     def list_contracts() -> CallToolResult:

@@ -27,8 +27,12 @@ def _move_row(value: str) -> str:
     )
 
 
-def render_page(registry: Registry, query: QueryParams) -> str:
-    entries = {cid: e for cid, e in registry.entries().items() if e.contract is not None}
+def render_page(registry: Registry, query: QueryParams, token: bool = False) -> str:
+    """The page; behind a token (`token`), without any contract data: the script lists the
+    contracts once the user has given the token."""
+    entries = {
+        cid: e for cid, e in registry.entries().items() if e.contract is not None and not token
+    }
     chosen = query.get("contract") or ""
     if chosen not in entries:
         chosen = next(iter(entries), "")
@@ -64,7 +68,7 @@ def render_page(registry: Registry, query: QueryParams) -> str:
 <body>
 <header><h1>contract-engine</h1><p>Check proposed moves against a contract written as rules.</p></header>
 <main>
-<form id="check" method="get" action="/">
+<form id="check" method="get" action="/"{' data-token="required"' if token else ""}>
   <label>Contract <select name="contract" id="contract">{options}</select></label>
   <div id="notice">{notice}</div>
   <fieldset>

@@ -4,6 +4,8 @@ a traceback."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -62,14 +64,18 @@ class HTTPProblem(Exception):
         self.headers = headers or {}
         self.field = field
 
-    def body(self) -> ProblemDetails:
-        located = [location(p) for p in self.problems]
+    def body(self, door: str = "http") -> ProblemDetails:
+        """The problem details, said in the terms of `door` (http, or page for the web page)."""
+        located = [
+            p.model_copy(update={"message": in_terms_of(door, p.message)})
+            for p in (location(p) for p in self.problems)
+        ]
         first = located[0] if located else None
         return ProblemDetails(
             type=TYPE_BASE + self.kind,
             title=self.title,
             status=self.status,
-            detail=self.detail,
+            detail=in_terms_of(door, self.detail),
             file=first.file if first else None,
             line=first.line if first else None,
             column=first.column if first else None,
@@ -98,6 +104,53 @@ def _field_of(message: str) -> str | None:
     if sep and head and " " not in head and "'" not in head:
         return head
     return None
+
+
+# -- each door in its own terms ----------------------------------------------------------------
+# The engine's messages end, where the command line has a command that helps, with that command
+# (`contract-engine phrases CONTRACT` lists them all). Over HTTP, MCP and on the web page there
+# is no command to run: each door says what to send or where to look instead.
+DOORS = ("http", "mcp", "page")
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A piece of command-line advice in engine messages, and what each door says instead
+    (`{contract}`: the contract the message is about, when it names one)."""
+
+    pattern: re.Pattern[str]
+    instead: dict[str, str]
+
+
+_SCHEMA = " (see the JSON Schema of rule files, schemas/rules.schema.json)"
+ADVICE = (
+    Advice(
+        re.compile(r"\s*`contract-engine phrases CONTRACT` lists them all\.?"),
+        {
+            "http": " GET /v1/contracts/{contract} lists them all (its `phrases` and `suggestions`).",
+            "mcp": " The list_phrases tool lists them all.",
+            "page": " The move field suggests them as you type.",
+        },
+    ),
+    Advice(re.compile(r" \(see `contract-engine schema rules`\)"), dict.fromkeys(DOORS, _SCHEMA)),
+    Advice(
+        re.compile(r"one move per --move\b"), dict.fromkeys(DOORS, "one move per item of moves")
+    ),
+    Advice(re.compile(r"^--depth must"), dict.fromkeys(DOORS, "depth must")),
+)
+_CONTRACT = re.compile(r"\bcontract ([\w.-]+)")
+
+
+def in_terms_of(door: str, message: str) -> str:
+    """An engine message as a door says it: command-line advice replaced by the door's own."""
+    for advice in ADVICE:
+        if advice.pattern.search(message):
+            named = _CONTRACT.search(message)
+            instead = advice.instead[door].replace(
+                "{contract}", named.group(1) if named else "{contract_id}"
+            )
+            message = advice.pattern.sub(instead.replace("\\", "\\\\"), message)
+    return message
 
 
 def listed(problems: list[Problem]) -> str:

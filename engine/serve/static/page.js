@@ -7,6 +7,7 @@
   const result = document.getElementById("result");
   const select = document.getElementById("contract");
   const clauses = {}; // clause id -> {title, text, source}, of the chosen contract
+  const TOKEN_KEY = "contract-engine-token"; // this tab's session only, never sent elsewhere
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -38,8 +39,74 @@
       .filter((value) => value !== "");
   }
 
+  // -- the token of a server that needs one: typed once, kept in this tab's session storage,
+  // sent as the "Authorization: Bearer" header the server expects with every call
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY) || "";
+  }
+
+  function api(url, options) {
+    const headers = { "Contract-Engine-Client": "page", ...((options || {}).headers || {}) };
+    if (token()) headers.Authorization = `Bearer ${token()}`;
+    return fetch(url, { ...(options || {}), headers });
+  }
+
+  function tokenField() {
+    let input = document.getElementById("token");
+    if (input) return input;
+    input = el("input", {
+      type: "password", id: "token", name: "token", autocomplete: "off",
+      "aria-label": "access token", placeholder: "the server's access token",
+    });
+    input.value = token();
+    const label = el("label", { id: "token-field" }, "Token ", input,
+      el("span", { class: "hint" }, " kept in this tab only"));
+    form.prepend(label);
+    input.addEventListener("change", async () => {
+      if (input.value.trim()) sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+      else sessionStorage.removeItem(TOKEN_KEY);
+      result.replaceChildren();
+      await start();
+    });
+    return input;
+  }
+
+  function needToken(data) {
+    const input = tokenField();
+    input.focus();
+    const said = token()
+      ? "The server did not accept this token: type the token it was started with."
+      : "This server needs its access token: type it in the Token field above.";
+    result.replaceChildren(problem({ ...data, title: "Token needed", detail: said }));
+  }
+
+  async function listContracts() {
+    // a server behind a token renders the page without its contracts: list them now
+    if (select.options.length > 0) return true;
+    const response = await api("/v1/contracts");
+    const data = await response.json();
+    if (response.status === 401) {
+      needToken(data);
+      return false;
+    }
+    if (!response.ok) {
+      result.replaceChildren(problem(data));
+      return false;
+    }
+    const wanted = new URLSearchParams(location.search).get("contract");
+    select.replaceChildren(...data.contracts.map((c) =>
+      el("option", { value: c.id }, `${c.title} (${c.id})`)));
+    if (data.contracts.some((c) => c.id === wanted)) select.value = wanted;
+    return true;
+  }
+
   async function loadContract(id) {
-    const response = await fetch(`/v1/contracts/${encodeURIComponent(id)}`);
+    if (!id) return;
+    const response = await api(`/v1/contracts/${encodeURIComponent(id)}`);
+    if (response.status === 401) {
+      needToken(await response.json());
+      return;
+    }
     if (!response.ok) return;
     const contract = await response.json();
     for (const key of Object.keys(clauses)) delete clauses[key];
@@ -74,7 +141,7 @@
     if (at) body.at = at;
     let response;
     try {
-      response = await fetch(`/v1/contracts/${encodeURIComponent(id)}/timeline`, {
+      response = await api(`/v1/contracts/${encodeURIComponent(id)}/timeline`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body),
@@ -84,6 +151,10 @@
       return;
     }
     const data = await response.json();
+    if (response.status === 401) {
+      needToken(data);
+      return;
+    }
     if (!response.ok) {
       result.replaceChildren(problem(data));
       return;
@@ -214,7 +285,12 @@
     runCheck(true);
   });
 
-  loadContract(select.value).then(() => {
+  async function start() {
+    if (form.dataset.token === "required") tokenField();
+    if (!(await listContracts())) return;
+    await loadContract(select.value);
     if (moves().length) runCheck(false);
-  });
+  }
+
+  start();
 })();
