@@ -7,12 +7,15 @@ something, and checks that the answer follows the files, never the cache.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from clirun import run_batch
 from typer.testing import CliRunner
 
 from engine import Contract
@@ -204,3 +207,76 @@ def test_a_warm_check_validates_nothing_of_the_files(contract: Path) -> None:
     warm = run()
     assert warm == [warm[0], cold[1]]
     assert warm[0] == "0 built: [] amend: False", warm  # nor is amendments' rewriting imported
+
+
+# -- every contract, cold and warm, each in a new process ---------------------------------------
+def _corpus() -> list[Path]:
+    """Every contract and amendment under contracts/ and tests/contracts/."""
+    from engine.sweep import contract_files
+
+    return [
+        p for folder in ("contracts", "tests/contracts") for p in contract_files(ROOT / folder)[0]
+    ]
+
+
+def _sample(contract: Contract, kind: str) -> dict[str, Any]:
+    """A move of `kind` (JSON) with a value for every field: the first entity it allows, the
+    first party, a number within its bounds, the contract's date, words."""
+    spec = contract.spec
+    move: dict[str, Any] = {"kind": kind}
+    if spec.event_kinds[kind].kind.actor is None:
+        move["actor"] = next(iter(spec.parties))
+    for name, field in spec.event_kinds[kind].kind.fields.items():
+        allowed = field.of or []
+        if field.type.value in ("entity", "name"):
+            fits = [
+                e.id
+                for e in spec.entities.values()
+                if not allowed or e.id in allowed or e.category in allowed
+            ]
+            move[name] = fits[0] if fits else "Globex"
+        elif field.type.value == "party":
+            move[name] = next(iter(spec.parties))
+        elif field.type.value in ("number", "money"):
+            low, high = field.min if field.min is not None else 0, field.max
+            move[name] = 100 if high is None or high >= 100 else (low + high) / 2
+        elif field.type.value == "date":
+            move[name] = contract.as_of.isoformat()
+        elif field.type.value == "kind":
+            move[name] = kind
+        else:
+            move[name] = "the work"
+    return move
+
+
+def _commands(path: Path) -> list[tuple[list[str], None]]:
+    """What a user asks of a contract: its phrases, lint, each clause explained (each of its
+    norms), a check of each kind of move alone, and of all of them as one timeline, in JSON and
+    in text."""
+    contract = Contract.load(path)
+    given = str(path.relative_to(ROOT))
+    asked = [["phrases", given], ["lint", given]]
+    asked += [["explain", given, clause] for clause in sorted(contract.clauses)]
+    moves = [json.dumps(_sample(contract, kind)) for kind in sorted(contract.spec.event_kinds)]
+    for move in moves:
+        asked.append(["check", given, "-m", move, "--format", "json"])
+    timeline = [arg for move in moves for arg in ("-m", move)]
+    asked += [["check", given, *timeline, "-v"], ["check", given, *timeline, "--format", "json"]]
+    return [(args, None) for args in asked]
+
+
+def test_every_contract_answers_the_same_cold_and_warm(tmp_path: Path) -> None:
+    """Each command once with an empty cache directory (the entries are written), then again in
+    a new process that reads them: the same exit code and output, byte for byte, and never an
+    internal error. A new process matters: what a first load leaves in a process (anything kept
+    beside the contract rather than in it) is not there when a later process reads the entry."""
+    commands = [c for path in _corpus() for c in _commands(path)]
+    cache = tmp_path / "cache"
+    cold = run_batch(commands, cache)
+    assert list((cache / "contracts").glob("*.pickle")), "no entry was written"
+    warm = run_batch(commands, cache)
+    for (args, _), before, after in zip(commands, cold, warm, strict=True):
+        assert "internal error" not in before.stderr + after.stderr, (args, before, after)
+        assert after == before, args
+    codes = {answer.code for answer in cold}
+    assert codes <= {0, 1, 2} and 0 in codes and 1 in codes  # the corpus has clear and conflicts
