@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -280,3 +281,77 @@ def test_every_contract_answers_the_same_cold_and_warm(tmp_path: Path) -> None:
         assert after == before, args
     codes = {answer.code for answer in cold}
     assert codes <= {0, 1, 2} and 0 in codes and 1 in codes  # the corpus has clear and conflicts
+
+
+# -- an entry that cannot be read, or does not match, is a miss: ignored and written again ------
+def _cli_check(contract: Path) -> tuple[int, str]:
+    done = CliRunner().invoke(app, ["check", str(contract), "-m", MOVE, "--format", "json"])
+    assert "internal error" not in done.stderr, done.stderr
+    return done.exit_code, done.stdout
+
+
+def _rewritten(contract: Path, spoil: Callable[[Path], None]) -> None:
+    """Spoil the entry, then check through the CLI and the API: the answers of a check without
+    the cache, and an entry written again that answers the next time."""
+    expected = _cli_check(contract)
+    [entry] = entries(contract)
+    spoil(entry)
+    spoilt = entry.read_bytes()
+    assert _cli_check(contract) == expected
+    [entry] = entries(contract)
+    assert entry.read_bytes() != spoilt  # written again
+    assert _cli_check(contract) == expected
+    spoil(entry)
+    api = Contract.load(contract, cache=True).check(MOVE).to_json()
+    assert api == Contract.load(contract).check(MOVE).to_json()
+    assert entry.read_bytes() != spoilt
+
+
+def test_a_truncated_entry_is_written_again(contract: Path) -> None:
+    def truncate(entry: Path) -> None:
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2])
+
+    _rewritten(contract, truncate)
+
+
+def test_an_entry_of_another_format_version_is_written_again(
+    contract: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.cache
+
+    def other_version(entry: Path) -> None:
+        entry.unlink()
+        with monkeypatch.context() as patched:
+            patched.setattr(engine.cache, "FORMAT_VERSION", engine.cache.FORMAT_VERSION + 1)
+            Contract.load(contract, cache=True)  # an entry as another version writes it
+        [written] = entries(contract)
+        assert written == entry
+
+    _rewritten(contract, other_version)
+
+
+def test_an_entry_that_holds_something_else_is_written_again(contract: Path) -> None:
+    """A whole entry, its header right, whose content is not a prepared contract (another
+    version's shape, or anything else): never handed to the engine."""
+
+    def foreign(entry: Path) -> None:
+        with entry.open("rb") as stream:
+            header = pickle.load(stream)
+        entry.write_bytes(pickle.dumps(header) + pickle.dumps(("not", "a", "contract")))
+
+    _rewritten(contract, foreign)
+
+
+def test_an_entry_of_unknown_classes_is_written_again(contract: Path) -> None:
+    def unknown(entry: Path) -> None:
+        with entry.open("rb") as stream:
+            header = pickle.load(stream)
+        body = (
+            pickle.dumps(Path("x"))
+            .replace(b"pathlib", b"engine.gone")
+            .replace(b"PosixPath", b"Nothing")
+        )
+        entry.write_bytes(pickle.dumps(header) + body)
+
+    _rewritten(contract, unknown)
