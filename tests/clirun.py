@@ -1,4 +1,4 @@
-"""Commands of the CLI run in a fresh Python process, for tests that compare one process's answers
+"""Commands of the CLI (or calls of the API) run in a fresh Python process, for tests that compare one process's answers
 with another's (a cold cache and a warm one).
 
 In one process the CLI's answers can hide what a new process does not have (anything a first
@@ -15,7 +15,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 300
@@ -44,13 +44,19 @@ Command = tuple[Sequence[str], str | None]  # the arguments, and what stdin hold
 
 def run_batch(commands: Sequence[Command], cache: Path, cwd: Path = ROOT) -> list[Answer]:
     """Every command, in order, in one new process whose cache directory is `cache`."""
+    given = [[[str(a) for a in args], stdin] for args, stdin in commands]
+    return [Answer(*answer) for answer in in_new_process(_BATCH, given, cache, cwd)]
+
+
+def in_new_process(script: str, given: Any, cache: Path, cwd: Path = ROOT) -> Any:
+    """Run a Python `script` in a new process whose cache directory is `cache`: it reads
+    `given` as JSON on stdin and writes its answer as JSON on stdout."""
     env = {**os.environ, "CONTRACT_ENGINE_CACHE": str(cache)}
     env.pop("CONTRACT_ENGINE_NO_CACHE", None)
     env.pop("CONTRACT_ENGINE_DEBUG", None)
-    given = json.dumps([[[str(a) for a in args], stdin] for args, stdin in commands])
     done = subprocess.run(
-        [sys.executable, "-c", _BATCH],
-        input=given,
+        [sys.executable, "-c", script],
+        input=json.dumps(given),
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -59,4 +65,4 @@ def run_batch(commands: Sequence[Command], cache: Path, cwd: Path = ROOT) -> lis
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return [Answer(*answer) for answer in json.loads(done.stdout)]
+    return json.loads(done.stdout)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirun import run_batch
+from clirun import in_new_process, run_batch
 from typer.testing import CliRunner
 
 from engine import Contract
@@ -263,7 +263,26 @@ def _commands(path: Path) -> list[tuple[list[str], None]]:
         asked.append(["check", given, "-m", move, "--format", "json"])
     timeline = [arg for move in moves for arg in ("-m", move)]
     asked += [["check", given, *timeline, "-v"], ["check", given, *timeline, "--format", "json"]]
+    readings = contract.spec.readings
+    for clause in readings.clauses if readings is not None else []:
+        for name in sorted(clause.readings):
+            fixed = ["--reading", f"{clause.clause}={name}"]
+            asked.append(["check", given, *timeline, *fixed, "--format", "json"])
     return [(args, None) for args in asked]
+
+
+_API_BATCH = """
+import json, sys
+from engine import Contract, explain_id
+answers = []
+for path, timeline in json.loads(sys.stdin.read()):
+    contract = Contract.load(path, cache=True)
+    answer = [contract.check_timeline([json.loads(move) for move in timeline]).to_json()]
+    for name in sorted(contract.clauses):
+        answer.append(explain_id(contract, name).model_dump_json())
+    answers.append(answer)
+sys.stdout.write(json.dumps(answers))
+"""
 
 
 def test_every_contract_answers_the_same_cold_and_warm(tmp_path: Path) -> None:
@@ -355,3 +374,19 @@ def test_an_entry_of_unknown_classes_is_written_again(contract: Path) -> None:
         entry.write_bytes(pickle.dumps(header) + body)
 
     _rewritten(contract, unknown)
+
+
+def test_every_contract_answers_the_same_cold_and_warm_through_the_api(tmp_path: Path) -> None:
+    """`Contract.load(path, cache=True)` in a new process, cold then warm: the same report of a
+    timeline of every kind of move, and the same explanation of every clause's norms."""
+    given = []
+    for path in _corpus():
+        contract = Contract.load(path)
+        kinds = sorted(contract.spec.event_kinds)
+        given.append([str(path), [json.dumps(_sample(contract, kind)) for kind in kinds]])
+    cache = tmp_path / "cache"
+    cold = in_new_process(_API_BATCH, given, cache)
+    warm = in_new_process(_API_BATCH, given, cache)
+    assert len(cold) == len(given)
+    for (name, _), before, after in zip(given, cold, warm, strict=True):
+        assert after == before, name
