@@ -251,12 +251,16 @@ def _sample(contract: Contract, kind: str) -> dict[str, Any]:
 
 
 def _commands(path: Path) -> list[tuple[list[str], None]]:
-    """What a user asks of a contract: its phrases, lint, each clause explained (each of its
-    norms), a check of each kind of move alone, and of all of them as one timeline, in JSON and
-    in text."""
+    """What a user asks of a contract: its phrases, lint, a proof over one move, each clause
+    explained (each of its norms), a check of each kind of move alone, and of all of them as one
+    timeline, in JSON and in text, and under each reading of each disputed clause."""
     contract = Contract.load(path)
     given = str(path.relative_to(ROOT))
-    asked = [["phrases", given], ["lint", given]]
+    asked = [
+        ["phrases", given],
+        ["lint", given],
+        ["prove", given, "never: conflict", "--depth", "1"],
+    ]
     asked += [["explain", given, clause] for clause in sorted(contract.clauses)]
     moves = [json.dumps(_sample(contract, kind)) for kind in sorted(contract.spec.event_kinds)]
     for move in moves:
