@@ -11,12 +11,16 @@ import json
 import os
 import pickle
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from clirun import in_new_process, run_batch
+from generate import contract_files, timeline, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from engine import Contract
@@ -394,3 +398,41 @@ def test_every_contract_answers_the_same_cold_and_warm_through_the_api(tmp_path:
     assert len(cold) == len(given)
     for (name, _), before, after in zip(given, cold, warm, strict=True):
         assert after == before, name
+
+
+_GENERATED_BATCH = """
+import json, sys
+from engine import Contract
+answers = []
+for path, timelines in json.loads(sys.stdin.read()):
+    contract = Contract.load(path, cache=True)
+    answers.append([contract.check(*moves, at=at).to_json() for moves, at in timelines])
+sys.stdout.write(json.dumps(answers))
+"""
+
+
+@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(
+    generated=st.lists(
+        st.tuples(contract_files(), st.lists(timeline(), min_size=3, max_size=3)),
+        min_size=8,
+        max_size=8,
+    )
+)
+def test_generated_contracts_answer_the_same_cold_and_warm(
+    generated: list[tuple[dict[str, Any], list[Any]]],
+) -> None:
+    """Contracts of every construct (tests/generate.py: every condition, consequence, norm kind,
+    values and their expressions, measures), each with timelines, cold then warm, each pass in
+    a new process: the same report, byte for byte."""
+    with tempfile.TemporaryDirectory() as scratch:
+        given = [
+            [str(write(files, Path(scratch) / str(n))), timelines]
+            for n, (files, timelines) in enumerate(generated)
+        ]
+        cache = Path(scratch) / "cache"
+        cold = in_new_process(_GENERATED_BATCH, given, cache)
+        warm = in_new_process(_GENERATED_BATCH, given, cache)
+        assert len(list((cache / "contracts").glob("*.pickle"))) == len(given)
+    for (path, _), before, after in zip(given, cold, warm, strict=True):
+        assert after == before, path
