@@ -79,8 +79,8 @@ def is_amendment(raw: Any) -> bool:
 
 
 def amendment_of(spec: ContractSpec) -> Amendment | None:
-    """The amendment that made this contract, if one did: kept in the spec itself (a contract
-    read back from the cache, or under a reading, has it too)."""
+    """The amendment that made this contract, if one did: kept in the spec itself, so that a
+    contract read back from the cache in another process has it too."""
     return spec.amendment
 
 

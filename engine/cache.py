@@ -6,13 +6,13 @@ listed) and the SHA-256 of each file's bytes or folder's listing, under a key ma
 contract's path and the engine's fingerprint (its source files' sizes and modification times,
 Python's and pydantic's versions, PyYAML's and lemminflect's files). An entry answers only if
 every listed file still has the same content, so an edited rule file is loaded again, and a
-changed engine never reads an old entry. Anything unexpected
-(a broken, truncated or foreign file, an entry of another FORMAT_VERSION, one whose content is not
-what `build` returns, an unreadable folder) is a miss: the contract is loaded as if there were no
-cache and the entry written again. A cache so answers right or not at all: what an entry holds is
-the whole of what the load made (nothing of it lives in process-wide tables that a new process
-would lack), and a miss is never an error. Entries are written to a temporary file and
-renamed into place, so concurrent processes see a whole entry or none.
+changed engine never reads an old entry. Anything unexpected (a broken, truncated or foreign
+file, an entry of another FORMAT_VERSION, one whose content is not what `build` returns, an
+unreadable folder) is a miss: the contract is loaded as if there were no cache and the entry
+written again. The cache so answers right or not at all: an entry holds the whole of what the
+load made (nothing of it lives in process-wide tables that a new process would lack), and a miss
+is never an error. Entries are written to a temporary file and renamed into place, so
+concurrent processes see a whole entry or none.
 
 Entries are pickles, read by an unpickler that only rebuilds the engine's own classes and plain
 data (dates, paths, sets): a tampered entry cannot name any other callable. The directory is the
