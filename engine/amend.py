@@ -74,16 +74,14 @@ class Amendment:
     removed: tuple[str, ...]
 
 
-AMENDMENTS: dict[Path, Amendment] = {}
-"""Amendments by the path of the amended contract's spec (ContractSpec has no field for them)."""
-
-
 def is_amendment(raw: Any) -> bool:
     return isinstance(raw, dict) and "amends" in raw and "contract" not in raw
 
 
 def amendment_of(spec: ContractSpec) -> Amendment | None:
-    return AMENDMENTS.get(spec.path)
+    """The amendment that made this contract, if one did: kept in the spec itself, so that a
+    contract read back from the cache in another process has it too."""
+    return spec.amendment
 
 
 def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
@@ -230,8 +228,7 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
     )
     base_raw = load_yaml_file(base_path)
     spec = _Resolver(base_path, base_raw, contract, rule_files, problems).resolve()
-    spec = dataclasses.replace(spec, path=path.resolve())
-    AMENDMENTS[spec.path] = Amendment(
+    amendment = Amendment(
         id=amendment_id,
         title=a.title,
         effective=a.effective,
@@ -242,7 +239,7 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
         replaced=tuple(n.id for n in a.norms.replace),
         removed=tuple(a.norms.remove),
     )
-    return spec
+    return dataclasses.replace(spec, path=path.resolve(), amendment=amendment)
 
 
 @contextlib.contextmanager
@@ -253,7 +250,7 @@ def inline_amendment(
     server: applied to the contract file `base`, validated exactly as a file is, every problem
     located at `source`:line. Its `amends:` may be left out; when given it must be one of `names`
     (the base's id or file as the caller shows them): it is never read as a path. Its id defaults
-    to 'proposal'. The amendment is known (`amendment_of`) only inside the `with` block."""
+    to 'proposal'."""
     raw = parse_yaml(text, source)
     if not isinstance(raw, dict) or "contract" in raw:
         what = "an amendment is a mapping with title, effective and the clauses and norms it adds, "
@@ -290,10 +287,7 @@ def inline_amendment(
                 for p in error.problems
             ]
         ) from None
-    try:
-        yield spec
-    finally:
-        AMENDMENTS.pop(spec.path, None)
+    yield spec
 
 
 def _old_id(norm_id: str, amendment_id: str) -> str:

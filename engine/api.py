@@ -60,7 +60,8 @@ class Contract:
             if not cache:
                 contract = cls(load_contract(path))
             else:
-                contract = cls(*cached(path, functools.partial(_prepared, path), cache))
+                kept = cached(path, functools.partial(_prepared, path), cache, _is_prepared)
+                contract = cls(*kept)
         contract.source = Path(path)
         return contract
 
@@ -294,6 +295,16 @@ def _prepared(path: str | Path) -> tuple[ContractSpec, Any, dict[Combination, An
                 key = tuple(sorted(combo.items()))
                 variants[key] = MoveParser(_variant_spec(spec, combo)).compiled()
     return spec, MoveParser(spec).compiled(), variants
+
+
+def _is_prepared(value: Any) -> bool:
+    """Whether a cache entry holds what `_prepared` returns (else the cache ignores it)."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 3
+        and isinstance(value[0], ContractSpec)
+        and isinstance(value[2], dict)
+    )
 
 
 def parse_day(value: dt.date | str | None) -> dt.date | None:

@@ -4,11 +4,15 @@ A validated contract (`ContractSpec`, with its phrases compiled) is stored with 
 file its load read (the contract, each rule file, an amendment's base, each folder of rules
 listed) and the SHA-256 of each file's bytes or folder's listing, under a key made of the
 contract's path and the engine's fingerprint (its source files' sizes and modification times,
-Python's and pydantic's versions, PyYAML's and lemminflect's files). An entry answers only if every listed file still has the same content, so an edited
-rule file is loaded again, and a changed engine never reads an old entry. Anything unexpected
-(a broken, truncated or foreign file, an unreadable folder) is a miss: the contract is loaded as
-if there were no cache and the entry written again. Entries are written to a temporary file and
-renamed into place, so concurrent processes see a whole entry or none.
+Python's and pydantic's versions, PyYAML's and lemminflect's files). An entry answers only if
+every listed file still has the same content, so an edited rule file is loaded again, and a
+changed engine never reads an old entry. Anything unexpected (a broken, truncated or foreign
+file, an entry of another FORMAT_VERSION, one whose content is not what `build` returns, an
+unreadable folder) is a miss: the contract is loaded as if there were no cache and the entry
+written again. The cache so answers right or not at all: an entry holds the whole of what the
+load made (nothing of it lives in process-wide tables that a new process would lack), and a miss
+is never an error. Entries are written to a temporary file and renamed into place, so
+concurrent processes see a whole entry or none.
 
 Entries are pickles, read by an unpickler that only rebuilds the engine's own classes and plain
 data (dates, paths, sets): a tampered entry cannot name any other callable. The directory is the
@@ -32,7 +36,13 @@ from typing import Any, TypeVar
 
 CACHE_ENV = "CONTRACT_ENGINE_CACHE"  # the directory; "" turns every cache off
 NO_CACHE_ENV = "CONTRACT_ENGINE_NO_CACHE"  # "1": contracts are always loaded from their files
-_MAGIC = "contract-engine-spec-1"
+_MAGIC = "contract-engine-spec"
+FORMAT_VERSION = 2
+"""The shape of what an entry holds. Raised whenever that shape changes (a field added to a
+class an entry pickles, what `cached` is given to keep): an entry of another version is a miss.
+The engine's fingerprint catches most such changes too, but not an install that keeps sizes and
+modification times; this says it outright. 2: expressions carried in their keys, the amendment
+in the spec (version 1 entries left both in process-wide tables that a new process lacked)."""
 
 T = TypeVar("T")
 Dependency = tuple[str, str, str]  # ("file" or "folder", path, SHA-256)
@@ -76,8 +86,16 @@ def _listing_digest(names: list[Path]) -> str:
     return hashlib.sha256("\n".join(sorted(p.name for p in names)).encode()).hexdigest()
 
 
-def cached(path: str | Path, build: Callable[[], T], enabled: bool) -> T:
-    """`build()`, or what it returned for the same files before (see the module's docstring)."""
+def cached(
+    path: str | Path,
+    build: Callable[[], T],
+    enabled: bool,
+    accept: Callable[[Any], bool] = lambda _: True,
+) -> T:
+    """`build()`, or what it returned for the same files before (see the module's docstring).
+    `accept` says whether what an entry held is of the shape `build` returns: a whole entry
+    of the right version and files holding anything else is a miss too, never the caller's
+    problem."""
     root = cache_dir()
     if not enabled or root is None or os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return build()
@@ -87,7 +105,7 @@ def cached(path: str | Path, build: Callable[[], T], enabled: bool) -> T:
     ).hexdigest()
     entry = root / "contracts" / f"{key[:40]}.pickle"
     found = _read(entry)
-    if found is not None:
+    if found is not None and _accepted(accept, found):
         return found  # type: ignore[no-any-return]
     reads: list[Dependency] = []
     token = _reads.set(reads)
@@ -99,12 +117,19 @@ def cached(path: str | Path, build: Callable[[], T], enabled: bool) -> T:
     return value
 
 
+def _accepted(accept: Callable[[Any], bool], found: Any) -> bool:
+    try:
+        return accept(found)
+    except Exception:  # a check that cannot even look at it: not what was kept
+        return False
+
+
 def _read(entry: Path) -> Any:
     try:
         with entry.open("rb") as stream:
             header = _Unpickler(stream, plain_only=True).load()
-            magic, code, dependencies = header
-            if magic != _MAGIC or code != fingerprint():
+            magic, version, code, dependencies = header
+            if magic != _MAGIC or version != FORMAT_VERSION or code != fingerprint():
                 return None
             for kind, name, digest in dependencies:
                 if _digest_now(kind, name) != digest:
@@ -129,7 +154,7 @@ def _digest_now(kind: str, name: str) -> str | None:
 def _write(entry: Path, dependencies: list[Dependency], value: Any) -> None:
     buffer = io.BytesIO()
     try:
-        pickle.dump((_MAGIC, fingerprint(), dependencies), buffer, protocol=5)
+        pickle.dump((_MAGIC, FORMAT_VERSION, fingerprint(), dependencies), buffer, protocol=5)
         pickle.dump(value, buffer, protocol=5)
     except Exception:  # something in it does not pickle: no entry, never an error
         return

@@ -149,8 +149,8 @@ class Spread(Generic[T, R]):
         def feed(done: Future[bytes] | None = None) -> None:
             """Keep each worker with one chunk at work and one queued; runs again (in the
             pool's thread) as each chunk comes back."""
-            if done is not None and done.exception() is not None:
-                return  # a broken pool takes no more
+            if done is not None and (done.cancelled() or done.exception() is not None):
+                return  # a broken pool takes no more; a cancelled chunk is the end of the run
             with lock:
                 if not waiting:
                     return
@@ -163,7 +163,7 @@ class Spread(Generic[T, R]):
             future.add_done_callback(functools.partial(finished, len(chunks[index])))
 
         def finished(size: int, done: Future[bytes]) -> None:
-            if self.on_chunk is not None and done.exception() is None:
+            if self.on_chunk is not None and not done.cancelled() and done.exception() is None:
                 self.on_chunk(size)
             feed(done)
 
@@ -195,7 +195,11 @@ class Spread(Generic[T, R]):
         finally:
             with lock:
                 waiting.clear()  # on an error here, the pool is fed no more
-            pool.shutdown(wait=False)
+            # Waiting costs nothing on success (every chunk is back; the workers only exit) and
+            # at most the chunks at work on an error (the queued ones are cancelled). Not
+            # waiting left the pool's manager thread closing its wake-up pipe while the
+            # interpreter's exit hook wrote to it: a traceback at exit, now and then.
+            pool.shutdown(wait=True, cancel_futures=True)
         return [results[i] for i in range(len(chunks))]
 
     @staticmethod

@@ -53,6 +53,7 @@ from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
 
 if TYPE_CHECKING:
+    from engine.amend import Amendment
     from engine.readings import ReadingSet
 
 MAX_NORMS = 20_000
@@ -159,6 +160,8 @@ class ContractSpec:
     measure_filters: dict[str, tuple[FieldTest, ...]] = field(default_factory=dict)
     # the readings of disputed clauses (engine/readings.py); None when the contract has none
     readings: ReadingSet | None = None
+    # the amendment that made it (engine/amend.py), kept in the spec so a cached spec has it too
+    amendment: Amendment | None = None
 
     @property
     def id(self) -> str:

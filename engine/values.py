@@ -13,8 +13,8 @@ with it does nothing. Expressions are data, parsed once at load; nothing is eval
 
 from __future__ import annotations
 
+import base64
 import functools
-import hashlib
 import json
 import operator
 from collections.abc import Callable
@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.errors import EngineError
 from engine.suggest import did_you_mean
 
 OPERATORS: dict[str, Callable[[list[float]], float]] = {
@@ -164,22 +165,40 @@ def parse(
     raise ExprError(f"{raw!r} is not an expression; {EXPRESSION_HELP}")
 
 
-_EXPRESSIONS: dict[str, Expr] = {}
+def key_of(expr: Expr) -> str:
+    """The expression as a key for probe names and consequence arguments (strings): its own
+    content, encoded (URL-safe base64 of its JSON, so only letters, digits, '-' and '_'), never
+    an index into a table of this process. A contract read back from the cache, or sent to
+    another process, carries its expressions in these keys and needs nothing else to read them;
+    equal expressions have equal keys, whatever contract they come from."""
+    text = json.dumps(_plain(expr), separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def register(expr: Expr) -> str:
-    """A short stable key for a parsed expression, for probe names and consequence arguments
-    (equal expressions share one key, whatever contract they come from)."""
-    key = hashlib.sha1(json.dumps(_plain(expr)).encode()).hexdigest()[:12]
-    _EXPRESSIONS[key] = expr
-    return key
-
-
-def lookup(key: str) -> Expr:
-    return _EXPRESSIONS[key]
+@functools.lru_cache(maxsize=4096)
+def expression_of(key: str) -> Expr:
+    """The expression a key holds (see `key_of`); a key that is not one is an EngineError."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(key + "=" * (-len(key) % 4)))
+        return _from_plain(raw)
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        raise EngineError(f"'{key}' is not the key of an expression: {error}") from None
 
 
 def _plain(expr: Expr) -> Any:
     if isinstance(expr.arg, tuple):
         return [expr.kind, [_plain(e) for e in expr.arg]]
     return [expr.kind, expr.arg]
+
+
+def _from_plain(raw: Any) -> Expr:
+    kind, arg = raw
+    if not isinstance(kind, str):
+        raise TypeError(f"{kind!r} is not a kind of expression")
+    if isinstance(arg, list):
+        return Expr(kind, tuple(_from_plain(part) for part in arg))
+    if kind == "num":
+        return Expr(kind, float(arg))
+    if not isinstance(arg, str):
+        raise TypeError(f"{arg!r} is not a name")
+    return Expr(kind, arg)

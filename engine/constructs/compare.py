@@ -18,9 +18,9 @@ from engine.values import (
     Expr,
     ExprError,
     evaluate,
-    lookup,
+    expression_of,
+    key_of,
     number_of,
-    register,
     show_number,
 )
 from engine.values import parse as parse_expr
@@ -79,7 +79,7 @@ class Compare(Condition):
                 )
                 return None
         left, right = sides
-        key = register(Expr(f"cmp:{op}", (left, right)))
+        key = key_of(Expr(f"cmp:{op}", (left, right)))
         return StateTest("compare", (key,), f"{left.show()} {_SIGNS[op]} {right.show()}")
 
     def describe(self, test: StateTest) -> str:
@@ -110,7 +110,7 @@ class Compare(Condition):
 
 
 def _parts(test: StateTest) -> tuple[Expr, str, Expr]:
-    expr = lookup(test.args[0])
+    expr = expression_of(test.args[0])
     return expr.arg[0], expr.kind.split(":", 1)[1], expr.arg[1]
 
 

@@ -11,7 +11,14 @@ from pydantic import Field
 from engine.conditions import Consequence
 from engine.constructs.base import ArgModel, Change, Operation, Site
 from engine.constructs.compare import engine_env, reference_env
-from engine.values import EXPRESSION_HELP, ExprError, evaluate, lookup, register, show_number
+from engine.values import (
+    EXPRESSION_HELP,
+    ExprError,
+    evaluate,
+    expression_of,
+    key_of,
+    show_number,
+)
 from engine.values import parse as parse_expr
 
 if TYPE_CHECKING:
@@ -65,9 +72,7 @@ class SetValue(Operation):
             r.measures[m].per for m in expr.names("measure") if r.measures[m].per is not None
         }
         carried = tuple((FIELD_ARG + f, "{" + f + "}") for f in sorted(needed))
-        return Consequence(
-            self.op, (*carried, (what, register(expr)), ("value", str(arg["value"])))
-        )
+        return Consequence(self.op, (*carried, (what, key_of(expr)), ("value", str(arg["value"]))))
 
     def _new(self, old: float, amount: float | None) -> float | None:
         if amount is None:
@@ -76,7 +81,7 @@ class SetValue(Operation):
 
     def apply(self, state: State, args: dict[str, Any], by: str, rule: str) -> list[Change]:
         name = args["value"]
-        amount = evaluate(lookup(args[self.args[1]]), engine_env(state, _fields(args)))
+        amount = evaluate(expression_of(args[self.args[1]]), engine_env(state, _fields(args)))
         new = self._new(state.values[name], amount)
         if new is None or new == state.values[name]:
             return []
@@ -85,7 +90,7 @@ class SetValue(Operation):
 
     def reference(self, world: World, args: dict[str, Any], rule: str) -> list[Change]:
         name = args["value"]
-        amount = evaluate(lookup(args[self.args[1]]), reference_env(world, _fields(args)))
+        amount = evaluate(expression_of(args[self.args[1]]), reference_env(world, _fields(args)))
         if amount is None:
             return []
         new = world.values[name] + amount if self.adds else amount
