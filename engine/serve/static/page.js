@@ -241,7 +241,7 @@ if (typeof module !== "undefined") module.exports = { view, resolve };
       shown.parts.map((p, i) => part(p, i, report)),
       whyNot(report),
       timeline(steps),
-    ].flat().filter(Boolean);
+    ].flat(2).filter(Boolean);
   }
 
   document.getElementById("add").addEventListener("click", () => {
