@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from engine.model import Severity
 from engine.summary import Summary, grouped, summarize
@@ -377,6 +377,14 @@ class Report(_Deferred):
         """The report's own findings by group (blocking, warning, consequence, waived,
         notice), as engine/summary.py decides them: every finding is in exactly one group."""
         return {g: [f for _, _, f in items] for g, items in grouped(self).items()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_summary(cls, data: Any) -> Any:
+        """A report read back from its JSON: the summary is derived, not read."""
+        if isinstance(data, dict) and "summary" in data:
+            return {k: v for k, v in data.items() if k != "summary"}
+        return data
 
     @computed_field(  # type: ignore[prop-decorator]
         description="What every output counts and lists: the findings by group, with ids, "
