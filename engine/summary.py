@@ -67,6 +67,7 @@ class SummaryFinding(_Frozen):
     rule: str | None
     clause: str | None
     clause_title: str | None
+    source: str | None
     severity: Severity
     message: str
     move: int | None
@@ -178,6 +179,7 @@ def summarize(report: Report) -> Summary:
                             "rule": f.rule,
                             "clause": f.clause,
                             "clause_title": f.clause_title,
+                            "source": f.source,
                             "severity": f.severity,
                             "message": f.message,
                             "move": f.move,

@@ -198,3 +198,19 @@ def test_each_format_shows_each_readings_blocking_findings(contract: Contract) -
     assert "- **clear** under reading board of agi-clause, the default (0 blocking" in markdown
     github = report_as(report, contract, CIFormat.github)
     assert "::error file=" in github and "under reading panel of agi-clause" in github
+
+
+def test_the_mcp_summary_counts_the_warning_and_each_readings_blockers(
+    contract: Contract,
+) -> None:
+    from engine.serve.assistant import report_summary
+
+    text = report_summary(contract.check("acquire Windsurf for $3B", "partner with Google Cloud"))
+    assert "(1 blocking, 1 warning, 0 consequences, 0 waived, 0 notices;" in text.splitlines()[0]
+    assert "- warning ip-access-covers-acquisitions@move1 (clause ip-access" in text
+    text = report_summary(contract.check("declare AGI", "partner with Google Cloud"))
+    assert (
+        "- conflict under reading panel of agi-clause (1 blocking, 0 warnings, 1 consequence, "
+        "0 waived, 0 notices); blocking: azure-exclusivity@move2"
+    ) in text.splitlines()
+    assert "source: Tech&Co, June 2025" in text

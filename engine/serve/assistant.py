@@ -97,8 +97,9 @@ def report_summary(report: Report) -> str:
         under = f" (under {', '.join(f.under)})" if f.under else ""
         clause = f" (clause {f.clause}: {f.clause_title})" if f.clause else ""
         waived = f" [waived: {f.waived}]" if f.waived else ""
+        source = f"; source: {f.source}" if f.source else ""
         lines.append(
-            f"- {f.group} {f.id}{clause}{under}: {f.message} [move: {f.move_text}]{waived}"
+            f"- {f.group} {f.id}{clause}{under}: {f.message} [move: {f.move_text}{source}]{waived}"
         )
     if report.notice:
         lines.append(f"Note: {report.notice}")
