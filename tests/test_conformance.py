@@ -466,17 +466,32 @@ def mcp_paths(case: Case, directory: Path) -> None:
 
 
 # -- many checks at once: check_many and sweep ----------------------------------------------------
-def test_check_many_gives_each_check_its_own_answer() -> None:
+def test_check_many_and_each_give_each_check_its_own_answer() -> None:
+    """check_many in this process (reports whole, and built back from their decisions), over
+    two processes, and the CLI's --each (JSON lines)."""
     by_file: dict[Path, list[Case]] = {}
     for case in _plain():
-        if not case.readings and case.at is None:  # check_many takes neither per item
+        if not (case.readings or case.waivers or case.at):  # none of them per item
             by_file.setdefault(case.file, []).append(case)
     for file, cases in by_file.items():
-        reports = Contract.load(file).check_many([list(c.moves) for c in cases], full=True)
-        for case, report in zip(cases, reports, strict=True):
-            if case.waivers:
-                continue
-            same(f"check_many {case.name}", json_view(json.loads(report.to_json())), expected(case))
+        contract = Contract.load(file)
+        items = [list(c.moves) for c in cases]
+        ways = {
+            "full": contract.check_many(items, full=True),
+            "decided": contract.check_many(items),
+        }
+        if file == ROOT / OPENAI:
+            ways["2 workers"] = contract.check_many(items, workers=2)
+        args = ["--no-cache", "check", str(file), "--each", "-f", "json"]
+        for c in cases:
+            args += ["-m", json.dumps([_word(m) for m in c.moves])]
+        lines = CliRunner().invoke(app, args).stdout.splitlines()
+        for way, reports in ways.items():
+            for case, report in zip(cases, reports, strict=True):
+                seen = json_view(json.loads(report.to_json()))
+                same(f"check_many ({way}) {case.name}", seen, expected(case))
+        for case, line in zip(cases, lines, strict=True):
+            same(f"check --each {case.name}", json_view(json.loads(line)), expected(case))
 
 
 def test_sweep_lists_every_blocking_finding_and_warning() -> None:
