@@ -29,6 +29,7 @@ _COUNTS = re.compile(
     r"(\d+) notices?(?:\(s\))?"
 )
 _ANNOTATED = ("blocking", "warning", "waived")  # what CI annotations (SARIF, GitHub) show
+_SYMBOLS = {"blocking": "✗x", "warning": "⚠!", "consequence": "•-", "waived": "~", "notice": "?"}
 _HEADERS = {
     "Blocking conflicts": "blocking",
     "Warnings": "warning",
@@ -154,7 +155,7 @@ def text_view(text: str) -> View:
             labels.append(current)
             group = None
             continue
-        if stripped.startswith("Verdict: ") and stripped is not None:
+        if stripped.startswith("Verdict: "):
             counts = None if current is None and " under " in stripped else _counts(stripped)
             parts[current] = {
                 "verdict": stripped.split()[1].lower(),
@@ -166,14 +167,13 @@ def text_view(text: str) -> View:
         if header and header.group(1) in _HEADERS:
             group = _HEADERS[header.group(1)]
             continue
-        if not stripped or stripped == "What changed":
-            group = None if stripped == "What changed" else group
+        if stripped == "What changed":
+            group = None
             continue
-        if group is not None and line.startswith(" ") and stripped[0] in "✗⚠•~?x!-":
+        if group is not None and stripped and stripped[0] in _SYMBOLS[group]:  # an item
             head = stripped.split(" ", 2)
             rule = None if head[1].startswith("[") else head[1].rstrip(":")
-            if line.startswith("  ") and not stripped.startswith("WAIVED"):
-                parts[current]["findings"][(group, rule)] += 1
+            parts[current]["findings"][(group, rule)] += 1
     if labels:
         readings = {
             label: Part(parts[label]["verdict"], parts[label]["counts"], parts[label]["findings"])
