@@ -166,16 +166,17 @@ if (typeof module !== "undefined") module.exports = { view, resolve };
       whole.source ? el("p", { class: "source" }, `source: ${whole.source}`) : null);
   }
 
-  function section(group, report, id) {
+  function section(group, report, id, heading) {
     if (!group.findings.length) return null;
     return el("section", { id, class: `group ${group.key}` },
-      el("h3", {}, `${group.title} (${group.findings.length})`),
+      el(heading, {}, `${group.title} (${group.findings.length})`),
       el("ul", { class: "findings" }, group.findings.map((f) => finding(f, report))));
   }
 
   function part(p, i, report) {
     const prefix = p.title === null ? "" : `reading-${i + 1}-`;
-    const sections = p.groups.map((g) => section(g, report, prefix + g.key));
+    const heading = p.title === null ? "h3" : "h4"; // a reading's groups sit under its heading
+    const sections = p.groups.map((g) => section(g, report, prefix + g.key, heading));
     if (p.title === null) return sections;
     return el("section", { class: "reading", id: `reading-${i + 1}` },
       el("h3", {}, `${p.title}: `, el("strong", {}, p.verdict.toUpperCase()), ` — ${p.line}`),
