@@ -15,10 +15,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from engine.api import Contract
 from engine.errors import Problem
-from engine.report import Finding, Report
+from engine.report import Report
+from engine.summary import SummaryFinding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL = "contract-engine"
@@ -45,6 +47,16 @@ class Located:
 
 
 _LEVEL = {"blocking": "error", "warning": "warning", "info": "note"}
+# what a CI annotation says of each group of the summary; consequences and notices are not
+# annotated (they are in the Markdown comment)
+_GROUP_LEVEL = {
+    "blocking": "error",
+    "warning": "warning",
+    "waived": "note",
+    "consequence": "note",
+    "notice": "note",
+}
+_ANNOTATED = ("blocking", "warning", "waived")
 
 
 def _relative(path: str) -> str:
@@ -54,29 +66,45 @@ def _relative(path: str) -> str:
         return path
 
 
-def _findings(report: Report, contract: Contract) -> list[tuple[Finding, Located]]:
-    where = {n.id: (n.file, n.line) for n in contract.spec.norms}
+def _findings(report: Report, contract: Contract) -> list[tuple[SummaryFinding, Located]]:
+    """Every finding of the report's summary (under any reading of a disputed clause, said
+    with its readings), located at its norm's file:line."""
+    where = {k: (n.file, n.line) for k, n in _norms(contract, report).items()}
     located = []
-    # a conflict under any reading of a disputed clause, said with its reading
-    for label, f in [*report.considered("conflicts"), *report.considered("waived")]:
+    for f in report.summary.findings:
         file, line = where.get(f.rule or "", (str(contract.spec.path), None))
-        level = "note" if f.waived else _LEVEL[f.severity.value]
-        under = f" under {label}" if label else ""
         located.append(
             (
                 f,
                 Located(
                     rule=f.rule or "contract",
-                    level=level,
-                    message=f"{f.message} (move: {f.move_text}, {f.date}){under}",
+                    level=_GROUP_LEVEL[f.group],
+                    message=f"{f.message} (move: {f.move_text}, {f.date}){_under(f)}",
                     file=_relative(file),
                     line=line,
                     column=None,
-                    title=f"{f.rule}: {f.clause_title or f.clause}",
+                    title=f"{f.id}: {f.clause_title or f.clause}",
                 ),
             )
         )
     return located
+
+
+def _norms(contract: Contract, report: Report) -> dict[str, Any]:
+    """The norms of the contract under every reading the report considered, by id (a norm
+    a reading adds is located and described too)."""
+    specs = [contract.spec]
+    if report.readings is not None:
+        specs += [contract.under(r.readings).spec for r in report.readings.results]
+    out: dict[str, Any] = {}
+    for spec in specs:
+        for n in spec.norms:
+            out.setdefault(n.id, n)
+    return out
+
+
+def _under(f: SummaryFinding) -> str:
+    return f" under {', '.join(f.under)}" if f.under else ""
 
 
 def _problems(problems: Sequence[Problem]) -> list[Located]:
@@ -96,53 +124,76 @@ def _problems(problems: Sequence[Problem]) -> list[Located]:
 
 # -- checks --------------------------------------------------------------------------------------
 def report_as(report: Report, contract: Contract, fmt: CIFormat) -> str:
-    """A check's report in a CI format; each conflict at its norm's file:line."""
+    """A check's report in a CI format; each finding at its norm's file:line. The counts and
+    the findings are the report's summary (engine/summary.py), as in every other output."""
     located = _findings(report, contract)
+    annotated = [(f, x) for f, x in located if f.group in _ANNOTATED]
     if fmt is CIFormat.junit:
         return _junit_report(report, located)
     if fmt is CIFormat.sarif:
-        return _sarif([x for _, x in located], _rules_of(contract, report))
+        summary = report.summary.model_dump(mode="json", exclude={"findings"})
+        return _sarif(
+            [x for _, x in annotated],
+            _rules_of(contract, report, [f for f, _ in annotated]),
+            [{"id": f.id, "group": f.group, "under": f.under} for f, _ in annotated],
+            summary,
+        )
     if fmt is CIFormat.github:
         head = f"::notice title={_prop(TOOL)}::{_data(_verdict_line(report))}\n"
-        return head + _github([x for _, x in located])
+        return head + _github([x for _, x in annotated])
     return _markdown_report(report, located)
 
 
 def _verdict_line(report: Report) -> str:
-    conflicts = [f for _, f in report.considered()]
-    blocking = sum(1 for f in conflicts if f.severity.value == "blocking")
-    line = (
-        f"{report.contract_title}: {report.verdict.upper()} ({blocking} blocking, "
-        f"{len(conflicts) - blocking} warning(s), {len(report.waived)} waived)"
-    )
-    if report.readings is not None and not report.readings.agree:
-        line += "; " + "; ".join(f"{r.verdict} under {r.label}" for r in report.readings.results)
+    summary = report.summary
+    line = f"{report.contract_title}: {summary.verdict.upper()} ({summary.counts.phrase(False)})"
+    if summary.by_reading is not None:
+        line += "; " + "; ".join(
+            f"{r.verdict} under {r.label} ({r.counts.phrase(False)})" for r in summary.by_reading
+        )
     return line
 
 
-def _junit_report(report: Report, located: list[tuple[Finding, Located]]) -> str:
-    """One test case per norm and move considered: a blocking conflict fails it, a waived one
-    skips it; norms that did not apply pass, with their reason as output."""
+def _junit_report(report: Report, located: list[tuple[SummaryFinding, Located]]) -> str:
+    """One test case per finding (a blocking conflict fails it, a waived one skips it) and
+    one per norm and move considered that found nothing (it passes, its reason as output)."""
     suite = ET.Element("testsuite", name=f"{TOOL}: {report.contract}")
-    by_case = {(f.rule, f.move): (f, x) for f, x in located}
+    summary = report.summary
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="verdict", value=summary.verdict)
+    for group, n in summary.counts.model_dump().items():
+        ET.SubElement(properties, "property", name=group, value=str(n))
     cases = failures = skipped = 0
+    found = set()
+    for f, x in located:
+        found.add((f.rule, f.move))
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"{report.contract}.{f.clause or 'contract'}",
+            name=f"{f.id} [{f.move_text}]",
+        )
+        cases += 1
+        if f.group == "waived":
+            ET.SubElement(case, "skipped", message=f"waived: {f.waived}")
+            skipped += 1
+        elif f.group == "blocking":
+            failure = ET.SubElement(case, "failure", message=f.message, type="blocking")
+            failure.text = f"{x.file}:{x.line}: {x.message}"
+            failures += 1
+        else:
+            ET.SubElement(case, "system-out").text = f"{f.group}: {x.message}"
+    said = set()
     for o in report.outcomes:
+        if (o.rule, o.move) in found or (o.rule, o.move) in said:
+            continue
+        said.add((o.rule, o.move))
         move = report.moves[o.move].describe() if o.move is not None else "time passing"
         case = ET.SubElement(
             suite, "testcase", classname=f"{report.contract}.{o.clause}", name=f"{o.rule} [{move}]"
         )
         cases += 1
-        hit = by_case.get((o.rule, o.move))
-        if hit is not None and hit[0].waived:
-            ET.SubElement(case, "skipped", message=f"waived: {hit[0].waived}")
-            skipped += 1
-        elif hit is not None and hit[1].level == "error":
-            failure = ET.SubElement(case, "failure", message=hit[0].message, type="blocking")
-            failure.text = f"{hit[1].file}:{hit[1].line}: {hit[1].message}"
-            failures += 1
-        else:
-            out = ET.SubElement(case, "system-out")
-            out.text = hit[1].message if hit is not None else f"{o.status}: {o.reason}"
+        ET.SubElement(case, "system-out").text = f"{o.status}: {o.reason}"
     if cases == 0:  # moves no norm covers: one passing case, so the run is not empty
         case = ET.SubElement(suite, "testcase", classname=report.contract, name="moves")
         ET.SubElement(case, "system-out").text = "no norm covers these moves"
@@ -154,12 +205,14 @@ def _junit_report(report: Report, located: list[tuple[Finding, Located]]) -> str
     return _xml(suite)
 
 
-def _rules_of(contract: Contract, report: Report) -> list[dict[str, object]]:
-    found = [*report.considered("conflicts"), *report.considered("waived")]
-    used = sorted({f.rule for _, f in found if f.rule})
+def _rules_of(
+    contract: Contract, report: Report, found: list[SummaryFinding]
+) -> list[dict[str, object]]:
+    used = sorted({f.rule for f in found if f.rule})
+    norms = _norms(contract, report)
     rules: list[dict[str, object]] = []
     for rule in used:
-        norm = contract.norm(rule)
+        norm = norms[rule].norm
         clause = contract.spec.clauses[norm.clause]
         rules.append(
             {
@@ -174,8 +227,9 @@ def _rules_of(contract: Contract, report: Report) -> list[dict[str, object]]:
     return rules
 
 
-def _markdown_report(report: Report, located: list[tuple[Finding, Located]]) -> str:
-    icon = ":x:" if report.verdict == "conflict" else ":white_check_mark:"
+def _markdown_report(report: Report, located: list[tuple[SummaryFinding, Located]]) -> str:
+    summary = report.summary
+    icon = ":x:" if summary.verdict == "conflict" else ":white_check_mark:"
     lines = [f"### {icon} {_md(_verdict_line(report))}", ""]
     if report.notice:
         lines += [f"> {_md(report.notice)}", ""]
@@ -183,16 +237,26 @@ def _markdown_report(report: Report, located: list[tuple[Finding, Located]]) -> 
         "Moves: " + "; ".join(f"`{_code(m.describe())}` ({m.date})" for m in report.moves),
         "",
     ]
+    if summary.by_reading is not None:  # readings that differ: each one's verdict and blockers
+        lines.append("The readings differ:")
+        for r in summary.by_reading:
+            default = ", the default" if r.default else ""
+            blocking = ", ".join(f"`{f.id}`" for f in summary.group("blocking", r.findings))
+            lines.append(
+                f"- **{r.verdict}** under {_md(r.label)}{default} ({r.counts.phrase(False)})"
+                + (f"; blocking: {blocking}" if blocking else "")
+            )
+        lines.append("")
     if located:
         lines += [
-            "| severity | norm | clause | move | message | defined at |",
+            "| group | finding | clause | move | message | defined at |",
             "|---|---|---|---|---|---|",
         ]
         for f, x in located:
-            severity = f"waived ({_md(f.waived)})" if f.waived else f.severity.value
+            group = f"waived ({_md(f.waived or '')})" if f.group == "waived" else f.group
             lines.append(
-                f"| {severity} | `{f.rule}` | {_md(f.clause_title or f.clause or '')} | "
-                f"{_md(f.move_text)} | {_md(f.message)} | `{x.file}:{x.line}` |"
+                f"| {group} | `{f.id}` | {_md(f.clause_title or f.clause or '')} | "
+                f"{_md(f.move_text)} | {_md(f.message + _under(f))} | `{x.file}{_at(x.line)}` |"
             )
         lines.append("")
     not_applied = [o for o in report.outcomes if o.status not in ("applied", "waived")]
@@ -223,7 +287,7 @@ def problems_as(
             "shortDescription": {"text": "A contract or rule file that does not validate"},
             "defaultConfiguration": {"level": "error"},
         }
-        return _sarif(located, [rule] if located else [])
+        return _sarif(located, [rule] if located else [], None, None)
     if fmt is CIFormat.github:
         return _github(located)
     if not located:
@@ -270,9 +334,16 @@ def _junit_problems(units: Sequence[tuple[str, Sequence[Problem]]]) -> str:
 
 
 # -- shared writers ------------------------------------------------------------------------------
-def _sarif(located: list[Located], rules: list[dict[str, object]]) -> str:
+def _sarif(
+    located: list[Located],
+    rules: list[dict[str, object]],
+    properties: list[dict[str, object]] | None,
+    run: dict[str, object] | None,
+) -> str:
+    """A SARIF log of one run; `properties`: each result's property bag (a finding's id,
+    group and readings), `run`: the run's (the summary's verdict and counts)."""
     results = []
-    for x in located:
+    for i, x in enumerate(located):
         region: dict[str, int] = {}
         if x.line is not None:
             region["startLine"] = x.line
@@ -287,6 +358,7 @@ def _sarif(located: list[Located], rules: list[dict[str, object]]) -> str:
                 "level": x.level,
                 "message": {"text": x.message},
                 "locations": [{"physicalLocation": location}],
+                **({"properties": properties[i]} if properties is not None else {}),
             }
         )
     document = {
@@ -296,6 +368,7 @@ def _sarif(located: list[Located], rules: list[dict[str, object]]) -> str:
             {
                 "tool": {"driver": {"name": TOOL, "rules": rules}},
                 "results": results,
+                **({"properties": run} if run is not None else {}),
             }
         ],
     }
@@ -314,6 +387,10 @@ def _github(located: list[Located]) -> str:
         props.append(f"title={_prop(x.title)}")
         lines.append(f"::{command[x.level]} {','.join(props)}::{_data(x.message)}")
     return "".join(line + "\n" for line in lines)
+
+
+def _at(line: int | None) -> str:
+    return f":{line}" if line is not None else ""
 
 
 def _data(text: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from engine.report import DeadlineView, Finding, Report, StateView
+from engine.summary import Counts
 from engine.values import show_number
 
 
@@ -40,13 +41,13 @@ class Symbols:
 UNICODE = Symbols("✗", "⚠", "•", "~", "?", "✓", "✗", "→", "—")
 ASCII = Symbols("x", "!", "-", "~", "?", "+", "x", "->", "-")
 
-# The groups of Report.groups(), in the order they are listed: title, count word, symbol, style.
+# The groups of Report.groups(), in the order they are listed: title, symbol, style.
 _GROUPS = (
-    ("blocking", "Blocking conflicts", ("blocking", "blocking"), "red"),
-    ("warning", "Warnings", ("warning", "warnings"), "yellow"),
-    ("consequence", "Consequences", ("consequence", "consequences"), "cyan"),
-    ("waived", "Waived", ("waived", "waived"), "magenta"),
-    ("notice", "Notices", ("notice", "notices"), "blue"),
+    ("blocking", "Blocking conflicts", "blocking", "red"),
+    ("warning", "Warnings", "warning", "yellow"),
+    ("consequence", "Consequences", "consequence", "cyan"),
+    ("waived", "Waived", "waived", "magenta"),
+    ("notice", "Notices", "notice", "blue"),
 )
 
 
@@ -72,17 +73,14 @@ def symbols_for(encoding: str | None) -> Symbols:
     return UNICODE
 
 
-def _count(n: int, words: tuple[str, str]) -> str:
-    return f"{n} {words[0] if n == 1 else words[1]}"
-
-
 def verdict_line(
     report: Report, symbols: Symbols = UNICODE, groups: dict[str, list[Finding]] | None = None
 ) -> str:
-    """The first line: the verdict and one count per group listed below it."""
+    """The first line: the verdict and one count per group listed below it (the counts of
+    the summary every output shows, engine/summary.py)."""
     groups = groups if groups is not None else report.groups()
-    counts = ", ".join(_count(len(groups[key]), words) for key, _, words, _ in _GROUPS)
-    return f"Verdict: {report.verdict.upper()} {symbols.dash} {counts}"
+    counts = Counts(**{key: len(groups[key]) for key, _, _, _ in _GROUPS})
+    return f"Verdict: {report.verdict.upper()} {symbols.dash} {counts.phrase()}"
 
 
 def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICODE) -> list[Line]:
@@ -113,12 +111,14 @@ def report_lines(report: Report, verbose: bool = False, symbols: Symbols = UNICO
         if verbose and move.reading:  # what the engine understood, before trusting its verdict
             lines.append(Line(f"read as: {move.reading}", "dim", indent=5 if len(moves) > 1 else 2))
     lines += [Line(f"Note: {note}", "yellow") for note in report.notes]
-    for key, title, _, style in _GROUPS:
+    for key, title, symbol, style in _GROUPS:
         items = groups[key]
         if items:
             lines += [Line(""), Line(f"{title} ({len(items)})", "bold")]
             for finding in items:
-                lines += _finding(finding, getattr(symbols, key), style, report, verbose, symbols)
+                lines += _finding(
+                    finding, getattr(symbols, symbol), style, report, verbose, symbols
+                )
     lines += [Line(""), Line("What changed", "bold")]
     changed = _changes(report, symbols)
     lines += [Line(c, indent=2) for c in changed] or [Line("nothing", indent=2)]

@@ -17,13 +17,13 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from engine.model import Severity
+from engine.summary import Summary, grouped, summarize
 
 SEVERITY_ORDER = {Severity.blocking: 0, Severity.warning: 1, Severity.info: 2}
-SCHEMA_VERSION = "1.0"  # of the JSON report: a key added is a minor step, a key changed a major one
-GROUPS = ("blocking", "warning", "consequence", "waived", "notice")
+SCHEMA_VERSION = "1.1"  # of the JSON report: a key added is a minor step, a key changed a major one
 
 
 def _no_notes() -> list[str]:
@@ -356,7 +356,7 @@ class Report(_Deferred):
         exclude: Any = (
             {"readings"}
             if self.readings is None
-            else {"readings": {"results": {"__all__": {"report": {"readings"}}}}}
+            else {"readings": {"results": {"__all__": {"report": {"readings", "summary"}}}}}
         )
         return self.model_dump_json(indent=2, exclude=exclude) + "\n"
 
@@ -374,19 +374,26 @@ class Report(_Deferred):
         return render_text(self, verbose=verbose, width=width)
 
     def groups(self) -> dict[str, list[Finding]]:
-        """The findings as the text report lists them, one group per count of its verdict line:
-        blocking conflicts, warnings (conflicts or consequences), other consequences, waived
-        findings and notices. Every finding is in exactly one group."""
-        blocking = [f for f in self.conflicts if f.severity is Severity.blocking]
-        rest = [f for f in self.conflicts if f.severity is not Severity.blocking]
-        rest += self.consequences
-        return {
-            "blocking": blocking,
-            "warning": [f for f in rest if f.severity is Severity.warning],
-            "consequence": [f for f in rest if f.severity is not Severity.warning],
-            "waived": list(self.waived),
-            "notice": list(self.notices),
-        }
+        """The report's own findings by group (blocking, warning, consequence, waived,
+        notice), as engine/summary.py decides them: every finding is in exactly one group."""
+        return {g: [f for _, _, f in items] for g, items in grouped(self).items()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_summary(cls, data: Any) -> Any:
+        """A report read back from its JSON: the summary is derived, not read."""
+        if isinstance(data, dict) and "summary" in data:
+            return {k: v for k, v in data.items() if k != "summary"}
+        return data
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="What every output counts and lists: the findings by group, with ids, "
+        "and each reading's part when readings differ (engine/summary.py)."
+    )
+    @property
+    def summary(self) -> Summary:
+        """The one summary every door renders its counts and lists from."""
+        return summarize(self)
 
     def name(self, ident: str) -> str:
         """How the report shows an id: its display name when it has one."""

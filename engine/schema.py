@@ -50,9 +50,12 @@ def _wrapper(name: str, key: str, arg: Any) -> type[BaseModel]:
     return create_model(name, __base__=ArgModel, **fields)
 
 
-def json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema, with state conditions and consequences typed by the registry."""
-    schema = model.model_json_schema(by_alias=True)
+def json_schema(
+    model: type[BaseModel], mode: Literal["validation", "serialization"] = "validation"
+) -> dict[str, Any]:
+    """The model's JSON Schema, with state conditions and consequences typed by the registry.
+    `mode`: "serialization" for what the engine writes (the report, with its summary)."""
+    schema = model.model_json_schema(by_alias=True, mode=mode)
     defs: dict[str, Any] = schema.setdefault("$defs", {})
     if "$ref" in schema:  # a model that holds itself (a report's reports by reading): inline it
         schema = {**defs[schema.pop("$ref").rsplit("/", 1)[1]], **schema}
@@ -135,7 +138,7 @@ def schema_document(which: str) -> dict[str, Any]:
         "amendment": AmendmentFile,
         "report": Report,
     }
-    document = json_schema(models[which])
+    document = json_schema(models[which], "serialization" if which == "report" else "validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:contract-engine:schema:{which}",

@@ -31,6 +31,7 @@ class _Frozen(BaseModel):
 
 
 class SweptConflict(_Frozen):
+    id: str  # the finding's id in the report's summary (engine/summary.py)
     rule: str | None
     clause: str | None
     clause_title: str | None
@@ -45,7 +46,8 @@ class SweptContract(_Frozen):
     contract: str | None = None  # the contract's id, once loaded
     title: str | None = None
     status: Status
-    conflicts: list[SweptConflict] = []  # every non-waived conflict, blocking or a warning
+    # every blocking finding and warning of the report's summary, under any reading
+    conflicts: list[SweptConflict] = []
     error: str | None = None
 
     def to_json_line(self) -> str:
@@ -90,13 +92,15 @@ def sweep_one(path: str, moves: Sequence[str], at: str | None) -> SweptContract:
         return SweptContract(path=path, **named, status="cannot read", error=str(error))
     conflicts = [
         SweptConflict(
+            id=f.id,
             rule=f.rule,
             clause=f.clause,
             clause_title=f.clause_title,
             severity=f.severity.value,
-            message=f.message + (f" (under {label})" if label else ""),
+            message=f.message + (f" (under {', '.join(f.under)})" if f.under else ""),
         )
-        for label, f in report.considered()  # under any reading of a disputed clause
+        for f in report.summary.findings  # under any reading of a disputed clause
+        if f.group in ("blocking", "warning")
     ]
     return SweptContract(path=path, **named, status=report.verdict, conflicts=conflicts)
 

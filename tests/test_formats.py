@@ -4,6 +4,7 @@ commands, Markdown; each conflict located at its norm's file:line."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +42,9 @@ def test_junit_fails_the_blocking_conflict_and_passes_the_rest(contract: Contrac
     )
     assert suite.get("failures") == "1"
     failed = [c for c in suite if c.find("failure") is not None]
-    assert [c.get("name") for c in failed] == ["azure-exclusivity [partner with Google Cloud]"]
+    assert [c.get("name") for c in failed] == [
+        "azure-exclusivity@move1 [partner with Google Cloud]"
+    ]
     assert f"{NORMS}:{_line_of('azure-exclusivity')}" in (failed[0].find("failure").text or "")
     clear = ET.fromstring(report_as(report, contract, CIFormat.junit))
     assert clear.get("failures") == "0" and int(clear.get("tests") or 0) >= 2
@@ -74,7 +77,7 @@ def test_github_annotations_and_markdown(contract: Contract) -> None:
     assert github[1].startswith(f"::error file={NORMS},line={_line_of('azure-exclusivity')},title=")
     markdown = report_as(report, contract, CIFormat.markdown)
     assert markdown.startswith("### :x: ") and "CONFLICT" in markdown
-    assert "| blocking | `azure-exclusivity` |" in markdown
+    assert "| blocking | `azure-exclusivity@move1` |" in markdown
 
 
 def test_file_problems_in_every_format(write_contract: Callable[..., Path]) -> None:
@@ -135,10 +138,79 @@ def test_a_conflict_under_another_reading_is_reported_with_it(contract: Contract
     assert report.conflicts == []  # the default (board) reading's own findings: none
     suite = ET.fromstring(report_as(report, contract, CIFormat.junit))
     assert suite.get("failures") == "1"
-    (result,) = json.loads(report_as(report, contract, CIFormat.sarif))["runs"][0]["results"]
-    assert result["ruleId"] == "azure-exclusivity"
-    assert result["message"]["text"].endswith("under reading panel of agi-clause")
+    results = json.loads(report_as(report, contract, CIFormat.sarif))["runs"][0]["results"]
+    blocking = [r for r in results if r["level"] == "error"]
+    assert [r["ruleId"] for r in blocking] == ["azure-exclusivity"]
+    assert blocking[0]["message"]["text"].endswith("under reading panel of agi-clause")
+    assert blocking[0]["properties"]["under"] == ["reading panel of agi-clause"]
     github = report_as(report, contract, CIFormat.github).splitlines()
     assert github[0].endswith(
-        "clear under reading board of agi-clause; conflict under reading panel of agi-clause"
+        "; clear under reading board of agi-clause (0 blocking, 1 warning(s), 0 consequence(s), "
+        "0 waived, 0 notice(s)); conflict under reading panel of agi-clause (1 blocking, "
+        "0 warning(s), 1 consequence(s), 0 waived, 0 notice(s))"
     )
+
+
+# -- issue 21: every output counts and lists what the text report does ---------------------------
+def _verdict_counts(line: str) -> str:
+    found = re.search(r"\((\d+ blocking.*?notice\(s\))\)", line)
+    assert found, line
+    return found.group(1)
+
+
+def test_every_format_counts_and_lists_a_warning_as_the_text_report_does(
+    contract: Contract,
+) -> None:
+    # a consequence of severity warning: the text said "1 warning", the CI formats "0"
+    report = contract.check("acquire Windsurf for $3B", "partner with Google Cloud")
+    assert report.to_text().startswith("Verdict: CONFLICT — 1 blocking, 1 warning, ")
+    counts = "1 blocking, 1 warning(s), 0 consequence(s), 0 waived, 0 notice(s)"
+    github = report_as(report, contract, CIFormat.github).splitlines()
+    assert _verdict_counts(github[0]) == counts
+    assert [line.split(" ", 1)[0] for line in github[1:]] == ["::error", "::warning"]
+    markdown = report_as(report, contract, CIFormat.markdown)
+    assert _verdict_counts(markdown.splitlines()[0]) == counts
+    assert "| warning | `ip-access-covers-acquisitions@move1` |" in markdown
+    run = json.loads(report_as(report, contract, CIFormat.sarif))["runs"][0]
+    assert [(r["ruleId"], r["level"]) for r in run["results"]] == [
+        ("azure-exclusivity", "error"),
+        ("ip-access-covers-acquisitions", "warning"),
+    ]
+    assert run["properties"]["counts"] == {
+        "blocking": 1,
+        "warning": 1,
+        "consequence": 0,
+        "waived": 0,
+        "notice": 0,
+    }
+    suite = ET.fromstring(report_as(report, contract, CIFormat.junit))
+    assert suite.get("failures") == "1"
+    assert {p.get("name"): p.get("value") for p in suite.iter("property")}["warning"] == "1"
+
+
+def test_each_format_shows_each_readings_blocking_findings(contract: Contract) -> None:
+    report = contract.check("declare AGI", "partner with Google Cloud")
+    markdown = report_as(report, contract, CIFormat.markdown)
+    assert (
+        "- **conflict** under reading panel of agi-clause (1 blocking, 0 warning(s), "
+        "1 consequence(s), 0 waived, 0 notice(s)); blocking: `azure-exclusivity@move2`"
+    ) in markdown
+    assert "- **clear** under reading board of agi-clause, the default (0 blocking" in markdown
+    github = report_as(report, contract, CIFormat.github)
+    assert "::error file=" in github and "under reading panel of agi-clause" in github
+
+
+def test_the_mcp_summary_counts_the_warning_and_each_readings_blockers(
+    contract: Contract,
+) -> None:
+    from engine.serve.assistant import report_summary
+
+    text = report_summary(contract.check("acquire Windsurf for $3B", "partner with Google Cloud"))
+    assert "(1 blocking, 1 warning, 0 consequences, 0 waived, 0 notices;" in text.splitlines()[0]
+    assert "- warning ip-access-covers-acquisitions@move1 (clause ip-access" in text
+    text = report_summary(contract.check("declare AGI", "partner with Google Cloud"))
+    assert (
+        "- conflict under reading panel of agi-clause (1 blocking, 0 warnings, 1 consequence, "
+        "0 waived, 0 notices); blocking: azure-exclusivity@move2"
+    ) in text.splitlines()
+    assert "source: Tech&Co, June 2025" in text

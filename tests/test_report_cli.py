@@ -295,7 +295,7 @@ def test_json_errors_name_file_line_and_field(write_contract: Any) -> None:
 def test_json_report_has_a_schema_version_and_its_schema() -> None:
     _, out, _ = run("check", BUNDLED, "-m", "declare AGI", "-f", "json")
     report = json.loads(out)
-    assert report["schema_version"] == "1.0"
+    assert report["schema_version"] == "1.1"
     code, out, _ = run("schema", "report")
     assert code == 0
     schema = json.loads(out)

@@ -110,8 +110,8 @@ def test_sweep_names_a_conflict_under_another_reading(cli: Any, portfolio: Path)
     assert code == 1
     row = json.loads(out.splitlines()[0])
     assert row["status"] == "conflict"
-    (conflict,) = row["conflicts"]
-    assert conflict["clause"] == "azure-exclusivity"
+    (conflict,) = [c for c in row["conflicts"] if c["severity"] == "blocking"]
+    assert conflict["clause"] == "azure-exclusivity" and conflict["id"] == "azure-exclusivity@move2"
     assert conflict["message"].endswith("(under reading panel of agi-clause)")
 
 

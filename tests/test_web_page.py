@@ -43,7 +43,7 @@ def test_type_a_move_and_read_the_verdict(tmp_path: Path) -> None:
             page.locator("input[name=move]").first.fill("partner with Google Cloud")
             page.locator("#submit").click()
             expect(page.locator("#verdict")).to_contain_text("CONFLICT", timeout=15_000)
-            conflict = page.locator("#conflicts .finding").first
+            conflict = page.locator("#blocking .finding").first
             expect(conflict).to_contain_text("azure-exclusivity")
             expect(conflict.locator("blockquote.clause")).to_contain_text("exclusive rights")
             expect(conflict).to_contain_text("source: Tech&Co, June 2025")
@@ -55,10 +55,17 @@ def test_type_a_move_and_read_the_verdict(tmp_path: Path) -> None:
             page.locator("input[name=move]").nth(1).fill("2025-06-01: declare AGI")
             page.locator("#submit").click()
             # clear under the board's reading of the AGI clause, not under the panel's: the page
-            # shows the verdict over every reading, and the default reading's findings
+            # shows the verdict over every reading, and each reading's findings (issue 21: the
+            # panel's blocking conflict was nowhere)
             expect(page.locator("#verdict")).to_contain_text("CONFLICT", timeout=15_000)
+            expect(page.locator("#verdict")).to_contain_text("1 blocking, 1 warning(s)")
             expect(page.locator("#readings")).to_contain_text(
                 "clear under reading board of agi-clause; conflict under reading panel"
+            )
+            panel = page.locator("#reading-2")
+            expect(panel).to_contain_text("Under reading panel of agi-clause: CONFLICT")
+            expect(panel.locator("#reading-2-blocking .finding")).to_contain_text(
+                "azure-exclusivity"
             )
             expect(page.locator("table.timeline td.ended").first).to_be_visible()
             expect(page.locator("#why-not")).to_contain_text("azure-exclusivity")

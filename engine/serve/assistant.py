@@ -84,31 +84,31 @@ def _version() -> str:
 
 
 def report_summary(report: Report) -> str:
-    """A few lines an assistant can read out: the verdict, then each conflict and consequence."""
-    considered = report.considered()  # under any reading of a disputed clause
-    conflicts = [f for _, f in considered]
-    blocking = [f for f in conflicts if f.severity.value == "blocking"]
+    """A few lines an assistant can read out: the verdict and counts of the report's summary
+    (engine/summary.py, as every output), each reading's when readings differ, then every
+    finding by group."""
+    summary = report.summary
     lines = [
-        f"{report.contract_title}: {report.verdict.upper()} "
-        f"({len(blocking)} blocking, {len(conflicts) - len(blocking)} warning(s), "
-        f"{len(report.consequences)} consequence(s), check date {report.check_date})"
+        f"{report.contract_title}: {summary.verdict.upper()} "
+        f"({summary.counts.phrase()}; check date {report.check_date})"
     ]
-    if report.readings is not None and not report.readings.agree:
+    if summary.by_reading is not None:
+        lines.append("Readings differ:")
+        for r in summary.by_reading:
+            default = ", the default" if r.default else ""
+            blocking = ", ".join(f.id for f in summary.group("blocking", r.findings))
+            lines.append(
+                f"- {r.verdict} under {r.label}{default} ({r.counts.phrase()})"
+                + (f"; blocking: {blocking}" if blocking else "")
+            )
+    for f in summary.findings:
+        under = f" (under {', '.join(f.under)})" if f.under else ""
+        clause = f" (clause {f.clause}: {f.clause_title})" if f.clause else ""
+        waived = f" [waived: {f.waived}]" if f.waived else ""
+        source = f"; source: {f.source}" if f.source else ""
         lines.append(
-            "Readings differ: "
-            + "; ".join(f"{r.verdict} under {r.label}" for r in report.readings.results)
-            + " (the findings below are the default reading's)"
+            f"- {f.group} {f.id}{clause}{under}: {f.message} [move: {f.move_text}{source}]{waived}"
         )
-    for label, f in considered:
-        under = f" (under {label})" if label else ""
-        lines.append(
-            f"- conflict [{f.severity.value}] {f.rule} (clause {f.clause}: {f.clause_title}){under}: "
-            f"{f.message} [move: {f.move_text}; source: {f.source}]"
-        )
-    for f in report.consequences:
-        lines.append(f"- consequence {f.rule}: {f.message}")
-    for f in report.notices:
-        lines.append(f"- notice: {f.message}")
     if report.notice:
         lines.append(f"Note: {report.notice}")
     return "\n".join(lines)

@@ -1,7 +1,51 @@
 // contract-engine web page: send the moves, draw the report. No framework, no build step.
 "use strict";
 
+// The report's summary (engine/summary.py, the one every output counts from) as the page
+// shows it: the verdict line, then one part per reading when readings differ (else one part),
+// each with its findings by group. Pure, so a test runs it on the JSON the server sends.
+const GROUPS = [
+  ["blocking", "Blocking conflicts"], ["warning", "Warnings"], ["consequence", "Consequences"],
+  ["waived", "Waived"], ["notice", "Notices"],
+];
+
+function counted(c) {
+  return `${c.blocking} blocking, ${c.warning} warning(s), ${c.consequence} consequence(s), ` +
+    `${c.waived} waived, ${c.notice} notice(s)`;
+}
+
+function view(report) {
+  const summary = report.summary;
+  const byId = Object.fromEntries(summary.findings.map((f) => [f.id, f]));
+  const groups = (ids) => GROUPS.map(([key, title]) => ({
+    key, title, findings: ids.map((id) => byId[id]).filter((f) => f.group === key),
+  }));
+  const parts = summary.by_reading
+    ? summary.by_reading.map((r) => ({
+      title: `Under ${r.label}${r.default ? ", the default" : ""}`,
+      verdict: r.verdict, counts: r.counts, line: counted(r.counts), groups: groups(r.findings),
+    }))
+    : [{
+      title: null, verdict: summary.verdict, counts: summary.counts, line: counted(summary.counts),
+      groups: groups(summary.findings.map((f) => f.id)),
+    }];
+  const any = summary.by_reading ? " under any reading" : "";
+  return {
+    verdict: summary.verdict, counts: summary.counts,
+    line: `${summary.verdict.toUpperCase()} — ${counted(summary.counts)}${any}`, parts,
+  };
+}
+
+// A JSON pointer ("/readings/results/1/report/conflicts/0") into the report: a summary
+// finding's whole record (evidence, effects, source).
+function resolve(report, pointer) {
+  return pointer.split("/").slice(1).reduce((node, key) => (node == null ? node : node[key]), report);
+}
+
+if (typeof module !== "undefined") module.exports = { view, resolve };
+
 (function () {
+  if (typeof document === "undefined") return; // loaded by a test, not a browser
   const form = document.getElementById("check");
   const movesList = document.getElementById("moves");
   const result = document.getElementById("result");
@@ -173,8 +217,9 @@
   }
 
   function finding(f, report) {
+    const whole = resolve(report, f.pointer) || {};
     const clause = clauses[f.clause] || {};
-    return el("li", { class: `finding ${f.severity}` },
+    return el("li", { class: `finding ${f.severity}`, "data-id": f.id },
       el("p", { class: "head" },
         el("span", { class: `badge ${f.severity}` }, f.severity),
         " ", el("strong", {}, f.rule || ""),
@@ -182,21 +227,31 @@
       el("p", { class: "message" }, f.message),
       el("p", { class: "move" }, `move: ${f.move_text} (${f.date})`),
       f.waived ? el("p", { class: "waived" }, `waived: ${f.waived}`) : null,
-      f.evidence && f.evidence.length
-        ? el("ul", { class: "evidence" }, f.evidence.map((e) =>
+      whole.evidence && whole.evidence.length
+        ? el("ul", { class: "evidence" }, whole.evidence.map((e) =>
           el("li", { class: e.held ? "held" : "failed" },
             `${e.held ? "✓" : "✗"} ${e.condition} — ${e.value}`)))
         : null,
-      f.effects && f.effects.length ? el("p", { class: "effects" }, `sets off: ${f.effects.join("; ")}`) : null,
+      whole.effects && whole.effects.length ? el("p", { class: "effects" }, `sets off: ${whole.effects.join("; ")}`) : null,
       clause.text ? el("blockquote", { class: "clause" }, clause.text) : null,
-      f.source ? el("p", { class: "source" }, `source: ${f.source}`) : null);
+      whole.source ? el("p", { class: "source" }, `source: ${whole.source}`) : null);
   }
 
-  function section(title, items, report, id) {
-    if (!items.length) return null;
-    return el("section", { id },
-      el("h3", {}, `${title} (${items.length})`),
-      el("ul", { class: "findings" }, items.map((f) => finding(f, report))));
+  function section(group, report, id, heading) {
+    if (!group.findings.length) return null;
+    return el("section", { id, class: `group ${group.key}` },
+      el(heading, {}, `${group.title} (${group.findings.length})`),
+      el("ul", { class: "findings" }, group.findings.map((f) => finding(f, report))));
+  }
+
+  function part(p, i, report) {
+    const prefix = p.title === null ? "" : `reading-${i + 1}-`;
+    const heading = p.title === null ? "h3" : "h4"; // a reading's groups sit under its heading
+    const sections = p.groups.map((g) => section(g, report, prefix + g.key, heading));
+    if (p.title === null) return sections;
+    return el("section", { class: "reading", id: `reading-${i + 1}` },
+      el("h3", {}, `${p.title}: `, el("strong", {}, p.verdict.toUpperCase()), ` — ${p.line}`),
+      sections);
   }
 
   function whyNot(report) {
@@ -238,17 +293,16 @@
   }
 
   function render(report, steps) {
-    const blocking = report.conflicts.filter((f) => f.severity === "blocking").length;
-    const verdict = el("div", { class: `verdict ${report.verdict}`, id: "verdict" },
-      el("strong", {}, report.verdict.toUpperCase()),
-      ` — ${blocking} blocking, ${report.conflicts.length - blocking} warning(s), ` +
-      `${report.consequences.length} consequence(s), ${report.waived.length} waived, ` +
-      `${report.notices.length} notice(s); check date ${report.check_date}`);
-    const readings = report.readings && !report.readings.agree
+    const shown = view(report); // counts and lists: the report's summary, never recounted here
+    const verdict = el("div", { class: `verdict ${shown.verdict}`, id: "verdict" },
+      el("strong", {}, shown.verdict.toUpperCase()),
+      ` — ${counted(shown.counts)}${report.summary.by_reading ? " under any reading" : ""}; ` +
+      `check date ${report.check_date}`);
+    const readings = report.summary.by_reading
       ? el("p", { class: "readings", id: "readings" },
         "The readings differ: " +
-        report.readings.results.map((r) => `${r.verdict} under ${r.label}`).join("; ") +
-        ". The findings below are the default reading's.")
+        report.summary.by_reading.map((r) => `${r.verdict} under ${r.label}`).join("; ") +
+        ". Each reading's findings are below.")
       : null;
     const moveList = el("ol", { class: "resolved" }, report.moves.map((m) =>
       el("li", {}, `${m.text || m.kind} (${m.date}) → ${m.kind}, actor ${m.actor}`)));
@@ -256,13 +310,10 @@
       verdict,
       readings,
       moveList,
-      section("Conflicts", report.conflicts, report, "conflicts"),
-      section("Consequences", report.consequences, report, "consequences"),
-      section("Waived", report.waived, report, "waived"),
-      section("Notices", report.notices, report, "notices"),
+      shown.parts.map((p, i) => part(p, i, report)),
       whyNot(report),
       timeline(steps),
-    ].filter(Boolean);
+    ].flat(2).filter(Boolean);
   }
 
   document.getElementById("add").addEventListener("click", () => {
