@@ -50,7 +50,6 @@ from engine.cli import app
 from engine.sweep import sweep
 
 FORMATS = ("github", "markdown", "sarif", "junit")
-CACHE_BUG = "issue 21: fixed on branch cache"  # a warm cache breaks contracts that use `compare`
 NODE = shutil.which("node")
 GENERATED = 6  # generated contracts in the corpus
 
@@ -63,8 +62,6 @@ class Case:
     at: str | None = None
     waivers: dict[str, str] = field(default_factory=dict)
     readings: dict[str, str] = field(default_factory=dict)
-    warm_fails: bool | None = False  # the warm cache breaks this contract (CACHE_BUG); None:
-    # not known beforehand (a generated contract), an xfail when it fails as CACHE_BUG does
     xfail: str | None = None  # every path fails, for a defect fixed on another branch
 
     @property
@@ -90,7 +87,6 @@ CASES = [
         "reseller",
         "contracts/reseller-partnership.yaml",
         ("2026-02-01: Contoso distributes Adatum products",),
-        warm_fails=True,
     ),
     Case(
         "amended-access",
@@ -112,14 +108,12 @@ CASES = [
         "duties-deadlines",
         "tests/contracts/duties/contract.yaml",
         ("2025-03-01: give notice of termination", "2025-05-30: report defect D-1"),
-        warm_fails=True,
     ),
     Case(
         "duties-discount",
         "tests/contracts/duties/contract.yaml",
         ("give Acme a 40 percent discount",),
         at="2025-02-01",
-        warm_fails=True,
     ),
     Case("licence", "tests/contracts/licence/contract.yaml", ("deploy 900 seats",), "2025-03-01"),
     Case(
@@ -137,14 +131,12 @@ CASES = [
             {"kind": "k1", "who": "e2", "until": "2025-11-23", "actor": "p1"},
         ),
         at="2025-03-27",
-        warm_fails=True,
     ),
     Case(
         "same-day-measure",
         "tests/contracts/same-day-measure/contract.yaml",
         ({"kind": "k1", "who": "e1", "amount": 1, "date": "2025-01-02", "actor": "p2"},),
         at="2025-01-01",
-        warm_fails=True,
     ),
     Case(
         "supply",
@@ -184,20 +176,18 @@ def _generated(count: int) -> list[Case]:
     cases = []
     for i, (files, (moves, at)) in enumerate(drawn[:count]):
         path = write(files, root / f"g{i}")
-        cases.append(Case(f"generated-{i}", str(path), tuple(moves), at, warm_fails=None))
+        cases.append(Case(f"generated-{i}", str(path), tuple(moves), at))
     return cases
 
 
 CASES += _generated(GENERATED)
 
 
-def _cases(warm: bool = False) -> list[Any]:
-    """The corpus as parameters; with `warm`, the cases the warm cache breaks marked xfail."""
+def _cases() -> list[Any]:
+    """The corpus as parameters, a case another branch fixes marked xfail."""
     out = []
     for c in CASES:
         marks = [pytest.mark.xfail(strict=True, reason=c.xfail)] if c.xfail else []
-        if warm and c.warm_fails and not c.xfail:
-            marks.append(pytest.mark.xfail(strict=True, reason=CACHE_BUG))
         out.append(pytest.param(c, id=c.name, marks=marks))
     return out
 
@@ -330,7 +320,7 @@ def through_the_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dic
     return seen
 
 
-@pytest.mark.parametrize("case", _cases(warm=True))
+@pytest.mark.parametrize("case", _cases())
 def test_cli_json_and_the_api_cold_and_warm(
     case: Case, through_the_cache: dict[str, dict[str, Any]]
 ) -> None:
@@ -339,8 +329,6 @@ def test_cli_json_and_the_api_cold_and_warm(
     assert seen["cold exit"] in (0, 1), seen["cold cli"]
     same("CLI json, cold cache", json_view(json.loads(seen["cold cli"])), want)
     same("API, cold cache", json_view(json.loads(seen["cold api"])), want)
-    if case.warm_fails is None and "internal error (KeyError)" in str(seen.get("cli_error")):
-        pytest.xfail(CACHE_BUG)  # a generated contract whose expressions the cache loses
     assert seen["cli"] is not None, seen["cli_error"]
     same("CLI json, warm cache", json_view(json.loads(seen["cli"])), want)
     assert seen["api"] is not None, seen.get("api_error")
