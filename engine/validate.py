@@ -26,6 +26,7 @@ from engine.conditions import (
     Test,
     Trigger,
     date_number,
+    with_article,
 )
 from engine.constructs import CHANGE_KINDS, CONDITIONS, NUMBER_CHANGE_FIELDS, OPERATIONS, Site
 from engine.errors import Collector, ContractFileError, Problem
@@ -643,7 +644,18 @@ class _Resolver:
 
         if norm.bearer != "either":
             named = bound(norm, norm.bearer) if uses_other and norm.bearer in contracting else norm
-            return [self._bearer_makes(named)]
+            made = self._bearer_makes(named)
+            if made is None:
+                kind = self.kinds[str((norm.when or {}).get("move"))]
+                self.problems.add(
+                    file,
+                    line_of(raw, (*loc, "bearer")),
+                    f"{where}.bearer: {norm.bearer} never makes {with_article(kind.id)} move "
+                    f"(only {kind.actor} does), so {with_article(norm.kind.value)} norm that "
+                    f"binds {norm.bearer} could never apply; make {kind.actor} the bearer",
+                )
+                return []
+            return [made]
         key = "must" if norm.kind is NormKind.obligation else "when"
         pattern = getattr(norm, key)
         if not isinstance(pattern, dict) or "move" not in pattern:
@@ -660,9 +672,20 @@ class _Resolver:
             for party in contracting
         ]
 
-    def _bearer_makes(self, norm: Norm) -> Norm:
-        """An obligation is met by its bearer's move: a `must` move that names no actor is
-        bound to the bearer, when the bearer may make that kind of move at all."""
+    def _bearer_makes(self, norm: Norm) -> Norm | None:
+        """A norm binds its bearer only. An obligation is met by its bearer's move: a `must`
+        move that names no actor is bound to the bearer, when the bearer may make that kind of
+        move at all. A prohibition, a consent and a termination are about the bearer's own
+        moves: a `when` move that names no actor is bound to the bearer (a move of that kind by
+        another party is not the bearer's to answer for); None when the kind's moves are made
+        by another party only, so that the norm could never apply."""
+        when = norm.when
+        if norm.kind in _BEARERS_MOVES and isinstance(when, dict) and "actor" not in when:
+            kind = self.kinds.get(str(when.get("move")))
+            if kind is not None and kind.actor not in (None, norm.bearer):
+                return None
+            if kind is not None and norm.bearer in self.parties:
+                norm = norm.model_copy(update={"when": {**when, "actor": norm.bearer}})
         must = norm.must
         if norm.kind is not NormKind.obligation or not isinstance(must, dict):
             return norm
@@ -1375,6 +1398,9 @@ class _Resolver:
             return None
         return operation.parse(arg, Site(self, file, line, where, frozenset(fields)))
 
+
+_BEARERS_MOVES = (NormKind.prohibition, NormKind.consent, NormKind.termination)
+"""Kinds of norm about the bearer's own moves: their `when` move binds the bearer only."""
 
 _CHANGE_FIELD_TABLES = {
     "set": "sets",

@@ -1,0 +1,18 @@
+Feature: Mistakes and faults that once passed in silence
+  A services agreement (tests/contracts/services): the vendor keeps the client's secrets for 6
+  months after the agreement ends, files are destroyed when that period ends, the client pays
+  each invoice within 10 days and each deposit within 15, keeps its account current within 30
+  days of each invoice, and the vendor delivers the manual by the end of 2025.
+
+  Background:
+    Given the contract "tests/contracts/services/contract.yaml"
+    And the date is 2025-02-01
+
+  Scenario: A prohibition binds its bearer only
+    When Client Inc proposes to "disclose the secrets"
+    Then the move is clear
+    And "keep-secrets" is not triggered because needs actor is vendor
+
+  Scenario: The bearer's own move is prohibited
+    When Vendor Ltd proposes to "disclose the secrets"
+    Then the move is blocked by "keep-secrets"

@@ -1,0 +1,65 @@
+"""Faults that once passed in silence (issue 21), each through the CLI and the Python API:
+a prohibition reported against a party that is not its bearer, the end of a survival tail no
+norm heard, a compare of a name field or a misspelt value id or a term-less `term_ended` that
+loaded and never fired, "the X" and "X" kept as two works, a check of time alone refused, and one
+payment meeting the deadlines of several separate duties. The Gherkin side is
+features/silent-faults.feature."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_RULES, ROOT
+
+from engine import Contract, ContractFileError
+
+Cli = Callable[..., tuple[int, str, str]]
+SERVICES = ROOT / "tests" / "contracts" / "services" / "contract.yaml"
+MISTAKES = ROOT / "tests" / "invalid" / "services-mistakes"
+
+
+def findings(out: str) -> list[tuple[str, str]]:
+    report = json.loads(out)
+    return sorted(
+        (f["type"], f["rule"] or "") for f in [*report["conflicts"], *report["consequences"]]
+    )
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(path)
+    return [str(p) for p in caught.value.problems]
+
+
+# -- 1. a prohibition binds its bearer only -------------------------------------------------------
+def test_a_prohibition_is_not_reported_against_another_party(cli: Cli) -> None:
+    code, out, _ = cli("check", SERVICES, "-m", "Client Inc discloses the secrets", "-f", "json")
+    assert code == 0, out
+    assert findings(out) == []
+    code, out, _ = cli("check", SERVICES, "-m", "Vendor Ltd discloses the secrets", "-f", "json")
+    assert code == 1
+    assert findings(out) == [("conflict", "keep-secrets")]
+
+
+def test_a_consent_norm_binds_its_bearer_only(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES.replace("    actor: alpha\n", "").replace(
+        "    kind: prohibition\n", "    kind: consent\n    consent_of: beta\n"
+    )
+    contract = Contract.load(write_contract(rules=rules))
+    by_beta = contract.check({"kind": "deal", "actor": "beta", "with": "gamma"})
+    by_alpha = contract.check({"kind": "deal", "actor": "alpha", "with": "gamma"})
+    assert [f.rule for f in by_beta.conflicts] == []
+    assert [f.rule for f in by_alpha.conflicts] == ["n1"]
+
+
+def test_a_prohibition_on_a_move_only_another_party_makes_is_refused(
+    write_contract: Callable[..., Path],
+) -> None:
+    path = write_contract(rules=MINIMAL_RULES.replace("    bearer: alpha\n", "    bearer: beta\n"))
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path.parent / 'rules.yaml'}:")
+    assert "norms[n1].bearer: beta never makes a deal move (only alpha does)" in problem
+
