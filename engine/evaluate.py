@@ -426,7 +426,6 @@ class Evaluator:
                 self._notice_effective(run, norm, when, waivers)
                 continue
             if kind == "tail_ended":  # a clause's time after the partnership's end ran out
-                del state.tail_until[norm]
                 tail = state.tails[norm].words()
                 text = f"clause {norm}'s {tail} after the end of the partnership ran out ({last_day} was the last day)"
                 fact = _Fact(
@@ -437,7 +436,10 @@ class Evaluator:
                     text,
                 )
                 state.as_of, state.today = last_day, when
+                # ended while its tail still holds it in force, so that the end is a change
+                # that norms listening for `clause_ended` hear (and its duties accrue or lapse)
                 changes = self._apply(run, fact, "end_clause", {"clause": norm}, text)
+                del state.tail_until[norm]
                 self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
                 continue
             if kind == "deadline_passed":

@@ -304,16 +304,12 @@ class _Reference:
             last, kind, norm, _, key = due[0]
             when = max(last + dt.timedelta(days=1), w.today)  # time never runs back
             checked = when
-            if kind == "tail_ended":
-                del w.tail_until[norm]
+            if kind == "tail_ended":  # ended while the tail holds it in force: a change heard
                 ended = self.timed({"kind": "clause_ended", "clause": norm}, when)
                 w.as_of, w.today = last, when
-                self.chain(
-                    [
-                        self.timed(c, when)
-                        for c in self.apply("end_clause", {"clause": norm}, "", ended)
-                    ]
-                )
+                changes = self.apply("end_clause", {"clause": norm}, "", ended)
+                del w.tail_until[norm]
+                self.chain([self.timed(c, when) for c in changes])
                 continue
             if kind == "notice_effective":
                 w.notices.pop(norm)

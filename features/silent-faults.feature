@@ -16,3 +16,16 @@ Feature: Mistakes and faults that once passed in silence
   Scenario: The bearer's own move is prohibited
     When Vendor Ltd proposes to "disclose the secrets"
     Then the move is blocked by "keep-secrets"
+
+  Scenario: The end of a survival tail is heard
+    Given "end the agreement" happened on 2025-03-01
+    When time passes to 2025-10-01
+    Then "destroy-files" applies 1 time
+    And the clause "secrecy" is ended
+    And the report says "files_due_for_destruction"
+
+  Scenario: While the tail runs, the clause is in force and nothing is heard yet
+    Given "end the agreement" happened on 2025-03-01
+    When time passes to 2025-08-01
+    Then "destroy-files" is not triggered
+    And the clause "secrecy" is in force

@@ -63,3 +63,15 @@ def test_a_prohibition_on_a_move_only_another_party_makes_is_refused(
     assert problem.startswith(f"{path.parent / 'rules.yaml'}:")
     assert "norms[n1].bearer: beta never makes a deal move (only alpha does)" in problem
 
+
+# -- 2. the end of a survival tail is heard ------------------------------------------------------
+def test_the_end_of_a_survival_tail_sets_off_the_norms_listening_for_it(cli: Cli) -> None:
+    code, out, _ = cli(
+        "check", SERVICES, "-m", "2025-03-01: end the agreement", "--at", "2025-10-01", "-f", "json"
+    )
+    assert code == 0, out
+    assert ("consequence", "destroy-files") in findings(out)
+    state = json.loads(out)["state"]["after"]
+    assert state["clauses"]["secrecy"]["status"] == "ended"
+    assert "files_due_for_destruction" in state["flags"]
+
