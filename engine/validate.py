@@ -52,6 +52,8 @@ from engine.norms import foreign_key_problem, kind_of
 from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
+from engine.values import ExprError
+from engine.values import parse as parse_expr
 
 if TYPE_CHECKING:
     from engine.readings import ReadingSet
@@ -498,6 +500,7 @@ class _Resolver:
         self.values: dict[str, Any] = {}
         self._specs: dict[str, FieldSpec] = {}  # fields of the move whose templates are checked
         self._specs_of_change = False
+        self._change_kind = ""  # the change kind of a change trigger whose fields are named
 
     # -- helpers -----------------------------------------------------------------------------
     def _unique(
@@ -682,9 +685,11 @@ class _Resolver:
         when = norm.when
         if norm.kind in _BEARERS_MOVES and isinstance(when, dict) and "actor" not in when:
             kind = self.kinds.get(str(when.get("move")))
-            if kind is not None and kind.actor not in (None, norm.bearer):
+            if kind is None or norm.bearer not in self.parties:
+                return norm  # the unknown name is said where it is checked
+            if kind.actor not in (None, norm.bearer):
                 return None
-            if kind is not None and norm.bearer in self.parties:
+            if kind.actor is None:
                 norm = norm.model_copy(update={"when": {**when, "actor": norm.bearer}})
         must = norm.must
         if norm.kind is not NormKind.obligation or not isinstance(must, dict):
@@ -1061,6 +1066,7 @@ class _Resolver:
             {**kind.fields, "actor": FieldSpec(type=FieldType.party)} if kind is not None else {}
         )
         self._specs_of_change = trigger.source == "change"
+        self._change_kind = trigger.kind
 
     def _domain(self, hole: str) -> list[str] | None:
         """Every value a field named in a template can take, when there are finitely many."""
@@ -1199,7 +1205,45 @@ class _Resolver:
             )
         if kind == "period_ended":
             self._periods_named(tests, file, line_of(raw, (*loc, "period")) or line, where)
+        if source == "change":
+            self._change_names(kind, tests, file, raw, loc, where)
+            if kind in ("term_renewed", "term_ended") and self.contract.contract.term is None:
+                self.problems.add(
+                    file,
+                    line_of(raw, (*loc, source)) or line,
+                    f"{where}.change: '{kind}' needs the contract's term: add contract.term "
+                    "{start, initial: {years: N}, renews: {years: N}, notice_days: N}; "
+                    "without it the change never comes",
+                )
         return Trigger(source, kind, tuple(tests))
+
+    def _change_names(
+        self,
+        kind: str,
+        tests: list[Test],
+        file: str,
+        raw: Any,
+        loc: tuple[Any, ...],
+        where: str,
+    ) -> None:
+        """A change's fields that name declared things (the value of `value_changed`, the
+        clause of `clause_ended`, ...): a misspelt name would never match, so it is an error
+        with did-you-mean."""
+        named = _CHANGE_NAMES.get(kind, {})
+        for test in tests:
+            if not isinstance(test, FieldTest) or test.field not in named:
+                continue
+            what, table = named[test.field]
+            given = test.value if isinstance(test.value, tuple) else (test.value,)
+            for value in given:
+                self._ref(
+                    str(value),
+                    getattr(self, table),
+                    what,
+                    file,
+                    line_of(raw, (*loc, test.field)),
+                    f"{where}.{test.field}",
+                )
 
     def _periods_named(self, tests: list[Test], file: str, line: int | None, where: str) -> None:
         """`period:` names built-in periods, and the ones counted from a start have one."""
@@ -1377,7 +1421,39 @@ class _Resolver:
                 f"{where}: unknown condition '{word}'{did_you_mean(word, _STATE_WORDS)}; expected one of: {', '.join(_STATE_WORDS)}",
             )
             return None
-        return construct.parse(arg, site)
+        test = construct.parse(arg, site)
+        if test is not None and word == "compare" and isinstance(arg, dict):
+            for side, expr in arg.items():
+                self._numbers_only(expr, site, f"{where}.compare.{side}")
+        return test
+
+    def _numbers_only(self, raw: Any, site: Site, where: str) -> None:
+        """An expression reads numbers: a field it names must be a number or money field of
+        the move or change, else a comparison with it never holds and a change with it changes
+        nothing, in silence. Said at load, with the fields it could name."""
+        try:
+            expr = parse_expr(raw, site.fields, self.values, self.measures)
+        except ExprError:
+            return  # the construct has said what is wrong with it
+        numbers = sorted(f for f in site.fields if self._is_number_field(f))
+        for name in sorted(expr.names("field")):
+            if name in numbers:
+                continue
+            spec = self._specs.get(name)
+            what = spec.type.value if spec is not None and not self._specs_of_change else "text"
+            self.problems.add(
+                site.file,
+                site.line,
+                f"{where}: '{{{name}}}' is {with_article(what)} field, so it has no number to "
+                f"compare; {where.rsplit('.', 2)[-2]} takes number and money fields "
+                f"({', '.join(numbers) or 'this move has none'})",
+            )
+
+    def _is_number_field(self, name: str) -> bool:
+        if self._specs_of_change:
+            return (self._change_kind, name) in NUMBER_CHANGE_FIELDS
+        spec = self._specs.get(name)
+        return spec is not None and spec.type in (FieldType.number, FieldType.money)
 
     def _consequence(
         self, raw_c: dict[str, Any], file: str, line: int | None, where: str, fields: set[str]
@@ -1396,8 +1472,34 @@ class _Resolver:
                 f"{where}: unknown consequence '{op}'{did_you_mean(op, OPERATIONS)}; expected one of: {', '.join(OPERATIONS)}",
             )
             return None
-        return operation.parse(arg, Site(self, file, line, where, frozenset(fields)))
+        site = Site(self, file, line, where, frozenset(fields))
+        found = operation.parse(arg, site)
+        if found is not None and op in ("set_value", "add_to_value") and isinstance(arg, dict):
+            for name in ("to", "amount"):
+                if name in arg:
+                    self._numbers_only(arg[name], site, f"{where}.{op}.{name}")
+        return found
 
+
+_TABLES = {
+    "party": "parties",
+    "clause": "clauses",
+    "set": "sets",
+    "event kind": "kinds",
+    "value": "values",
+}
+_CHANGE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    op.change: {
+        field: (what, _TABLES[what])
+        for field, what in {
+            **op.targets,
+            **({"value": "value"} if "value" in op.args else {}),
+        }.items()
+        if field in op.change_fields
+    }
+    for op in OPERATIONS.values()
+}
+"""Per change kind, its fields that name something declared: (what it is, the table)."""
 
 _BEARERS_MOVES = (NormKind.prohibition, NormKind.consent, NormKind.termination)
 """Kinds of norm about the bearer's own moves: their `when` move binds the bearer only."""

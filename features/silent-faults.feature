@@ -29,3 +29,10 @@ Feature: Mistakes and faults that once passed in silence
     When time passes to 2025-08-01
     Then "destroy-files" is not triggered
     And the clause "secrecy" is in force
+
+  Scenario: Rule mistakes that used to load are refused with file, line and a suggestion
+    When the contract "tests/invalid/services-mistakes/contract.yaml" is loaded
+    Then loading fails with "compare.left: '{customer}' is a name field"
+    And loading fails with "unknown value 'best-discont' (did you mean 'best-discount'?)"
+    And loading fails with "'term_ended' needs the contract's term"
+    And loading fails with "norms[yearly-review].when.period: 'term' needs the contract's term"

@@ -75,3 +75,50 @@ def test_the_end_of_a_survival_tail_sets_off_the_norms_listening_for_it(cli: Cli
     assert state["clauses"]["secrecy"]["status"] == "ended"
     assert "files_due_for_destruction" in state["flags"]
 
+
+# -- 3, 4, 8. rule mistakes are load errors ---------------------------------------------------------
+def test_a_compare_of_a_name_field_is_a_load_error() -> None:
+    problems = problems_of(MISTAKES / "contract.yaml")
+    (found,) = [p for p in problems if "big-customers" in p]
+    assert found == (
+        f"{MISTAKES / 'rules.yaml'}:16: norms[big-customers].if.compare.left: '{{customer}}' is "
+        "a name field, so it has no number to compare; compare takes number and money fields"
+        " (percent)"
+    )
+
+
+def test_a_misspelt_value_in_a_change_trigger_is_a_load_error() -> None:
+    problems = problems_of(MISTAKES / "contract.yaml")
+    (found,) = [p for p in problems if "best-changed" in p]
+    assert found == (
+        f"{MISTAKES / 'rules.yaml'}:31: norms[best-changed].when.value: unknown value "
+        "'best-discont' (did you mean 'best-discount'?); known: best-discount"
+    )
+
+
+def test_every_change_field_that_names_something_is_checked(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES + (
+        "  - {id: n2, clause: c1, kind: trigger, bearer: alpha, message: x,\n"
+        "     when: {change: clause_ended, clause: c11}}\n"
+        "  - {id: n3, clause: c1, kind: trigger, bearer: alpha, message: x,\n"
+        "     when: {change: consent_recorded, from: alpah, for: {in: [deal, dael]}}}\n"
+    )
+    problems = problems_of(write_contract(rules=rules))
+    assert [p.split(": ", 1)[1].split("; known")[0] for p in problems] == [
+        "norms[n2].when.clause: unknown clause 'c11' (did you mean 'c1'?)",
+        "norms[n3].when.from: unknown party 'alpah' (did you mean 'alpha'?)",
+        "norms[n3].when.for: unknown event kind 'dael' (did you mean 'deal'?)",
+    ]
+
+
+def test_a_term_change_without_a_term_is_a_load_error(cli: Cli) -> None:
+    code, _, err = cli("validate", MISTAKES / "contract.yaml")
+    assert code == 2
+    assert (
+        f"{MISTAKES / 'rules.yaml'}:38: norms[term-over].when.change: 'term_ended' needs the "
+        "contract's term: add contract.term" in err
+    )
+    assert f"{MISTAKES / 'rules.yaml'}:45: norms[yearly-review].when.period: 'term'" in err
+
