@@ -30,6 +30,10 @@ Feature: Mistakes and faults that once passed in silence
     Then "destroy-files" is not triggered
     And the clause "secrecy" is in force
 
+  Scenario: A check of time alone finds what is overdue
+    When time passes to 2026-01-01
+    Then the move is blocked by "deliver-the-manual"
+
   Scenario: Rule mistakes that used to load are refused with file, line and a suggestion
     When the contract "tests/invalid/services-mistakes/contract.yaml" is loaded
     Then loading fails with "compare.left: '{customer}' is a name field"

@@ -122,3 +122,28 @@ def test_a_term_change_without_a_term_is_a_load_error(cli: Cli) -> None:
     )
     assert f"{MISTAKES / 'rules.yaml'}:45: norms[yearly-review].when.period: 'term'" in err
 
+
+# -- 6. a check of time alone ----------------------------------------------------------------------
+def test_a_check_of_time_alone_reports_what_is_overdue(cli: Cli) -> None:
+    code, out, _ = cli("check", SERVICES, "--at", "2026-01-01", "-f", "json")
+    assert code == 1, out
+    report = json.loads(out)
+    assert findings(out) == [("conflict", "deliver-the-manual")]
+    assert report["moves"] == []
+    code, out, _ = cli("check", SERVICES, "--at", "2025-12-31")
+    assert code == 0, out
+    assert "Verdict: CLEAR" in out
+    assert "deliver-the-manual [" not in out
+
+
+def test_a_check_of_time_alone_through_the_api() -> None:
+    contract = Contract.load(SERVICES)
+    assert [f.rule for f in contract.check(at="2026-01-01").conflicts] == ["deliver-the-manual"]
+    assert contract.check_timeline([], at="2026-01-01").verdict == "conflict"
+
+
+def test_no_move_and_no_date_is_still_refused(cli: Cli) -> None:
+    code, _, err = cli("check", SERVICES)
+    assert code == 2
+    assert "no move given" in err and "--at" in err
+
