@@ -53,6 +53,7 @@ from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
 from engine.values import ExprError
+from engine.words.text import as_written
 from engine.values import parse as parse_expr
 
 if TYPE_CHECKING:
@@ -969,6 +970,8 @@ class _Resolver:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"'{value}' is not a number")
             return value
+        if t is FieldType.text:  # as a move's text is read: without a leading article
+            return as_written(str(value)) or str(value)
         return str(value)
 
     # -- norms --------------------------------------------------------------------------------

@@ -30,6 +30,13 @@ Feature: Mistakes and faults that once passed in silence
     Then "destroy-files" is not triggered
     And the clause "secrecy" is in force
 
+  Scenario: A leading article does not make a second work
+    When Vendor Ltd proposes the timeline:
+      | move                                 |
+      | deliver the German localisation      |
+      | deliver German localisation          |
+    Then the set "delivered" holds exactly: German localisation
+
   Scenario: A check of time alone finds what is overdue
     When time passes to 2026-01-01
     Then the move is blocked by "deliver-the-manual"

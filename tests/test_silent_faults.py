@@ -123,6 +123,31 @@ def test_a_term_change_without_a_term_is_a_load_error(cli: Cli) -> None:
     assert f"{MISTAKES / 'rules.yaml'}:45: norms[yearly-review].when.period: 'term'" in err
 
 
+# -- 5. leading articles do not make two names ----------------------------------------------------
+def test_a_text_with_and_without_the_is_one_work(cli: Cli) -> None:
+    code, out, _ = cli(
+        "check",
+        SERVICES,
+        "-m",
+        "deliver the German localisation",
+        "-m",
+        "deliver German localisation",
+        "-f",
+        "json",
+    )
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["state"]["after"]["sets"]["delivered"] == ["German localisation"]
+    assert [m["fields"]["work"] for m in report["moves"]] == ["German localisation"] * 2
+
+
+def test_a_or_an_does_not_make_another_name(write_contract: Callable[..., Path]) -> None:
+    contract = Contract.load(write_contract())
+    (one,) = contract.parse("deal with a Gamma")
+    (other,) = contract.parse("deal with Gamma")
+    assert one.fields == other.fields == {"with": "gamma"}
+
+
 # -- 6. a check of time alone ----------------------------------------------------------------------
 def test_a_check_of_time_alone_reports_what_is_overdue(cli: Cli) -> None:
     code, out, _ = cli("check", SERVICES, "--at", "2026-01-01", "-f", "json")
@@ -146,4 +171,3 @@ def test_no_move_and_no_date_is_still_refused(cli: Cli) -> None:
     code, _, err = cli("check", SERVICES)
     assert code == 2
     assert "no move given" in err and "--at" in err
-
