@@ -53,8 +53,8 @@ from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
 from engine.values import ExprError
-from engine.words.text import as_written
 from engine.values import parse as parse_expr
+from engine.words.text import as_written
 
 if TYPE_CHECKING:
     from engine.readings import ReadingSet
