@@ -45,7 +45,7 @@ from engine.conditions import with_article as _a
 from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError, MoveError
 from engine.model import FieldType, NormKind, Severity
-from engine.norms import kind_of, maintenance, termination
+from engine.norms import kind_of, maintenance, obligation, termination
 from engine.norms.base import NormKindDef
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
@@ -763,13 +763,17 @@ class Evaluator:
                 outcomes.append((n, fact, "not_triggered", (_NOTHING, asserted)))
         if not by_norm:
             return follow_ups
+        unmet: set[int] = set()
         if len(by_norm) > 1:
             by_norm = dict(sorted(by_norm.items()))
+            meeting = [(n, self.compiled.norms[n]) for n, f in by_norm.items() if "fulfil" in f]
+            if len(meeting) > 1:  # one move meets one obligation's deadline (`shares_move`)
+                unmet = obligation.KIND.not_met(self, run, fact, meeting)
         kinds = self._kinds
         for n, fired in by_norm.items():
             kind = kinds[n]
             for acts in kind.roles:  # in the kind's order (obligation: fulfil, then start)
-                if acts in fired:
+                if acts in fired and not (acts == "fulfil" and n in unmet):
                     follow_ups += kind.react(acts, self, run, fact, self.compiled.norms[n])
         return follow_ups
 

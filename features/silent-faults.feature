@@ -41,6 +41,29 @@ Feature: Mistakes and faults that once passed in silence
     When time passes to 2026-01-01
     Then the move is blocked by "deliver-the-manual"
 
+  Scenario: One payment meets one duty, the earliest due
+    Given "send an invoice" happened on 2025-02-01
+    And "request a deposit" happened on 2025-02-01
+    And "make a payment" happened on 2025-02-05
+    When time passes to 2025-02-20
+    Then the move is blocked by "pay-deposit"
+    And "pay-invoice" is not triggered
+
+  Scenario: Two payments meet both duties
+    Given "send an invoice" happened on 2025-02-01
+    And "request a deposit" happened on 2025-02-01
+    And "make a payment" happened on 2025-02-05
+    And "make a payment" happened on 2025-02-06
+    When time passes to 2025-03-20
+    Then the move is clear
+
+  Scenario: A duty that says so is met by a move that also meets another
+    Given "send an invoice" happened on 2025-02-01
+    And "make a payment" happened on 2025-02-05
+    When time passes to 2025-03-20
+    Then the move is clear
+    And the deadline "keep-account-current" is not pending
+
   Scenario: Rule mistakes that used to load are refused with file, line and a suggestion
     When the contract "tests/invalid/services-mistakes/contract.yaml" is loaded
     Then loading fails with "compare.left: '{customer}' is a name field"

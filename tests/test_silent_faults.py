@@ -171,3 +171,49 @@ def test_no_move_and_no_date_is_still_refused(cli: Cli) -> None:
     code, _, err = cli("check", SERVICES)
     assert code == 2
     assert "no move given" in err and "--at" in err
+
+
+# -- 7. one move meets one duty --------------------------------------------------------------------
+def test_one_payment_meets_the_earliest_duty_only(cli: Cli) -> None:
+    code, out, _ = cli(
+        "check",
+        SERVICES,
+        "-m",
+        "2025-02-01: send an invoice",
+        "-m",
+        "2025-02-01: request a deposit",
+        "-m",
+        "2025-02-05: make a payment",
+        "--at",
+        "2025-02-20",
+        "-f",
+        "json",
+    )
+    assert code == 1, out
+    met = [
+        (f["rule"], f["message"].split(" (")[0])
+        for f in json.loads(out)["consequences"]
+        if f["message"].startswith("Obligation met")
+    ]
+    assert sorted(met) == [
+        ("keep-account-current", "Obligation met before its deadline"),
+        ("pay-invoice", "Obligation met before its deadline"),
+    ]
+    assert [f["rule"] for f in json.loads(out)["conflicts"]] == ["pay-deposit"]
+
+
+def test_shares_move_must_be_true_or_false(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES + (
+        "  - {id: n2, clause: c1, kind: obligation, bearer: alpha, message: x,\n"
+        "     must: {move: deal}, by: 2025-12-31, shares_move: sometimes}\n"
+    )
+    (problem,) = problems_of(write_contract(rules=rules))
+    assert ":16: norms.1.shares_move: Input should be a valid boolean" in problem
+
+
+def test_shares_move_belongs_to_obligations(write_contract: Callable[..., Path]) -> None:
+    rules = MINIMAL_RULES.replace(
+        "    message: no deal", "    shares_move: true\n    message: no deal"
+    )
+    (problem,) = problems_of(write_contract(rules=rules))
+    assert "'shares_move' is not a key of a prohibition norm (it belongs to: obligation)" in problem
