@@ -1498,11 +1498,12 @@ _CHANGE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
             **op.targets,
             **({"value": "value"} if "value" in op.args else {}),
         }.items()
-        if field in op.change_fields
+        if field in op.change_fields and what != "event kind"
     }
     for op in OPERATIONS.values()
 }
-"""Per change kind, its fields that name something declared: (what it is, the table)."""
+"""Per change kind, its fields that name something declared: (what it is, the table). Not the
+`for` of `consent_recorded`: a consent filled from a template may be for any value (a code)."""
 
 _BEARERS_MOVES = (NormKind.prohibition, NormKind.consent, NormKind.termination)
 """Kinds of norm about the bearer's own moves: their `when` move binds the bearer only."""
