@@ -514,7 +514,10 @@ class _Reference:
             met = self.meetable(norm, occ)
             if met and not norm.norm.shares_move:
                 meets.append((self.world.deadlines[met[0]].due, self.spec.norms.index(norm), norm))
-        return {norm.id for norm in [m[2] for m in sorted(meets, key=lambda m: m[:2])][1:]}
+        losers = [m[2] for m in sorted(meets, key=lambda m: m[:2])][1:]
+        move = -1 if occ.move is None else occ.move
+        self.outcomes.extend((norm.id, move, "not_triggered") for norm in losers)
+        return {norm.id for norm in losers}
 
     def meetable(self, norm: NormSpec, occ: _Occurrence) -> list[str]:
         """The keys of the norm's pending deadlines this move meets, earliest due first."""

@@ -49,6 +49,14 @@ Feature: Mistakes and faults that once passed in silence
     Then the move is blocked by "pay-deposit"
     And "pay-invoice" is not triggered
 
+  Scenario: The report says which duty a payment did not meet, and why
+    Given "send an invoice" happened on 2025-02-01
+    And "request a deposit" happened on 2025-02-01
+    When Client Inc proposes to "make a payment" on 2025-02-05
+    Then "pay-deposit" is not triggered because this move met the deadline of pay-invoice
+    And the deadline "pay-deposit" is pending
+    And the deadline "pay-invoice" is not pending
+
   Scenario: Two payments meet both duties
     Given "send an invoice" happened on 2025-02-01
     And "request a deposit" happened on 2025-02-01

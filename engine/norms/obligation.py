@@ -301,18 +301,31 @@ class Obligation(NormKindDef):
         """A move meets the deadlines of one obligation only: of the norms (by index) whose
         `must` it matches, the one whose deadline it could meet falls due first (the earlier
         declared on a tie); those with `shares_move: true` are met whatever others it meets.
-        The indices of the norms it does not meet."""
+        The indices of the norms it does not meet, each with its "why not" in the report."""
         candidates = []
         for index, spec in specs:
             if spec.norm.shares_move:
                 continue
             meets = self.meetable(ev, run, fact, spec)
             if meets:
-                candidates.append((meets[0].due, index))
+                candidates.append((meets[0].due, index, spec))
         if len(candidates) < 2:
             return set()
-        first = min(candidates)
-        return {index for _, index in candidates if index != first[1]}
+        first = min(candidates, key=lambda c: c[:2])
+        for _, _, spec in candidates:
+            if spec is not first[2]:
+                run.outcomes.append(
+                    Outcome(
+                        rule=spec.id,
+                        clause=spec.norm.clause,
+                        move=fact.move,
+                        status="not_triggered",
+                        reason=f"not met: this move met the deadline of {first[2].id} (due "
+                        f"{first[0]}), and a move meets one obligation's deadline unless the "
+                        "obligation says shares_move: true",
+                    )
+                )
+        return {index for _, index, _ in candidates if index != first[1]}
 
     def _met(
         self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec, met: Deadline, restart: bool
