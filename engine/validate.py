@@ -1357,6 +1357,15 @@ class _Resolver:
                 self.problems.add(file, line, f"{where}: {error}")
                 return v
 
+        if isinstance(cond, list):  # would be compared as the text "['a', 'b']": never equal
+            shown = ", ".join(str(v) for v in cond)
+            self.problems.add(
+                file,
+                line,
+                f"{where}: a list is not a value of {name}; write {{in: [{shown}]}} for any of "
+                "them",
+            )
+            return []
         if not isinstance(cond, dict):
             return [FieldTest(name, "eq", value(cond), cond)]
         tests: list[Test] = []

@@ -112,6 +112,20 @@ def test_every_change_field_that_names_something_is_checked(
     ]
 
 
+def test_a_list_where_a_value_is_expected_is_a_load_error(
+    write_contract: Callable[..., Path],
+) -> None:
+    rules = MINIMAL_RULES.replace("      with: {type: entity}", "      with: {type: name}").replace(
+        "when: {move: deal, with: gamma}", "when: {move: deal, with: [gamma, delta]}"
+    )
+    path = write_contract(rules=rules)
+    (problem,) = problems_of(path)
+    assert problem == (
+        f"{path.parent / 'rules.yaml'}:13: norms[n1].when.with: a list is not a value of with; "
+        "write {in: [gamma, delta]} for any of them"
+    )
+
+
 def test_a_term_change_without_a_term_is_a_load_error(cli: Cli) -> None:
     code, _, err = cli("validate", MISTAKES / "contract.yaml")
     assert code == 2
