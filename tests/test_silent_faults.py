@@ -180,6 +180,13 @@ def test_a_check_of_time_alone_through_the_api() -> None:
     assert contract.check_timeline([], at="2026-01-01").verdict == "conflict"
 
 
+def test_a_check_of_time_alone_among_many() -> None:
+    contract = Contract.load(SERVICES)
+    reports = contract.check_many([[], "2025-12-01: send an invoice"], at="2025-12-31")
+    assert [r.verdict for r in reports] == ["clear", "conflict"]
+    assert reports[0].moves == [] and reports[0].state["after"].deadlines
+
+
 def test_no_move_and_no_date_is_still_refused(cli: Cli) -> None:
     code, _, err = cli("check", SERVICES)
     assert code == 2
