@@ -1234,19 +1234,39 @@ class _Resolver:
         with did-you-mean."""
         named = _CHANGE_NAMES.get(kind, {})
         for test in tests:
-            if not isinstance(test, FieldTest) or test.field not in named:
+            if not isinstance(test, FieldTest):
                 continue
-            what, table = named[test.field]
+            if test.field in named:
+                what, table = named[test.field]
+                known: dict[str, Any] = getattr(self, table)
+            elif (kind, test.field) in _TIMED_NORMS:
+                what, known = "norm", self._norms_of(_TIMED_NORMS[(kind, test.field)])
+            else:
+                continue
             given = test.value if isinstance(test.value, tuple) else (test.value,)
             for value in given:
                 self._ref(
                     str(value),
-                    getattr(self, table),
+                    known,
                     what,
                     file,
                     line_of(raw, (*loc, test.field)),
                     f"{where}.{test.field}",
                 )
+
+    def _norms_of(self, kind: NormKind) -> dict[str, Any]:
+        """The ids the changes of norms of a kind carry (`deadline_passed {norm}`): a
+        `bearer: either` norm's are each party's, `<id>@<party>`."""
+        contracting = [p.id for p in self.contract.parties if p.role == "party"]
+        return {
+            one: norm
+            for _, _, rules in self.rule_files
+            for norm in rules.norms
+            if norm.kind is kind
+            for one in (
+                [f"{norm.id}@{p}" for p in contracting] if norm.bearer == "either" else [norm.id]
+            )
+        }
 
     def _periods_named(self, tests: list[Test], file: str, line: int | None, where: str) -> None:
         """`period:` names built-in periods, and the ones counted from a start have one."""
@@ -1513,6 +1533,12 @@ _CHANGE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
 }
 """Per change kind, its fields that name something declared: (what it is, the table). Not the
 `for` of `consent_recorded`: a consent filled from a template may be for any value (a code)."""
+
+_TIMED_NORMS = {
+    ("deadline_passed", "norm"): NormKind.obligation,
+    ("expiry_reached", "norm"): NormKind.expiry,
+}
+"""Changes time emits for a norm of a kind: the norm they name must be one of that kind."""
 
 _BEARERS_MOVES = (NormKind.prohibition, NormKind.consent, NormKind.termination)
 """Kinds of norm about the bearer's own moves: their `when` move binds the bearer only."""

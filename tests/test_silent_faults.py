@@ -104,11 +104,14 @@ def test_every_change_field_that_names_something_is_checked(
         "     when: {change: clause_ended, clause: c11}}\n"
         "  - {id: n3, clause: c1, kind: trigger, bearer: alpha, message: x,\n"
         "     when: {change: consent_recorded, from: {in: [alpha, alpah]}, for: deal}}\n"
+        "  - {id: n4, clause: c1, kind: trigger, bearer: alpha, message: x,\n"
+        "     when: {change: deadline_passed, norm: n1}}\n"
     )
     problems = problems_of(write_contract(rules=rules))
     assert [p.split(": ", 1)[1].split("; known")[0] for p in problems] == [
         "norms[n2].when.clause: unknown clause 'c11' (did you mean 'c1'?)",
         "norms[n3].when.from: unknown party 'alpah' (did you mean 'alpha'?)",
+        "norms[n4].when.norm: unknown norm 'n1'",  # a prohibition: it has no deadline
     ]
 
 
