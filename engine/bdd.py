@@ -15,6 +15,7 @@ showed firing and which none showed not firing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class ContractScenario:
     waivers: dict[str, str] = field(default_factory=dict)
     readings: dict[str, str] = field(default_factory=dict)  # fixed readings of disputed clauses
     report: Report | None = None
+    refused: list[str] | None = None  # the problems of a contract that did not load
 
     # -- set-up -------------------------------------------------------------------------------
     def require_contract(self) -> Contract:
@@ -181,6 +183,22 @@ def given_waiver(contract_scenario: ContractScenario, rule: str, reason: str) ->
 
 
 # -- When ---------------------------------------------------------------------------------------
+@when(parsers.parse('the contract "{path}" is loaded'))
+def when_loaded(contract_scenario: ContractScenario, path: str) -> None:
+    """Load a contract expected to be refused: its problems are kept for `loading fails`."""
+    candidates = [contract_scenario.root / path, Path.cwd() / path]
+    found = next((c.resolve() for c in candidates if c.is_file()), None)
+    if found is None:
+        raise AssertionError(f"No contract file '{path}' (looked in {contract_scenario.root})")
+    try:
+        contract_scenario.contract = Contract.load(found)
+    except ContractEngineError as error:
+        problems = getattr(error, "problems", None)
+        contract_scenario.refused = [str(p) for p in problems] if problems else [str(error)]
+    else:
+        contract_scenario.refused = []
+
+
 @when(
     parsers.re(r'(?P<party>.+?) proposes to "(?P<move>[^"]+)"(?: on (?P<date>\d{4}-\d{2}-\d{2}))?$')
 )
@@ -360,6 +378,35 @@ def then_notice(contract_scenario: ContractScenario) -> None:
     if not contract_scenario.proposal(report.notices):
         raise contract_scenario.fail(
             "Expected a notice that no rule covers the move, but there is none."
+        )
+
+
+@then(parsers.parse('loading fails with "{text}"'))
+def then_loading_fails(contract_scenario: ContractScenario, text: str) -> None:
+    """One problem of the refused contract says `text`, and names its file and line."""
+    if contract_scenario.refused is None:
+        raise AssertionError('Nothing was loaded: use When the contract "<path>" is loaded')
+    found = [p for p in contract_scenario.refused if text in p]
+    if not found:
+        said = "\n".join(contract_scenario.refused) or "(it loaded without a problem)"
+        raise AssertionError(f'Expected a load problem saying "{text}"; the engine said:\n{said}')
+    if not any(re.match(r"^.+\.ya?ml:\d+: ", p) for p in found):
+        raise AssertionError(f"The problem does not name its file and line: {found[0]}")
+
+
+@then(parsers.re(r'the set "(?P<name>[^"]+)" holds exactly: (?P<members>.*)$'))
+def then_set_holds(contract_scenario: ContractScenario, name: str, members: str) -> None:
+    """The set's members after the check, as the report shows them, comma-separated."""
+    report = contract_scenario.require_report()
+    sets = report.state["after"].sets
+    if name not in sets:
+        raise contract_scenario.fail(f'There is no set "{name}"; sets: {", ".join(sets)}')
+    shown = sorted(report.names.get(m, m) for m in sets[name])
+    wanted = sorted(m.strip() for m in members.split(",") if m.strip())
+    if shown != wanted:
+        raise contract_scenario.fail(
+            f'Expected the set "{name}" to hold {", ".join(wanted) or "nothing"}, '
+            f"but it holds {', '.join(shown) or 'nothing'}."
         )
 
 

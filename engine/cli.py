@@ -483,9 +483,11 @@ def check(
     """Check moves (one timeline, in date order) and report every conflict and consequence."""
     loaded = _load(contract)
     given = _gather_moves(move or [], moves_file or [])
-    if not given:
+    if not given and (at is None or each or workers > 1):  # with --at alone: time passes
         raise _Failure(
-            "no move given: use --move TEXT, --moves FILE or -m - (stdin)", field="--move"
+            "no move given: use --move TEXT, --moves FILE or -m - (stdin), or --at DATE "
+            "alone to check what time does by then (deadlines passed, periods ended)",
+            field="--move",
         )
     if at is not None:
         try:

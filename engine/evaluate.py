@@ -45,7 +45,7 @@ from engine.conditions import with_article as _a
 from engine.constructs import CHANGES, QUESTIONS, consent, measure
 from engine.errors import EngineError, MoveError
 from engine.model import FieldType, NormKind, Severity
-from engine.norms import kind_of, maintenance, termination
+from engine.norms import kind_of, maintenance, obligation, termination
 from engine.norms.base import NormKindDef
 from engine.norms.obligation import ACCRUED_FIELD, passed_values, passed_words
 from engine.report import (
@@ -426,7 +426,6 @@ class Evaluator:
                 self._notice_effective(run, norm, when, waivers)
                 continue
             if kind == "tail_ended":  # a clause's time after the partnership's end ran out
-                del state.tail_until[norm]
                 tail = state.tails[norm].words()
                 text = f"clause {norm}'s {tail} after the end of the partnership ran out ({last_day} was the last day)"
                 fact = _Fact(
@@ -437,7 +436,10 @@ class Evaluator:
                     text,
                 )
                 state.as_of, state.today = last_day, when
+                # ended while its tail still holds it in force, so that the end is a change
+                # that norms listening for `clause_ended` hear (and its duties accrue or lapse)
                 changes = self._apply(run, fact, "end_clause", {"clause": norm}, text)
+                del state.tail_until[norm]
                 self._chain(run, [self._change_fact(c, fact) for c in changes], waivers)
                 continue
             if kind == "deadline_passed":
@@ -761,13 +763,17 @@ class Evaluator:
                 outcomes.append((n, fact, "not_triggered", (_NOTHING, asserted)))
         if not by_norm:
             return follow_ups
+        unmet: set[int] = set()
         if len(by_norm) > 1:
             by_norm = dict(sorted(by_norm.items()))
+            meeting = [(n, self.compiled.norms[n]) for n, f in by_norm.items() if "fulfil" in f]
+            if len(meeting) > 1:  # one move meets one obligation's deadline (`shares_move`)
+                unmet = obligation.KIND.not_met(self, run, fact, meeting)
         kinds = self._kinds
         for n, fired in by_norm.items():
             kind = kinds[n]
             for acts in kind.roles:  # in the kind's order (obligation: fulfil, then start)
-                if acts in fired:
+                if acts in fired and not (acts == "fulfil" and n in unmet):
                     follow_ups += kind.react(acts, self, run, fact, self.compiled.norms[n])
         return follow_ups
 

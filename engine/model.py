@@ -310,6 +310,12 @@ class Norm(_Strict):
         description="obligation with `within_days`: meeting it starts the next deadline, "
         "`within_days` after the move that met it.",
     )
+    shares_move: bool | None = Field(
+        None,
+        description="obligation: true if a move that meets a deadline of another obligation "
+        "may meet this one's too. By default (false) a move meets the deadline of one "
+        "obligation only: the earliest due of those it could meet.",
+    )
 
     @model_validator(mode="after")
     def _kind_specific(self) -> "Norm":

@@ -776,7 +776,7 @@ class MoveParser:
             if not proper:
                 raise _Soft(
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
-                    f"not '{raw}'{_capitalise_hint(written)}"
+                    f"not '{raw}'{'' if _ARTICLE.match(str(raw).strip().lower()) else _capitalise_hint(written)}"
                 )
             slug = _NOT_SLUG.sub("_", key).strip("_")
             if not slug:
@@ -801,6 +801,8 @@ class MoveParser:
                 return amount.value
         if t is FieldType.date:
             return dates.value(str(raw), reference, name, self._order).isoformat()
+        if t is FieldType.text:  # "the German localisation" and "German localisation": one
+            return as_written(str(raw)) or str(raw)
         return str(raw)
 
     def _kind(self, raw: str) -> str | None:

@@ -304,16 +304,12 @@ class _Reference:
             last, kind, norm, _, key = due[0]
             when = max(last + dt.timedelta(days=1), w.today)  # time never runs back
             checked = when
-            if kind == "tail_ended":
-                del w.tail_until[norm]
+            if kind == "tail_ended":  # ended while the tail holds it in force: a change heard
                 ended = self.timed({"kind": "clause_ended", "clause": norm}, when)
                 w.as_of, w.today = last, when
-                self.chain(
-                    [
-                        self.timed(c, when)
-                        for c in self.apply("end_clause", {"clause": norm}, "", ended)
-                    ]
-                )
+                changes = self.apply("end_clause", {"clause": norm}, "", ended)
+                del w.tail_until[norm]
+                self.chain([self.timed(c, when) for c in changes])
                 continue
             if kind == "notice_effective":
                 w.notices.pop(norm)
@@ -493,9 +489,12 @@ class _Reference:
             self.outcomes.append((norm.id, move, status))
             if status in ("applied", "waived"):
                 follow += self.fire(norm, occ, waived=status == "waived")
-        for what, norm, status in sorted(extras, key=lambda e: self.spec.norms.index(e[1])):
+        extras.sort(key=lambda e: self.spec.norms.index(e[1]))
+        unmet = self.not_met([norm for what, norm, _ in extras if what == "fulfil"], occ)
+        for what, norm, status in extras:
             if what == "fulfil":
-                self.fulfil(norm, occ)
+                if norm.id not in unmet:
+                    self.fulfil(norm, occ)
             elif what == "start":
                 self.start(norm, occ, None)
             elif what == "withdraw":
@@ -507,8 +506,21 @@ class _Reference:
                 self.outcomes.append((norm.id, move, status))
         return follow
 
-    def fulfil(self, norm: NormSpec, occ: _Occurrence) -> None:
-        """The earliest pending deadline of the norm this move binds to is met."""
+    def not_met(self, norms: list[NormSpec], occ: _Occurrence) -> set[str]:
+        """One move meets one obligation: of those whose deadline it could meet, the one due
+        first (the earlier declared on a tie), besides every one with `shares_move: true`."""
+        meets = []
+        for norm in norms:
+            met = self.meetable(norm, occ)
+            if met and not norm.norm.shares_move:
+                meets.append((self.world.deadlines[met[0]].due, self.spec.norms.index(norm), norm))
+        losers = [m[2] for m in sorted(meets, key=lambda m: m[:2])][1:]
+        move = -1 if occ.move is None else occ.move
+        self.outcomes.extend((norm.id, move, "not_triggered") for norm in losers)
+        return {norm.id for norm in losers}
+
+    def meetable(self, norm: NormSpec, occ: _Occurrence) -> list[str]:
+        """The keys of the norm's pending deadlines this move meets, earliest due first."""
         bound = bindings(norm)
         pending = sorted(
             ((d.due, d.seq, k) for k, d in self.world.deadlines.items() if d.norm == norm.id)
@@ -524,7 +536,11 @@ class _Reference:
             )
         ]
         # bound to the starting move: every deadline it satisfies; else the earliest only
-        for index, key in enumerate(met if bound else met[:1]):
+        return met if bound else met[:1]
+
+    def fulfil(self, norm: NormSpec, occ: _Occurrence) -> None:
+        """The earliest pending deadline of the norm this move binds to is met."""
+        for index, key in enumerate(self.meetable(norm, occ)):
             due = self.world.deadlines.pop(key)
             self.world.fulfilled.add(key)
             move = -1 if occ.move is None else occ.move

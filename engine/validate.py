@@ -26,6 +26,7 @@ from engine.conditions import (
     Test,
     Trigger,
     date_number,
+    with_article,
 )
 from engine.constructs import CHANGE_KINDS, CONDITIONS, NUMBER_CHANGE_FIELDS, OPERATIONS, Site
 from engine.errors import Collector, ContractFileError, Problem
@@ -51,6 +52,9 @@ from engine.norms import foreign_key_problem, kind_of
 from engine.periods import PERIODS, contract_start, listened
 from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
+from engine.values import ExprError
+from engine.values import parse as parse_expr
+from engine.words.text import as_written
 
 if TYPE_CHECKING:
     from engine.amend import Amendment
@@ -534,6 +538,7 @@ class _Resolver:
         self.values: dict[str, Any] = {}
         self._specs: dict[str, FieldSpec] = {}  # fields of the move whose templates are checked
         self._specs_of_change = False
+        self._change_kind = ""  # the change kind of a change trigger whose fields are named
 
     # -- helpers -----------------------------------------------------------------------------
     def _unique(
@@ -680,7 +685,18 @@ class _Resolver:
 
         if norm.bearer != "either":
             named = bound(norm, norm.bearer) if uses_other and norm.bearer in contracting else norm
-            return [self._bearer_makes(named)]
+            made = self._bearer_makes(named)
+            if made is None:
+                kind = self.kinds[str((norm.when or {}).get("move"))]
+                self.problems.add(
+                    file,
+                    line_of(raw, (*loc, "bearer")),
+                    f"{where}.bearer: {norm.bearer} never makes {with_article(kind.id)} move "
+                    f"(only {kind.actor} does), so {with_article(norm.kind.value)} norm that "
+                    f"binds {norm.bearer} could never apply; make {kind.actor} the bearer",
+                )
+                return []
+            return [made]
         key = "must" if norm.kind is NormKind.obligation else "when"
         pattern = getattr(norm, key)
         if not isinstance(pattern, dict) or "move" not in pattern:
@@ -697,9 +713,22 @@ class _Resolver:
             for party in contracting
         ]
 
-    def _bearer_makes(self, norm: Norm) -> Norm:
-        """An obligation is met by its bearer's move: a `must` move that names no actor is
-        bound to the bearer, when the bearer may make that kind of move at all."""
+    def _bearer_makes(self, norm: Norm) -> Norm | None:
+        """A norm binds its bearer only. An obligation is met by its bearer's move: a `must`
+        move that names no actor is bound to the bearer, when the bearer may make that kind of
+        move at all. A prohibition, a consent and a termination are about the bearer's own
+        moves: a `when` move that names no actor is bound to the bearer (a move of that kind by
+        another party is not the bearer's to answer for); None when the kind's moves are made
+        by another party only, so that the norm could never apply."""
+        when = norm.when
+        if norm.kind in _BEARERS_MOVES and isinstance(when, dict) and "actor" not in when:
+            kind = self.kinds.get(str(when.get("move")))
+            if kind is None or norm.bearer not in self.parties:
+                return norm  # the unknown name is said where it is checked
+            if kind.actor not in (None, norm.bearer):
+                return None
+            if kind.actor is None:
+                norm = norm.model_copy(update={"when": {**when, "actor": norm.bearer}})
         must = norm.must
         if norm.kind is not NormKind.obligation or not isinstance(must, dict):
             return norm
@@ -978,6 +1007,8 @@ class _Resolver:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"'{value}' is not a number")
             return value
+        if t is FieldType.text:  # as a move's text is read: without a leading article
+            return as_written(str(value)) or str(value)
         return str(value)
 
     # -- norms --------------------------------------------------------------------------------
@@ -1075,6 +1106,7 @@ class _Resolver:
             {**kind.fields, "actor": FieldSpec(type=FieldType.party)} if kind is not None else {}
         )
         self._specs_of_change = trigger.source == "change"
+        self._change_kind = trigger.kind
 
     def _domain(self, hole: str) -> list[str] | None:
         """Every value a field named in a template can take, when there are finitely many."""
@@ -1213,7 +1245,65 @@ class _Resolver:
             )
         if kind == "period_ended":
             self._periods_named(tests, file, line_of(raw, (*loc, "period")) or line, where)
+        if source == "change":
+            self._change_names(kind, tests, file, raw, loc, where)
+            if kind in ("term_renewed", "term_ended") and self.contract.contract.term is None:
+                self.problems.add(
+                    file,
+                    line_of(raw, (*loc, source)) or line,
+                    f"{where}.change: '{kind}' needs the contract's term: add contract.term "
+                    "{start, initial: {years: N}, renews: {years: N}, notice_days: N}; "
+                    "without it the change never comes",
+                )
         return Trigger(source, kind, tuple(tests))
+
+    def _change_names(
+        self,
+        kind: str,
+        tests: list[Test],
+        file: str,
+        raw: Any,
+        loc: tuple[Any, ...],
+        where: str,
+    ) -> None:
+        """A change's fields that name declared things (the value of `value_changed`, the
+        clause of `clause_ended`, ...): a misspelt name would never match, so it is an error
+        with did-you-mean."""
+        named = _CHANGE_NAMES.get(kind, {})
+        for test in tests:
+            if not isinstance(test, FieldTest):
+                continue
+            if test.field in named:
+                what, table = named[test.field]
+                known: dict[str, Any] = getattr(self, table)
+            elif (kind, test.field) in _TIMED_NORMS:
+                what, known = "norm", self._norms_of(_TIMED_NORMS[(kind, test.field)])
+            else:
+                continue
+            given = test.value if isinstance(test.value, tuple) else (test.value,)
+            for value in given:
+                self._ref(
+                    str(value),
+                    known,
+                    what,
+                    file,
+                    line_of(raw, (*loc, test.field)),
+                    f"{where}.{test.field}",
+                )
+
+    def _norms_of(self, kind: NormKind) -> dict[str, Any]:
+        """The ids the changes of norms of a kind carry (`deadline_passed {norm}`): a
+        `bearer: either` norm's are each party's, `<id>@<party>`."""
+        contracting = [p.id for p in self.contract.parties if p.role == "party"]
+        return {
+            one: norm
+            for _, _, rules in self.rule_files
+            for norm in rules.norms
+            if norm.kind is kind
+            for one in (
+                [f"{norm.id}@{p}" for p in contracting] if norm.bearer == "either" else [norm.id]
+            )
+        }
 
     def _periods_named(self, tests: list[Test], file: str, line: int | None, where: str) -> None:
         """`period:` names built-in periods, and the ones counted from a start have one."""
@@ -1324,6 +1414,15 @@ class _Resolver:
                 self.problems.add(file, line, f"{where}: {error}")
                 return v
 
+        if isinstance(cond, list):  # would be compared as the text "['a', 'b']": never equal
+            shown = ", ".join(str(v) for v in cond)
+            self.problems.add(
+                file,
+                line,
+                f"{where}: a list is not a value of {name}; write {{in: [{shown}]}} for any of "
+                "them",
+            )
+            return []
         if not isinstance(cond, dict):
             return [FieldTest(name, "eq", value(cond), cond)]
         tests: list[Test] = []
@@ -1391,7 +1490,39 @@ class _Resolver:
                 f"{where}: unknown condition '{word}'{did_you_mean(word, _STATE_WORDS)}; expected one of: {', '.join(_STATE_WORDS)}",
             )
             return None
-        return construct.parse(arg, site)
+        test = construct.parse(arg, site)
+        if test is not None and word == "compare" and isinstance(arg, dict):
+            for side, expr in arg.items():
+                self._numbers_only(expr, site, f"{where}.compare.{side}")
+        return test
+
+    def _numbers_only(self, raw: Any, site: Site, where: str) -> None:
+        """An expression reads numbers: a field it names must be a number or money field of
+        the move or change, else a comparison with it never holds and a change with it changes
+        nothing, in silence. Said at load, with the fields it could name."""
+        try:
+            expr = parse_expr(raw, site.fields, self.values, self.measures)
+        except ExprError:
+            return  # the construct has said what is wrong with it
+        numbers = sorted(f for f in site.fields if self._is_number_field(f))
+        for name in sorted(expr.names("field")):
+            if name in numbers:
+                continue
+            spec = self._specs.get(name)
+            what = spec.type.value if spec is not None and not self._specs_of_change else "text"
+            self.problems.add(
+                site.file,
+                site.line,
+                f"{where}: '{{{name}}}' is {with_article(what)} field, so it has no number to "
+                f"compare; {where.rsplit('.', 2)[-2]} takes number and money fields "
+                f"({', '.join(numbers) or 'this move has none'})",
+            )
+
+    def _is_number_field(self, name: str) -> bool:
+        if self._specs_of_change:
+            return (self._change_kind, name) in NUMBER_CHANGE_FIELDS
+        spec = self._specs.get(name)
+        return spec is not None and spec.type in (FieldType.number, FieldType.money)
 
     def _consequence(
         self, raw_c: dict[str, Any], file: str, line: int | None, where: str, fields: set[str]
@@ -1410,8 +1541,44 @@ class _Resolver:
                 f"{where}: unknown consequence '{op}'{did_you_mean(op, OPERATIONS)}; expected one of: {', '.join(OPERATIONS)}",
             )
             return None
-        return operation.parse(arg, Site(self, file, line, where, frozenset(fields)))
+        site = Site(self, file, line, where, frozenset(fields))
+        found = operation.parse(arg, site)
+        if found is not None and op in ("set_value", "add_to_value") and isinstance(arg, dict):
+            for name in ("to", "amount"):
+                if name in arg:
+                    self._numbers_only(arg[name], site, f"{where}.{op}.{name}")
+        return found
 
+
+_TABLES = {
+    "party": "parties",
+    "clause": "clauses",
+    "set": "sets",
+    "event kind": "kinds",
+    "value": "values",
+}
+_CHANGE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    op.change: {
+        field: (what, _TABLES[what])
+        for field, what in {
+            **op.targets,
+            **({"value": "value"} if "value" in op.args else {}),
+        }.items()
+        if field in op.change_fields and what != "event kind"
+    }
+    for op in OPERATIONS.values()
+}
+"""Per change kind, its fields that name something declared: (what it is, the table). Not the
+`for` of `consent_recorded`: a consent filled from a template may be for any value (a code)."""
+
+_TIMED_NORMS = {
+    ("deadline_passed", "norm"): NormKind.obligation,
+    ("expiry_reached", "norm"): NormKind.expiry,
+}
+"""Changes time emits for a norm of a kind: the norm they name must be one of that kind."""
+
+_BEARERS_MOVES = (NormKind.prohibition, NormKind.consent, NormKind.termination)
+"""Kinds of norm about the bearer's own moves: their `when` move binds the bearer only."""
 
 _CHANGE_FIELD_TABLES = {
     "set": "sets",

@@ -232,6 +232,8 @@ def norm(draw: st.DrawFn, index: int, term: bool = False) -> dict[str, Any]:
                 n["must"][binding] = {op: "{" + binding + "}"}
             if by_move:
                 n["message"] = "missed {who} of {actor}, due {due}"
+        if draw(st.integers(0, 3)) == 0:
+            n["shares_move"] = True  # met by a move that also meets another obligation
     else:
         n["when"] = draw(trigger(move_only=kind == "consent", term=term))
         if "change" in n["when"]:

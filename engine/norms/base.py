@@ -29,6 +29,7 @@ KIND_KEYS: tuple[str, ...] = (
     "within_days",
     "instances",
     "restart",
+    "shares_move",
     "takes_effect",
     "withdrawn_by",
     "keep",

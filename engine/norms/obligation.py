@@ -94,7 +94,7 @@ def bindings(spec: NormSpec) -> tuple[BoundTest, ...]:
 class Obligation(NormKindDef):
     kind = NormKind.obligation
     required = ("must",)
-    keys = ("must", "by", "within_days", "instances", "restart")
+    keys = ("must", "by", "within_days", "instances", "restart", "shares_move")
     conflict = True
     default_severity: ClassVar[Severity] = Severity.blocking
     summary = "a move the bearer must make by a date; missing it is a conflict"
@@ -242,6 +242,8 @@ class Obligation(NormKindDef):
             lines.append(
                 ("restart", f"meeting it starts the next deadline, {n.within_days} days on")
             )
+        if n.shares_move:
+            lines.append(("shares move", "a move that meets another obligation meets it too"))
         return lines
 
     # -- evaluation ----------------------------------------------------------------------------
@@ -274,11 +276,11 @@ class Obligation(NormKindDef):
             Outcome(rule=n.id, clause=n.clause, move=fact.move, status=status, reason=reason)
         )
 
-    def _fulfil(self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec) -> None:
+    def meetable(self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec) -> list[Deadline]:
+        """The open deadlines of the norm that the move `fact` meets, earliest due first."""
         n = spec.norm
-        state = run.state
         open_ = sorted(
-            (d for d in state.deadlines.values() if d.norm == n.id),
+            (d for d in run.state.deadlines.values() if d.norm == n.id),
             key=lambda d: (d.due, d.seq, d.key),
         )
         bound = bindings(spec)
@@ -287,8 +289,43 @@ class Obligation(NormKindDef):
         satisfied = [
             d for d in open_ if not bound or ev.bound_holds(run, bind_route(spec), fact, d.binds)
         ]
-        for index, met in enumerate(satisfied if bound else satisfied[:1]):
+        return satisfied if bound else satisfied[:1]
+
+    def _fulfil(self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec) -> None:
+        for index, met in enumerate(self.meetable(ev, run, fact, spec)):
             self._met(ev, run, fact, spec, met, restart=index == 0)
+
+    def not_met(
+        self, ev: Evaluator, run: _Run, fact: _Fact, specs: list[tuple[int, NormSpec]]
+    ) -> set[int]:
+        """A move meets the deadlines of one obligation only: of the norms (by index) whose
+        `must` it matches, the one whose deadline it could meet falls due first (the earlier
+        declared on a tie); those with `shares_move: true` are met whatever others it meets.
+        The indices of the norms it does not meet, each with its "why not" in the report."""
+        candidates = []
+        for index, spec in specs:
+            if spec.norm.shares_move:
+                continue
+            meets = self.meetable(ev, run, fact, spec)
+            if meets:
+                candidates.append((meets[0].due, index, spec))
+        if len(candidates) < 2:
+            return set()
+        first = min(candidates, key=lambda c: c[:2])
+        for _, _, spec in candidates:
+            if spec is not first[2]:
+                run.outcomes.append(
+                    Outcome(
+                        rule=spec.id,
+                        clause=spec.norm.clause,
+                        move=fact.move,
+                        status="not_triggered",
+                        reason=f"not met: this move met the deadline of {first[2].id} (due "
+                        f"{first[0]}), and a move meets one obligation's deadline unless the "
+                        "obligation says shares_move: true",
+                    )
+                )
+        return {index for _, index, _ in candidates if index != first[1]}
 
     def _met(
         self, ev: Evaluator, run: _Run, fact: _Fact, spec: NormSpec, met: Deadline, restart: bool

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:the|an|a)\s+", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w$€£¥'.&-]+")
 
 
@@ -16,7 +16,8 @@ def normalise(text: str, lower: bool = True) -> str:
 
 
 def strip_article(text: str) -> str:
-    """ "the Stargate project" -> "Stargate project": a leading "the" never makes a new name."""
+    """ "the Stargate project" -> "Stargate project": a leading article (the, a, an) never
+    makes a new name."""
     return _ARTICLE.sub("", text.strip())
 
 
@@ -29,7 +30,9 @@ def name_key(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def as_written(text: str) -> str:
-    """A name as the user wrote it, without a leading "the": what reports show."""
+    """A name as the user wrote it, without a leading article: what reports show. Also the
+    value of a `text` field, so that "the German localisation" and "German localisation" are
+    one work wherever texts are keyed (a set, an instance per field, a measure per field)."""
     return strip_article(normalise(text, lower=False)).strip(" ,;:")
 
 
