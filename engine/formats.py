@@ -233,10 +233,9 @@ def _markdown_report(report: Report, located: list[tuple[SummaryFinding, Located
     lines = [f"### {icon} {_md(_verdict_line(report))}", ""]
     if report.notice:
         lines += [f"> {_md(report.notice)}", ""]
-    lines += [
-        "Moves: " + "; ".join(f"`{_code(m.describe())}` ({m.date})" for m in report.moves),
-        "",
-    ]
+    moves = "; ".join(f"`{_code(m.describe())}` ({m.date})" for m in report.moves)
+    # a check of time alone has no move: say what was checked instead of an empty list
+    lines += [f"Moves: {moves}" if moves else f"No move: time alone, to {report.check_date}.", ""]
     if summary.by_reading is not None:  # readings that differ: each one's verdict and blockers
         lines.append("The readings differ:")
         for r in summary.by_reading:

@@ -6,9 +6,6 @@ cache cold and warm), the CLI's text, JSON and each --format (cold cache, warm c
 renders from, and what page.js's `view` makes of it, run by node), `check_many` and `sweep`.
 Each door's verdict, counts and finding ids must be the API summary's (tests/conformance.py
 reads each door's own output).
-
-Cases that fail only because of a defect another branch fixes are marked xfail(strict=True)
-with that branch's name, so the marker must go when the fix is merged.
 """
 
 from __future__ import annotations
@@ -62,7 +59,6 @@ class Case:
     at: str | None = None
     waivers: dict[str, str] = field(default_factory=dict)
     readings: dict[str, str] = field(default_factory=dict)
-    xfail: str | None = None  # every path fails, for a defect fixed on another branch
 
     @property
     def file(self) -> Path:
@@ -148,7 +144,6 @@ CASES = [
         "tests/contracts/duties/contract.yaml",
         (),
         at="2025-06-01",
-        xfail="issue 21: fixed on branch faults (a check with no move is refused)",
     ),
 ]
 
@@ -184,17 +179,8 @@ CASES += _generated(GENERATED)
 
 
 def _cases() -> list[Any]:
-    """The corpus as parameters, a case another branch fixes marked xfail."""
-    out = []
-    for c in CASES:
-        marks = [pytest.mark.xfail(strict=True, reason=c.xfail)] if c.xfail else []
-        out.append(pytest.param(c, id=c.name, marks=marks))
-    return out
-
-
-def _plain() -> list[Case]:
-    """The cases every path answers today (for the tests that loop over the corpus)."""
-    return [c for c in CASES if c.xfail is None]
+    """The corpus as parameters, each named by its case."""
+    return [pytest.param(c, id=c.name) for c in CASES]
 
 
 def _word(move: Any) -> str:
@@ -458,7 +444,7 @@ def test_check_many_and_each_give_each_check_its_own_answer() -> None:
     """check_many in this process (reports whole, and built back from their decisions), over
     two processes, and the CLI's --each (JSON lines)."""
     by_file: dict[Path, list[Case]] = {}
-    for case in _plain():
+    for case in CASES:
         if not (case.readings or case.waivers or case.at):  # none of them per item
             by_file.setdefault(case.file, []).append(case)
     for file, cases in by_file.items():
@@ -483,7 +469,7 @@ def test_check_many_and_each_give_each_check_its_own_answer() -> None:
 
 
 def test_sweep_lists_every_blocking_finding_and_warning() -> None:
-    for case in _plain():
+    for case in CASES:
         if not (case.readings or case.waivers):  # sweep takes neither
             sweep_path(case)
 

@@ -214,3 +214,12 @@ def test_the_mcp_summary_counts_the_warning_and_each_readings_blockers(
         "0 waived, 0 notices); blocking: azure-exclusivity@move2"
     ) in text.splitlines()
     assert "source: Tech&Co, June 2025" in text
+
+
+def test_a_check_of_time_alone_says_so_in_markdown() -> None:
+    """No move (a check of time alone): the comment names the date time ran to, never an empty
+    'Moves:' line."""
+    duties = Contract.load("tests/contracts/duties/contract.yaml")
+    text = report_as(duties.check_timeline([], at="2025-06-01"), duties, CIFormat.markdown)
+    assert "No move: time alone, to 2025-06-01." in text
+    assert not re.search(r"^Moves: *$", text, re.M)

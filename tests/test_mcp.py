@@ -164,3 +164,21 @@ def test_the_server_says_its_version_and_sends_each_result_once() -> None:
     (text,) = (c.text for c in unreadable.content)
     assert "no phrase of contract openai-microsoft matches" in text
     assert "list_phrases tool lists them all" in text and "contract-engine" not in text
+
+
+def test_an_assistant_asks_what_time_alone_brings() -> None:
+    """`check` with no move and a date lets time pass, as the CLI's `check --at` does; with no
+    date either it is an error that says what to send, not a CLI command."""
+    _, (alone, nothing) = anyio.run(
+        _call,
+        [
+            ("check", {"contract": "openai-microsoft", "moves": [], "at": "2026-01-15"}),
+            ("check", {"contract": "openai-microsoft", "moves": []}),
+        ],
+    )
+    assert not alone.is_error
+    assert alone.structured_content["moves"] == []
+    assert alone.structured_content["check_date"] == "2026-01-15"
+    assert nothing.is_error
+    text = nothing.content[0].text
+    assert "'at'" in text and "contract-engine" not in text

@@ -506,3 +506,14 @@ def test_the_core_does_not_import_the_server() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_check_of_time_alone_needs_a_date(client: TestClient) -> None:
+    """No move with `at`: time passes to that date (as `check --at` does); no move and no date
+    is refused in HTTP's terms, naming the fields to send."""
+    report = client.post(CHECK, json={"moves": [], "at": "2026-01-15"}).json()
+    assert report["moves"] == [] and report["check_date"] == "2026-01-15"
+    assert report["verdict"] in ("clear", "conflict")
+    body = assert_problem(client.post(CHECK, json={"moves": []}), 422, "invalid-request")
+    assert "'moves'" in str(body["detail"]) and "'at'" in str(body["detail"])
+    assert "contract-engine" not in str(body["detail"])

@@ -20,7 +20,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp_types import CallToolResult, TextContent
 from pydantic import Field, ValidationError
 
-from engine.errors import ContractEngineError
+from engine.errors import ContractEngineError, MoveError
 from engine.explain import explain_id
 from engine.report import Report
 from engine.serve.problems import in_terms_of, invalid_request
@@ -153,11 +153,11 @@ def build_server(directory: Path | None = None) -> MCPServer:
         moves: Annotated[
             list[str | dict[str, Any]],
             Field(
-                min_length=1,
                 max_length=MAX_MOVES_PER_REQUEST,
                 description='Moves in plain words ("partner with Google Cloud", or '
                 '"2025-09-01: declare AGI" to date one) or as objects with a "kind"; '
-                "several form one timeline, run in date order.",
+                "several form one timeline, run in date order. Empty with `at` given: what "
+                "time alone brings by that date.",
             ),
         ],
         at: Annotated[
@@ -174,6 +174,13 @@ def build_server(directory: Path | None = None) -> MCPServer:
     ) -> CallToolResult:
         """Check moves against a contract: the verdict, every conflict with its clause and
         source, the consequences, and why the other norms did not apply."""
+        if not moves and at is None:
+            return _error(
+                MoveError(
+                    "give at least one move in 'moves', or 'at' (YYYY-MM-DD) to check what "
+                    "time alone brings by that date"
+                )
+            )
         try:
             report = registry.get(contract).check_timeline(moves, at=at, readings=readings)
         except ContractEngineError as error:

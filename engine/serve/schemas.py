@@ -32,11 +32,12 @@ class CheckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     moves: list[MoveWords | dict[str, Any]] = Field(
-        min_length=1,
+        [],
         max_length=MAX_MOVES_PER_REQUEST,
         description=(
             'Each move in plain words ("partner with Google Cloud", optionally prefixed '
-            '"YYYY-MM-DD: ") or as an object ({"kind": "cloud_partnership", "provider": "aws"}).'
+            '"YYYY-MM-DD: ") or as an object ({"kind": "cloud_partnership", "provider": "aws"}). '
+            "Empty with `at` given: a check of time alone (what falls due by that date)."
         ),
         examples=[["declare AGI", "partner with Google Cloud"]],
     )
@@ -53,6 +54,16 @@ class CheckRequest(BaseModel):
         "gives the verdict under each.",
         examples=[{"agi-clause": "panel"}],
     )
+
+    @model_validator(mode="after")
+    def _moves_or_a_date(self) -> CheckRequest:
+        """A check needs something to happen: a move, or time passing to `at`."""
+        if not self.moves and self.at is None:
+            raise ValueError(
+                "give at least one move in 'moves', or 'at' (YYYY-MM-DD) to check what time "
+                "alone brings by that date"
+            )
+        return self
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
