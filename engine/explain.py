@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from engine.api import Contract
 from engine.conditions import with_article
+from engine.constructs import OPERATIONS
 from engine.errors import MoveError
 from engine.norms import kind_of
 from engine.suggest import did_you_mean
@@ -186,7 +187,7 @@ def explain(contract: Contract, rule: str, show_path: Callable[[str], str] = str
         kind_lines=[KindLine(label=label, text=text) for label, text in kind_of(n).explain(spec)],
         overrides=list(n.overrides),
         overridden_by=[o.id for o in spec.overridden_by],
-        then=[f"{c.op} {dict(c.args) or ''}".rstrip() for c in spec.consequences],
+        then=[OPERATIONS[c.op].show(c) for c in spec.consequences],
         message=n.message,
     )
 

@@ -82,3 +82,12 @@ def test_the_server_names_the_party_norms_of_an_either_norm(duties_server: TestC
     )
     assert response.status_code == 404
     assert "one norm for each party: mutual-confidentiality@" in response.json()["detail"]
+
+
+def test_a_value_change_is_explained_as_written() -> None:
+    """`then:` of a set_value norm shows its expression as the rule file writes it, never the
+    encoded key the compiled contract carries (nor the move's fields carried for it)."""
+    supply = Contract.load(ROOT / "tests" / "contracts" / "supply" / "contract.yaml")
+    text = explain_id(supply, "track-best-discount").to_text()
+    assert "then: set_value {'value': 'best-discount', 'to': 'discount'}" in text
+    assert "field:" not in text

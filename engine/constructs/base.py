@@ -186,6 +186,10 @@ class Operation:
     def describe_change(self, change: Change, names: dict[str, str]) -> str:
         raise NotImplementedError
 
+    def show(self, consequence: Consequence) -> str:
+        """The consequence as `explain` prints it: its operation and arguments as written."""
+        return f"{self.op} {dict(consequence.args) or ''}".rstrip()
+
 
 def _known(resolver: Resolver, what: str) -> dict[str, Any]:
     return {

@@ -102,6 +102,12 @@ class SetValue(Operation):
     def describe_change(self, change: Change, names: dict[str, str]) -> str:
         return f"{change['value']} is now {show_number(change['to'])}"
 
+    def show(self, consequence: Consequence) -> str:
+        """The expression as written, not its encoded key nor the fields carried for it."""
+        what = self.args[1]
+        expr = expression_of(consequence.arg(what)).show()
+        return f"{self.op} {{'value': '{consequence.arg('value')}', '{what}': '{expr}'}}"
+
 
 class AddToValue(SetValue):
     op = "add_to_value"
