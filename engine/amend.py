@@ -227,7 +227,14 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
         }
     )
     base_raw = load_yaml_file(base_path)
-    spec = _Resolver(base_path, base_raw, contract, rule_files, problems).resolve()
+    if any(c.readings for c in contract.clauses) or any(r.readings for *_, r in rule_files):
+        # the base's disputed clauses stay disputed: an amended contract is checked under each
+        # reading as the base is, never silently under the default reading alone
+        from engine.readings import resolve_with_readings
+
+        spec = resolve_with_readings(base_path, base_raw, contract, rule_files)
+    else:
+        spec = _Resolver(base_path, base_raw, contract, rule_files, problems).resolve()
     amendment = Amendment(
         id=amendment_id,
         title=a.title,

@@ -273,9 +273,12 @@ class Contract:
 
 
 def _variant_spec(spec: ContractSpec, combo: Mapping[str, str]) -> ContractSpec:
-    """The ordinary contract under one reading of each disputed clause."""
+    """The ordinary contract under one reading of each disputed clause; an amended contract's
+    variant stays that amendment (its file and what it changed), as the whole contract is."""
     assert spec.readings is not None
-    return dataclasses.replace(spec.readings.spec(combo), readings=None)
+    return dataclasses.replace(
+        spec.readings.spec(combo), readings=None, path=spec.path, amendment=spec.amendment
+    )
 
 
 def _prepared(path: str | Path) -> tuple[ContractSpec, Any, dict[Combination, Any]]:

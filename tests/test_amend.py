@@ -215,3 +215,34 @@ def test_cli_diff_with_a_moves_file(cli: Cli, tmp_path: Path) -> None:
     moves.write_text("partner: [1]\n", encoding="utf-8")
     code, _, err = cli("diff", BUNDLED, BUNDLED, "--moves", moves)
     assert code == 2 and "a moves file is a list" in err
+
+
+@pytest.mark.parametrize("name", ["azure-relaxed", "equity-for-access", "ip-without-windsurf"])
+def test_an_amended_contract_keeps_the_disputed_clauses_of_its_base(name: str, cli: Cli) -> None:
+    """The base's disputed AGI clause stays disputed once amended: its readings are offered,
+    and a check considers each one as the base's check does (not the default reading alone)."""
+    amended = Contract.load(ROOT / "contracts" / "amendments" / f"{name}.yaml")
+    base = Contract.load(BUNDLED)
+    assert amended.spec.readings is not None and base.spec.readings is not None
+    assert amended.spec.readings.declared() == base.spec.readings.declared()
+    moves = ["declare AGI", "partner with Google Cloud"]
+    under = {
+        r: amended.under({"agi-clause": r}) for r in amended.spec.readings.declared()["agi-clause"]
+    }
+    for variant in under.values():
+        assert variant.spec.amendment == amended.spec.amendment  # still the amendment
+    verdicts = {r: c.check_timeline(moves).verdict for r, c in under.items()}
+    whole = amended.check_timeline(moves)
+    assert whole.verdict == ("conflict" if "conflict" in verdicts.values() else "clear")
+    assert {r.reading["agi-clause"]: r.verdict for r in whole.readings or []} in ({}, verdicts)
+    code, out, err = cli(
+        "check", amended.spec.path, "-m", "declare AGI", "--reading", "agi-clause=panel"
+    )
+    assert code in (0, 1), out + err
+
+
+def test_an_amendment_that_rewrites_the_disputed_clause_settles_it() -> None:
+    """access-after-agi replaces the AGI clause itself (without readings): the dispute is gone."""
+    settled = Contract.load(AMENDMENTS / "access-after-agi.yaml")
+    assert settled.spec.readings is None
+    assert settled.check_timeline(["declare AGI", "partner with Google Cloud"]).readings is None
