@@ -234,7 +234,8 @@ def test_an_amended_contract_keeps_the_disputed_clauses_of_its_base(name: str, c
     verdicts = {r: c.check_timeline(moves).verdict for r, c in under.items()}
     whole = amended.check_timeline(moves)
     assert whole.verdict == ("conflict" if "conflict" in verdicts.values() else "clear")
-    assert {r.reading["agi-clause"]: r.verdict for r in whole.readings or []} in ({}, verdicts)
+    assert whole.readings is not None
+    assert {r.readings["agi-clause"]: r.verdict for r in whole.readings.results} == verdicts
     code, out, err = cli(
         "check", amended.spec.path, "-m", "declare AGI", "--reading", "agi-clause=panel"
     )
