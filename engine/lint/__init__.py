@@ -8,7 +8,12 @@ One module per check (or family of checks), each with its CHECKS (name -> how ex
   can never hold;
 - shadowed.py: norms shadowed by another that fires whenever they do;
 - windows.py: windows outside their clause's life, obligations due after their clause ends;
-- phrases.py: phrases two kinds share; coverage.py: kinds no norm and no feature covers.
+- phrases.py: phrases two kinds share; coverage.py: kinds no norm and no feature covers;
+- compliance.py: an obligation and a prohibition that make compliance impossible;
+- entitled.py: an entitlement and a prohibition over the same move with no override between;
+- silenced.py: a norm that a norm overriding it always sets aside;
+- produced.py: a norm listening for a change nothing in the contract emits;
+- deadline.py: an obligation due before any deadline of it can start.
 
 z3 is imported when lint runs (solver.py), never by `check`.
 """
@@ -22,16 +27,32 @@ from types import ModuleType
 from pydantic import BaseModel, ConfigDict
 
 from engine.api import Contract
-from engine.lint import coverage, fires, phrases, shadowed, windows
+from engine.lint import (
+    compliance,
+    coverage,
+    deadline,
+    entitled,
+    fires,
+    phrases,
+    produced,
+    shadowed,
+    silenced,
+    windows,
+)
 from engine.lint.context import Lint, LintProblem, Severity
 
-# in the order they run: shadowed skips what never-fires reported
+# in the order they run: shadowed, silenced and produced skip what never-fires reported
 _MODULES: tuple[ModuleType, ...] = (
     fires,
     windows,
     shadowed,
     phrases,
     coverage,
+    compliance,
+    entitled,
+    silenced,
+    produced,
+    deadline,
 )
 CHECKS: dict[str, tuple[str, str]] = {
     name: check for module in _MODULES for name, check in module.CHECKS.items()
