@@ -4,14 +4,20 @@ the CLI, and none of them on any bundled contract, amendment or test contract.""
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from generate import contract_files, timeline, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from engine import Contract, LintResult, lint
+from engine import Contract, ContractFileError, LintResult, lint
 from tests.conftest import MINIMAL_CONTRACT, ROOT
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -276,3 +282,36 @@ norms:
         f"report-before-{amended.id.split('+')[1]}",
     }
     assert [p for p in lint(amended).problems if p.check in NEW] == []
+
+
+# -- the exact claims hold in the engine, on generated contracts ------------------------------
+_folders = itertools.count()
+
+
+@settings(
+    max_examples=int(os.environ.get("LINT_CONTRACTS", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(files=contract_files(), timelines=st.lists(timeline(), min_size=2, max_size=2))
+def test_what_lint_says_never_happens_never_happens_in_a_check(
+    tmp_path_factory: pytest.TempPathFactory, files: dict[str, Any], timelines: list[Any]
+) -> None:
+    """A norm whose trigger nothing produces is never judged; a norm an override always
+    silences never applies; a duty due before it can start is never met in time."""
+    folder = tmp_path_factory.mktemp("lint") / str(next(_folders))
+    try:
+        contract = Contract.load(write(files, folder))
+    except ContractFileError:
+        return
+    said: dict[str, set[str]] = {}
+    for problem in lint(contract).problems:
+        said.setdefault(problem.check, set()).add(problem.message.split(":", 1)[0])
+    for moves, at in timelines:
+        report = contract.check(*moves, at=at)
+        for outcome in report.outcomes:
+            assert outcome.rule not in said.get("never-produced", set()), outcome
+            if outcome.rule in said.get("always-overridden", set()):
+                assert outcome.status != "applied", outcome
+            if outcome.rule in said.get("deadline-before-start", set()):
+                assert outcome.status != "met", outcome

@@ -122,7 +122,8 @@ def emissions(spec: ContractSpec) -> list[Emission]:
             out.append(Emission("clause_ended", (("clause", n.clause),), n.id))
         elif n.kind is NormKind.entitlement and n.beneficiary:
             right = n.grants if n.grants and not HOLE.search(n.grants) else None
-            known = (("to", n.beneficiary),) + ((("right", right),) if right else ())
+            to = n.beneficiary if n.beneficiary in spec.parties else None  # `other`: any
+            known = ((("to", to),) if to else ()) + ((("right", right),) if right else ())
             out.append(Emission("right_granted", known, n.id))
         elif n.kind is NormKind.termination:
             if n.ends == "partnership":
