@@ -100,6 +100,37 @@ def test_cli_reports_each_fault_with_file_line_and_exit_1(cli: Cli) -> None:
     assert shown == {(check, _line(norm)) for check, norm in EXPECTED}
 
 
+def test_check_bears_each_finding_out_on_the_fault_contract() -> None:
+    """What lint says of each fault is what `check` does with it."""
+    contract = Contract.load(FAULTS)
+
+    def check(*moves: dict[str, Any], at: str) -> Any:
+        return contract.check(*({"date": "2025-03-01", **m} for m in moves), at=at)
+
+    def status(report: Any, rule: str) -> set[str]:
+        return {o.status for o in report.outcomes if o.rule == rule}
+
+    # impossible-compliance: filing the annual report is forbidden, not filing it is missed
+    filed = check({"kind": "report", "format": "Annual"}, at="2025-07-02")
+    assert "no-annual-reports" in {f.rule for f in filed.conflicts}
+    assert "annual-report" in {f.rule for f in check(at="2025-07-02").conflicts}
+    # entitled-and-forbidden: one audit of the head office is both a right and a conflict
+    audit = check({"kind": "audit", "site": "HQ"}, at="2025-03-02")
+    assert {f.rule for f in audit.conflicts} == {"no-hq-audits"}
+    assert "audit-right" in {c.rule for c in audit.consequences}
+    # always-overridden: even a 40% discount is set aside by the promotion
+    deep = check({"kind": "discount", "customer": "outlet", "percent": 40}, at="2025-03-02")
+    assert status(deep, "no-deep-discounts") == {"overridden"} and deep.verdict == "clear"
+    # never-produced: a complaint sets under_review, which only the spelt-right norm hears
+    complaint = check({"kind": "complaint", "account": "X"}, at="2025-03-02")
+    assert status(complaint, "review-misspelt") <= {"not_triggered"}
+    assert status(complaint, "review-flagged") == {"applied"}
+    # deadline-before-start: filed the day after the pilot, yet missed; the other never enforced
+    late = check({"kind": "filing", "date": "2025-10-02"}, at="2025-12-31")
+    assert "file-after-pilot" in {f.rule for f in late.conflicts}
+    assert "file-in-autumn" not in {f.rule for f in check(at="2025-12-31").conflicts}
+
+
 # -- no false positive ------------------------------------------------------------------------
 CLEAN = sorted(
     [
@@ -243,10 +274,23 @@ def test_a_change_is_produced_only_by_what_the_contract_emits(
     assert ("never-produced" in found) is reported
 
 
-def test_a_deadline_the_day_before_its_window_is_reported_and_on_its_first_day_is_not(
+def test_a_duty_whose_window_opens_after_its_deadline_passed_is_never_enforced(
     write_contract: Callable[..., Path],
 ) -> None:
+    """Its window is tested on the day the deadline passes (`by` + 1): lint's claim, and check's."""
     duty = "  - {{id: file, clause: c1, kind: obligation, bearer: alpha, must: {{move: ping}}, from: 2025-03-01, by: {}, message: late}}\n"
+    for by, reported in (("2025-02-27", True), ("2025-02-28", False)):
+        path = write_contract(MINIMAL_CONTRACT, RULES_HEAD + duty.format(by))
+        found = {p.check for p in lint(Contract.load(path)).problems}
+        assert ("deadline-before-start" in found) is reported
+        verdict = Contract.load(path).check(at="2025-04-01").verdict
+        assert verdict == ("clear" if reported else "conflict")
+
+
+def test_a_duty_started_after_its_deadline_is_reported_and_one_started_on_it_is_not(
+    write_contract: Callable[..., Path],
+) -> None:
+    duty = "  - {{id: file, clause: c1, kind: obligation, bearer: alpha, when: {{move: deal}}, must: {{move: ping}}, from: 2025-03-01, by: {}, message: late}}\n"
     assert _found(write_contract, duty.format("2025-02-28")) == {"deadline-before-start file"}
     assert _found(write_contract, duty.format("2025-03-01")) == set()
 
@@ -297,8 +341,9 @@ _folders = itertools.count()
 def test_what_lint_says_never_happens_never_happens_in_a_check(
     tmp_path_factory: pytest.TempPathFactory, files: dict[str, Any], timelines: list[Any]
 ) -> None:
-    """A norm whose trigger nothing produces is never judged; a norm an override always
-    silences never applies; a duty due before it can start is never met in time."""
+    """A norm whose trigger nothing produces is never triggered; a norm an override always
+    silences never applies; a duty due before it can start is never met in time, or never
+    enforced."""
     folder = tmp_path_factory.mktemp("lint") / str(next(_folders))
     try:
         contract = Contract.load(write(files, folder))
@@ -307,11 +352,15 @@ def test_what_lint_says_never_happens_never_happens_in_a_check(
     said: dict[str, set[str]] = {}
     for problem in lint(contract).problems:
         said.setdefault(problem.check, set()).add(problem.message.split(":", 1)[0])
+    names = {n.id: i for i, n in enumerate(contract.spec.norms)}
     for moves, at in timelines:
         report = contract.check(*moves, at=at)
         for outcome in report.outcomes:
-            assert outcome.rule not in said.get("never-produced", set()), outcome
+            if outcome.rule in said.get("never-produced", set()):  # heard on its route only
+                assert outcome.status == "not_triggered", outcome
             if outcome.rule in said.get("always-overridden", set()):
                 assert outcome.status != "applied", outcome
             if outcome.rule in said.get("deadline-before-start", set()):
-                assert outcome.status != "met", outcome
+                # started by a move or change: never met in time; else: never enforced
+                started = contract.spec.norms[names[outcome.rule]].starts is not None
+                assert outcome.status != ("met" if started else "applied"), outcome

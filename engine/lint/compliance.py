@@ -98,11 +98,9 @@ def _stuck_days(lint: Lint, duty: NormSpec, ban: NormSpec) -> str | None:
         )
     if n.by is None:
         return None
-    if duty.starts is None:  # one deadline, from the duty's first day to `by`
-        days: Window = (starts[0], n.by)
-        if not within(days, ban_days):
-            return None
-        return f"due by {n.by}" + (f", open from {starts[0]}," if starts[0] else "")
+    if duty.starts is None:  # one deadline, open from the start (its window is tested later)
+        days: Window = (None, n.by)
+        return f"due by {n.by}" if within(days, ban_days) else None
     # deadlines started by a move: the latest start leaves the fewest days
     first = _latest(starts[0], ban_days[0])
     last = _earliest(starts[1], n.by)

@@ -1,8 +1,10 @@
-"""A deadline that falls before its obligation can start: an obligation due `by` a date earlier
-than the first day a deadline of it can start, so every deadline it starts is missed the day it
-starts.
+"""A deadline that falls before its obligation can start. A duty started by a move or change
+(`when`) and due `by` a date earlier than the first day a deadline of it can start: every
+deadline it starts is missed the day it starts. A duty the contract starts (no `when`) whose
+window opens after its deadline has passed: the window is tested on the day the deadline passes,
+so missing it is never reported.
 
-Exact for dated terms: the first day is the latest of the norm's `from`, the contract's
+Exact for dated terms: the first start is the latest of the norm's `from`, the contract's
 `effective` date, and, for a deadline started by a dated change, the day that change comes (an
 expiry's `on` + 1 when nothing extends its clause, another obligation's `by` + 1, the end of the
 contract's initial term + 1). Starts that depend on moves count as any day in the window.
@@ -28,21 +30,44 @@ _NORM = ("norm", "eq")
 
 def run(lint: Lint) -> None:
     for duty in lint.spec.norms:
-        n = duty.norm
-        if n.kind is not NormKind.obligation or n.by is None:
-            continue
-        first, why = _first_start(lint, duty)
-        if first is None or n.by >= first:
-            continue
-        lint.add(
-            duty,
-            "error",
-            CHECK,
-            f"{duty.id}: due by {n.by}, but no deadline of it can start before {first} ({why}): "
-            f"every deadline it starts is missed the day it starts. {HOW}. Fix: move `by` to "
-            f"{first} or later, use `within_days` for a deadline counted from its start, or "
-            f"start it earlier.",
-        )
+        if duty.norm.kind is NormKind.obligation and duty.norm.by is not None:
+            if duty.starts is None:
+                _never_enforced(lint, duty, duty.norm.by)
+            else:
+                _missed_on_start(lint, duty, duty.norm.by)
+
+
+def _missed_on_start(lint: Lint, duty: NormSpec, by: dt.date) -> None:
+    """A duty started by a move or change: a deadline started after `by` passes that day."""
+    first, why = _first_start(lint, duty)
+    if first is None or by >= first:
+        return
+    lint.add(
+        duty,
+        "error",
+        CHECK,
+        f"{duty.id}: due by {by}, but no deadline of it can start before {first} ({why}): "
+        f"every deadline it starts is missed the day it starts. {HOW}. Fix: move `by` to "
+        f"{first} or later, use `within_days` for a deadline counted from its start, or "
+        f"start it earlier.",
+    )
+
+
+def _never_enforced(lint: Lint, duty: NormSpec, by: dt.date) -> None:
+    """A duty the contract starts (no `when`): its window is tested on the day its deadline
+    passes (`by` + 1), so a window that opens later never hears the deadline pass."""
+    start = duty.window_from
+    if start is None or by + DAY >= start:
+        return
+    said = "its window" if start == duty.norm.valid_from else "the contract"
+    lint.add(
+        duty,
+        "error",
+        CHECK,
+        f"{duty.id}: due by {by}, but {said} starts on {start}: the deadline passes on "
+        f"{by + DAY}, before the duty applies, so missing it is never reported. {HOW}. Fix: "
+        f"move `by` to {start - DAY} or later, or `from` to {by + DAY} or earlier.",
+    )
 
 
 def _first_start(lint: Lint, duty: NormSpec) -> tuple[dt.date | None, str]:
