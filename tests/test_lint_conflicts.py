@@ -169,7 +169,6 @@ RULES_HEAD = """\
 event_kinds:
   - id: deal
     title: deal
-    actor: alpha
     fields:
       with: {type: entity}
       amount: {type: number, required: false}
@@ -252,7 +251,8 @@ def test_an_override_that_ends_before_the_norm_it_overrides_does_not_silence_it(
 @pytest.mark.parametrize(
     ("when", "contract", "reported"),
     [
-        ("{change: term_renewed}", "", True),  # no term to renew
+        ("{change: consent_recorded}", "", True),  # nothing records a consent
+        ("{change: flag_set, flag: other}", "", True),  # only `done` is ever set
         ("{change: term_renewed}", "  term: {start: 2025-01-01, initial: {years: 1}}\n", False),
         ("{change: period_ended, period: calendar_quarter}", "", False),
         ("{change: clause_ended, clause: c1}", "", True),  # nothing ends c1
