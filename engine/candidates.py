@@ -51,6 +51,17 @@ class Step:
     # the interchangeable values the move uses, as (class, index): a search tries the index-th
     # value of a class only once the ones before it are in the timeline (engine/search.py)
     symbols: tuple[tuple[str, int], ...] = ()
+    relative: Rel = ()  # date fields given as days after the move's day: (field, days)
+
+    def on(self, contract: Contract, day: dt.date) -> Move:
+        """The move on its day, with its relative dates made dates (and its words redone)."""
+        if not self.relative:
+            return self.move.model_copy(update={"date": day})
+        fields = dict(self.move.fields)
+        for name, days in self.relative:
+            fields[name] = (day + dt.timedelta(days=days)).isoformat()
+        move = self.move.model_copy(update={"fields": fields})
+        return move.model_copy(update={"date": day, "text": say(contract, move)})
 
     @property
     def kind(self) -> str:
@@ -70,6 +81,16 @@ class Wait:
     @property
     def text(self) -> str:
         return f"time passes to {self.day}"
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A date field's value so many days after the move's own day."""
+
+    days: int
+
+
+Rel = tuple[tuple[str, int], ...]
 
 
 @dataclass
@@ -129,6 +150,7 @@ def candidates(
         for actor in actors:
             for combo in itertools.product(*options):
                 fields = {n: v for n, v in zip(names, combo, strict=True) if v is not None}
+                fields, rel = vocabulary.relative(kind_id, fields)
                 data: dict[str, Any] = {"kind": kind_id, "actor": actor, **fields}
                 try:
                     move = contract.parse_move(data)
@@ -136,7 +158,7 @@ def candidates(
                     if not vocabulary.refusable(kind_id, fields, error):
                         found.uncovered.append(f"{json.dumps(data, sort_keys=True)}: {error}")
                     continue
-                key = json.dumps([move.kind, move.actor, move.fields], sort_keys=True)
+                key = json.dumps([move.kind, move.actor, move.fields, rel], sort_keys=True)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -145,11 +167,13 @@ def candidates(
                 if not _reads_back(contract, move, text):
                     found.uncovered.append(f"{text}: no words or JSON read back as this move")
                     continue
-                symbols = {vocabulary.symbols[v] for v in fields.values() if v in vocabulary.symbols}
+                symbols = {
+                    vocabulary.symbols[v] for v in fields.values() if v in vocabulary.symbols
+                }
                 symbols |= {
                     vocabulary.symbols[v] for v in move.fields.values() if v in vocabulary.symbols
                 }
-                found.steps.append(Step(move, text, tuple(sorted(symbols))))
+                found.steps.append(Step(move, text, tuple(sorted(symbols)), rel))
                 if len(found.steps) > MAX_CANDIDATES:
                     raise MoveError(
                         f"more than {MAX_CANDIDATES:,} candidate moves; narrow them with --allow"
@@ -241,7 +265,10 @@ class _Vocabulary:
             if read:
                 days |= self.days
             near = sorted({d + dt.timedelta(days=k) for d in days for k in (-1, 0, 1)})
-            values = [p.isoformat() for p in near] or [self.contract.as_of.isoformat()]
+            values: list[Any] = [p.isoformat() for p in near] or [self.contract.as_of.isoformat()]
+            if read == AS_A_DATE:  # its place among the timeline's days: relative to the move's
+                values += [Relative(k) for k in range(-1, max(1, self.symmetric) + 2)]
+                return optional + values, None
             gap = f"read by {read} (values tried: {_show(values)})" if read else None
             return optional + values, gap
         words = [v for v in tested if isinstance(v, str)]
@@ -249,12 +276,25 @@ class _Vocabulary:
         gap = f"read by {read} (values tried: {_show(values)})" if read else None
         return optional + values, gap
 
+    def relative(self, kind_id: str, fields: dict[str, Any]) -> tuple[dict[str, Any], Rel]:
+        """The fields with each relative date made a date (from the contract's default date;
+        a search dates it from the move's own day), and which fields were relative."""
+        out = dict(fields)
+        rel = []
+        for name, value in fields.items():
+            if isinstance(value, Relative):
+                out[name] = (self.contract.as_of + dt.timedelta(days=value.days)).isoformat()
+                rel.append((name, value.days))
+        return out, tuple(rel)
+
     def _one_other(self, f: FieldSpec, tested: list[Any]) -> list[Any]:
         """A field whose value only constant tests read: each constant, and one other value."""
         if f.type is FieldType.party:
             domain = sorted(self.spec.parties)
         else:
-            domain = [e for e in self._entities(f) if e not in self.symbols or not self.symbols[e][1]]
+            domain = [
+                e for e in self._entities(f) if e not in self.symbols or not self.symbols[e][1]
+            ]
         kept = [v for v in domain if v in tested]
         if f.type is FieldType.name:
             kept += [self._label(str(v)) for v in tested if v not in domain]
@@ -395,10 +435,15 @@ def _tested_values(contract: Contract) -> dict[tuple[str, str], set[Any]]:
     return found
 
 
+_DATE_SLOTS = {"until", "on", "by", "from", "date"}
+
+
 def _read_fields(contract: Contract) -> dict[str, str]:
     """Fields whose values a condition or a consequence reads through an expression (a
-    template "{amount}" outside prose, or a measure's `sum:`), by name, with where."""
+    template "{amount}" outside prose, or a measure's `sum:`), by name, with where. A field
+    read only as a date (a clause's new end, "{until}") is marked "as a date" (see `values`)."""
     read: dict[str, str] = {}
+    dated: set[str] = set()
     fields = {n for k in contract.spec.event_kinds.values() for n in k.kind.fields}
 
     def walk(data: Any, where: str, key: str = "") -> None:
@@ -415,6 +460,9 @@ def _read_fields(contract: Contract) -> dict[str, str]:
             if key in ("sum", "per", "on"):
                 names.add(data)
             for name in names & fields:
+                if key in _DATE_SLOTS and data == "{" + name + "}":
+                    dated.add(name)
+                    continue
                 read.setdefault(name, where)
 
     for norm in contract.spec.norms:
@@ -427,7 +475,12 @@ def _read_fields(contract: Contract) -> dict[str, str]:
         walk(measure, f"measure {measure.get('id')}")
     for kind in contract.spec.event_kinds.values():
         walk(kind.kind.effects, f"the effects of {kind.id}")
+    for name in dated - set(read):
+        read[name] = AS_A_DATE
     return read
+
+
+AS_A_DATE = "as a date"
 
 
 def _relevant_kinds(contract: Contract) -> set[str]:

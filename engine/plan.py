@@ -257,7 +257,9 @@ def timeline_steps(
     for step in steps:
         if isinstance(step, Wait):
             out.append(
-                PlanStep(date=step.day, text=step.text, kind="", actor="", replay=f"--at {step.day}")
+                PlanStep(
+                    date=step.day, text=step.text, kind="", actor="", replay=f"--at {step.day}"
+                )
             )
             continue
         move = next(moves)
@@ -270,11 +272,11 @@ def timeline_steps(
         out.append(
             PlanStep(
                 date=move.date,
-                text=step.text,
+                text=move.text or step.text,
                 kind=step.kind,
                 actor=step.actor,
                 needs=needs,
-                replay=dated_words(step.text, move),
+                replay=dated_words(move.text or step.text, move),
             )
         )
     return out

@@ -92,9 +92,13 @@ class ProofResult(_Frozen):
         """0 holds or reachable; 1 a counterexample, or unreachable; 4 not proved."""
         return {"holds": 0, "reachable": 0, "fails": 1, "unreachable": 1}.get(self.outcome, 4)
 
+    def moves(self) -> list[str]:
+        """The dated moves of the timeline found, as `check` takes them (check them at `at`)."""
+        return [step.replay for step in self.timeline or [] if step.kind]
+
     def replay(self) -> list[str]:
         """The arguments of `contract-engine check` that replay the timeline found."""
-        args = [f"-m {json.dumps(step.replay)}" for step in self.timeline or [] if step.kind]
+        args = [f"-m {json.dumps(move)}" for move in self.moves()]
         if self.at is not None:
             args.append(f"--at {self.at}")
         return args

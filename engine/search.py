@@ -43,10 +43,13 @@ __all__ = [
     "blocking",
     "candidate_moves",
     "candidates",
+    "canonical",
+    "has_history",
     "new_findings",
     "party_name",
     "say",
     "state_key",
+    "time_steps",
 ]
 POOL_MIN_CHECKS = 4_000  # below this a level is checked in-process: spawning costs ~1 s
 
@@ -223,7 +226,7 @@ class Explorer:
         key = (id(step), day)
         move = self._moves.get(key)
         if move is None:
-            move = self._moves[key] = step.move.model_copy(update={"date": day})
+            move = self._moves[key] = step.on(self.contract, day)
         return move
 
     def check(self, steps: Sequence[Step | Wait]) -> Report:
@@ -260,7 +263,7 @@ class Explorer:
             tried: list[Step | Wait] = [*self.candidates, *self.waits(parent)]
             used = {s for step in parent.steps if isinstance(step, Step) for s in step.symbols}
             for step in tried:
-                if isinstance(step, Step) and step.symbols and not _canonical(used, step):
+                if isinstance(step, Step) and step.symbols and not canonical(used, step):
                     continue
                 node = self.node((*parent.steps, step), parent.at)
                 if self.clear_only and node.report.verdict != "clear":
@@ -337,7 +340,7 @@ class Explorer:
             yield level
 
 
-def _canonical(used: set[tuple[str, int]], step: Step) -> bool:
+def canonical(used: set[tuple[str, int]], step: Step) -> bool:
     """Whether the timeline with `step` uses the interchangeable values of each class in
     order (the first, then the second, ...): every timeline is one of these up to a renaming
     of such values, which changes no verdict."""
