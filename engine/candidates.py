@@ -24,7 +24,7 @@ import datetime as dt
 import itertools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +116,7 @@ def candidates(
     allow: Sequence[str] = (),
     forbid: Sequence[str] = (),
     symmetric: int = 0,
+    named: Mapping[str, str] | None = None,
 ) -> Candidates:
     """Every move worth trying: each event kind (narrowed by allow/forbid), by each party that
     may make it, with each field taking one value of each class (see the module's doc).
@@ -124,7 +125,8 @@ def candidates(
     With `symmetric=k`, values nothing names are interchangeable (renaming them changes no
     verdict and no state a norm can tell apart), so an entity or name field takes the values
     something names plus k of the others per category (k fresh names): every timeline of up to
-    k moves is then represented up to such a renaming (proofs pass their depth)."""
+    k moves is then represented up to such a renaming (proofs pass their depth). `named` adds
+    values (id -> words) that a question names, so never renamed (a property's "Acme")."""
     spec = contract.spec
     for kind in [*allow, *forbid]:
         if kind not in spec.event_kinds:
@@ -133,7 +135,7 @@ def candidates(
                 f"known kinds: {', '.join(sorted(spec.event_kinds))}"
             )
     found = Candidates([])
-    vocabulary = _Vocabulary(contract, symmetric)
+    vocabulary = _Vocabulary(contract, symmetric, named or {})
     seen: set[str] = set()
     for kind_id in sorted(spec.event_kinds):
         if (allow and kind_id not in allow) or kind_id in forbid:
@@ -192,12 +194,13 @@ def _reads_back(contract: Contract, move: Move, text: str) -> bool:
 class _Vocabulary:
     """What the contract's conditions can tell apart, gathered once for a run of `candidates`."""
 
-    def __init__(self, contract: Contract, symmetric: int) -> None:
+    def __init__(self, contract: Contract, symmetric: int, extra: Mapping[str, str]) -> None:
         self.contract = contract
         self.spec = contract.spec
         self.symmetric = symmetric
         self.tested = _tested_values(contract)
-        self.named = _named_values(contract)
+        self.extra = dict(extra)
+        self.named = _named_values(contract) | set(extra)
         self.read = _read_fields(contract)
         self.days = static_days(contract)
         self.members = sorted({m for st in self.spec.sets.values() for m in st.members})
@@ -243,6 +246,7 @@ class _Vocabulary:
             return optional + sorted(self.spec.parties), None
         if t is FieldType.name:
             pool = set(self._entities(f)) | set(self.members) | {str(v) for v in tested}
+            pool |= set(self.extra)
             words = [self._label(v) for v in sorted(pool)]
             default = [f.default] if f.default is not None else []
             return optional + default + words + self._fresh(), None
@@ -320,6 +324,8 @@ class _Vocabulary:
         """A name as a move gives it: an entity's id, or a proper noun that reads as `value`."""
         if value in self.spec.entities or value in self.spec.parties:
             return value
+        if value in self.extra:
+            return self.extra[value]
         return " ".join(w.capitalize() for w in value.replace("_", " ").split())
 
     def _fresh(self) -> list[str]:

@@ -142,6 +142,7 @@ class Property:
     kind: Literal["never", "always", "reachable"]
     condition: Atom | None
     atom: Atom
+    names: dict[str, str]  # values the property names (id -> words): no search renames them
 
 
 def parse_property(contract: Contract, text: str) -> Property:
@@ -150,19 +151,31 @@ def parse_property(contract: Contract, text: str) -> Property:
         raise MoveError(f"'{text}' is not a property; write one of: {'; '.join(PROPERTY_FORMS)}")
     kind, body = m.group(1), m.group(2)
     condition: Atom | None = None
+    names = _names(contract, body)
     if kind == "always" and "->" in body:
         left, right = body.split("->", 1)
-        condition, atom = _atom(contract, left), _atom(contract, right)
+        condition, atom = _atom(contract, left, names), _atom(contract, right, names)
     else:
-        atom = _atom(contract, body)
-    return Property(kind, condition, atom)  # type: ignore[arg-type]
+        atom = _atom(contract, body, names)
+    return Property(kind, condition, atom, names)  # type: ignore[arg-type]
 
 
-def _atom(contract: Contract, text: str) -> Atom:
+def _names(contract: Contract, text: str) -> dict[str, str]:
+    """The entities a property names (by id, name or alias)."""
+    lower = " ".join(text.lower().split())
+    found: dict[str, str] = {}
+    for e in contract.spec.entities.values():
+        for word in (e.id, e.name, *e.aliases):
+            if re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", lower):
+                found[e.id] = e.id
+    return found
+
+
+def _atom(contract: Contract, text: str, names: dict[str, str] | None = None) -> Atom:
     words = " ".join(text.strip().split())
     lower = words.lower()
     if lower.startswith("not "):
-        inner = _atom(contract, words[4:])
+        inner = _atom(contract, words[4:], names)
         return lambda node, x: (lambda r: (not r[0], "not: " + r[1]))(inner(node, x))
     if lower in ("a move is both required and forbidden", "normative conflict"):
         return _normative
@@ -197,6 +210,10 @@ def _atom(contract: Contract, text: str) -> Atom:
         except ContractEngineError as error:
             raise MoveError(f"{error}\nAn atom is one of: {'; '.join(ATOM_FORMS)}") from None
         step = Step(move, m.group(1))
+        if names is not None:  # the move's own values: a timeline may name them too
+            for value in move.fields.values():
+                if isinstance(value, str):
+                    names.setdefault(value, move.labels.get(value, value))
         want_clear = m.group(2).lower() == "clear"
 
         def proposed(node: Node, x: Explorer) -> tuple[bool, str]:
@@ -261,7 +278,7 @@ def prove(
         raise MoveError("--depth must be at least 1")
     contract = contract.under()  # one reading of each disputed clause: the default, or as fixed
     parsed = parse_property(contract, prop)
-    tried = candidates(contract, symmetric=depth)
+    tried = candidates(contract, symmetric=depth, named=parsed.names)
     explorer = Explorer(
         contract,
         tried.steps,

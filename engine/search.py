@@ -247,8 +247,8 @@ class Explorer:
         return time_steps([self.contract], [view], node.last_move, node.at)
 
     def merge_key(self, node: Node) -> tuple[Any, ...]:
-        if self._history:
-            return node.steps
+        if self._history:  # no merging: the timeline itself
+            return tuple(id(s) if isinstance(s, Step) else s.day for s in node.steps)
         return (node.key, node.at, node.cursor) if self.time else node.key
 
     def _children(self, parents: list[Node]) -> Iterator[Node]:
