@@ -256,7 +256,7 @@ class Explorer:
         `clear_only`); across processes when there are many."""
         jobs = len(parents) * len(self.candidates)
         workers = min(self.workers, len(parents)) if self.budget is None else 1
-        if workers > 1 and jobs >= POOL_MIN_CHECKS and not self.time:
+        if workers > 1 and jobs >= POOL_MIN_CHECKS:
             yield from self._children_in_pool(parents, workers)
             return
         for parent in parents:
@@ -272,12 +272,13 @@ class Explorer:
 
     def _children_in_pool(self, parents: list[Node], workers: int) -> Iterator[Node]:
         """The same children, computed by worker processes that load the contract once each
-        (from its file) and check whole chunks of parents; answers come back in order."""
+        (from its file) and check whole chunks of parents; answers come back in order. A
+        timeline travels as numbers: a candidate's index, or -1 - the ordinal of a wait's day."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         index = {id(step): i for i, step in enumerate(self.candidates)}
-        paths = [tuple(index[id(s)] for s in node.steps) for node in parents]
+        paths = [tuple(_encode(s, index) for s in node.steps) for node in parents]
         size = max(1, len(paths) // (workers * 4))
         chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
         setup = (
@@ -287,6 +288,7 @@ class Explorer:
             self.prefix,
             self.clear_only,
             self.contract.reading_choice,
+            self.time,
         )
         pool = ProcessPoolExecutor(
             workers,
@@ -296,15 +298,18 @@ class Explorer:
         )
         try:
             for chunk_paths, results in zip(chunks, pool.map(_worker_expand, chunks), strict=True):
-                self.checks += len(chunk_paths) * len(self.candidates)
-                for path, answers in zip(chunk_paths, results, strict=True):
-                    for i, report in answers:
-                        steps = tuple(self.candidates[j] for j in (*path, i))
+                for path, (tried, answers) in zip(chunk_paths, results, strict=True):
+                    self.checks += tried
+                    for code, report in answers:
+                        steps = tuple(self._decode(c) for c in (*path, code))
                         _, at, cursor, last = self.schedule(steps)
                         since = self.schedule(steps[:-1])[1]
                         yield Node(steps, report, at, cursor, since, last)
         finally:  # a search that stops early (a counterexample) drops the chunks not started
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _decode(self, code: int) -> Step | Wait:
+        return self.candidates[code] if code >= 0 else Wait(dt.date.fromordinal(-1 - code))
 
     def root(self) -> Node:
         return self.node(())
@@ -356,6 +361,10 @@ def canonical(used: set[tuple[str, int]], step: Step) -> bool:
 _worker: Explorer | None = None
 
 
+def _encode(step: Step | Wait, index: dict[int, int]) -> int:
+    return index[id(step)] if isinstance(step, Step) else -1 - step.day.toordinal()
+
+
 def _worker_init(
     path: str,
     candidates: list[Step],
@@ -363,27 +372,29 @@ def _worker_init(
     prefix: list[Move],
     clear_only: bool,
     readings: dict[str, str] | None = None,
+    time: bool = False,
 ) -> None:
     global _worker
     contract = Contract.load(path).under(readings)
-    _worker = Explorer(contract, candidates, start, clear_only=clear_only)
+    _worker = Explorer(contract, candidates, start, clear_only=clear_only, time=time)
     _worker.prefix = list(prefix)  # already dated by the parent
     _worker._first_day = (
         prefix[-1].date + dt.timedelta(days=1) if prefix and prefix[-1].date else start
     )
 
 
-def _worker_expand(paths: list[tuple[int, ...]]) -> list[list[tuple[int, Report]]]:
-    """For each parent (as candidate indices), the reports of its children worth keeping."""
+def _worker_expand(paths: list[tuple[int, ...]]) -> list[tuple[int, list[tuple[int, Report]]]]:
+    """For each parent (as numbers, see `_children_in_pool`), how many children were checked
+    and the reports of those worth keeping."""
     assert _worker is not None
     x = _worker
-    out: list[list[tuple[int, Report]]] = []
+    index = {id(step): i for i, step in enumerate(x.candidates)}
+    out: list[tuple[int, list[tuple[int, Report]]]] = []
     for path in paths:
+        parent = x.node([x._decode(c) for c in path])
+        x.checks = 0
         answers = []
-        for i in range(len(x.candidates)):
-            report = x.check([x.candidates[j] for j in (*path, i)])
-            if x.clear_only and report.verdict != "clear":
-                continue
-            answers.append((i, report))
-        out.append(answers)
+        for child in x._children([parent]):
+            answers.append((_encode(child.steps[-1], index), child.report))
+        out.append((x.checks, answers))
     return out

@@ -174,7 +174,9 @@ def test_amendments_are_listed_and_named_by_id_or_file(client: TestClient) -> No
     }
     assert len(answers) == 1
     changes = json.loads(answers.pop())["changes"]
-    cloud = next(c for c in changes if c["moves"] == ["2025-10-01: partner with Amazon Web Services"])
+    cloud = next(
+        c for c in changes if c["moves"] == ["2025-10-01: partner with Amazon Web Services"]
+    )
     assert cloud["how"] == [
         "azure-exclusivity relaxed by amendment azure-relaxed (blocking -> info)"
     ]

@@ -17,7 +17,7 @@ import itertools
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +130,12 @@ def small_contract(draw: st.DrawFn) -> dict[str, Any]:
         "norms": [draw(small_norm(i)) for i in range(draw(st.integers(1, 3)))],
     }
     contract = {
-        "contract": {"id": "small", "title": "Small", "as_of": START.isoformat(), "rules": ["r.yaml"]},
+        "contract": {
+            "id": "small",
+            "title": "Small",
+            "as_of": START.isoformat(),
+            "rules": ["r.yaml"],
+        },
         "parties": [{"id": "p1", "name": "P1"}, {"id": "p2", "name": "P2"}],
         "entities": [{"id": e, "name": e.upper()} for e in ENTITIES],
         "clauses": [{"id": c, "title": c, "text": "t", "source": "s"} for c in ("c1", "c2")],
@@ -249,7 +254,12 @@ def test_a_fresh_name_taken_over_then_withheld_is_found(tmp_path: Path) -> None:
     """The class of a name nothing declares, used by two moves: the search's fresh name."""
     files = {
         "contract": {
-            "contract": {"id": "fresh", "title": "F", "as_of": START.isoformat(), "rules": ["r.yaml"]},
+            "contract": {
+                "id": "fresh",
+                "title": "F",
+                "as_of": START.isoformat(),
+                "rules": ["r.yaml"],
+            },
             "parties": [{"id": "p1", "name": "P1"}, {"id": "p2", "name": "P2"}],
             "entities": [],
             "clauses": [{"id": "c1", "title": "c1", "text": "t", "source": "s"}],
@@ -334,7 +344,12 @@ def test_a_property_the_search_cannot_cover_is_not_proved(tmp_path: Path) -> Non
     """A number a measure sums: no finite set of values covers it, so no "holds"."""
     files = {
         "contract": {
-            "contract": {"id": "sums", "title": "S", "as_of": START.isoformat(), "rules": ["r.yaml"]},
+            "contract": {
+                "id": "sums",
+                "title": "S",
+                "as_of": START.isoformat(),
+                "rules": ["r.yaml"],
+            },
             "parties": [{"id": "p1", "name": "P1"}, {"id": "p2", "name": "P2"}],
             "clauses": [{"id": "c1", "title": "c1", "text": "t", "source": "s"}],
             "measures": [{"id": "total", "sum": "amount", "of": "k1", "over": "all"}],
