@@ -324,7 +324,7 @@ class _Vocabulary:
         """A name as a move gives it: an entity's id, or a proper noun that reads as `value`."""
         if value in self.spec.entities or value in self.spec.parties:
             return value
-        if value in self.extra:
+        if self.extra.get(value, value) != value:
             return self.extra[value]
         return " ".join(w.capitalize() for w in value.replace("_", " ").split())
 
@@ -375,6 +375,18 @@ def _number_points(bounds: list[Any]) -> list[Any]:
             points.append(middle)
     points += [ordered[-1], ordered[-1] + 1]
     return points
+
+
+def named_values(contract: Contract) -> dict[str, str]:
+    """The entities, set members and tested words a contract names, as `candidates(named=...)`
+    takes them: a search over two versions renames only what neither names."""
+    spec = contract.spec
+    values = set(spec.entities) | {m for st in spec.sets.values() for m in st.members}
+    values |= {
+        v for found in _tested_values(contract).values() for v in found if isinstance(v, str)
+    }
+    named = _named_values(contract)
+    return {v: " ".join(w.capitalize() for w in v.split("_")) for v in sorted(values & named)}
 
 
 def _named_values(contract: Contract) -> set[str]:

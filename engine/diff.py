@@ -32,6 +32,7 @@ from engine.search import (
     candidates,
     canonical,
     has_history,
+    named_values,
     say,
     time_steps,
 )
@@ -134,7 +135,8 @@ def diff(
         return _given(a, b, start, timelines, budget)
     if depth < 1:
         raise MoveError("--depth must be at least 1")
-    tried_a, tried_b = candidates(a, symmetric=depth), candidates(b, symmetric=depth)
+    tried_a = candidates(a, symmetric=depth, named=named_values(b))
+    tried_b = candidates(b, symmetric=depth, named=named_values(a))
     steps_a = {(s.text, s.relative): s for s in tried_a.steps}
     steps_b = {(s.text, s.relative): s for s in tried_b.steps}
     pairs: list[tuple[Step, Step]] = []

@@ -25,6 +25,7 @@ from engine.candidates import (
     Wait,
     candidate_moves,
     candidates,
+    named_values,
     say,
     time_steps,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "candidates",
     "canonical",
     "has_history",
+    "named_values",
     "new_findings",
     "party_name",
     "say",
