@@ -13,6 +13,7 @@ force finds no counterexample, and each counterexample `prove` gives must replay
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
 import subprocess
@@ -26,7 +27,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import Contract, ProofResult, Report, diff, prove
+from engine import Contract, DiffResult, ProofResult, Report, diff, prove
 from tests.conftest import BUNDLED, ROOT
 
 START = dt.date(2025, 3, 1)
@@ -387,8 +388,15 @@ def test_a_property_the_search_cannot_cover_is_not_proved(tmp_path: Path) -> Non
 
 
 # -- every line diff prints replays -------------------------------------------------------------------
-def assert_replays(a: Contract, b: Contract, depth: int = 2) -> int:
-    result = diff(a, b, depth=depth)
+@functools.cache
+def bundled_diff(amendment: str) -> tuple[Contract, Contract, DiffResult]:
+    """The bundled contract against one bundled amendment, diffed once for the tests below."""
+    a, b = Contract.load(BUNDLED), Contract.load(AMENDMENTS / amendment)
+    return a, b, diff(a, b)
+
+
+def assert_replays(a: Contract, b: Contract, result: DiffResult | None = None) -> int:
+    result = result or diff(a, b)
     for change in result.changes:
         at = change.at or result.start
         for contract, side in ((a, change.a), (b, change.b)):
@@ -398,13 +406,21 @@ def assert_replays(a: Contract, b: Contract, depth: int = 2) -> int:
 
 
 @pytest.mark.parametrize("amendment", sorted(p.name for p in AMENDMENTS.glob("*.yaml")))
-def test_every_line_of_a_bundled_diff_replays(contract: Contract, amendment: str) -> None:
-    assert assert_replays(contract, Contract.load(AMENDMENTS / amendment)) > 0
+def test_every_line_of_a_bundled_diff_replays(amendment: str) -> None:
+    assert assert_replays(*bundled_diff(amendment)) > 0
+
+
+def test_a_two_move_change_after_agi_is_found(contract: Contract) -> None:
+    """Access after AGI: withholding a set member's IP after declaring AGI breaks the amended
+    contract, not the original (under its default reading)."""
+    _, _, result = bundled_diff("access-after-agi.yaml")
+    change = next(c for c in result.changes if any("ip-withholding" in h for h in c.how))
+    assert len(change.moves) == 2 and change.moves[0].endswith("declare AGI")
+    assert change.b.verdict == "conflict" and "ip-withholding" in change.b.blocking
 
 
 def test_the_equity_line_says_what_check_says(contract: Contract) -> None:
-    amended = Contract.load(AMENDMENTS / "equity-for-access.yaml")
-    result = diff(contract, amended)
+    _, _, result = bundled_diff("equity-for-access.yaml")
     line = next(c for c in result.changes if c.moves and "extend" in c.moves[-1])
     report = contract.check_timeline(line.moves, at=line.at or result.start)
     assert line.a.verdict == report.verdict == "conflict"
@@ -434,4 +450,4 @@ def test_a_payment_period_change_is_found_without_moves() -> None:
     assert late, result.to_text()
     assert late[0].moves == ["2026-01-05: deliver the goods"]
     assert late[0].at == dt.date(2026, 2, 5)  # due on 4 February under 30 days, not under 45
-    assert assert_replays(a, b) == len(result.changes)
+    assert assert_replays(a, b, result) == len(result.changes)
