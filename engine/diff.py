@@ -400,7 +400,14 @@ def _how(a: Contract, b: Contract, side_a: Side, side_b: Side) -> list[str]:
             by = f", undoing amendment {_changed_by(a, rule)}"
         out.append(f"{rule} {verb}{by} ({shown_a} -> {shown_b})")
 
-    return out or ["the same norms apply; the state they leave differs"]
+    if out:
+        return out
+    if side_a.blocking != side_b.blocking:  # only another reading than the default tells
+        before, after = ", ".join(side_a.blocking) or "none", ", ".join(side_b.blocking) or "none"
+        return [
+            f"the same findings under the default readings; blocking under some reading: {before} -> {after}"
+        ]
+    return ["the same norms apply; the state they leave differs"]
 
 
 def _severity(finding: str) -> str:

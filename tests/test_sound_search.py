@@ -451,3 +451,18 @@ def test_a_payment_period_change_is_found_without_moves() -> None:
     assert late[0].moves == ["2026-01-05: deliver the goods"]
     assert late[0].at == dt.date(2026, 2, 5)  # due on 4 February under 30 days, not under 45
     assert assert_replays(a, b, result) == len(result.changes)
+
+
+def test_given_timelines_get_the_verdict_check_gives(contract: Contract) -> None:
+    """Declaring AGI ends the partnership under the board's reading only: `check` says
+    conflict (the panel's reading), and so does the diff's line, which says why."""
+    relaxed = Contract.load(AMENDMENTS / "azure-relaxed.yaml")
+    moves = ["declare AGI", "partner with Google Cloud"]
+    result = diff(contract, relaxed, [moves])
+    (change,) = result.changes
+    assert change.a.verdict == contract.check(*moves).verdict == "conflict"
+    assert change.b.verdict == relaxed.check(*moves).verdict == "clear"
+    assert change.how == [
+        "the same findings under the default readings; "
+        "blocking under some reading: azure-exclusivity -> none"
+    ]
