@@ -54,6 +54,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Outcome = Literal["holds", "fails", "reachable", "unreachable", "not-proved"]
+
+
+def outcome_of(reach: bool, found: bool, uncovered: bool) -> Outcome:
+    """What a search's result means: a timeline found is a counterexample (or a witness);
+    nothing found proves something only when the search covered every timeline."""
+    if found:
+        return "reachable" if reach else "fails"
+    if uncovered:
+        return "not-proved"
+    return "unreachable" if reach else "holds"
+
+
 class ProofResult(_Frozen):
     contract: str
     claim: str  # the property, as given
@@ -75,17 +88,11 @@ class ProofResult(_Frozen):
         description="What the search could not try (a field no finite set of values covers); "
         "when not empty and nothing was found, the outcome is `not-proved`.",
     )
-
-    @property
-    def outcome(self) -> Literal["holds", "fails", "reachable", "unreachable", "not-proved"]:
-        """holds / fails (a counterexample), reachable / unreachable, or not-proved: no
-        counterexample (or witness) was found, but the search did not cover every timeline."""
-        reach = self.claim.startswith("reachable")
-        if self.timeline is not None:
-            return "reachable" if reach else "fails"
-        if self.uncovered:
-            return "not-proved"
-        return "unreachable" if reach else "holds"
+    outcome: Outcome = Field(
+        "holds",
+        description="holds / fails (a counterexample), reachable / unreachable, or not-proved: "
+        "no counterexample (or witness) was found, but the search did not cover every timeline.",
+    )
 
     @property
     def exit_code(self) -> int:
@@ -330,6 +337,7 @@ def prove(
         detail=detail,
         at=at,
         uncovered=tried.uncovered,
+        outcome=outcome_of(parsed.kind == "reachable", bool(found), bool(tried.uncovered)),
     )
 
 
