@@ -578,21 +578,39 @@ def time_steps(
     each day on which something changes by itself (see the module's doc), later than `now`."""
     marks: set[dt.date] = set()
     for contract in contracts:
-        marks |= static_days(contract)
-        in_days, in_months = periods(contract)
+        fixed, in_days, in_months, _ = _time_of(contract)
+        marks |= fixed
         if last_move is not None:
             marks |= {last_move + dt.timedelta(days=n) for n in in_days}
             marks |= {add_months(last_move, n) for n in in_months}
     for view in views:
         marks |= {d.due for d in view.deadlines if d.due is not None}
         marks |= {_day(s.until) for s in view.clauses.values() if _day(s.until) is not None}  # type: ignore[misc]
-    if any(_calendar(c) for c in contracts):  # a period that ends with the quarter or year
+    if any(_time_of(c)[3] for c in contracts):  # a period that ends with the quarter or year
         year_end = dt.date(now.year, 12, 31)
         quarter_end = add_months(dt.date(now.year, (now.month - 1) // 3 * 3 + 1, 1), 3)
         marks |= {year_end, quarter_end - dt.timedelta(days=1)}
     # the day itself and the day after: a day before it is the day of the next move already
     days = {m + dt.timedelta(days=k) for m in marks for k in (0, 1)}
     return [Wait(d) for d in sorted(days) if d > now]
+
+
+_TIMES: dict[int, tuple[Any, tuple[set[dt.date], set[int], set[int], bool]]] = {}
+
+
+def _time_of(contract: Contract) -> tuple[set[dt.date], set[int], set[int], bool]:
+    """A contract's dates, periods (days, months) and whether a calendar period matters: read
+    once per loaded contract (a search asks after every state)."""
+    spec = contract.spec
+    cached = _TIMES.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        if len(_TIMES) > 64:
+            _TIMES.clear()
+        cached = _TIMES[id(spec)] = (
+            spec,
+            (static_days(contract), *periods(contract), _calendar(contract)),
+        )
+    return cached[1]
 
 
 def _calendar(contract: Contract) -> bool:
