@@ -1,9 +1,9 @@
 """Timelines generated from a contract's own vocabulary, explored breadth-first with `check`.
 
 Plans, diffs and proofs all ask "what happens over every short timeline of moves?". This module
-answers the shared part: which moves to try (`candidate_moves`), how to say each in words the
-contract understands (`say`), and a breadth-first walk over the states those moves reach, with
-the engine's public `check` as the oracle and two timelines that reach the same state counted once.
+answers the shared part: which moves and passages of time to try (engine/candidates.py, the one
+generator, re-exported here), and a breadth-first walk over the states they reach, with the
+engine's public `check` as the oracle and two timelines that reach the same state counted once.
 
 The evaluator has no entry point that resumes a check from a saved state, so every timeline is
 replayed from the start; the cost of that is measured in docs/performance.md.
@@ -47,7 +47,6 @@ __all__ = [
     "canonical",
     "has_history",
     "named_values",
-    "new_findings",
     "party_name",
     "say",
     "state_key",
@@ -98,20 +97,6 @@ def state_key(view: StateView) -> tuple[Any, ...]:
         tuple(sorted(view.values.items())),
         tuple(view.terminations),
     )
-
-
-def new_findings(report: Report, first: int) -> list[Finding]:
-    """Conflicts and consequences of the moves from index `first` on, and of time passing after
-    the move before it: what the last steps of a timeline set off."""
-    since = report.moves[first - 1].date if first > 0 else None
-    found = []
-    for f in [*report.conflicts, *report.consequences]:
-        if f.move is not None:
-            if f.move >= first:
-                found.append(f)
-        elif since is None or (f.date > since):
-            found.append(f)
-    return found
 
 
 def blocking(findings: Sequence[Finding]) -> list[Finding]:
