@@ -1129,14 +1129,18 @@ def prove_command(
             '"reachable: go public clear".',
         ),
     ],
-    depth: Annotated[int, typer.Option(help="Every timeline of up to this many moves.")] = 3,
+    depth: Annotated[
+        int,
+        typer.Option(help="Every timeline of up to this many steps (a move, or time passing)."),
+    ] = 3,
     workers: Annotated[
         int | None, typer.Option(help="Processes for a large search (default: one per core).")
     ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
     reading: _ReadingOption = None,
 ) -> None:
-    """Check a property over every timeline of generated moves up to a depth (exit 1: not so)."""
+    """Check a property over every timeline of generated steps up to a depth (exit 1: not so;
+    exit 4: not proved, some field's values could not all be tried)."""
     from engine.prove import prove
 
     loaded = _under(_load(contract), reading or [])

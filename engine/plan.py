@@ -28,6 +28,7 @@ from engine.search import (
     Explorer,
     Node,
     Step,
+    Wait,
     blocking,
     candidate_moves,
     party_name,
@@ -246,13 +247,22 @@ def _main_actor(contract: Contract) -> str:
 
 
 def timeline_steps(
-    contract: Contract, explorer: Explorer, steps: Sequence[Step], me: str
+    contract: Contract, explorer: Explorer, steps: Sequence[Step | Wait], me: str
 ) -> list[PlanStep]:
     """The generated steps of a timeline as dated, replayable plan steps; a step by another
-    party than `me` says whose move it needs."""
-    moves = explorer.timeline(steps)[len(explorer.prefix) :]
+    party than `me` says whose move it needs. Time passing is a step of kind "" whose replay
+    is the check date (`--at`)."""
+    moves = iter(explorer.timeline(steps)[len(explorer.prefix) :])
     out = []
-    for step, move in zip(steps, moves, strict=True):
+    for step in steps:
+        if isinstance(step, Wait):
+            out.append(
+                PlanStep(
+                    date=step.day, text=step.text, kind="", actor="", replay=f"--at {step.day}"
+                )
+            )
+            continue
+        move = next(moves)
         assert move.date is not None
         needs = None
         if step.actor != me:
@@ -262,11 +272,11 @@ def timeline_steps(
         out.append(
             PlanStep(
                 date=move.date,
-                text=step.text,
+                text=move.text or step.text,
                 kind=step.kind,
                 actor=step.actor,
                 needs=needs,
-                replay=dated_words(step.text, move),
+                replay=dated_words(move.text or step.text, move),
             )
         )
     return out

@@ -5,15 +5,20 @@
     always: the partnership ended -> no conflict from azure-exclusivity
     reachable: go public clear
 
-The walk is engine/search.py's, without stopping at conflicts: every timeline of generated
-moves (dated one day apart) is checked, and two that reach the same state at the same depth are
-continued once (same state, same day: the same future, so the bound is exact for the moves
-generated). The answer is "holds up to depth N" with the number of states explored, or a
-counterexample (for `reachable`, a witness) that `check` replays.
+The walk is engine/search.py's, without stopping at conflicts: every timeline of up to N steps
+is checked, a step being a generated move (one of each class of values the contract can tell
+apart, engine/candidates.py) or time passing to a day on which something changes by itself; two
+timelines that reach the same state on the same day at the same depth are continued once (same
+state, same day: the same future). The answer is a counterexample (for `reachable`, a witness)
+that `check` replays; or "holds up to depth N" when every class was tried; or, when some field's
+values could not all be tried (`Candidates.uncovered`), "not proved", naming what was not
+covered: never "holds" on a partial search.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 from collections.abc import Callable
@@ -26,8 +31,8 @@ from engine.api import Contract
 from engine.errors import ContractEngineError, MoveError
 from engine.goals import STATE_FORMS, parse_state
 from engine.plan import PlanStep, timeline_steps
-from engine.report import Finding, Report
-from engine.search import Budget, Explorer, Node, Step, blocking, candidate_moves
+from engine.report import Finding
+from engine.search import Budget, Explorer, Node, Step, blocking, candidates
 
 DEFAULT_DEPTH = 3
 PROPERTY_FORMS = (
@@ -49,6 +54,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Outcome = Literal["holds", "fails", "reachable", "unreachable", "not-proved"]
+
+
+def outcome_of(reach: bool, found: bool, uncovered: bool) -> Outcome:
+    """What a search's result means: a timeline found is a counterexample (or a witness);
+    nothing found proves something only when the search covered every timeline."""
+    if found:
+        return "reachable" if reach else "fails"
+    if uncovered:
+        return "not-proved"
+    return "unreachable" if reach else "holds"
+
+
 class ProofResult(_Frozen):
     contract: str
     claim: str  # the property, as given
@@ -62,31 +80,60 @@ class ProofResult(_Frozen):
     timeline: list[PlanStep] | None = None  # the counterexample, or the witness of reachable
     step_conflicts: list[list[str]] = []  # blocking conflicts of each step of the timeline
     detail: str | None = None
+    at: dt.date | None = Field(
+        None, description="The check date of the timeline (`check --at`), to replay it."
+    )
+    uncovered: list[str] = Field(
+        [],
+        description="What the search could not try (a field no finite set of values covers); "
+        "when not empty and nothing was found, the outcome is `not-proved`.",
+    )
+    outcome: Outcome = Field(
+        "holds",
+        description="holds / fails (a counterexample), reachable / unreachable, or not-proved: "
+        "no counterexample (or witness) was found, but the search did not cover every timeline.",
+    )
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.holds else 1
+        """0 holds or reachable; 1 a counterexample, or unreachable; 4 not proved."""
+        return {"holds": 0, "reachable": 0, "fails": 1, "unreachable": 1}.get(self.outcome, 4)
+
+    def moves(self) -> list[str]:
+        """The dated moves of the timeline found, as `check` takes them (check them at `at`)."""
+        return [step.replay for step in self.timeline or [] if step.kind]
+
+    def replay(self) -> list[str]:
+        """The arguments of `contract-engine check` that replay the timeline found."""
+        args = [f"-m {json.dumps(move)}" for move in self.moves()]
+        if self.at is not None:
+            args.append(f"--at {self.at}")
+        return args
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
 
     def to_text(self) -> str:
-        reach = self.claim.startswith("reachable")
-        if self.holds and not reach:
-            head = f"{self.claim}: holds for every timeline of up to {self.depth} generated move(s)"
-        elif reach and self.holds:
-            head = f"{self.claim}: reachable; a witness:"
-        elif reach:
-            head = f"{self.claim}: not reachable within {self.depth} generated move(s)"
-        else:
-            head = f"{self.claim}: does not hold; a counterexample:"
+        steps = f"{self.depth} step(s) (a generated move, or time passing)"
+        head = {
+            "holds": f"{self.claim}: holds for every timeline of up to {steps}",
+            "reachable": f"{self.claim}: reachable; a witness:",
+            "unreachable": f"{self.claim}: not reachable within {steps}",
+            "fails": f"{self.claim}: does not hold; a counterexample:",
+            "not-proved": f"{self.claim}: not proved: no "
+            + ("witness" if self.claim.startswith("reachable") else "counterexample")
+            + f" within {steps}, but these were not covered:",
+        }[self.outcome]
         out = [head]
+        out += [f"  not covered: {gap}" for gap in self.uncovered if self.timeline is None]
         for i, step in enumerate(self.timeline or [], 1):
             rules = self.step_conflicts[i - 1] if i <= len(self.step_conflicts) else []
             blocked = f"  (conflict: {', '.join(rules)})" if rules else ""
             out.append(f"  {i}. {step.date}  {step.text}{blocked}")
         if self.detail:
             out.append(f"  {self.detail}")
+        if self.timeline is not None:
+            out.append(f"  replay: contract-engine check CONTRACT {' '.join(self.replay())}")
         out.append(f"Explored {self.states_explored:,} state(s) with {self.checks:,} check(s).")
         if self.readings:
             fixed = " ".join(f"--reading {c}={n}" for c, n in self.readings.items())
@@ -102,6 +149,7 @@ class Property:
     kind: Literal["never", "always", "reachable"]
     condition: Atom | None
     atom: Atom
+    names: dict[str, str]  # values the property names (id -> words): no search renames them
 
 
 def parse_property(contract: Contract, text: str) -> Property:
@@ -110,19 +158,31 @@ def parse_property(contract: Contract, text: str) -> Property:
         raise MoveError(f"'{text}' is not a property; write one of: {'; '.join(PROPERTY_FORMS)}")
     kind, body = m.group(1), m.group(2)
     condition: Atom | None = None
+    names = _names(contract, body)
     if kind == "always" and "->" in body:
         left, right = body.split("->", 1)
-        condition, atom = _atom(contract, left), _atom(contract, right)
+        condition, atom = _atom(contract, left, names), _atom(contract, right, names)
     else:
-        atom = _atom(contract, body)
-    return Property(kind, condition, atom)  # type: ignore[arg-type]
+        atom = _atom(contract, body, names)
+    return Property(kind, condition, atom, names)  # type: ignore[arg-type]
 
 
-def _atom(contract: Contract, text: str) -> Atom:
+def _names(contract: Contract, text: str) -> dict[str, str]:
+    """The entities a property names (by id, name or alias)."""
+    lower = " ".join(text.lower().split())
+    found: dict[str, str] = {}
+    for e in contract.spec.entities.values():
+        for word in (e.id, e.name, *e.aliases):
+            if re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", lower):
+                found[e.id] = e.id
+    return found
+
+
+def _atom(contract: Contract, text: str, names: dict[str, str] | None = None) -> Atom:
     words = " ".join(text.strip().split())
     lower = words.lower()
     if lower.startswith("not "):
-        inner = _atom(contract, words[4:])
+        inner = _atom(contract, words[4:], names)
         return lambda node, x: (lambda r: (not r[0], "not: " + r[1]))(inner(node, x))
     if lower in ("a move is both required and forbidden", "normative conflict"):
         return _normative
@@ -137,7 +197,7 @@ def _atom(contract: Contract, text: str) -> Atom:
                 raise MoveError(f"no rule or clause '{name}'{did_you_mean(name, known)}")
 
         def conflict(node: Node, _x: Explorer) -> tuple[bool, str]:
-            found = _conflicts(node.report, name)
+            found = _conflicts(node, name)
             said = ", ".join(sorted({f"{f.rule} ({f.clause})" for f in found}))
             held = bool(found) != negate
             return held, (
@@ -157,6 +217,10 @@ def _atom(contract: Contract, text: str) -> Atom:
         except ContractEngineError as error:
             raise MoveError(f"{error}\nAn atom is one of: {'; '.join(ATOM_FORMS)}") from None
         step = Step(move, m.group(1))
+        if names is not None:  # the move's own values: a timeline may name them too
+            for value in move.fields.values():
+                if isinstance(value, str):
+                    names.setdefault(value, move.labels.get(value, value))
         want_clear = m.group(2).lower() == "clear"
 
         def proposed(node: Node, x: Explorer) -> tuple[bool, str]:
@@ -179,21 +243,16 @@ def _atom(contract: Contract, text: str) -> Atom:
     raise MoveError(f"'{words}' is not an atom; write one of: {'; '.join(ATOM_FORMS)}")
 
 
-def _conflicts(report: Report, name: str | None) -> list[Finding]:
-    last = len(report.moves) - 1
-    if last < 0:
-        return []
-    since = report.moves[last - 1].date if last > 0 else None
-    found = [
-        f
-        for f in blocking(report.conflicts)
-        if f.move == last or (f.move is None and (since is None or f.date > since))
-    ]
+def _conflicts(node: Node, name: str | None) -> list[Finding]:
+    """Blocking conflicts the last step set off (its move's, or time passing since)."""
+    found = blocking(node.last_findings())
     return [f for f in found if name is None or name in (f.rule, f.clause)]
 
 
 def _normative(node: Node, _x: Explorer) -> tuple[bool, str]:
     report = node.report
+    if not node.steps or not isinstance(node.steps[-1], Step):
+        return False, "no move both required and forbidden"
     last = len(report.moves) - 1
     met = sorted(o.rule for o in report.outcomes if o.move == last and o.status == "met")
     forbidden = sorted(
@@ -226,14 +285,16 @@ def prove(
         raise MoveError("--depth must be at least 1")
     contract = contract.under()  # one reading of each disputed clause: the default, or as fixed
     parsed = parse_property(contract, prop)
+    tried = candidates(contract, symmetric=depth, named=parsed.names)
     explorer = Explorer(
         contract,
-        candidate_moves(contract, symmetric=depth),
+        tried.steps,
         contract.as_of,
         clear_only=False,
         per_level=True,
         workers=workers or os.cpu_count() or 1,
         budget=budget,
+        time=True,
     )
     found: list[tuple[Node, str]] = []
 
@@ -253,17 +314,16 @@ def prove(
                 visit(level[0])  # the initial state itself
     except _Found:
         pass
-    holds = bool(found) if parsed.kind == "reachable" else not found
+    holds = bool(found) if parsed.kind == "reachable" else not found and not tried.uncovered
     timeline = detail = None
+    at = None
     step_conflicts: list[list[str]] = []
     if found:
         node, detail = found[0]
+        at = node.at
         timeline = timeline_steps(contract, explorer, node.steps, "")
         timeline = [s.model_copy(update={"needs": None}) for s in timeline]
-        step_conflicts = [
-            sorted({f.rule or "?" for f in blocking(node.report.conflicts) if f.move == i})
-            for i in range(len(node.steps))
-        ]
+        step_conflicts = _step_conflicts(explorer, node)
     return ProofResult(
         readings=contract.reading_choice,
         contract=contract.id,
@@ -275,4 +335,25 @@ def prove(
         timeline=timeline,
         step_conflicts=step_conflicts,
         detail=detail,
+        at=at,
+        uncovered=tried.uncovered,
+        outcome=outcome_of(parsed.kind == "reachable", bool(found), bool(tried.uncovered)),
     )
+
+
+def _step_conflicts(explorer: Explorer, node: Node) -> list[list[str]]:
+    """The blocking conflicts of each step: its move's, or those of the time it let pass."""
+    out: list[list[str]] = []
+    index = 0
+    since = None
+    for step in node.steps:
+        _, at, _, _ = explorer.schedule(node.steps[: len(out) + 1])
+        found = []
+        for f in blocking(node.report.conflicts):
+            moved = isinstance(step, Step) and f.move == index
+            if moved or (f.move is None and (since is None or f.date > since) and f.date <= at):
+                found.append(f)
+        out.append(sorted({f.rule or "?" for f in found}))
+        index += isinstance(step, Step)
+        since = at
+    return out

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import Contract, ContractFileError, DiffResult, diff
+from engine.diff import Change
 from tests.conftest import BUNDLED, ROOT
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -147,31 +148,21 @@ def test_amends_a_missing_contract(tmp_path: Path, cli: Cli) -> None:
     assert code == 0, err
 
 
-def replay(contract: Contract, moves: list[str], start: dt.date) -> str:
-    """The verdict of the last move of a diffed timeline, checked as the diff dated it."""
-    if moves[0].startswith("time passes to "):
-        report = contract.check_timeline([], at=moves[0].removeprefix("time passes to "))
-        return report.verdict
-    dated = [
-        m if m[:1].isdigit() else f"{start + dt.timedelta(days=i)}: {m}"
-        for i, m in enumerate(moves)
-    ]
-    report = contract.check(*dated)
-    last = len(moves) - 1
-    blocking = [c for c in report.conflicts if c.move == last and c.severity.value == "blocking"]
-    return "conflict" if blocking else "clear"
+def replay(contract: Contract, change: Change, start: dt.date) -> str:
+    """The verdict `check` gives a diffed timeline, replayed as the line prints it."""
+    return contract.check_timeline(change.moves, at=change.at or start).verdict
 
 
 def test_diff_names_the_amendment_and_replays(relaxed: Contract, contract: Contract) -> None:
     result = diff(contract, relaxed)
     lines = result.to_text().splitlines()
     assert (
-        "  partner with Google Cloud: conflict -> clear; azure-exclusivity relaxed by amendment "
-        "azure-relaxed (blocking -> info)"
+        "  2025-10-01: partner with Amazon Web Services: conflict -> clear; azure-exclusivity "
+        "relaxed by amendment azure-relaxed (blocking -> info)"
     ) in lines
     for change in result.changes:
-        assert replay(contract, change.moves, result.start) == change.a.verdict
-        assert replay(relaxed, change.moves, result.start) == change.b.verdict
+        assert replay(contract, change, result.start) == change.a.verdict
+        assert replay(relaxed, change, result.start) == change.b.verdict
 
 
 def test_diff_of_a_version_with_itself_is_empty(contract: Contract) -> None:
@@ -182,7 +173,8 @@ def test_diff_of_a_version_with_itself_is_empty(contract: Contract) -> None:
 def test_diff_finds_changes_that_lie_in_time(contract: Contract) -> None:
     amended = Contract.load(AMENDMENTS / "equity-for-access.yaml")
     result = diff(contract, amended, depth=1)
-    assert result.changes[0].moves == ["time passes to 2031-01-01"]
+    assert result.changes[0].moves == [] and result.changes[0].at == dt.date(2031, 1, 1)
+    assert result.changes[0].shown() == "time passes to 2031-01-01"
     assert result.changes[0].how == [
         "model-access-expiry relaxed by amendment equity-for-access (info -> does not apply)"
     ]

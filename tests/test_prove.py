@@ -6,21 +6,22 @@ from collections.abc import Callable
 
 import pytest
 
-from engine import Contract, MoveError, ProofResult, prove
+from engine import Contract, MoveError, ProofResult, Report, prove
 from tests.conftest import BUNDLED, LICENCE
 
 Cli = Callable[..., tuple[int, str, str]]
 
 
-def replay(contract: Contract, result: ProofResult) -> object:
+def replay(contract: Contract, result: ProofResult) -> Report:
+    """The timeline found, checked as the answer says to replay it."""
     assert result.timeline is not None
-    return contract.check(*[s.replay for s in result.timeline], readings=result.readings)
+    return contract.check_timeline(result.moves(), at=result.at, readings=result.readings)
 
 
 def test_normative_conflict_found_and_replayed(contract: Contract) -> None:
     result = prove(contract, "never: a move is both required and forbidden", depth=2)
     assert not result.holds and result.exit_code == 1
-    report = contract.check(*[s.replay for s in result.timeline or []], readings=result.readings)
+    report = replay(contract, result)
     last = len(report.moves) - 1
     assert any(o.status == "met" and o.move == last for o in report.outcomes)
     assert any(
@@ -31,7 +32,7 @@ def test_normative_conflict_found_and_replayed(contract: Contract) -> None:
 def test_never_conflict_from_a_rule_has_a_counterexample(contract: Contract) -> None:
     result = prove(contract, "never: conflict from ipo-needs-conversion", depth=2)
     assert not result.holds
-    report = contract.check(*[s.replay for s in result.timeline or []], readings=result.readings)
+    report = replay(contract, result)
     assert [c.rule for c in report.conflicts if c.move == len(report.moves) - 1] == [
         "ipo-needs-conversion"
     ]
@@ -48,7 +49,7 @@ def test_always_holds_up_to_the_depth(contract: Contract) -> None:
 def test_always_without_the_condition_fails_and_replays(contract: Contract) -> None:
     result = prove(contract, "always: no conflict from azure-exclusivity", depth=2)
     assert not result.holds
-    report = contract.check(*[s.replay for s in result.timeline or []], readings=result.readings)
+    report = replay(contract, result)
     assert any(c.rule == "azure-exclusivity" for c in report.conflicts)
 
 
@@ -66,7 +67,7 @@ def test_reachable_gives_a_clear_witness(contract: Contract) -> None:
 def test_second_contract(licence: Contract) -> None:
     result = prove(licence, "never: conflict from no-sublicence", depth=1)
     assert not result.holds
-    report = licence.check(*[s.replay for s in result.timeline or []])
+    report = replay(licence, result)
     assert any(c.clause == "no-sublicence" for c in report.conflicts)
     assert prove(licence, "reachable: sublicense to Umbrella clear", depth=1).holds
 

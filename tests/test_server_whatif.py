@@ -174,8 +174,10 @@ def test_amendments_are_listed_and_named_by_id_or_file(client: TestClient) -> No
     }
     assert len(answers) == 1
     changes = json.loads(answers.pop())["changes"]
-    google = next(c for c in changes if c["moves"] == ["partner with Google Cloud"])
-    assert google["how"] == [
+    cloud = next(
+        c for c in changes if c["moves"] == ["2025-10-01: partner with Amazon Web Services"]
+    )
+    assert cloud["how"] == [
         "azure-exclusivity relaxed by amendment azure-relaxed (blocking -> info)"
     ]
 
@@ -210,8 +212,12 @@ def test_an_amendment_written_out_reads_like_its_file(client: TestClient) -> Non
         return [(c["moves"], c["a"], c["b"]["verdict"]) for c in body["changes"]]  # type: ignore[attr-defined, index]
 
     assert outcomes(inline) == outcomes(by_id)
-    google = next(c for c in inline["changes"] if c["moves"] == ["partner with Google Cloud"])
-    assert google["how"] == ["azure-exclusivity relaxed by amendment proposal (blocking -> info)"]
+    cloud = next(
+        c
+        for c in inline["changes"]
+        if c["moves"] == ["2025-10-01: partner with Amazon Web Services"]
+    )
+    assert cloud["how"] == ["azure-exclusivity relaxed by amendment proposal (blocking -> info)"]
 
 
 def test_an_amendment_as_a_json_object(client: TestClient) -> None:
