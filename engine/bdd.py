@@ -27,6 +27,7 @@ from pytest_bdd import given, parsers, then, when
 from engine.api import Contract
 from engine.errors import ContractEngineError
 from engine.report import Finding, Move, Report
+from engine.summary import Group, SummaryFinding
 
 _contracts: dict[Path, Contract] = {}
 _contracts_lock = threading.Lock()
@@ -96,6 +97,13 @@ class ContractScenario:
         first = len(self.history)
         return [f for f in findings if f.move is None or f.move >= first]
 
+    def summarized(self, group: Group) -> list[SummaryFinding]:
+        """The proposal's findings of one group, as every output counts them (the report's
+        summary, under any reading of a disputed clause)."""
+        first = len(self.history)
+        found = self.require_report().summary.group(group)
+        return [f for f in found if f.move is None or f.move >= first]
+
     def fail(self, what: str) -> AssertionError:
         report = self.report.to_text(verbose=True) if self.report else "(no report)"
         return AssertionError(f"{what}\n\nThe engine's report:\n{report}")
@@ -118,7 +126,7 @@ def _record_coverage(contract: Contract, report: Report, history: int) -> None:
             (cov.fired if fired else cov.not_fired).add(outcome.rule)
 
 
-def _matches(finding: Finding, name: str) -> bool:
+def _matches(finding: Finding | SummaryFinding, name: str) -> bool:
     return name in (finding.clause, finding.rule)
 
 
@@ -271,12 +279,8 @@ def then_clear(contract_scenario: ContractScenario) -> None:
 
 @then(parsers.parse('there is a warning from "{name}"'))
 def then_warning(contract_scenario: ContractScenario, name: str) -> None:
-    report = contract_scenario.require_report()
-    found = [
-        f
-        for f in contract_scenario.proposal([*report.conflicts, *report.consequences])
-        if _matches(f, name) and f.severity.value == "warning"
-    ]
+    # a warning under any reading of a disputed clause, as the report's summary lists it
+    found = [f for f in contract_scenario.summarized("warning") if _matches(f, name)]
     if not found:
         raise contract_scenario.fail(f'Expected a warning from "{name}", but there is none.')
 

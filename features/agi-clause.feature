@@ -69,3 +69,11 @@ Feature: A declaration of AGI ends the partnership
     And "have AGI confirmed by an expert panel" has happened
     When OpenAI proposes to "announce AGI"
     Then "agi-declaration-awaits-panel" is not triggered
+
+  Scenario: A warning found under one reading only is a warning of the check
+    When OpenAI proposes the timeline:
+      | date       | move             |
+      | 2025-08-01 | declare AGI      |
+      | 2025-09-01 | acquire Windsurf |
+    Then there is a warning from "ip-access-covers-acquisitions"
+    And under reading "panel" of "agi-clause" there is a warning from "ip-access-covers-acquisitions"
