@@ -10,9 +10,10 @@ empty cache directory, then all again in another new process with the cache thos
 process each time: what a first run leaves in a process is not there in the next one). Both
 runs must give the same exit code and the same output, byte for byte, with no internal error,
 and each example must answer (exit 0 or 1, never 2: an example the CLI refuses is a wrong
-README). They run from a scratch folder that links the repository's contracts/ and rules/, where
-the illustrative move files the README names (`--moves board-plan.txt`) are written with one
-move a line, and where `> FILE` redirections and `schema --write` land.
+README). They run from a scratch folder that links the repository's contracts/, rules/ and
+tests/, where the illustrative move files the README names (`--moves board-plan.txt`) are
+written with one move a line, and where `> FILE` redirections and `schema --write` land. A pipe
+to a filter (`| tail -1`) is left out: the command before it is the example.
 
 Skipped, because they start a process that keeps running or change the user's setup: `serve`,
 `mcp`, `sweep --cluster` and `--install-completion` (it edits the user's shell profile).
@@ -67,6 +68,8 @@ def _command(line: str, names: dict[str, str]) -> tuple[list[str], str | None] |
     words = [w.replace("\\$", "$") for w in shlex.split(line, comments=True)][1:]
     if ">" in words:  # a redirection: the runner keeps the output
         words = words[: words.index(">")]
+    if "|" in words:  # piped to a filter (`| tail -1`): the command itself is the example
+        words = words[: words.index("|")]
     return words, given
 
 
@@ -101,7 +104,7 @@ def _runnable(args: list[str]) -> bool:
 
 def _scratch(folder: Path, commands: list[tuple[list[str], str | None]]) -> list[Command]:
     """The scratch folder the examples run from, and the commands with their globs expanded."""
-    for name in ("contracts", "rules"):
+    for name in ("contracts", "rules", "tests"):  # the README also shows test contracts
         (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     ready: list[Command] = []
     for args, given in commands:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from engine.api import Contract
 from engine.serve.problems import ProblemLocation
@@ -31,18 +39,19 @@ class CheckRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    at: dt.date | None = Field(
+        None, description="The check date, also the date of undated moves. Default: as_of."
+    )
     moves: list[MoveWords | dict[str, Any]] = Field(
         [],
         max_length=MAX_MOVES_PER_REQUEST,
+        validate_default=True,
         description=(
             'Each move in plain words ("partner with Google Cloud", optionally prefixed '
             '"YYYY-MM-DD: ") or as an object ({"kind": "cloud_partnership", "provider": "aws"}). '
             "Empty with `at` given: a check of time alone (what falls due by that date)."
         ),
         examples=[["declare AGI", "partner with Google Cloud"]],
-    )
-    at: dt.date | None = Field(
-        None, description="The check date, also the date of undated moves. Default: as_of."
     )
     waivers: dict[str, Reason] = Field(
         {}, description="Norms set aside: {rule: reason}; their findings are listed as waived."
@@ -55,15 +64,19 @@ class CheckRequest(BaseModel):
         examples=[{"agi-clause": "panel"}],
     )
 
-    @model_validator(mode="after")
-    def _moves_or_a_date(self) -> CheckRequest:
-        """A check needs something to happen: a move, or time passing to `at`."""
-        if not self.moves and self.at is None:
+    @field_validator("moves")
+    @classmethod
+    def _moves_or_a_date(
+        cls, moves: list[MoveWords | dict[str, Any]], info: ValidationInfo
+    ) -> list[MoveWords | dict[str, Any]]:
+        """A check needs something to happen: a move, or time passing to `at` (validated
+        first, so that the refusal names the field to fill)."""
+        if not moves and info.data.get("at") is None:
             raise ValueError(
                 "give at least one move in 'moves', or 'at' (YYYY-MM-DD) to check what time "
                 "alone brings by that date"
             )
-        return self
+        return moves
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
