@@ -1145,7 +1145,7 @@ def prove_command(
 
     loaded = _under(_load(contract), reading or [])
     result = prove(loaded, claim, depth, workers)
-    sys.stdout.write(result.to_json() if output is Format.json else result.to_text())
+    sys.stdout.write(result.to_json() if output is Format.json else result.to_text(str(contract)))
     raise typer.Exit(result.exit_code)
 
 

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -108,12 +109,15 @@ class ProofResult(_Frozen):
         args = [f"-m {json.dumps(move)}" for move in self.moves()]
         if self.at is not None:
             args.append(f"--at {self.at}")
+        args += [f"--reading {c}={n}" for c, n in (self.readings or {}).items()]
         return args
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
 
-    def to_text(self) -> str:
+    def to_text(self, contract: str = "CONTRACT") -> str:
+        """The answer in words; `contract` is the file as the user named it, so that the replay
+        line is a command to copy."""
         steps = f"{self.depth} step(s) (a generated move, or time passing)"
         head = {
             "holds": f"{self.claim}: holds for every timeline of up to {steps}",
@@ -133,7 +137,8 @@ class ProofResult(_Frozen):
         if self.detail:
             out.append(f"  {self.detail}")
         if self.timeline is not None:
-            out.append(f"  replay: contract-engine check CONTRACT {' '.join(self.replay())}")
+            replay = " ".join([shlex.quote(contract), *self.replay()])
+            out.append(f"  replay: contract-engine check {replay}")
         out.append(f"Explored {self.states_explored:,} state(s) with {self.checks:,} check(s).")
         if self.readings:
             fixed = " ".join(f"--reading {c}={n}" for c, n in self.readings.items())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 
 import pytest
@@ -109,3 +110,19 @@ def test_worker_processes_give_the_same_answer(
     assert pooled.to_json() == alone.to_json()
     found = prove(contract, "never: conflict from ipo-needs-conversion", depth=2, workers=2)
     assert not found.holds and found.timeline is not None
+
+
+def test_the_printed_replay_command_runs_as_printed(cli: Cli) -> None:
+    """The counterexample's `replay:` line is a whole command (the contract as the user named
+    it, the dated moves, --at and the readings searched): run as printed, `check` finds the
+    conflict the proof reports."""
+    code, out, _ = cli(
+        "prove", "contracts/openai-microsoft.yaml", "never: conflict from ip-withholding"
+    )
+    assert code == 1, out
+    line = next(x for x in out.splitlines() if x.strip().startswith("replay: contract-engine "))
+    args = shlex.split(line.split("replay: contract-engine ", 1)[1])
+    assert args[:2] == ["check", "contracts/openai-microsoft.yaml"]
+    assert "--reading" in args
+    code, out, _ = cli(*args)
+    assert code == 1 and "ip-withholding" in out
