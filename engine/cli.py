@@ -1134,7 +1134,7 @@ def prove_command(
         typer.Option(help="Every timeline of up to this many steps (a move, or time passing)."),
     ] = 3,
     workers: Annotated[
-        int | None, typer.Option(help="Processes for a large search (default: one per core).")
+        int | None, typer.Option(help="Processes for the search (default: 1).")
     ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
     reading: _ReadingOption = None,
