@@ -318,9 +318,10 @@ def build_server(directory: Path | None = None) -> MCPServer:
                 contract,
                 ProveRequest(property=property, depth=depth, readings=readings or {}),
             )
+            shown = registry.relative(registry.get(contract).spec.path)  # as the listing shows it
         except (ContractEngineError, ValidationError) as error:
             return _error(error)
-        return _answer(result.to_text(), result.to_json())
+        return _answer(result.to_text(shown), result.to_json())
 
     return server
 
