@@ -24,8 +24,11 @@ error; 1 otherwise. The file is not collected by pytest (its name is not test_*.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,13 +167,11 @@ def sanity(copy: Path) -> None:
 
 
 def pytest_command(tests: list[str], niceness: int = NICE) -> list[str]:
+    return ["nice", "-n", str(niceness), sys.executable, "-m", "pytest", *pytest_args(tests)]
+
+
+def pytest_args(tests: list[str]) -> list[str]:
     return [
-        "nice",
-        "-n",
-        str(niceness),
-        sys.executable,
-        "-m",
-        "pytest",
         "-x",
         "-q",
         "-p",
@@ -185,14 +186,86 @@ def pytest_command(tests: list[str], niceness: int = NICE) -> list[str]:
     ]
 
 
-class Worker:
-    """One copy of the checkout; mutants are applied to it one at a time."""
+# A fork server, one per job: it imports pytest and the engine's heavy dependencies once
+# (never the engine itself, nor a test), then runs each pytest in a forked child, which imports
+# the engine afresh from the copy as the mutant left it. Start-up is a large part of a killed
+# mutant's cost, and most mutants are killed by their first failing test.
+_SERVER = r"""
+import json, os, sys
+import pytest
+for name in ("pydantic", "yaml", "hypothesis", "pytest_bdd", "dateparser", "lemminflect",
+             "rapidfuzz", "typer", "rich", "fastapi", "httpx", "text_to_num", "durable.lang"):
+    try:
+        __import__(name)
+    except Exception:
+        pass
+if any(m == "engine" or m.startswith(("engine.", "tests.")) for m in sys.modules):
+    sys.exit("the fork server must not import the engine before a mutant is applied")
+for line in sys.stdin:
+    args, out = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        try:
+            code = int(pytest.main(args))
+        except BaseException:
+            code = 3
+        sys.stdout.flush()
+        os._exit(code)
+    print(json.dumps(["started", pid]), flush=True)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps(["done", os.waitstatus_to_exitcode(status)]), flush=True)
+"""
 
-    def __init__(self, root: Path, base: Path, index: int) -> None:
+
+class Worker:
+    """One copy of the checkout; mutants are applied to it one at a time, and run by the
+    copy's fork server."""
+
+    def __init__(self, root: Path, base: Path, index: int, niceness: int = NICE) -> None:
         self.copy = base / f"copy{index}"
         make_copy(root, self.copy)
         self.cache = base / f"cache{index}"
-        self.niceness = NICE
+        self.out = base / f"out{index}.txt"
+        self.server = subprocess.Popen(
+            ["nice", "-n", str(niceness), sys.executable, "-c", _SERVER],
+            cwd=self.copy,
+            env=environment(self.copy, self.cache),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.server.stdout is not None
+        for line in self.server.stdout:
+            self.lines.put(line)
+        self.lines.put("")
+
+    def close(self) -> None:
+        if self.server.stdin is not None:
+            self.server.stdin.close()
+        self.server.wait(timeout=30)
+
+    def pytest(self, tests: list[str], timeout: float) -> tuple[int | None, str]:
+        """pytest's exit code (None: over the timeout, the child killed) and its output."""
+        assert self.server.stdin is not None
+        self.server.stdin.write(json.dumps([pytest_args(tests), str(self.out)]) + "\n")
+        self.server.stdin.flush()
+        kind, pid = json.loads(self.lines.get(timeout=60) or '["gone", 0]')
+        if kind != "started":
+            raise SystemExit("the fork server stopped: " + self.out.read_text(errors="replace"))
+        try:
+            kind, code = json.loads(self.lines.get(timeout=timeout) or '["gone", 3]')
+        except queue.Empty:
+            os.kill(pid, signal.SIGKILL)
+            self.lines.get(timeout=60)
+            return None, ""
+        return code, self.out.read_text(encoding="utf-8", errors="replace")
 
     def run(self, m: Mutant, stages: Stages, timeout: int) -> Result:
         started = time.monotonic()
@@ -212,30 +285,20 @@ class Worker:
         try:
             for stage in stages:
                 left = timeout - (time.monotonic() - started)
-                try:
-                    done = subprocess.run(
-                        pytest_command(stage, self.niceness),
-                        cwd=self.copy,
-                        env=environment(self.copy, self.cache),
-                        capture_output=True,
-                        text=True,
-                        timeout=max(left, 1),
-                    )
-                except subprocess.TimeoutExpired:
+                code, out = self.pytest(stage, max(left, 1))
+                if code is None:
                     return Result(m, "timeout", time.monotonic() - started, f"over {timeout}s")
-                if done.returncode in (1, 2, 3):  # failed, collection interrupted, internal error
-                    failed = [
-                        ln for ln in done.stdout.splitlines() if ln.startswith(("FAILED", "ERROR"))
-                    ]
-                    said = failed[0] if failed else f"exit {done.returncode}"
+                if code in (1, 2, 3):  # failed, collection interrupted, internal error
+                    failed = [ln for ln in out.splitlines() if ln.startswith(("FAILED", "ERROR"))]
+                    said = failed[0] if failed else f"exit {code}"
                     return Result(m, "killed", time.monotonic() - started, said)
-                if done.returncode != 0:
-                    tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
+                if code != 0:
+                    tail = out.strip().splitlines()[-3:]
                     return Result(
                         m,
                         "error",
                         time.monotonic() - started,
-                        f"pytest exit {done.returncode}: {' | '.join(tail)}",
+                        f"pytest exit {code}: {' | '.join(tail)}",
                     )
         finally:
             target.write_text(original, encoding="utf-8")
@@ -337,9 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="contract-engine-mutants-") as base:
         jobs = max(1, min(args.jobs, len(chosen)))
-        workers = [Worker(ROOT, Path(base), i) for i in range(jobs)]
-        for worker in workers:
-            worker.niceness = args.nice
+        workers = [Worker(ROOT, Path(base), i, args.nice) for i in range(jobs)]
         sanity(workers[0].copy)
         if not args.no_baseline:
             tests = args.tests or sorted(
@@ -368,9 +429,13 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
             return result
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(one, chosen):
-                results[result.mutant.id] = result
+        try:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                for result in pool.map(one, chosen):
+                    results[result.mutant.id] = result
+        finally:
+            for worker in workers:
+                worker.close()
     return report([results[m.id] for m in chosen], groups, time.monotonic() - started)
 
 
