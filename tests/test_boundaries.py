@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import Contract, Report
+from engine import Contract, MoveError, Report
 
 CONTRACT = """\
 contract:
@@ -332,11 +332,19 @@ def test_a_measure_filter_at_its_bound_counts_the_move(bounds: Contract) -> None
         ("sell by March 2026", "2026-03-31"),
         ("sell by February 2028", "2028-02-29"),
         ("sell on 1 January 1900", "1900-01-01"),
+        ("sell on 1900-01-01", "1900-01-01"),  # the first year read, in figures too
     ],
 )
 def test_dates_in_words_name_the_first_or_last_day(bounds: Contract, words: str, day: str) -> None:
     date = bounds.check(words, at="2026-01-01").moves[0].date
     assert date is not None and date.isoformat() == day
+
+
+def test_one_sentence_holds_at_most_eleven_moves(bounds: Contract) -> None:
+    # a sentence is cut at up to 10 separators (", then", "and", ";"); beyond, it is read whole
+    assert len(bounds.check(", then ".join(["sell"] * 11)).moves) == 11
+    with pytest.raises(MoveError):
+        bounds.check(", then ".join(["sell"] * 12))
 
 
 def test_dates_through_the_cli(cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:

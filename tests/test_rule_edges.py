@@ -31,7 +31,7 @@ clauses:
 measures:
   - {id: visits, count: true, of: visit, over: all}
 values:
-  - {id: cap, initial: 10}
+  - {id: floor, initial: 5}
 """
 
 RULES = """\
@@ -67,14 +67,14 @@ norms:
     when: {move: visit}
     if: [{measure: visits, lt: 3}]
     message: Fewer than three visits so far.
-  - id: over-the-cap
+  - id: under-the-floor
     clause: c1
     kind: prohibition
     bearer: alpha
     when: {move: discount}
-    if: [{compare: {left: "{percent}", gt: {value: cap}}}]
+    if: [{compare: {left: "{percent}", lt: {value: floor}}}]
     severity: warning
-    message: A discount over the cap.
+    message: A discount under the floor.
   - id: launch-day
     clause: c1
     kind: prohibition
@@ -117,13 +117,13 @@ def test_a_measure_below_a_limit_does_not_hold_at_the_limit(edges: Contract) -> 
 
 
 def test_a_comparison_with_a_value_not_given_does_not_hold(edges: Contract) -> None:
-    assert [f.rule for f in edges.check("give Shop a 20 percent discount").conflicts] == [
+    assert [f.rule for f in edges.check("give Shop a 2 percent discount").conflicts] == [
         "no-discounts",
-        "over-the-cap",
+        "under-the-floor",
     ]
-    report = edges.check("give Shop a discount")  # no percent: nothing to compare
+    report = edges.check("give Shop a discount")  # no percent: nothing to compare, not 0
     assert [f.rule for f in report.conflicts] == ["no-discounts"]
-    assert status(report, "over-the-cap") == "not_triggered"
+    assert status(report, "under-the-floor") == "not_triggered"
 
 
 @pytest.mark.parametrize(
