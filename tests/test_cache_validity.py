@@ -67,3 +67,29 @@ def test_an_entry_of_other_engine_code_is_not_served(
     monkeypatch.setattr(engine.cache, "fingerprint", lambda: "0" * len(real))
     Contract.load(path, cache=True)
     assert len(_pickles(tmp_path / "cache")) == 2  # its own entry, the other one not served
+
+
+def test_an_entry_naming_a_function_an_engine_module_imports_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only classes the engine defines load from an entry: not `engine.cache`'s `os.system`,
+    reached through a module of the engine by a dotted name (protocol 4)."""
+    import pickle
+
+    monkeypatch.setenv("CONTRACT_ENGINE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CONTRACT_ENGINE_NO_CACHE", raising=False)
+    path = _write(tmp_path / "c")
+    expected = [n.id for n in Contract.load(path, cache=True).norms]
+    (entry,) = _pickles(tmp_path / "cache")
+    with entry.open("rb") as stream:
+        header = pickle.load(stream)  # the real header: it passes every check
+
+    def text(value: str) -> bytes:  # SHORT_BINUNICODE
+        return b"\x8c" + bytes([len(value.encode())]) + value.encode()
+
+    marker = tmp_path / "pwned"
+    call = b"\x80\x04" + text("engine.cache") + text("os.system") + b"\x93"  # STACK_GLOBAL
+    call += text(f"touch {marker}") + b"\x85R."  # TUPLE1, REDUCE, STOP
+    entry.write_bytes(pickle.dumps(header) + call)
+    assert [n.id for n in Contract.load(path, cache=True).norms] == expected
+    assert not marker.exists()

@@ -206,6 +206,26 @@ def test_reachable_is_found_and_replays(launch: Contract) -> None:
     assert result.holds and [s.kind for s in result.timeline or []] != []
 
 
+WAITING_RULES = """\
+event_kinds:
+  - {id: wait, title: wait, actor: alpha, fields: {}, phrases: ["wait"]}
+  - {id: leak, title: leak, actor: alpha, fields: {}, phrases: ["leak"]}
+norms:
+  - {id: late-first-leak, clause: c1, kind: prohibition, bearer: alpha, when: {move: leak},
+     from: 2026-01-03, unless: [{happened: leak}], message: A first leak from the third on.}
+"""
+
+
+def test_a_state_reached_again_a_day_later_is_explored_again(tmp_path: Path) -> None:
+    # steps fall on 01-01, 01-02, 01-03: only a first leak on the third day conflicts, so the
+    # one counterexample is "wait, wait, leak", through the state "wait happened" reached twice
+    waiting = _load(tmp_path, LAUNCH, WAITING_RULES)
+    assert prove(waiting, "never: conflict from late-first-leak", depth=2, workers=1).holds
+    result = prove(waiting, "never: conflict from late-first-leak", depth=3, workers=1)
+    assert not result.holds
+    assert [s.kind for s in result.timeline or []] == ["wait", "wait", "leak"]
+
+
 @pytest.mark.parametrize(
     ("rule", "witness"),
     [
