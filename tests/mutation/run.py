@@ -1,9 +1,10 @@
 """Mutation testing as a standing measure: apply each curated mutant, run its area's tests.
 
-    python tests/mutation/run.py                 # every mutant, 2 jobs
-    python tests/mutation/run.py --area core     # the core areas only (see GROUPS)
+    python tests/mutation/run.py                 # every mutant, 2 jobs, nice -n 15
+    python tests/mutation/run.py --area core     # an area or a group of the list
     python tests/mutation/run.py --area lint --jobs 1
-    python tests/mutation/run.py --only deadline-due-day-passes --show
+    python tests/mutation/run.py --only window-ends-a-day-early --tests tests/test_boundaries.py
+    python tests/mutation/run.py --show --area serve
 
 The mutants are data (tests/mutation/mutants.yaml): a file, the exact original snippet, its
 replacement, the area and why the mutant matters. Pattern-based, not line-based, so the list
@@ -14,8 +15,10 @@ Each job copies the checkout once into a temporary directory (tracked and untrac
 .venv, no caches) and applies one mutant at a time there, never to the working tree. The copy
 comes first on PYTHONPATH, so `import engine` (and the `contract-engine` subprocesses some tests
 start) run the mutated code; a sanity check at start-up proves it. Each mutant runs its area's
-test files with `pytest -x -p no:xdist` under `nice -n 15` and a timeout: the first failing test
-kills it, so a killed mutant costs little and only survivors cost the full area.
+test files with `pytest -x -p no:xdist`, stage by stage, in a child of the job's fork server,
+under `nice -n 15` and a time limit that follows the baseline: the first failing test kills it,
+so a killed mutant costs little and only survivors cost the full area. docs/testing.md has the
+counts and explains every survivor.
 
 Exit status: 0 when the core ratio is at least CORE_THRESHOLD and no mutant is stale or in
 error; 1 otherwise. The file is not collected by pytest (its name is not test_*.py).
@@ -44,7 +47,9 @@ ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = Path(__file__).resolve().with_name("mutants.yaml")
 CORE_THRESHOLD = 0.90  # the core's kill ratio below which the run fails
 NICE = 15  # the mutants' niceness: a standing measure gives way to everything else
-TIMEOUT = 240  # seconds per mutant: a mutant that hangs the suite counts as killed (timeout)
+TIMEOUT = 240  # seconds per mutant without a baseline: one that hangs counts as killed (timeout)
+SLOWER = 4  # with a baseline: a mutant may take SLOWER times its stages' time, plus SLACK seconds
+SLACK = 30
 DIFFERENTIAL_CONTRACTS = 100
 IGNORED = {".venv", ".git", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 
@@ -164,10 +169,6 @@ def sanity(copy: Path) -> None:
     ).stdout
     if not Path(found).resolve().is_relative_to(copy.resolve()):
         raise SystemExit(f"the mutated copy is not the engine imported (got {found!r})")
-
-
-def pytest_command(tests: list[str], niceness: int = NICE) -> list[str]:
-    return ["nice", "-n", str(niceness), sys.executable, "-m", "pytest", *pytest_args(tests)]
 
 
 def pytest_args(tests: list[str]) -> list[str]:
@@ -305,18 +306,21 @@ class Worker:
         return Result(m, "survived", time.monotonic() - started)
 
 
-def baseline(worker: Worker, tests: list[str]) -> None:
-    """The chosen tests pass on the unmutated copy, else every mutant would look killed."""
-    done = subprocess.run(
-        pytest_command(tests),
-        cwd=worker.copy,
-        env=environment(worker.copy, worker.cache),
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        print(done.stdout[-3000:], file=sys.stderr)
-        raise SystemExit("the area tests fail without any mutant: fix them first (no ratio)")
+def baseline(worker: Worker, stages: list[list[str]]) -> dict[tuple[str, ...], float]:
+    """Each stage passes on the unmutated copy (else every mutant would look killed), and how
+    long it took: a mutant's time limit is a multiple of its stages' own times, so that it
+    follows the machine's load and a mutant that makes a test loop is stopped soon."""
+    took: dict[tuple[str, ...], float] = {}
+    for stage in stages:
+        started = time.monotonic()
+        code, out = worker.pytest(stage, 3600)
+        if code != 0:
+            print(out[-3000:], file=sys.stderr)
+            raise SystemExit(
+                f"{' '.join(stage)}: the tests fail without any mutant; fix them first (no ratio)"
+            )
+        took[tuple(stage)] = time.monotonic() - started
+    return took
 
 
 def report(results: list[Result], groups: dict[str, list[str]], elapsed: float) -> int:
@@ -369,7 +373,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--area", action="append", help="an area or group (repeatable)")
     parser.add_argument("--only", action="append", help="a mutant id (repeatable)")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
-    parser.add_argument("--timeout", type=int, default=TIMEOUT, help="seconds per mutant")
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=TIMEOUT,
+        help=f"seconds per mutant when there is no baseline (default {TIMEOUT}); with one, "
+        f"{SLOWER}x the baseline time of the mutant's tests plus {SLACK}s",
+    )
+    parser.add_argument("--fixed-timeout", action="store_true", help="always use --timeout")
     parser.add_argument(
         "--tests", nargs="+", help="run these test files instead of the areas' (to try a kill)"
     )
@@ -402,11 +413,14 @@ def main(argv: list[str] | None = None) -> int:
         jobs = max(1, min(args.jobs, len(chosen)))
         workers = [Worker(ROOT, Path(base), i, args.nice) for i in range(jobs)]
         sanity(workers[0].copy)
+        took: dict[tuple[str, ...], float] = {}
         if not args.no_baseline:
-            tests = args.tests or sorted(
-                {t for m in chosen for stage in areas[m.area] for t in [*stage, *m.tests]}
-            )
-            baseline(workers[0], tests)
+            stages_run = [args.tests] if args.tests else []
+            for m in chosen:
+                for stage in ([m.tests] if m.tests else []) + areas[m.area]:
+                    if not args.tests and stage not in stages_run:
+                        stages_run.append(stage)
+            took = baseline(workers[0], stages_run)
             print(f"baseline: the area tests pass unmutated ({time.monotonic() - started:.0f}s)")
         free = list(workers)
         lock = threading.Lock()
@@ -419,7 +433,10 @@ def main(argv: list[str] | None = None) -> int:
                 stages = (
                     [args.tests] if args.tests else ([m.tests] if m.tests else []) + areas[m.area]
                 )
-                result = worker.run(m, stages, args.timeout)
+                limit = args.timeout
+                if took and all(tuple(st) in took for st in stages) and not args.fixed_timeout:
+                    limit = int(SLOWER * sum(took[tuple(st)] for st in stages) + SLACK)
+                result = worker.run(m, stages, limit)
             finally:
                 with lock:
                     free.append(worker)
