@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.api import Contract
 from engine.errors import ContractEngineError, MoveError
 from engine.goals import STATE_FORMS, parse_state
-from engine.plan import PlanStep, timeline_steps
+from engine.plan import PlanStep, dated_words, timeline_steps
 from engine.report import Finding
 from engine.search import Budget, Explorer, Node, Step, blocking, candidates
 
@@ -83,6 +83,11 @@ class ProofResult(_Frozen):
     at: dt.date | None = Field(
         None, description="The check date of the timeline (`check --at`), to replay it."
     )
+    probe: str | None = Field(
+        None,
+        description="The proposed move a 'MOVE clear' or 'MOVE conflict' property tried after "
+        "the timeline, dated as `check` takes it (the replay's last move).",
+    )
     uncovered: list[str] = Field(
         [],
         description="What the search could not try (a field no finite set of values covers); "
@@ -101,7 +106,8 @@ class ProofResult(_Frozen):
 
     def moves(self) -> list[str]:
         """The dated moves of the timeline found, as `check` takes them (check them at `at`)."""
-        return [step.replay for step in self.timeline or [] if step.kind]
+        moves = [step.replay for step in self.timeline or [] if step.kind]
+        return [*moves, self.probe] if self.probe else moves
 
     def replay(self) -> list[str]:
         """The arguments of `contract-engine check` that replay the timeline found."""
@@ -154,6 +160,7 @@ class Property:
     condition: Atom | None
     atom: Atom
     names: dict[str, str]  # values the property names (id -> words): no search renames them
+    probe: Step | None = None  # the move "MOVE clear/conflict" tries after the timeline
 
 
 def parse_property(contract: Contract, text: str) -> Property:
@@ -163,12 +170,15 @@ def parse_property(contract: Contract, text: str) -> Property:
     kind, body = m.group(1), m.group(2)
     condition: Atom | None = None
     names = _names(contract, body)
+    probes: list[Step] = []
     if kind == "always" and "->" in body:
         left, right = body.split("->", 1)
-        condition, atom = _atom(contract, left, names), _atom(contract, right, names)
+        condition = _atom(contract, left, names)
+        atom = _atom(contract, right, names, probes)
     else:
-        atom = _atom(contract, body, names)
-    return Property(kind, condition, atom, names)  # type: ignore[arg-type]
+        atom = _atom(contract, body, names, probes)
+    probe = probes[-1] if probes else None  # what the counterexample or witness tried last
+    return Property(kind, condition, atom, names, probe)  # type: ignore[arg-type]
 
 
 def _names(contract: Contract, text: str) -> dict[str, str]:
@@ -182,11 +192,18 @@ def _names(contract: Contract, text: str) -> dict[str, str]:
     return found
 
 
-def _atom(contract: Contract, text: str, names: dict[str, str] | None = None) -> Atom:
+def _atom(
+    contract: Contract,
+    text: str,
+    names: dict[str, str] | None = None,
+    probes: list[Step] | None = None,
+) -> Atom:
+    """One atom of a property; a proposed move it tries ("MOVE clear") goes to `probes`, so
+    that a counterexample's replay can include it."""
     words = " ".join(text.strip().split())
     lower = words.lower()
     if lower.startswith("not "):
-        inner = _atom(contract, words[4:], names)
+        inner = _atom(contract, words[4:], names, probes)
         return lambda node, x: (lambda r: (not r[0], "not: " + r[1]))(inner(node, x))
     if lower in ("a move is both required and forbidden", "normative conflict"):
         return _normative
@@ -221,6 +238,8 @@ def _atom(contract: Contract, text: str, names: dict[str, str] | None = None) ->
         except ContractEngineError as error:
             raise MoveError(f"{error}\nAn atom is one of: {'; '.join(ATOM_FORMS)}") from None
         step = Step(move, m.group(1))
+        if probes is not None:
+            probes.append(step)
         if names is not None:  # the move's own values: a timeline may name them too
             for value in move.fields.values():
                 if isinstance(value, str):
@@ -323,12 +342,16 @@ def prove(
     timeline = detail = None
     at = None
     step_conflicts: list[list[str]] = []
+    probe = None
     if found:
         node, detail = found[0]
         at = node.at
         timeline = timeline_steps(contract, explorer, node.steps, "")
         timeline = [s.model_copy(update={"needs": None}) for s in timeline]
         step_conflicts = _step_conflicts(explorer, node)
+        if parsed.probe is not None:  # the proposed move the property tried after the timeline
+            moves, at, _, _ = explorer.schedule((*node.steps, parsed.probe))
+            probe = dated_words(parsed.probe.text, moves[-1])
     return ProofResult(
         readings=contract.reading_choice,
         contract=contract.id,
@@ -341,6 +364,7 @@ def prove(
         step_conflicts=step_conflicts,
         detail=detail,
         at=at,
+        probe=probe,
         uncovered=tried.uncovered,
         outcome=outcome_of(parsed.kind == "reachable", bool(found), bool(tried.uncovered)),
     )

@@ -126,3 +126,19 @@ def test_the_printed_replay_command_runs_as_printed(cli: Cli) -> None:
     assert "--reading" in args
     code, out, _ = cli(*args)
     assert code == 1 and "ip-withholding" in out
+
+
+@pytest.mark.parametrize(
+    ("claim", "code"),
+    [("never: go public conflict", 1), ("reachable: go public clear", 0)],
+)
+def test_a_proposed_move_of_the_property_is_in_the_replay(cli: Cli, claim: str, code: int) -> None:
+    """'MOVE conflict' and 'MOVE clear' try MOVE after the timeline found: the replay includes
+    it, dated, so that the command printed shows what the proof says (it checked nothing)."""
+    out = cli("prove", "contracts/openai-microsoft.yaml", claim, "--depth", "2")[1]
+    line = next(x for x in out.splitlines() if x.strip().startswith("replay: contract-engine "))
+    args = shlex.split(line.split("replay: contract-engine ", 1)[1])
+    assert args[args.index("-m", len(args) - 6) + 1].endswith(": go public")
+    replayed, text, _ = cli(*args)
+    assert replayed == code, text
+    assert ("ipo-needs-conversion" in text) == (code == 1)
