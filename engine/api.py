@@ -104,7 +104,10 @@ class Contract:
         for n in self._spec.norms:
             if n.id == norm_id:
                 return n.norm
-        raise MoveError(f"contract {self.id} has no norm '{norm_id}'")
+        from engine.suggest import did_you_mean
+
+        known = [n.id for n in self._spec.norms]
+        raise MoveError(f"contract {self.id} has no norm '{norm_id}'{did_you_mean(norm_id, known)}")
 
     def norm_ids(self, norm_id: str) -> list[str]:
         """The norms an id names: itself, or each party's norm of a `bearer: either` norm."""

@@ -963,8 +963,12 @@ def sweep_command(
     if not directory.is_dir():
         raise _Failure(f"not a directory: {directory}", field="DIR")
     given = _gather_moves(move or [], moves_file or [])
-    if not given:
-        raise _Failure("no move given: use --move TEXT or --moves FILE", field="--move")
+    if not given and at is None:  # with --at alone: what time alone brings, as `check --at`
+        raise _Failure(
+            "no move given: use --move TEXT or --moves FILE, or --at DATE to check what time "
+            "alone brings by that date",
+            field="--move",
+        )
     if at is not None:
         try:
             dt.date.fromisoformat(at)
@@ -984,7 +988,7 @@ def sweep_command(
     if output is Format.json:
         sys.stdout.write("".join(r.to_json_line() for r in results))
     else:
-        sys.stdout.write(summary_text(results, str(directory), moves, skipped))
+        sys.stdout.write(summary_text(results, str(directory), moves, skipped, at))
     raise typer.Exit(exit_code(results))
 
 

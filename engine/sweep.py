@@ -158,10 +158,15 @@ def sweep(
 
 # -- the summary --------------------------------------------------------------------------------
 def summary_text(
-    results: list[SweptContract], directory: str, moves: Sequence[str], skipped: int
+    results: list[SweptContract],
+    directory: str,
+    moves: Sequence[str],
+    skipped: int,
+    at: str | None = None,
 ) -> str:
     """The text summary: counts, the contracts with conflicts by clause, the contracts that
-    cannot read the move and those that failed to load, each with its error."""
+    cannot read the move and those that failed to load, each with its error. Without moves,
+    a sweep of time alone says so, with its date."""
     by_status: dict[str, list[SweptContract]] = {}
     for result in results:
         by_status.setdefault(result.status, []).append(result)
@@ -169,7 +174,8 @@ def summary_text(
         s: len(by_status.get(s, [])) for s in ("conflict", "clear", "cannot read", "load error")
     }
     lines = [
-        f"swept {len(results)} contract(s) under {directory} for: {'; then '.join(moves)}",
+        f"swept {len(results)} contract(s) under {directory} for: "
+        + ("; then ".join(moves) if moves else f"time alone, to {at}"),
         f"  {count['conflict']} with a conflict, {count['clear']} clear, "
         f"{count['cannot read']} cannot read the move, {count['load error']} failed to load"
         + (f" ({skipped} other YAML file(s) skipped: rule files and others)" if skipped else ""),

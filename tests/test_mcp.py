@@ -169,16 +169,47 @@ def test_the_server_says_its_version_and_sends_each_result_once() -> None:
 def test_an_assistant_asks_what_time_alone_brings() -> None:
     """`check` with no move and a date lets time pass, as the CLI's `check --at` does; with no
     date either it is an error that says what to send, not a CLI command."""
-    _, (alone, nothing) = anyio.run(
+    _, (alone, unsaid, nothing) = anyio.run(
         _call,
         [
             ("check", {"contract": "openai-microsoft", "moves": [], "at": "2026-01-15"}),
+            ("check", {"contract": "openai-microsoft", "at": "2026-01-15"}),
             ("check", {"contract": "openai-microsoft", "moves": []}),
         ],
     )
-    assert not alone.is_error
-    assert alone.structured_content["moves"] == []
-    assert alone.structured_content["check_date"] == "2026-01-15"
+    for result in (alone, unsaid):  # `moves` left out is no move, as `check --at` alone
+        assert not result.is_error, result.content[0].text
+        assert result.structured_content["moves"] == []
+        assert result.structured_content["check_date"] == "2026-01-15"
     assert nothing.is_error
     text = nothing.content[0].text
     assert "'at'" in text and "contract-engine" not in text
+
+
+def test_an_assistant_waives_a_norm_as_the_cli_does() -> None:
+    """`waivers` as in `check --waive RULE=REASON`: the finding is listed as waived; a misspelt
+    rule is refused with a did-you-mean, never ignored."""
+    _, (waived, misspelt) = anyio.run(
+        _call,
+        [
+            (
+                "check",
+                {
+                    "contract": "openai-microsoft",
+                    "moves": ["partner with Google Cloud"],
+                    "waivers": {"azure-exclusivity": "Microsoft agreed by email"},
+                },
+            ),
+            (
+                "check",
+                {
+                    "contract": "openai-microsoft",
+                    "moves": ["partner with Google Cloud"],
+                    "waivers": {"azure-exclusivty": "x"},
+                },
+            ),
+        ],
+    )
+    assert not waived.is_error and waived.structured_content["verdict"] == "clear"
+    assert [f["rule"] for f in waived.structured_content["waived"]] == ["azure-exclusivity"]
+    assert misspelt.is_error and "azure-exclusivity" in misspelt.content[0].text

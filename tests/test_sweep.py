@@ -153,3 +153,16 @@ def test_sweep_with_two_workers_prints_no_traceback_at_exit(portfolio: Path) -> 
         assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, (
             done.stderr
         )
+
+
+def test_a_sweep_of_time_alone_answers_as_check_does(cli: Any) -> None:
+    """`sweep DIR --at DATE` with no move checks what time alone brings to each contract, as
+    `check CONTRACT --at DATE` does (it was refused); with neither, it is refused naming --at."""
+    code, out, _ = cli("sweep", ROOT / "contracts", "--at", "2027-06-01", "--format", "json")
+    swept = {row["path"]: row for row in map(json.loads, out.splitlines())}
+    assert code == 1 and swept
+    for path, row in swept.items():
+        alone = cli("check", ROOT / path, "--at", "2027-06-01", "--format", "json")
+        assert row["status"] == json.loads(alone[1])["verdict"], path
+    code, out, err = cli("sweep", ROOT / "contracts")
+    assert code == 2 and "--at DATE" in out + err

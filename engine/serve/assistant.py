@@ -159,7 +159,7 @@ def build_server(directory: Path | None = None) -> MCPServer:
                 "several form one timeline, run in date order. Empty with `at` given: what "
                 "time alone brings by that date.",
             ),
-        ],
+        ] = [],  # noqa: B006 (the SDK reads the default into the tool's schema; never mutated)
         at: Annotated[
             str | None,
             Field(description="Check date YYYY-MM-DD (default: the contract's as_of)."),
@@ -169,6 +169,13 @@ def build_server(directory: Path | None = None) -> MCPServer:
             Field(
                 description="Readings of disputed clauses to fix, {clause: reading}; the "
                 "others are each considered (explain CLAUSE lists a clause's readings)."
+            ),
+        ] = None,
+        waivers: Annotated[
+            dict[str, str] | None,
+            Field(
+                description="Norms set aside, {rule: reason}: their findings are listed as "
+                "waived, not as conflicts."
             ),
         ] = None,
     ) -> CallToolResult:
@@ -182,7 +189,9 @@ def build_server(directory: Path | None = None) -> MCPServer:
                 )
             )
         try:
-            report = registry.get(contract).check_timeline(moves, at=at, readings=readings)
+            report = registry.get(contract).check_timeline(
+                moves, at=at, readings=readings, waivers=waivers
+            )
         except ContractEngineError as error:
             return _error(error)
         return _result(report_summary(report), report.model_dump(mode="json"))
