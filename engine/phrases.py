@@ -239,6 +239,12 @@ class MoveParser:
             return [move]
         if isinstance(move, Mapping):
             return [self.from_data(dict(move), date, actor, reference)]
+        if not isinstance(move, str):  # e.g. a list given where moves are separate arguments
+            raise MoveError(
+                f"a move is words, a mapping of its fields or a Move, not {type(move).__name__}; "
+                "give several moves as separate arguments, check('a', 'b'), or as a list to "
+                "check_timeline(['a', 'b'])"
+            )
         text = move.strip()
         if len(text) > MAX_PHRASE_CHARS:
             raise MoveError(f"a move is at most {MAX_PHRASE_CHARS} characters")

@@ -205,3 +205,10 @@ def test_the_after_state_shows_every_clause_a_check_changed(contract: Contract) 
         "ended",
         "the partnership has ended (agi-ends-partnership, on 2025-07-01)",
     )
+
+
+def test_a_list_given_where_moves_are_arguments_is_refused_in_words(contract: Contract) -> None:
+    """check() takes moves as separate arguments; a list there is a MoveError saying so, never
+    an AttributeError from deep inside the word reader."""
+    with pytest.raises(MoveError, match=r"separate arguments.*check_timeline"):
+        contract.check(["declare AGI", "go public"])  # type: ignore[arg-type]
