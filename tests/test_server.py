@@ -517,3 +517,5 @@ def test_a_check_of_time_alone_needs_a_date(client: TestClient) -> None:
     body = assert_problem(client.post(CHECK, json={"moves": []}), 422, "invalid-request")
     assert "'moves'" in str(body["detail"]) and "'at'" in str(body["detail"])
     assert "contract-engine" not in str(body["detail"])
+    bad_date = assert_problem(client.post(CHECK, json={"at": "2025-9-1"}), 422, "invalid-request")
+    assert "at least one move" not in str(bad_date["detail"])  # only the date's own problem

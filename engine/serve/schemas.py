@@ -71,7 +71,8 @@ class CheckRequest(BaseModel):
     ) -> list[MoveWords | dict[str, Any]]:
         """A check needs something to happen: a move, or time passing to `at` (validated
         first, so that the refusal names the field to fill)."""
-        if not moves and info.data.get("at") is None:
+        # `at` absent from info.data failed its own validation: that is the one problem to say
+        if not moves and "at" in info.data and info.data["at"] is None:
             raise ValueError(
                 "give at least one move in 'moves', or 'at' (YYYY-MM-DD) to check what time "
                 "alone brings by that date"
