@@ -210,15 +210,20 @@ def _atom(
     m = re.fullmatch(r"(no )?conflict(?: from (\S+))?", lower)
     if m:
         negate, name = bool(m.group(1)), m.group(2)
+        names_of: set[str] | None = None  # the rules or the clause a "from" names
         if name is not None:
-            known = {n.id for n in contract.spec.norms} | set(contract.spec.clauses)
-            if name not in known:
+            ids = {n.id for n in contract.spec.norms}
+            # a `bearer: either` norm's base id names each party's norm, as waivers take it
+            each = {i for i in ids if i.startswith(f"{name}@")}
+            known = ids | set(contract.spec.clauses)
+            if name not in known and not each:
                 from engine.suggest import did_you_mean
 
                 raise MoveError(f"no rule or clause '{name}'{did_you_mean(name, known)}")
+            names_of = {name, *each}
 
         def conflict(node: Node, _x: Explorer) -> tuple[bool, str]:
-            found = _conflicts(node, name)
+            found = _conflicts(node, names_of)
             said = ", ".join(sorted({f"{f.rule} ({f.clause})" for f in found}))
             held = bool(found) != negate
             return held, (
@@ -230,7 +235,12 @@ def _atom(
         return conflict
     state = parse_state(contract, words)
     if state is not None:
-        return lambda node, _x: (state.holds(node.report.state["after"]), f"state: {state.text}")
+
+        def in_state(node: Node, _x: Explorer) -> tuple[bool, str]:
+            held = state.holds(node.report.state["after"])
+            return held, f"the state after it: {state.text}" + ("" if held else ": not so")
+
+        return in_state
     m = re.fullmatch(r"(.+) (clear|conflict)", words, re.I)
     if m:
         try:
@@ -266,10 +276,11 @@ def _atom(
     raise MoveError(f"'{words}' is not an atom; write one of: {'; '.join(ATOM_FORMS)}")
 
 
-def _conflicts(node: Node, name: str | None) -> list[Finding]:
-    """Blocking conflicts the last step set off (its move's, or time passing since)."""
+def _conflicts(node: Node, names: set[str] | None) -> list[Finding]:
+    """Blocking conflicts the last step set off (its move's, or time passing since), from
+    the rules or clause `names` (None: any)."""
     found = blocking(node.last_findings())
-    return [f for f in found if name is None or name in (f.rule, f.clause)]
+    return [f for f in found if names is None or f.rule in names or f.clause in names]
 
 
 def _normative(node: Node, _x: Explorer) -> tuple[bool, str]:

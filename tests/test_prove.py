@@ -142,3 +142,31 @@ def test_a_proposed_move_of_the_property_is_in_the_replay(cli: Cli, claim: str, 
     replayed, text, _ = cli(*args)
     assert replayed == code, text
     assert ("ipo-needs-conversion" in text) == (code == 1)
+
+
+def test_a_norm_of_each_party_is_named_by_its_base_id(cli: Cli) -> None:
+    """`conflict from RULE` takes a `bearer: either` norm's base id, as waivers and explain do,
+    and finds a conflict from either party's copy."""
+    code, out, _ = cli(
+        "prove",
+        "contracts/reseller-partnership.yaml",
+        "never: conflict from trademark-approval",
+        "--depth",
+        "1",
+    )
+    assert code == 1, out
+    assert "trademark-approval@" in out
+
+
+def test_a_state_counterexample_says_what_is_not_so(cli: Cli) -> None:
+    """An `always: STATE` counterexample says the state does not hold after it, not the
+    property's words alone (which read as if it held)."""
+    code, out, _ = cli(
+        "prove",
+        "contracts/openai-microsoft.yaml",
+        "always: clause azure-exclusivity in force",
+        "--depth",
+        "1",
+    )
+    assert code == 1, out
+    assert "azure-exclusivity in force: not so" in out
