@@ -260,7 +260,10 @@ def _markdown_report(report: Report, located: list[tuple[SummaryFinding, Located
         lines.append("")
     not_applied = [o for o in report.outcomes if o.status not in ("applied", "waived")]
     if not_applied:
-        lines += ["<details><summary>Why not: norms that did not apply</summary>", ""]
+        # the report's own outcomes are its default reading's: say so when readings differ
+        shown = next((r.label for r in summary.by_reading or [] if r.default), None)
+        under = f", under {shown} (the default)" if shown else ""
+        lines += [f"<details><summary>Why not: norms that did not apply{under}</summary>", ""]
         lines += [f"- `{o.rule}`: {_md(o.reason)}" for o in not_applied]
         lines += ["", "</details>", ""]
     return "\n".join(lines)

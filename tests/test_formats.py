@@ -223,3 +223,11 @@ def test_a_check_of_time_alone_says_so_in_markdown() -> None:
     text = report_as(duties.check_timeline([], at="2025-06-01"), duties, CIFormat.markdown)
     assert "No move: time alone, to 2025-06-01." in text
     assert not re.search(r"^Moves: *$", text, re.M)
+
+
+def test_markdown_says_which_reading_its_why_not_is_under(contract: Contract) -> None:
+    """When readings differ, the 'why not' list is the default reading's: it says so, beside a
+    table that lists a blocker of another reading."""
+    report = contract.check_timeline(["declare AGI", "partner with Google Cloud"])
+    text = report_as(report, contract, CIFormat.markdown)
+    assert "norms that did not apply, under reading board of agi-clause (the default)" in text
