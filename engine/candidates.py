@@ -386,7 +386,12 @@ def named_values(contract: Contract) -> dict[str, str]:
         v for found in _tested_values(contract).values() for v in found if isinstance(v, str)
     }
     named = _named_values(contract)
-    return {v: " ".join(w.capitalize() for w in v.split("_")) for v in sorted(values & named)}
+    # each word capitalised, as a proper noun that a name field reads back ("Secret Plans"):
+    # a value tried in another field than the one that tests it must still be a move's
+    return {
+        v: " ".join(w.capitalize() for w in v.replace("_", " ").split())
+        for v in sorted(values & named)
+    }
 
 
 def _named_values(contract: Contract) -> set[str]:

@@ -466,3 +466,60 @@ def test_given_timelines_get_the_verdict_check_gives(contract: Contract) -> None
         "the same findings under the default readings; "
         "blocking under some reading: azure-exclusivity -> none"
     ]
+
+
+def test_a_word_one_version_tests_is_tried_as_a_name_that_reads(tmp_path: Path) -> None:
+    """A diff tries each version's tested words in the name fields it reads too; a text
+    constant of several words ("secret plans") is given as a proper noun there, so that every
+    candidate reads and nothing is reported as not covered."""
+    kinds = [
+        {
+            "id": "deal",
+            "title": "deal",
+            "actor": "alpha",
+            "fields": {"partner": {"type": "name"}},
+            "phrases": ["make a deal with {partner}"],
+        },
+        {
+            "id": "note",
+            "title": "note",
+            "actor": "alpha",
+            "fields": {"topic": {"type": "text"}},
+            "phrases": ["write a note about {topic}"],
+        },
+    ]
+    contract = {
+        "contract": {"id": "notes", "title": "Notes", "as_of": "2025-07-01", "rules": ["r.yaml"]},
+        "parties": [{"id": "alpha", "name": "Alpha Corp"}],
+        "clauses": [{"id": "c1", "title": "C1", "text": "t", "source": "s"}],
+    }
+    norm = {
+        "id": "no-secret-note",
+        "clause": "c1",
+        "kind": "prohibition",
+        "bearer": "alpha",
+        "when": {"move": "note", "topic": "secret plans"},
+        "message": "secret",
+    }
+    contract["entities"] = [{"id": "omega", "name": "Omega Labs", "category": "partner"}]
+    contract["sets"] = [{"id": "banned", "title": "banned firms", "members": ["omega", "acme"]}]
+    omega = {  # a norm that reads the name field by its set, so that its candidates are tried
+        "id": "no-banned",
+        "clause": "c1",
+        "kind": "prohibition",
+        "bearer": "alpha",
+        "when": {"move": "deal", "partner": {"in_set": "banned"}},
+        "message": "banned",
+    }
+    wider = {**norm, "when": {"move": "note", "topic": {"in": ["secret plans", "budget"]}}}
+    a = write(
+        {"contract": contract, "rules": {"event_kinds": kinds, "norms": [omega, norm]}},
+        tmp_path / "a",
+    )
+    b = write(
+        {"contract": contract, "rules": {"event_kinds": kinds, "norms": [omega, wider]}},
+        tmp_path / "b",
+    )
+    result = diff(a, b)
+    assert result.uncovered == [], result.to_text()
+    assert [c.moves for c in result.changes] == [["2025-07-01: write a note about budget"]]
