@@ -228,6 +228,13 @@ def validate_model(
                 message = "expected a mapping of its fields (see `contract-engine schema rules`)"
             elif item["type"] == "missing":
                 message = f"missing required field '{loc[-1]}'"
+            elif item["type"] == "string_pattern_mismatch" and isinstance(got, str):
+                # the one pattern of the language is an id's: say it in words, with the id meant
+                suggested = re.sub(r"[^a-z0-9_-]+", "_", got.strip().lower()).strip("_-")
+                message = (
+                    "expected an id: lower-case letters, digits, '_' or '-', starting with a "
+                    "letter" + (f" (e.g. '{suggested}')" if suggested[:1].isalpha() else "")
+                )
             problems.add(file, line_of(data, loc), f"{where}: {message}{shown}{hint}")
         return None
 

@@ -386,3 +386,17 @@ def test_set_name_from_a_free_field_must_match_some_declared_set(
     )
     message = only_problem(write_contract(contract=SET_CONTRACT, rules=rules))
     assert "'aproved-{note}' can name no declared set" in message
+
+
+def test_a_member_that_is_not_an_id_is_said_in_words(write_contract: Callable[..., Path]) -> None:
+    """A value that must be an id gets what an id is and the id meant, with file:line, not
+    pydantic's regular expression."""
+    path = write_contract(
+        contract=MINIMAL_CONTRACT + "sets:\n  - {id: banned, title: Banned, members: [Acme Corp]}\n"
+    )
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 14  # the sets item, after the 13 lines of the minimal contract
+    assert "expected an id" in problem.message and "'acme_corp'" in problem.message
+    assert "pattern" not in problem.message
