@@ -33,6 +33,7 @@ from engine.errors import (
     EngineError,
     MoveError,
     Problem,
+    shown_path,
 )
 from engine.load import load_yaml_file
 from engine.model import RuleFile
@@ -156,7 +157,12 @@ _FIELD = re.compile(r"^([A-Za-z_][\w.\-\[\]]*): (.+)$", re.S)
 def _problem_record(problem: Problem) -> dict[str, Any]:
     match = _FIELD.match(problem.message)
     field, message = (match.group(1), match.group(2)) if match else (None, problem.message)
-    return {"error": message, "file": problem.file, "line": problem.line, "field": field}
+    return {
+        "error": message,
+        "file": shown_path(problem.file),
+        "line": problem.line,
+        "field": field,
+    }
 
 
 def _records(error: BaseException) -> list[dict[str, Any]]:

@@ -75,3 +75,17 @@ class WorkerError(EngineError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.items, str(self)))
+
+
+def shown_path(path: str | None) -> str | None:
+    """A file as a report shows it: relative to the current folder when it lies below it (as
+    the user most likely named it), else whole; never a climb of '../..'."""
+    if not path:
+        return path
+    import os
+
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return path
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")

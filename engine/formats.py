@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine.api import Contract
-from engine.errors import Problem
+from engine.errors import Problem, shown_path
 from engine.report import Report
 from engine.summary import SummaryFinding
 
@@ -60,10 +60,7 @@ _ANNOTATED = ("blocking", "warning", "waived")
 
 
 def _relative(path: str) -> str:
-    try:
-        return os.path.relpath(path).replace(os.sep, "/")
-    except ValueError:  # another drive, on Windows
-        return path
+    return shown_path(path) or path
 
 
 def _findings(report: Report, contract: Contract) -> list[tuple[SummaryFinding, Located]]:

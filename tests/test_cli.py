@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import BUNDLED, LICENCE, MINIMAL_RULES, ROOT
+import pytest
+from conftest import BUNDLED, LICENCE, MINIMAL_CONTRACT, MINIMAL_RULES, ROOT
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -187,3 +188,22 @@ def test_schema_types_norm_patterns_and_kept_conditions(cli: Cli) -> None:
     assert "gte" in pattern["additionalProperties"]["anyOf"][1]["properties"]
     assert norm["keep"]["type"] == "array" and "anyOf" in norm["keep"]["items"]
     assert {"takes_effect", "withdrawn_by", "instances", "restart", "overrides"} <= set(norm)
+
+
+def test_a_problem_names_its_file_as_the_user_would(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate names a file below the current folder relatively (as the user typed it), and
+    one elsewhere whole, in text and in JUnit alike: never with a climb of '../..'."""
+    folder = tmp_path / "deal"
+    folder.mkdir()
+    (folder / "contract.yaml").write_text(MINIMAL_CONTRACT)
+    (folder / "rules.yaml").write_text(MINIMAL_RULES.replace("clause: c1", "clause: c9"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("validate", folder / "contract.yaml", "--alone")
+    assert code == 2 and (out + err).startswith("deal/rules.yaml:"), out + err
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = cli("validate", folder / "contract.yaml", "--alone", "--format", "junit")
+    assert code == 2 and f'classname="{folder / "contract.yaml"}"' in out and "../" not in out
