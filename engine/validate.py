@@ -745,16 +745,18 @@ class _Resolver:
         by_id = {n.id: n for n in norms}
         beaten: dict[str, list[NormSpec]] = {}
         beats: dict[str, dict[str, tuple[str, int | None]]] = {}  # overrider -> its targets' lines
+        copies: dict[str, list[NormSpec]] = {}  # an `either` norm's id -> its per-party norms
+        for n in norms:
+            if "@" in n.id:
+                copies.setdefault(n.id.partition("@")[0], []).append(n)
+        held: dict[tuple[str, str], tuple[Any, int]] = {}  # (file, id) -> its raw file, index
+        for p, r, rules in self.rule_files:  # a reading's norms are a second entry of the file
+            for i, written in enumerate(rules.norms):
+                held.setdefault((str(p), written.id), (r, i))
         for spec in norms:
             for index, target in enumerate(spec.norm.overrides):
                 file = spec.file
-                raw, norm_index = next(  # the entry that holds it: a reading's norms are
-                    (r, i)  # a second entry of the file that declares the reading
-                    for p, r, rules in self.rule_files
-                    if str(p) == file
-                    for i, n in enumerate(rules.norms)
-                    if n.id == spec.id.split("@")[0]
-                )
+                raw, norm_index = held[(file, spec.id.split("@")[0])]
                 line = line_of(raw, ("norms", norm_index, "overrides", index))
                 where = f"norms[{spec.id}].overrides"
                 base, _, party = spec.id.partition("@")  # an `either` norm: X@party
@@ -763,7 +765,7 @@ class _Resolver:
                         said = f"norms[{base}].overrides: a norm cannot override itself"
                         self.problems.add(file, line, said)  # once, not once per party
                     continue
-                expanded = [n for n in norms if n.id.startswith(f"{target}@")]
+                expanded = copies.get(target, [])
                 if target not in by_id and expanded:  # `either`: each party's norm
                     for each in expanded:  # an `either` overrider: its party's
                         if each.trigger.route == spec.trigger.route and (

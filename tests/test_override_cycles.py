@@ -173,3 +173,10 @@ def test_a_cycle_an_amendment_makes_is_refused_naming_the_amendments_line(
     assert code == 2, out + err
     assert "'t1', 't2' and 't3' override each other" in err
     assert f"t3 overrides t1 ({amendment}:6)" in err
+
+
+def test_a_cycle_longer_than_pythons_recursion_limit_is_found(write_contract: Write) -> None:
+    n = 1100  # the search must not recurse once per norm (the default limit is 1000)
+    rules = KINDS + "".join(ban(f"n{i}", f"n{(i + 1) % n}") for i in range(n))
+    ((_, line, message),) = refused(write_contract(MINIMAL_CONTRACT, rules))
+    assert line == 12 and f"n{n - 1} overrides n0 (" in message
