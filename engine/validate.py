@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -809,14 +810,16 @@ class _Resolver:
             if ids in told:
                 continue  # the same cycle through the other party's copies
             told.add(ids)
+            file, line = beats[cycle[0]][cycle[1]]
             steps = []
             for i, node in enumerate(cycle):
                 where, at = beats[node][cycle[(i + 1) % len(cycle)]]
-                shown = f"{where}:{at}" if at is not None else where
+                # beside the problem's own file: 'rules.yaml:12', never a server's absolute path
+                shown = os.path.relpath(where, os.path.dirname(file)).replace(os.sep, "/")
+                shown += f":{at}" if at is not None else ""
                 steps.append(f"{ids[i]} overrides {ids[(i + 1) % len(ids)]} ({shown})")
             names = [f"'{n}'" for n in dict.fromkeys(ids)]
             listed = ", ".join(names[:-1]) + f" and {names[-1]}"
-            file, line = beats[cycle[0]][cycle[1]]
             self.problems.add(
                 file,
                 line,
