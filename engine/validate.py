@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from engine.conditions import (
     with_article,
 )
 from engine.constructs import CHANGE_KINDS, CONDITIONS, NUMBER_CHANGE_FIELDS, OPERATIONS, Site
+from engine.cycles import cycles
 from engine.errors import Collector, ContractFileError, Problem
 from engine.load import LocatedDict, LocatedList, line_of, load_yaml_file
 from engine.measures import Measure, show_number
@@ -746,20 +748,23 @@ class _Resolver:
 
     def _overrides(self, norms: list[NormSpec]) -> list[NormSpec]:
         """`overrides: [id]`: the overridden norm learns which norms set it aside. Both must
-        listen for the same kind of move or change, or they could never meet."""
+        listen for the same kind of move or change, or they could never meet; and no norm may
+        override itself or, through others, a norm that overrides it (`_override_cycles`)."""
         by_id = {n.id: n for n in norms}
         beaten: dict[str, list[NormSpec]] = {}
+        beats: dict[str, dict[str, tuple[str, int | None]]] = {}  # overrider -> its targets' lines
+        copies: dict[str, list[NormSpec]] = {}  # an `either` norm's id -> its per-party norms
+        for n in norms:
+            if "@" in n.id:
+                copies.setdefault(n.id.partition("@")[0], []).append(n)
+        held: dict[tuple[str, str], tuple[Any, int]] = {}  # (file, id) -> its raw file, index
+        for p, r, rules in self.rule_files:  # a reading's norms are a second entry of the file
+            for i, written in enumerate(rules.norms):
+                held.setdefault((str(p), written.id), (r, i))
         for spec in norms:
             for index, target in enumerate(spec.norm.overrides):
                 file = spec.file
-                raw = next((r for p, r, _ in self.rule_files if str(p) == file), self.raw)
-                norm_index = next(
-                    i
-                    for p, _, rules in self.rule_files
-                    if str(p) == file
-                    for i, n in enumerate(rules.norms)
-                    if n.id == spec.id.split("@")[0]
-                )
+                raw, norm_index = held[(file, spec.id.split("@")[0])]
                 line = line_of(raw, ("norms", norm_index, "overrides", index))
                 where = f"norms[{spec.id}].overrides"
                 base, _, party = spec.id.partition("@")  # an `either` norm: X@party
@@ -768,18 +773,14 @@ class _Resolver:
                         said = f"norms[{base}].overrides: a norm cannot override itself"
                         self.problems.add(file, line, said)  # once, not once per party
                     continue
-                expanded = [n for n in norms if n.id.startswith(f"{target}@")]
+                expanded = copies.get(target, [])
                 if target not in by_id and expanded:  # `either`: each party's norm
-                    if any(base in e.norm.overrides for e in expanded):
-                        self.problems.add(
-                            file, line, f"{where}: '{target}' and '{base}' override each other"
-                        )
-                        continue
                     for each in expanded:  # an `either` overrider: its party's
                         if each.trigger.route == spec.trigger.route and (
                             not party or each.id == f"{target}@{party}"
                         ):
                             beaten.setdefault(each.id, []).append(spec)
+                            beats.setdefault(spec.id, {})[each.id] = (file, line)
                     continue
                 if target not in by_id:  # suggest the ids authors write, not X@party
                     known = {n.id.partition("@")[0]: n for n in norms}
@@ -794,16 +795,47 @@ class _Resolver:
                         f"{where}: '{target}' listens for {other.trigger.describe()}, this norm for {spec.trigger.describe()}; a norm can only override one that listens for the same kind",
                     )
                     continue
-                if spec.id in other.norm.overrides or base in other.norm.overrides:
-                    self.problems.add(
-                        file, line, f"{where}: '{target}' and '{spec.id}' override each other"
-                    )
-                    continue
                 beaten.setdefault(target, []).append(spec)
+                beats.setdefault(spec.id, {})[target] = (file, line)
+        self._override_cycles([n.id for n in norms], beats)
         return [
             dataclasses.replace(n, overridden_by=tuple(beaten[n.id])) if n.id in beaten else n
             for n in norms
         ]
+
+    def _override_cycles(
+        self, order: list[str], beats: dict[str, dict[str, tuple[str, int | None]]]
+    ) -> None:
+        """A cycle of overrides, of any length, is refused: each norm of it sets the next aside,
+        so on a move they all apply to none of them has an effect. The search runs over the
+        norms as expanded (an `either` norm's per-party copies, a reading's or an amendment's
+        norms), and each cycle is told once in the ids authors write, from the earliest norm of
+        it, each with the file:line of its override of the next."""
+        told: set[tuple[str, ...]] = set()
+        for cycle in cycles(order, {k: list(v) for k, v in beats.items()}):
+            ids = tuple(n.partition("@")[0] for n in cycle)  # X@party is X to the author
+            if ids in told:
+                continue  # the same cycle through the other party's copies
+            told.add(ids)
+            file, line = beats[cycle[0]][cycle[1]]
+            steps = []
+            for i, node in enumerate(cycle):
+                where, at = beats[node][cycle[(i + 1) % len(cycle)]]
+                # beside the problem's own file: 'rules.yaml:12', never a server's absolute path
+                shown = os.path.relpath(where, os.path.dirname(file)).replace(os.sep, "/")
+                shown += f":{at}" if at is not None else ""
+                steps.append(f"{ids[i]} overrides {ids[(i + 1) % len(ids)]} ({shown})")
+            names = [f"'{n}'" for n in dict.fromkeys(ids)]
+            listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+            self.problems.add(
+                file,
+                line,
+                f"norms[{ids[0]}].overrides: {listed} override each other in a cycle: "
+                f"{', '.join(steps)}; each sets the next aside, so none of them applies to a "
+                "move they all cover. Fix: an override goes from the specific norm to the general "
+                "one it makes an exception to; remove the `overrides:` entry that points back "
+                "round the cycle.",
+            )
 
     def _initial_state(self) -> None:
         s, raw, file = self.contract.state, self.raw, self.file

@@ -78,3 +78,11 @@ Feature: Mistakes and faults that once passed in silence
     And loading fails with "unknown value 'best-discont' (did you mean 'best-discount'?)"
     And loading fails with "'term_ended' needs the contract's term"
     And loading fails with "norms[yearly-review].when.period: 'term' needs the contract's term"
+
+  Scenario: A cycle of overrides is refused, naming each norm of it in order
+    When the contract "tests/invalid/override-cycle/contract.yaml" is loaded
+    Then loading fails with "norms[no-deep-discounts].overrides: 'no-deep-discounts', 'no-discounts-in-january' and 'no-discounts-to-anyone' override each other in a cycle"
+    And loading fails with "no-deep-discounts overrides no-discounts-in-january"
+    And loading fails with "rules.yaml:15), no-discounts-in-january overrides no-discounts-to-anyone"
+    And loading fails with "rules.yaml:23), no-discounts-to-anyone overrides no-deep-discounts"
+    And loading fails with "rules.yaml:31); each sets the next aside"

@@ -328,7 +328,7 @@ def contract_files(draw: st.DrawFn) -> dict[str, Any]:
             if j != i
             and _route(m) is not None
             and _route(m) == _route(n)
-            and n["id"] not in m.get("overrides", [])
+            and not _overrides_through(norms, m["id"], n["id"])  # a cycle is a load error
         ]
         if rivals and draw(st.integers(0, 2)) == 0:
             n["overrides"] = [draw(st.sampled_from(rivals))]
@@ -420,6 +420,21 @@ def timeline(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
             move["actor"] = draw(st.sampled_from(["p2", "p2", "P1 Sub", "p3"]))
         moves.append(move)
     return moves, iso(draw(dates))
+
+
+def _overrides_through(norms: list[dict[str, Any]], start: str, goal: str) -> bool:
+    """Whether `start` overrides `goal`, directly or through the norms it overrides."""
+    by_id = {n["id"]: n for n in norms}
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        at = todo.pop()
+        if at == goal:
+            return True
+        if at not in seen:
+            seen.add(at)
+            todo.extend(by_id[at].get("overrides", []) if at in by_id else [])
+    return False
 
 
 def _route(n: dict[str, Any]) -> tuple[str, Any] | None:
