@@ -463,24 +463,28 @@ class MoveParser:
         try:
             for index in sorted(candidates):
                 kind, pattern = compiled.patterns[index]
-                reading = pattern.read(words)
-                if reading is None:
+                first = pattern.read(words)
+                if first is None:
                     continue
-                try:
-                    move = self._from_reading(kind, reading, actor, text, reference)
-                except MoveError as error:
-                    failed.append((kind, reading, error))
-                    continue
-                prefix = None
-                if reading.tail_start is not None:
-                    prefix = words[: reading.tail_start]
-                how = reading.how()
-                if found is not None:
-                    move = replaced(move, date=found.date)
-                    how.append(f"date {found.date} from {found.describe()}")
-                successes.append(
-                    _Read(move, reading, text.strip(), prefix, found is not None, 0, how)
-                )
+                # holes side by side ("give {customer} {pct} percent off"): each split of
+                # their words is tried; those that read are kept, and more than one reading
+                # differently is refused below as ambiguous
+                for reading in pattern.splits(first, words) if pattern.runs else (first,):
+                    try:
+                        move = self._from_reading(kind, reading, actor, text, reference)
+                    except MoveError as error:
+                        failed.append((kind, reading, error))
+                        continue
+                    prefix = None
+                    if reading.tail_start is not None:
+                        prefix = words[: reading.tail_start]
+                    how = reading.how()
+                    if found is not None:
+                        move = replaced(move, date=found.date)
+                        how.append(f"date {found.date} from {found.describe()}")
+                    successes.append(
+                        _Read(move, reading, text.strip(), prefix, found is not None, 0, how)
+                    )
         finally:
             _SUGGEST.reset(suggesting)
         if date_error is not None and (successes or continued or quiet):
