@@ -496,7 +496,15 @@ class MoveParser:
                     shown = "\n".join(
                         f"  {i}. {_describe(r[0].move)}" for i, r in enumerate(distinct, 1)
                     )
-                    raise MoveError(f"'{text}' reads {len(distinct)} ways:\n{shown}")
+                    hint = ""
+                    if len({id(r[0].reading.pattern) for r in distinct}) == 1 and (
+                        distinct[0][0].reading.pattern.runs
+                    ):  # one phrase, its side-by-side holes split more than one way
+                        hint = (
+                            " (the words of holes side by side split more than one way: give "
+                            "the move as JSON to say which)"
+                        )
+                    raise MoveError(f"'{text}' reads {len(distinct)} ways{hint}:\n{shown}")
             return successes[0]
         if continued or quiet:  # a part tried while cutting: its error is never shown
             raise MoveError(f"'{text}' does not read as a move")

@@ -64,6 +64,7 @@ def test_two_names_side_by_side_that_split_two_ways_are_refused(
         contract.parse("introduce Acme Corp Globex")
     message = str(caught.value)
     assert "reads 2 ways" in message
+    assert "give the move as JSON to say which" in message
     assert "buyer=acme, seller=corp_globex" in message
     assert "buyer=acme_corp, seller=globex" in message
     code, _, err = cli("parse", CONTRACT, "introduce Acme Corp Globex")
@@ -77,6 +78,12 @@ def test_two_names_side_by_side_that_split_two_ways_are_refused(
 def test_two_names_side_by_side_that_split_one_way_read(contract: Contract) -> None:
     (move,) = contract.parse("introduce Acme Globex")
     assert move.fields == {"buyer": "acme", "seller": "globex"}
+
+
+def test_the_refusals_advice_works(contract: Contract) -> None:
+    """Given as JSON, the move says which words are which name."""
+    (move,) = contract.parse('{"kind": "introduction", "buyer": "Acme Corp", "seller": "Globex"}')
+    assert move.fields == {"buyer": "acme_corp", "seller": "globex"}
 
 
 def test_no_split_reads_and_the_refusal_says_why(contract: Contract, cli: Cli) -> None:
