@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import Contract, MoveError
 
@@ -107,3 +109,20 @@ def test_api_check_judges_the_split_that_reads(contract: Contract) -> None:
     assert report.verdict == "conflict"
     assert [f.rule for f in report.conflicts] == ["discount-cap"]
     assert contract.check("give Thinking Machines Lab five percent off").verdict == "clear"
+
+
+_WORD = st.from_regex(r"[A-Z][a-z]{2,7}", fullmatch=True).filter(
+    lambda w: w.lower() not in {"the", "and", "for", "from", "with", "then", "its", "our", "her"}
+)
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(words=st.lists(_WORD, min_size=1, max_size=4), pct=st.integers(0, 99))
+def test_any_name_before_any_number_reads_one_way(
+    contract: Contract, words: list[str], pct: int
+) -> None:
+    """A name of one to four capitalised words, then a number: exactly one split reads."""
+    name = " ".join(words)
+    (move,) = contract.parse(f"give {name} {pct} percent off")
+    assert move.fields["pct"] == pct
+    assert move.labels[str(move.fields["customer"])] == name
