@@ -463,24 +463,28 @@ class MoveParser:
         try:
             for index in sorted(candidates):
                 kind, pattern = compiled.patterns[index]
-                reading = pattern.read(words)
-                if reading is None:
+                first = pattern.read(words)
+                if first is None:
                     continue
-                try:
-                    move = self._from_reading(kind, reading, actor, text, reference)
-                except MoveError as error:
-                    failed.append((kind, reading, error))
-                    continue
-                prefix = None
-                if reading.tail_start is not None:
-                    prefix = words[: reading.tail_start]
-                how = reading.how()
-                if found is not None:
-                    move = replaced(move, date=found.date)
-                    how.append(f"date {found.date} from {found.describe()}")
-                successes.append(
-                    _Read(move, reading, text.strip(), prefix, found is not None, 0, how)
-                )
+                # holes side by side ("give {customer} {pct} percent off"): each split of
+                # their words is tried; those that read are kept, and more than one reading
+                # differently is refused below as ambiguous
+                for reading in pattern.splits(first, words) if pattern.runs else (first,):
+                    try:
+                        move = self._from_reading(kind, reading, actor, text, reference)
+                    except MoveError as error:
+                        failed.append((kind, reading, error))
+                        continue
+                    prefix = None
+                    if reading.tail_start is not None:
+                        prefix = words[: reading.tail_start]
+                    how = reading.how()
+                    if found is not None:
+                        move = replaced(move, date=found.date)
+                        how.append(f"date {found.date} from {found.describe()}")
+                    successes.append(
+                        _Read(move, reading, text.strip(), prefix, found is not None, 0, how)
+                    )
         finally:
             _SUGGEST.reset(suggesting)
         if date_error is not None and (successes or continued or quiet):
@@ -492,7 +496,15 @@ class MoveParser:
                     shown = "\n".join(
                         f"  {i}. {_describe(r[0].move)}" for i, r in enumerate(distinct, 1)
                     )
-                    raise MoveError(f"'{text}' reads {len(distinct)} ways:\n{shown}")
+                    hint = ""
+                    if len({id(r[0].reading.pattern) for r in distinct}) == 1 and (
+                        distinct[0][0].reading.pattern.runs
+                    ):  # one phrase, its side-by-side holes split more than one way
+                        hint = (
+                            " (the words of holes side by side split more than one way: give "
+                            "the move as JSON to say which)"
+                        )
+                    raise MoveError(f"'{text}' reads {len(distinct)} ways{hint}:\n{shown}")
             return successes[0]
         if continued or quiet:  # a part tried while cutting: its error is never shown
             raise MoveError(f"'{text}' does not read as a move")

@@ -12,8 +12,9 @@ Windsurf" alone is not a sentence anyone types as a move.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.templates import HOLE
 from engine.words.inflect import VerbForms, verb_forms
@@ -53,6 +54,9 @@ _PREPOSITIONS = frozenset(
         "via",
     ]
 )
+# How many ways of splitting the words of side-by-side holes are tried, per pattern and text: a
+# name has at most 8 words (names.is_proper_noun), so a run of two holes splits fewer ways.
+MAX_SPLITS = 64
 NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
 
 
@@ -111,6 +115,21 @@ def _holes_to_groups(text: str) -> tuple[str, list[str]]:
     return "".join(parts), holes
 
 
+def _runs(text: str) -> tuple[tuple[str, ...], ...]:
+    """The holes of a phrase that stand side by side, with nothing but a space between them
+    ("give {customer} {pct} percent off"): the words they match together may be split between
+    them in several ways, which the regular expression alone cannot choose between."""
+    runs: list[list[str]] = []
+    previous_end = -1
+    for match in HOLE.finditer(text):
+        if previous_end >= 0 and text[previous_end : match.start()] == " ":
+            runs[-1].append(match.group(1))
+        else:
+            runs.append([match.group(1)])
+        previous_end = match.end()
+    return tuple(tuple(run) for run in runs if len(run) > 1)
+
+
 @dataclass(frozen=True)
 class Variant:
     """What a pattern reads beyond the phrase as written: a synonym, a voice."""
@@ -133,6 +152,7 @@ class Pattern:
     needs: frozenset[str]  # the text must hold one of these words (lower case) to match
     tail_hole: str | None  # the hole the phrase ends with: a list of objects repeats it
     literal_chars: int
+    runs: tuple[tuple[str, ...], ...] = ()  # holes side by side (see `_runs`)
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -160,6 +180,44 @@ class Pattern:
         values = {k: v for k, v in groups.items() if v is not None}
         tail_start = match.start(self.tail_hole) if self.tail_hole else None
         return Reading(self, values, subject, form, aux, tail_start)
+
+    def splits(self, first: Reading, words: str) -> list[Reading]:
+        """`first` (the expression's own reading of `words`), then each other way of
+        splitting the words of side-by-side holes between them, at most MAX_SPLITS: which of
+        them reads (each field as its type) is for the caller to find. Only patterns with
+        `runs` have other splits; the others cost nothing here."""
+        match = self.regex.match(words)
+        if not self.runs or match is None:
+            return [first]
+        choices: list[list[dict[str, tuple[int, int]]]] = []
+        for run in self.runs:
+            start, end = match.start(run[0]), match.end(run[-1])
+            if start < 0 or end < 0:
+                return [first]
+            spaces = [i for i in range(start + 1, end - 1) if words[i] == " "]
+            options: list[dict[str, tuple[int, int]]] = []
+            for cuts in itertools.combinations(spaces, len(run) - 1):
+                bounds = [start, *cuts, end]
+                spans = {
+                    hole: (bounds[j] + (1 if j else 0), bounds[j + 1]) for j, hole in enumerate(run)
+                }
+                if all(b > a and words[a] != " " for a, b in spans.values()):
+                    options.append(spans)
+                if len(options) >= MAX_SPLITS:
+                    break
+            choices.append(options)
+        found = [first]
+        for combination in itertools.islice(itertools.product(*choices), MAX_SPLITS):
+            values = dict(first.values)
+            tail_start = first.tail_start
+            for spans in combination:
+                for hole, (a, b) in spans.items():
+                    values[hole] = words[a:b]
+                    if hole == self.tail_hole:
+                        tail_start = a
+            if values != first.values:
+                found.append(replace(first, values=values, tail_start=tail_start))
+        return found
 
 
 @dataclass(frozen=True)
@@ -237,6 +295,7 @@ def compile_phrase(
                 frozenset({first}) if first else frozenset(),
                 tail_hole,
                 literal,
+                _runs(text),
             )
         ]
     rest = " ".join(words[at + 1 :])
@@ -259,6 +318,7 @@ def compile_phrase(
             frozenset(verb.forms),
             tail_hole,
             literal,
+            _runs(rest),
         )
     ]
     rest_words = words[at + 1 :]
@@ -288,6 +348,7 @@ def compile_phrase(
                 frozenset(verb.participle()),
                 None,
                 literal,
+                _runs(" ".join(rest_words[:cut])) + _runs(after),
             )
         )
     return patterns
