@@ -253,3 +253,45 @@ def test_plan_tries_the_value_just_under_a_gte_bound(values: Contract) -> None:
     result = plan(values, "refund happened", max_steps=1)
     assert result.found
     assert result.plans[0][0].replay.endswith("refund 99")
+
+
+OPEN_RULES = """\
+event_kinds:
+  - id: sale
+    title: sale
+    actor: alpha
+    fields: {units: {type: number}}
+    phrases: ["sell {units} units"]
+  - id: deal
+    title: deal
+    actor: alpha
+    fields: {partner: {type: name}}
+    phrases: ["make a deal with {partner}"]
+norms:
+  - {id: no-big-sale, clause: c1, kind: prohibition, bearer: alpha,
+     when: {move: sale, units: {gt: 100}}, message: Too many units.}
+  - {id: approved-only, clause: c1, kind: prohibition, bearer: alpha,
+     when: {move: deal, partner: {not_in_set: approved}}, message: Not an approved partner.}
+"""
+
+OPEN_CONTRACT = LAUNCH.replace(
+    "clauses:",
+    "entities:\n  - {id: gamma, name: Gamma}\nsets:\n"
+    "  - {id: approved, title: Approved partners, members: [gamma]}\nclauses:",
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "found"),
+    [
+        ("no-big-sale", "sell 101 units"),  # only above the last bound: 101, not 100
+        ("approved-only", "Newco"),  # only a company the contract does not know
+    ],
+)
+def test_a_class_beyond_every_constant_is_tried(tmp_path: Path, rule: str, found: str) -> None:
+    """The value above a contract's last bound, and a name the contract never declares, are
+    classes of their own: the only counterexample lies in each, and the proof finds it."""
+    contract = _load(tmp_path, OPEN_CONTRACT, OPEN_RULES)
+    result = prove(contract, f"never: conflict from {rule}", depth=1, workers=1)
+    assert not result.holds and result.outcome == "fails"
+    assert found in " ".join(result.moves())
