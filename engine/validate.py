@@ -54,7 +54,8 @@ from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
 from engine.values import ExprError
 from engine.values import parse as parse_expr
-from engine.words.text import as_written
+from engine.words.known import KnownNames
+from engine.words.text import as_written, value_key
 
 if TYPE_CHECKING:
     from engine.amend import Amendment
@@ -530,6 +531,7 @@ class _Resolver:
         self.file = str(path)
         self.parties: dict[str, Party] = {}
         self.entities: dict[str, Entity] = {}
+        self.known = KnownNames((), ())  # by name, once parties and entities are read
         self.clauses: dict[str, Clause] = {}
         self.sets: dict[str, EntitySet] = {}
         self.kinds: dict[str, EventKind] = {}
@@ -571,6 +573,7 @@ class _Resolver:
         c, raw, file = self.contract, self.raw, self.file
         self._unique(c.parties, "parties", file, raw, self.parties)
         self._unique(c.entities, "entities", file, raw, self.entities)
+        self.known = KnownNames(self.parties.values(), self.entities.values())
         overlap = set(self.parties) & set(self.entities)
         for name in sorted(overlap):
             self.problems.add(file, None, f"entities: '{name}' is already a party id")
@@ -983,9 +986,19 @@ class _Resolver:
                 self.problems.add(file, line, f"{where}.default: {error}")
 
     # -- values ----------------------------------------------------------------------------
-    def field_value(self, spec: FieldSpec, value: Any) -> Any:
-        """A condition's value in the fact's form, or ValueError saying what was expected."""
+    def field_value(self, spec: FieldSpec, value: Any, words: bool = True) -> Any:
+        """A condition's value in the fact's form, or ValueError saying what was expected.
+        A name or text constant is keyed as a move's value of its field is (engine/words/known.py,
+        `value_key`), so that case, a leading article, spaces or hyphens never set them apart;
+        `words` False for a change's fields, whose values are ids the engine writes."""
         t = spec.type
+        if t is FieldType.name:
+            return self._name_value(spec, value)
+        if t is FieldType.text and words:
+            key = value_key(str(value))
+            if not key:
+                raise ValueError(f"'{value}' is not a text a move can give (it holds no word)")
+            return key
         if t is FieldType.party:
             if value not in self.parties:
                 raise ValueError(f"unknown party '{value}'{did_you_mean(value, self.parties)}")
@@ -1010,6 +1023,23 @@ class _Resolver:
         if t is FieldType.text:  # as a move's text is read: without a leading article
             return as_written(str(value)) or str(value)
         return str(value)
+
+    def _name_value(self, spec: FieldSpec, value: Any) -> str:
+        """A name constant as a move naming it is read: a known entity's or party's id, else
+        its key. A known entity that the field's `of` leaves out, or words that hold no name,
+        could never be the move's value: an error, not a test that silently never holds."""
+        known = self.known.known(str(value))
+        if known is not None and known in self.entities and spec.of is not None:
+            entity = self.entities[known]
+            if known not in spec.of and entity.category not in spec.of:
+                raise ValueError(
+                    f"'{value}' is the entity {known}, which this field does not take "
+                    f"(of: {', '.join(spec.of)}): no move can give it"
+                )
+        found = known or value_key(str(value))
+        if not found:
+            raise ValueError(f"'{value}' is not a name a move can give (it holds no word)")
+        return found
 
     # -- norms --------------------------------------------------------------------------------
     def _norm(
@@ -1241,7 +1271,9 @@ class _Resolver:
                 )
                 continue
             tests.extend(
-                self._field_tests(name, specs[name], cond, file, f_line, f"{where}.{name}")
+                self._field_tests(
+                    name, specs[name], cond, file, f_line, f"{where}.{name}", source == "move"
+                )
             )
         if kind == "period_ended":
             self._periods_named(tests, file, line_of(raw, (*loc, "period")) or line, where)
@@ -1405,11 +1437,18 @@ class _Resolver:
             )
 
     def _field_tests(
-        self, name: str, spec: FieldSpec, cond: Any, file: str, line: int | None, where: str
+        self,
+        name: str,
+        spec: FieldSpec,
+        cond: Any,
+        file: str,
+        line: int | None,
+        where: str,
+        words: bool = True,
     ) -> list[Test]:
         def value(v: Any) -> Any:
             try:
-                return self.field_value(spec, v)
+                return self.field_value(spec, v, words)
             except ValueError as error:
                 self.problems.add(file, line, f"{where}: {error}")
                 return v
