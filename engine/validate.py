@@ -579,6 +579,7 @@ class _Resolver:
             self.problems.add(file, None, f"entities: '{name}' is already a party id")
         self._unique(c.clauses, "clauses", file, raw, self.clauses)
         self._unique(c.sets, "sets", file, raw, self.sets)
+        self.sets = {k: self._keyed_members(v) for k, v in self.sets.items()}
         self._unique(c.measures, "measures", file, raw, self.measures)
         self._unique(c.values, "values", file, raw, self.values)
         for path, rule_raw, rules in self.rule_files:
@@ -634,6 +635,15 @@ class _Resolver:
             rule_files=[p for p, _, _ in self.rule_files],
             measure_filters=self.measure_filters,
         )
+
+    def _keyed_members(self, entity_set: EntitySet) -> EntitySet:
+        """A set's members as the moves they are compared with name them: a known entity's or
+        party's id, else the key of a free name or a text (`acme-corp` is the move's
+        `acme_corp`), so that `in_set` never tells one name apart by its spelling."""
+        members = list(dict.fromkeys(self.known.value(m) or m for m in entity_set.members))
+        if members == entity_set.members:
+            return entity_set
+        return entity_set.model_copy(update={"members": members})
 
     def _roles(self, norm: Norm, file: str, raw: Any, index: int) -> list[Norm]:
         """`bearer: either` is one norm per contracting party (`<id>@<party>`), each bound to

@@ -213,3 +213,30 @@ def test_an_entity_the_field_does_not_take_is_a_load_error(
         Contract.load(write_contract(MINIMAL_CONTRACT, rules))
     shown = [str(p) for p in caught.value.problems]
     assert any("rules.yaml:" in p and "which this field does not take" in p for p in shown), shown
+
+
+SETS = (
+    MINIMAL_CONTRACT
+    + "sets:\n  - {id: banned, title: banned names, members: [acme-corp, red-alert, gamma]}\n"
+)
+SET_RULES = RULES.format(partner="{in_set: banned}").replace(
+    "label: {in: [red alert, the blue code]}", "label: {in_set: banned}"
+)
+
+
+@pytest.mark.parametrize(
+    ("move", "rule"),
+    [
+        ("make a deal with Acme Corp", "no-deal"),
+        ("make a deal with the ACME Corp", "no-deal"),
+        ("make a deal with Gamma", "no-deal"),
+        ("tag it Red Alert", "no-tag"),
+        ("tag it red_alert", "no-tag"),
+    ],
+)
+def test_a_sets_members_are_keyed_as_move_values_are(
+    cli: Cli, write_contract: Callable[..., Path], move: str, rule: str
+) -> None:
+    path = write_contract(SETS, SET_RULES)
+    assert verdict(cli, path, move) == (1, [rule])
+    assert verdict(cli, path, "make a deal with Globex") == (0, [])
