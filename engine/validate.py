@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +167,9 @@ class ContractSpec:
     readings: ReadingSet | None = None
     # the amendment that made it (engine/amend.py), kept in the spec so a cached spec has it too
     amendment: Amendment | None = None
+    # the rules' name and text constants as written, by their key ("acme_corp": "Acme Corp"):
+    # what reports show for a value a rule names
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -532,6 +535,7 @@ class _Resolver:
         self.parties: dict[str, Party] = {}
         self.entities: dict[str, Entity] = {}
         self.known = KnownNames((), ())  # by name, once parties and entities are read
+        self.labels: dict[str, str] = {}  # keyed constants as written (ContractSpec.labels)
         self.clauses: dict[str, Clause] = {}
         self.sets: dict[str, EntitySet] = {}
         self.kinds: dict[str, EventKind] = {}
@@ -634,6 +638,7 @@ class _Resolver:
             norms=norms,
             rule_files=[p for p, _, _ in self.rule_files],
             measure_filters=self.measure_filters,
+            labels=self.labels,
         )
 
     def _keyed_members(self, entity_set: EntitySet) -> EntitySet:
@@ -1008,7 +1013,7 @@ class _Resolver:
             key = value_key(str(value))
             if not key:
                 raise ValueError(f"'{value}' is not a text a move can give (it holds no word)")
-            return key
+            return self._labelled(key, value)
         if t is FieldType.party:
             if value not in self.parties:
                 raise ValueError(f"unknown party '{value}'{did_you_mean(value, self.parties)}")
@@ -1046,10 +1051,19 @@ class _Resolver:
                     f"'{value}' is the entity {known}, which this field does not take "
                     f"(of: {', '.join(spec.of)}): no move can give it"
                 )
-        found = known or value_key(str(value))
+        if known is not None:
+            return known
+        found = value_key(str(value))
         if not found:
             raise ValueError(f"'{value}' is not a name a move can give (it holds no word)")
-        return found
+        return self._labelled(found, value)
+
+    def _labelled(self, key: str, value: Any) -> str:
+        """A keyed constant, its words kept for reports (the first spelling a rule uses)."""
+        shown = as_written(str(value))
+        if shown and shown != key:
+            self.labels.setdefault(key, shown)
+        return key
 
     # -- norms --------------------------------------------------------------------------------
     def _norm(
@@ -1592,6 +1606,13 @@ class _Resolver:
             return None
         site = Site(self, file, line, where, frozenset(fields))
         found = operation.parse(arg, site)
+        entity = found.arg("entity") if found is not None else None
+        if found is not None and isinstance(entity, str) and not HOLE.search(entity):
+            # a literal that joins or leaves a set is compared with moves' values: keyed alike
+            keyed = self.known.known(entity) or self._labelled(value_key(entity) or entity, entity)
+            found = replace(
+                found, args=tuple((k, keyed if k == "entity" else v) for k, v in found.args)
+            )
         if found is not None and op in ("set_value", "add_to_value") and isinstance(arg, dict):
             for name in ("to", "amount"):
                 if name in arg:

@@ -240,3 +240,28 @@ def test_a_sets_members_are_keyed_as_move_values_are(
     path = write_contract(SETS, SET_RULES)
     assert verdict(cli, path, move) == (1, [rule])
     assert verdict(cli, path, "make a deal with Globex") == (0, [])
+
+
+BAN_RULES = (
+    SET_RULES
+    + """\
+  - id: ban
+    clause: c1
+    kind: trigger
+    bearer: beta
+    when: {move: commission}
+    then: [{add_to_set: {set: banned, entity: the Initech Group}}]
+    message: banned
+"""
+)
+
+
+def test_a_consequences_constant_is_keyed_and_shown_as_written(
+    cli: Cli, write_contract: Callable[..., Path]
+) -> None:
+    path = write_contract(SETS, BAN_RULES)
+    moves = ["commission the manual", "make a deal with INITECH GROUP"]
+    assert verdict(cli, path, *moves) == (1, ["no-deal"])
+    _, out, _ = cli("check", path, "-m", moves[0], "--at", "2025-01-01")
+    assert "Initech Group joined banned names" in out, out
+    assert "initech_group" not in out
