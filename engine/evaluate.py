@@ -277,11 +277,15 @@ class Evaluator:
         if len(moves) != 1 or moves[0].date is not None or check_date > self._reach[1]:
             self._within_reach(moves, check_date)  # the common case needs no call: an undated move
         labels = self._names  # shared, never changed; a copy only if a move names more
+        given: set[str] = set()  # a name is shown as the first move to give it spelt it
         for move in moves:
             if move.labels:
                 if labels is self._names:
                     labels = dict(self._names)
-                labels.update({k: v for k, v in move.labels.items() if k not in self._kept_names})
+                for k, v in move.labels.items():
+                    if k not in self._kept_names and k not in given:
+                        labels[k] = v
+                        given.add(k)
         run = _Run(f"s{next(_sessions)}", self._initial.copy(), labels)
         if len(moves) == 1:
             order = [0]
