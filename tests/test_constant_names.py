@@ -265,3 +265,13 @@ def test_a_consequences_constant_is_keyed_and_shown_as_written(
     _, out, _ = cli("check", path, "-m", moves[0], "--at", "2025-01-01")
     assert "Initech Group joined banned names" in out, out
     assert "initech_group" not in out
+
+
+@pytest.mark.parametrize("given", ["RED ALERT", "the red-alert", "red_alert"])
+def test_a_json_text_is_keyed_as_words_are(
+    contract_with: Callable[[str], Path], given: str
+) -> None:
+    contract = Contract.load(contract_with("Acme Corp"))
+    report = contract.check({"kind": "tag", "label": given}, at="2025-01-01")
+    assert [f.rule for f in report.conflicts] == ["no-tag"]
+    assert contract.parse({"kind": "tag", "label": given})[0].fields == {"label": "red_alert"}
