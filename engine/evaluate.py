@@ -218,11 +218,14 @@ class Evaluator:
         )
         self._sets = {s.id: s.title or s.id for s in spec.sets.values()}
         self._names = (  # a set's title is its name; an entity or party of the same id wins
-            self._sets
+            spec.labels  # the rules' own names and texts, as they wrote them
+            | self._sets
             | {p.id: p.name for p in spec.parties.values()}
             | {e.id: e.name for e in spec.entities.values()}
             | {k: v.kind.title for k, v in spec.event_kinds.items()}
         )
+        # names a move's own spelling does not replace: all but the rules' keyed constants
+        self._kept_names = frozenset(self._names.keys() - spec.labels.keys())
         self._always_named = {  # what every report may show by id: parties and sets
             k: v
             for k, v in sorted(({p.id: p.name for p in spec.parties.values()} | self._sets).items())
@@ -274,11 +277,15 @@ class Evaluator:
         if len(moves) != 1 or moves[0].date is not None or check_date > self._reach[1]:
             self._within_reach(moves, check_date)  # the common case needs no call: an undated move
         labels = self._names  # shared, never changed; a copy only if a move names more
+        given: set[str] = set()  # a name is shown as the first move to give it spelt it
         for move in moves:
             if move.labels:
                 if labels is self._names:
                     labels = dict(self._names)
-                labels.update({k: v for k, v in move.labels.items() if k not in self._names})
+                for k, v in move.labels.items():
+                    if k not in self._kept_names and k not in given:
+                        labels[k] = v
+                        given.add(k)
         run = _Run(f"s{next(_sessions)}", self._initial.copy(), labels)
         if len(moves) == 1:
             order = [0]

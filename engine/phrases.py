@@ -26,8 +26,9 @@ from engine.model import FieldSpec, FieldType
 from engine.report import Move, replaced, trusted
 from engine.validate import ContractSpec, EventKindSpec
 from engine.words import amounts, dates, names, split, suggest, synonyms
+from engine.words.known import KnownNames
 from engine.words.patterns import Pattern, Reading, Variant, compile_phrase
-from engine.words.text import as_written, name_key, normalise, tokens
+from engine.words.text import as_written, name_key, normalise, tokens, value_key
 
 MAX_PHRASE_CHARS = 500
 # "What if OpenAI partners with Google Cloud?": every move checked is hypothetical already.
@@ -37,7 +38,6 @@ _ARTICLE = re.compile(r"^an?\s+")
 _QUOTES = "\"' ?\u201c\u201d\u2018\u2019"
 _NOT = re.compile(r"\b(?:not|never|no longer)\b|n't\b")  # lower case: "Not Cloud" may be a name
 MAX_READINGS = 64
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LIST_TYPES = (FieldType.entity, FieldType.name, FieldType.party, FieldType.kind)
 # Whether a refusal says what was meant ("did you mean 'Oracle'?"): off while the phrases are
 # tried, since a reading that fails is mostly beaten by one that reads, and the suggestions are
@@ -106,20 +106,11 @@ class MoveParser:
             self.__dict__["_compiled"] = compiled
         header = spec.contract.contract
         self._order = header.date_order
-        self._names: dict[str, str] = {}
-        self._party_names: dict[str, list[str]] = {}
-        for party in spec.parties.values():
-            spelled = [party.id, party.name, *party.aliases, *party.affiliates]
-            self._party_names[party.id] = spelled
-            for name in spelled:
-                self._names.setdefault(name_key(name), party.id)
-        self._entity_names: dict[str, str] = {}
-        self._entity_spellings: dict[str, list[str]] = {}
-        for entity in spec.entities.values():
-            spelled = [entity.name, *entity.aliases, entity.id.replace("_", " ")]
-            self._entity_spellings[entity.id] = spelled
-            for name in (entity.id, *spelled):
-                self._entity_names.setdefault(name_key(name), entity.id)
+        known = KnownNames(spec.parties.values(), spec.entities.values())
+        self._names = known.parties
+        self._party_names = known.party_spellings
+        self._entity_names = known.entities
+        self._entity_spellings = known.entity_spellings
         self._allowed_by_of: dict[tuple[str, ...] | None, frozenset[str]] = {}
         self._makers: dict[str, frozenset[str]] = {}
         self._phrase_sets: dict[
@@ -676,9 +667,13 @@ class MoveParser:
                 if currency is not None:
                     currencies[name] = currency
                 continue
-            fields[name] = self._resolve(name, spec, raw, reference)
-            if spec.type is FieldType.name and fields[name] not in self.spec.entities:
-                labels[str(fields[name])] = as_written(str(raw))
+            fields[name] = self._resolve(name, spec, raw, reference, words=not validate)
+            if spec.type is FieldType.text or (
+                spec.type is FieldType.name and fields[name] not in self.spec.entities
+            ):
+                shown = as_written(str(raw))
+                if shown != fields[name]:  # a key that reads as written needs no label
+                    labels[str(fields[name])] = shown
         for name, spec in bounded:
             value = fields.get(name)
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -742,8 +737,15 @@ class MoveParser:
         return party
 
     def _resolve(
-        self, name: str, spec: FieldSpec, raw: Any, reference: dt.date | None = None
+        self,
+        name: str,
+        spec: FieldSpec,
+        raw: Any,
+        reference: dt.date | None = None,
+        words: bool = True,
     ) -> str | int | float:
+        """A field's value. A name given as data (`words` False) need not be a proper noun: the
+        field is named, so no sentence is being cut."""
         t = spec.type
         if t is FieldType.party:
             return self._resolve_party(str(raw), name)
@@ -781,7 +783,7 @@ class MoveParser:
             if known is not None:
                 return known
             written = as_written(str(raw))
-            proper = names.is_proper_noun(written)
+            proper = not words or names.is_proper_noun(written)
             if not proper and not _SUGGEST.get():
                 raise _Unsaid(raw)  # refused either way (a typo of a known name, or no name)
             typo = self._spellings.misspelt(written)
@@ -796,7 +798,7 @@ class MoveParser:
                     f"{{{name}}} takes a name (a known entity or a proper noun such as Cursor), "
                     f"not '{raw}'{'' if _ARTICLE.match(str(raw).strip().lower()) else _capitalise_hint(written)}"
                 )
-            slug = _NOT_SLUG.sub("_", key).strip("_")
+            slug = value_key(str(raw))
             if not slug:
                 raise MoveError(f"'{raw}' is not a usable name for {name}")
             return slug
@@ -819,8 +821,11 @@ class MoveParser:
                 return amount.value
         if t is FieldType.date:
             return dates.value(str(raw), reference, name, self._order).isoformat()
-        if t is FieldType.text:  # "the German localisation" and "German localisation": one
-            return as_written(str(raw)) or str(raw)
+        if t is FieldType.text:  # "the German localisation", "german localisation": one
+            key = value_key(str(raw))
+            if not key:
+                raise MoveError(f"{name}: '{raw}' holds no word to keep")
+            return key
         return str(raw)
 
     def _kind(self, raw: str) -> str | None:

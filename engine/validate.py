@@ -12,7 +12,7 @@ import functools
 import itertools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +56,8 @@ from engine.suggest import did_you_mean
 from engine.templates import HOLE, fill, phrase_holes, template_holes
 from engine.values import ExprError
 from engine.values import parse as parse_expr
-from engine.words.text import as_written
+from engine.words.known import KnownNames
+from engine.words.text import as_written, value_key
 
 if TYPE_CHECKING:
     from engine.amend import Amendment
@@ -168,6 +169,9 @@ class ContractSpec:
     readings: ReadingSet | None = None
     # the amendment that made it (engine/amend.py), kept in the spec so a cached spec has it too
     amendment: Amendment | None = None
+    # the rules' name and text constants as written, by their key ("acme_corp": "Acme Corp"):
+    # what reports show for a value a rule names
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -539,6 +543,8 @@ class _Resolver:
         self.file = str(path)
         self.parties: dict[str, Party] = {}
         self.entities: dict[str, Entity] = {}
+        self.known = KnownNames((), ())  # by name, once parties and entities are read
+        self.labels: dict[str, str] = {}  # keyed constants as written (ContractSpec.labels)
         self.clauses: dict[str, Clause] = {}
         self.sets: dict[str, EntitySet] = {}
         self.kinds: dict[str, EventKind] = {}
@@ -580,11 +586,13 @@ class _Resolver:
         c, raw, file = self.contract, self.raw, self.file
         self._unique(c.parties, "parties", file, raw, self.parties)
         self._unique(c.entities, "entities", file, raw, self.entities)
+        self.known = KnownNames(self.parties.values(), self.entities.values())
         overlap = set(self.parties) & set(self.entities)
         for name in sorted(overlap):
             self.problems.add(file, None, f"entities: '{name}' is already a party id")
         self._unique(c.clauses, "clauses", file, raw, self.clauses)
         self._unique(c.sets, "sets", file, raw, self.sets)
+        self.sets = {k: self._keyed_members(v) for k, v in self.sets.items()}
         self._unique(c.measures, "measures", file, raw, self.measures)
         self._unique(c.values, "values", file, raw, self.values)
         for path, rule_raw, rules in self.rule_files:
@@ -639,7 +647,17 @@ class _Resolver:
             norms=norms,
             rule_files=[p for p, _, _ in self.rule_files],
             measure_filters=self.measure_filters,
+            labels=self.labels,
         )
+
+    def _keyed_members(self, entity_set: EntitySet) -> EntitySet:
+        """A set's members as the moves they are compared with name them: a known entity's or
+        party's id, else the key of a free name or a text (`acme-corp` is the move's
+        `acme_corp`), so that `in_set` never tells one name apart by its spelling."""
+        members = list(dict.fromkeys(self.known.value(m) or m for m in entity_set.members))
+        if members == entity_set.members:
+            return entity_set
+        return entity_set.model_copy(update={"members": members})
 
     def _roles(self, norm: Norm, file: str, raw: Any, index: int) -> list[Norm]:
         """`bearer: either` is one norm per contracting party (`<id>@<party>`), each bound to
@@ -1022,9 +1040,19 @@ class _Resolver:
                 self.problems.add(file, line, f"{where}.default: {error}")
 
     # -- values ----------------------------------------------------------------------------
-    def field_value(self, spec: FieldSpec, value: Any) -> Any:
-        """A condition's value in the fact's form, or ValueError saying what was expected."""
+    def field_value(self, spec: FieldSpec, value: Any, words: bool = True) -> Any:
+        """A condition's value in the fact's form, or ValueError saying what was expected.
+        A name or text constant is keyed as a move's value of its field is (engine/words/known.py,
+        `value_key`), so that case, a leading article, spaces or hyphens never set them apart;
+        `words` False for a change's fields, whose values are ids the engine writes."""
         t = spec.type
+        if t is FieldType.name:
+            return self._name_value(spec, value)
+        if t is FieldType.text and words:
+            key = value_key(str(value))
+            if not key:
+                raise ValueError(f"'{value}' is not a text a move can give (it holds no word)")
+            return self._labelled(key, value)
         if t is FieldType.party:
             if value not in self.parties:
                 raise ValueError(f"unknown party '{value}'{did_you_mean(value, self.parties)}")
@@ -1049,6 +1077,32 @@ class _Resolver:
         if t is FieldType.text:  # as a move's text is read: without a leading article
             return as_written(str(value)) or str(value)
         return str(value)
+
+    def _name_value(self, spec: FieldSpec, value: Any) -> str:
+        """A name constant as a move naming it is read: a known entity's or party's id, else
+        its key. A known entity that the field's `of` leaves out, or words that hold no name,
+        could never be the move's value: an error, not a test that silently never holds."""
+        known = self.known.known(str(value))
+        if known is not None and known in self.entities and spec.of is not None:
+            entity = self.entities[known]
+            if known not in spec.of and entity.category not in spec.of:
+                raise ValueError(
+                    f"'{value}' is the entity {known}, which this field does not take "
+                    f"(of: {', '.join(spec.of)}): no move can give it"
+                )
+        if known is not None:
+            return known
+        found = value_key(str(value))
+        if not found:
+            raise ValueError(f"'{value}' is not a name a move can give (it holds no word)")
+        return self._labelled(found, value)
+
+    def _labelled(self, key: str, value: Any) -> str:
+        """A keyed constant, its words kept for reports (the first spelling a rule uses)."""
+        shown = as_written(str(value))
+        if shown and shown != key:
+            self.labels.setdefault(key, shown)
+        return key
 
     # -- norms --------------------------------------------------------------------------------
     def _norm(
@@ -1280,7 +1334,9 @@ class _Resolver:
                 )
                 continue
             tests.extend(
-                self._field_tests(name, specs[name], cond, file, f_line, f"{where}.{name}")
+                self._field_tests(
+                    name, specs[name], cond, file, f_line, f"{where}.{name}", source == "move"
+                )
             )
         if kind == "period_ended":
             self._periods_named(tests, file, line_of(raw, (*loc, "period")) or line, where)
@@ -1444,11 +1500,18 @@ class _Resolver:
             )
 
     def _field_tests(
-        self, name: str, spec: FieldSpec, cond: Any, file: str, line: int | None, where: str
+        self,
+        name: str,
+        spec: FieldSpec,
+        cond: Any,
+        file: str,
+        line: int | None,
+        where: str,
+        words: bool = True,
     ) -> list[Test]:
         def value(v: Any) -> Any:
             try:
-                return self.field_value(spec, v)
+                return self.field_value(spec, v, words)
             except ValueError as error:
                 self.problems.add(file, line, f"{where}: {error}")
                 return v
@@ -1582,6 +1645,13 @@ class _Resolver:
             return None
         site = Site(self, file, line, where, frozenset(fields))
         found = operation.parse(arg, site)
+        entity = found.arg("entity") if found is not None else None
+        if found is not None and isinstance(entity, str) and not HOLE.search(entity):
+            # a literal that joins or leaves a set is compared with moves' values: keyed alike
+            keyed = self.known.known(entity) or self._labelled(value_key(entity) or entity, entity)
+            found = replace(
+                found, args=tuple((k, keyed if k == "entity" else v) for k, v in found.args)
+            )
         if found is not None and op in ("set_value", "add_to_value") and isinstance(arg, dict):
             for name in ("to", "amount"):
                 if name in arg:

@@ -37,6 +37,18 @@ Feature: Mistakes and faults that once passed in silence
       | deliver German localisation          |
     Then the set "delivered" holds exactly: German localisation
 
+  Scenario: Case, an article or a hyphen make no second work
+    When Vendor Ltd proposes the timeline:
+      | move                                 |
+      | deliver the German Localisation      |
+      | deliver german-localisation          |
+    Then the set "delivered" holds exactly: German Localisation
+
+  Scenario: A rule's text is met whatever case the move is written in
+    Given "deliver the Manual" happened on 2025-03-01
+    When time passes to 2026-01-01
+    Then the move is clear
+
   Scenario: A check of time alone finds what is overdue
     When time passes to 2026-01-01
     Then the move is blocked by "deliver-the-manual"

@@ -153,8 +153,12 @@ def test_a_text_with_and_without_the_is_one_work(cli: Cli) -> None:
     )
     assert code == 0, out
     report = json.loads(out)
-    assert report["state"]["after"]["sets"]["delivered"] == ["German localisation"]
-    assert [m["fields"]["work"] for m in report["moves"]] == ["German localisation"] * 2
+    # one work, kept by its key (as a free name is) and shown as written
+    assert report["state"]["after"]["sets"]["delivered"] == ["german_localisation"]
+    assert [m["fields"]["work"] for m in report["moves"]] == ["german_localisation"] * 2
+    assert [m["labels"]["german_localisation"] for m in report["moves"]] == [
+        "German localisation"
+    ] * 2
 
 
 def test_a_or_an_does_not_make_another_name(write_contract: Callable[..., Path]) -> None:

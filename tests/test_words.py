@@ -249,7 +249,7 @@ ACCEPTED: list[tuple[str, list[M]]] = [
     ),
     (
         "extend Microsoft's model access beyond 2030 in exchange for equity and cash",
-        [m("access_extension", consideration="equity and cash")],
+        [m("access_extension", consideration="equity_and_cash")],
     ),
 ]
 

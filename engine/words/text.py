@@ -7,6 +7,7 @@ import re
 
 _ARTICLE = re.compile(r"^(?:the|an|a)\s+", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w$€£¥'.&-]+")
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
 
 
 def normalise(text: str, lower: bool = True) -> str:
@@ -34,6 +35,15 @@ def as_written(text: str) -> str:
     value of a `text` field, so that "the German localisation" and "German localisation" are
     one work wherever texts are keyed (a set, an instance per field, a measure per field)."""
     return strip_article(normalise(text, lower=False)).strip(" ,;:")
+
+
+@functools.lru_cache(maxsize=8192)
+def value_key(text: str) -> str:
+    """The value a free name or a text is kept and compared by: "the Acme Corp", "ACME CORP",
+    "acme-corp" and "acme_corp" are all `acme_corp`. One function for a move's value (words
+    or JSON) and for a rule's constant, so that the two sides can never be keyed apart; what
+    reports show is the value as written (`Move.labels`)."""
+    return _NOT_KEY.sub("_", name_key(text)).strip("_")
 
 
 def tokens(text: str) -> list[str]:
