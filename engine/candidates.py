@@ -35,6 +35,7 @@ from engine.model import FieldSpec, FieldType, NormKind
 from engine.report import Move, StateView
 from engine.suggest import did_you_mean
 from engine.templates import HOLE
+from engine.words.text import value_key
 
 MAX_CANDIDATES = 2_000
 FRESH = "Newco"  # fresh names: "Newco", "Newco 2", ...; a proper noun no contract declares
@@ -215,7 +216,7 @@ class _Vocabulary:
                     self.symbols[e] = (f"entity:{category}", i)
             for i, name in enumerate(self._fresh()):
                 self.symbols[name] = ("fresh", i)
-                self.symbols[name.lower().replace(" ", "_")] = ("fresh", i)
+                self.symbols[value_key(name)] = ("fresh", i)
 
     def refusable(self, kind_id: str, fields: dict[str, Any], error: Exception) -> bool:
         """A combination no move can have (outside a field's min/max or `of:`) is no gap."""

@@ -295,3 +295,37 @@ def test_a_class_beyond_every_constant_is_tried(tmp_path: Path, rule: str, found
     result = prove(contract, f"never: conflict from {rule}", depth=1, workers=1)
     assert not result.holds and result.outcome == "fails"
     assert found in " ".join(result.moves())
+
+
+TWO_NAMES_RULES = """\
+event_kinds:
+  - id: acquisition
+    title: acquisition
+    actor: alpha
+    fields: {company: {type: name}}
+    phrases: ["acquire {company}"]
+    effects: [{add_to_set: {set: owned, entity: "{company}"}}, {set_flag: acquired}]
+  - id: licence
+    title: licence
+    actor: alpha
+    fields: {company: {type: name}}
+    phrases: ["license the IP of {company}"]
+norms:
+  - {id: license-unowned, clause: c1, kind: prohibition, bearer: alpha,
+     when: {move: licence, company: {not_in_set: owned}}, if: [{flag: acquired}],
+     message: Only the IP of a company we own.}
+"""
+
+TWO_NAMES_CONTRACT = LAUNCH.replace(
+    "clauses:", "sets:\n  - {id: owned, title: Companies owned, members: []}\nclauses:"
+)
+
+
+def test_two_companies_the_contract_never_names_are_told_apart(tmp_path: Path) -> None:
+    """Acquire one unknown company, then license another's IP: the only counterexample needs
+    two different fresh names in one timeline (one name, taken twice, is owned)."""
+    contract = _load(tmp_path, TWO_NAMES_CONTRACT, TWO_NAMES_RULES)
+    result = prove(contract, "never: conflict from license-unowned", depth=2, workers=1)
+    assert not result.holds and result.outcome == "fails", result.to_text()
+    acquired, licensed = (m.split(": ", 1)[1] for m in result.moves())
+    assert acquired.removeprefix("acquire ") != licensed.removeprefix("license the IP of ")
