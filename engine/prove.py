@@ -326,7 +326,6 @@ def prove(
         tried.steps,
         contract.as_of,
         clear_only=False,
-        per_level=True,
         workers=workers or 1,
         budget=budget,
         time=True,

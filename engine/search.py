@@ -151,17 +151,16 @@ class Explorer:
     let time pass (a `Wait`) to each day on which something changes by itself (see
     engine/candidates.time_steps), and later moves fall on that day. `check` is the oracle. With
     `clear_only`, a timeline with a blocking conflict is not extended (plans); without, every
-    timeline is (proofs). `per_level` keeps states seen at different depths apart (their dates
-    differ, so for exact proofs), otherwise a state reached again later is dropped (plans: the
-    earlier arrival is kept). Two timelines are merged only when they reach one state on the
-    same day, and never when the contract keeps measures (`has_history`)."""
+    timeline is (proofs). A state reached again later is dropped: the earlier arrival, with
+    more steps left, covers every timeline the later one would start. Two timelines are merged
+    only when they reach one state (with `time`, on the same day and with the same next day),
+    and never when the contract keeps measures (`has_history`)."""
 
     contract: Contract
     candidates: list[Step]
     start: dt.date
     prefix: list[Move] = field(default_factory=list)
     clear_only: bool = True
-    per_level: bool = False
     checks: int = 0
     states: int = 0
     workers: int = 1
@@ -313,8 +312,6 @@ class Explorer:
         level = [root]
         yield level
         for _ in range(depth):
-            if self.per_level:
-                seen = set()
             following: list[Node] = []
             parents = [n for n in level if not (self.clear_only and n.report.verdict != "clear")]
             for child in self._children(parents):
