@@ -390,6 +390,8 @@ def _waivers(loaded: Contract, waive: list[str]) -> dict[str, str]:
     known = [n.id for n in loaded.norms]
     if loaded.spec.readings is not None:
         known += loaded.spec.readings.added_norms()
+    # a `bearer: either` norm is waived by its base id too, as the API, HTTP and MCP take it
+    known += sorted({i.split("@", 1)[0] for i in known if "@" in i} - set(known))
     waivers: dict[str, str] = {}
     for item in waive:
         rule, sep, reason = item.partition("=")

@@ -18,7 +18,6 @@ covered: never "holds" on a partial search.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shlex
 from collections.abc import Callable
@@ -111,7 +110,7 @@ class ProofResult(_Frozen):
 
     def replay(self) -> list[str]:
         """The arguments of `contract-engine check` that replay the timeline found."""
-        args = [f"-m {json.dumps(move)}" for move in self.moves()]
+        args = [f"-m {shlex.quote(move)}" for move in self.moves()]  # shell-safe: '$', quotes
         if self.at is not None:
             args.append(f"--at {self.at}")
         args += [f"--reading {c}={n}" for c, n in (self.readings or {}).items()]

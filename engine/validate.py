@@ -236,7 +236,9 @@ def validate_model(
                 message = f"missing required field '{loc[-1]}'"
             elif item["type"] == "string_pattern_mismatch" and isinstance(got, str):
                 # the one pattern of the language is an id's: say it in words, with the id meant
-                suggested = re.sub(r"[^a-z0-9_-]+", "_", got.strip().lower()).strip("_-")
+                # the id meant: a norm of each party is named by its base id ("e1" for
+                # "e1@alpha"); a name by its key, as moves' values are ("initech_group")
+                suggested = value_key(got.split("@", 1)[0])
                 message = (
                     "expected an id: lower-case letters, digits, '_' or '-', starting with a "
                     "letter" + (f" (e.g. '{suggested}')" if suggested[:1].isalpha() else "")

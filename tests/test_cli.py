@@ -207,3 +207,16 @@ def test_a_problem_names_its_file_as_the_user_would(
     monkeypatch.chdir(elsewhere)
     code, out, _ = cli("validate", folder / "contract.yaml", "--alone", "--format", "junit")
     assert code == 2 and f'classname="{folder / "contract.yaml"}"' in out and "../" not in out
+
+
+def test_a_norm_of_each_party_is_waived_by_its_base_id(cli: Cli) -> None:
+    """--waive takes a `bearer: either` norm's base id, as the API, HTTP and MCP do."""
+    code, out, _ = cli(
+        "check",
+        ROOT / "contracts" / "reseller-partnership.yaml",
+        "-m",
+        "2026-03-01: Contoso uses the other party's trademarks in a campaign",
+        "--waive",
+        "trademark-approval=agreed by email",
+    )
+    assert code == 0 and "1 waived" in out

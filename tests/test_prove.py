@@ -170,3 +170,19 @@ def test_a_state_counterexample_says_what_is_not_so(cli: Cli) -> None:
     )
     assert code == 1, out
     assert "azure-exclusivity in force: not so" in out
+
+
+def test_a_replay_line_is_safe_to_paste_into_a_shell() -> None:
+    """The moves of a replay line are quoted for a shell: '$' and quotes stay words."""
+    result = ProofResult(
+        contract="c",
+        claim="never: conflict",
+        depth=1,
+        holds=False,
+        states_explored=1,
+        checks=1,
+        probe="""2025-07-01: tag it Bob's $HOME "x\"""",
+        outcome="fails",
+    )
+    (move,) = shlex.split(" ".join(result.replay()))[1:2]
+    assert move == """2025-07-01: tag it Bob's $HOME "x\""""

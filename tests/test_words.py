@@ -699,3 +699,22 @@ def test_the_callers_actor_is_checked_like_a_subject() -> None:
         contract.parse("convert to a PBC", actor="microsoft")
     (move,) = contract.parse("file an antitrust complaint against OpenAI", actor="Microsoft")
     assert (move.kind, move.actor) == ("antitrust_complaint", "microsoft")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "the Initech Group",
+        "the-initech-group",
+        "the_initech_group",
+        "The Initech-Group",
+        "INITECH GROUP",
+        "initech_group",
+    ],
+)
+def test_an_article_goes_whatever_joins_it_to_the_name(spelling: str) -> None:
+    """A leading article is dropped before a hyphen or an underscore as before a space: every
+    spelling of one name is one key (a rule's constant and a move's value alike)."""
+    from engine.words.text import value_key
+
+    assert value_key(spelling) == "initech_group"

@@ -43,7 +43,9 @@ def value_key(text: str) -> str:
     "acme-corp" and "acme_corp" are all `acme_corp`. One function for a move's value (words
     or JSON) and for a rule's constant, so that the two sides can never be keyed apart; what
     reports show is the value as written (`Move.labels`)."""
-    return _NOT_KEY.sub("_", name_key(text)).strip("_")
+    # separators become spaces first, so that a leading article goes whatever joins it to the
+    # name: "the-initech-group" and "the Initech Group" are one key, `initech_group`
+    return _NOT_KEY.sub("_", name_key(_NOT_KEY.sub(" ", normalise(text)))).strip("_")
 
 
 def tokens(text: str) -> list[str]:
