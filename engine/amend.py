@@ -226,6 +226,7 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
             "clauses": list(clauses.values()),
         }
     )
+    _settled_by_readings(a, contract, rule_files, file, raw, problems)
     base_raw = load_yaml_file(base_path)
     if any(c.readings for c in contract.clauses) or any(r.readings for *_, r in rule_files):
         # the base's disputed clauses stay disputed: an amended contract is checked under each
@@ -247,6 +248,43 @@ def load_amendment(path: str | Path, raw: Any | None = None) -> ContractSpec:
         removed=tuple(a.norms.remove),
     )
     return dataclasses.replace(spec, path=path.resolve(), amendment=amendment)
+
+
+def _settled_by_readings(
+    a: Any,
+    contract: Any,
+    rule_files: list[tuple[Path, Any, RuleFile]],
+    file: str,
+    raw: Any,
+    problems: Collector,
+) -> None:
+    """An amendment may not replace or remove a norm that a reading of a still-disputed clause
+    also replaces or removes: under that reading the amendment's change would be undone in
+    silence. Replacing the clause itself settles its readings, and is the way to say it."""
+    read: dict[str, tuple[str, str]] = {}  # norm id -> (clause, reading)
+    places = [(c.id, c.readings or {}) for c in contract.clauses]
+    places += [
+        (clause, by_name) for *_, rf in rule_files for clause, by_name in rf.readings.items()
+    ]
+    for clause, by_name in places:
+        for name, reading in by_name.items():
+            for norm_id in [*(n.id for n in reading.norms.replace), *reading.norms.remove]:
+                read.setdefault(norm_id, (clause, name))
+    touched = [("replace", i, n.id) for i, n in enumerate(a.norms.replace)]
+    touched += [("remove", i, norm_id) for i, norm_id in enumerate(a.norms.remove)]
+    for section, index, norm_id in touched:
+        if norm_id in read:
+            clause, name = read[norm_id]
+            problems.add(
+                file,
+                line_of(raw, ("norms", section, index)),
+                f"norms.{section}[{norm_id}]: reading '{name}' of the disputed clause "
+                f"'{clause}' also {'replaces' if section == 'replace' else 'changes'} "
+                f"'{norm_id}', so under that reading this amendment would be undone; replace "
+                f"clause '{clause}' in the amendment (which settles its readings) or leave "
+                f"'{norm_id}' to the reading",
+            )
+    problems.raise_if_any()
 
 
 @contextlib.contextmanager

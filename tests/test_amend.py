@@ -239,3 +239,20 @@ def test_an_amendment_that_rewrites_the_disputed_clause_settles_it() -> None:
     settled = Contract.load(AMENDMENTS / "access-after-agi.yaml")
     assert settled.spec.readings is None
     assert settled.check_timeline(["declare AGI", "partner with Google Cloud"]).readings is None
+
+
+def test_an_amendment_a_reading_would_undo_is_a_load_error(cli: Cli) -> None:
+    """The base's reading 'loose' replaces the cap the amendment replaces: under that reading
+    the amendment would be undone in silence (a sale of 60 was clear). Loading says so at the
+    amendment's line; replacing the disputed clause settles it, and the amended cap holds."""
+    folder = ROOT / "tests" / "invalid" / "amended-reading"
+    with pytest.raises(ContractFileError) as caught:
+        Contract.load(folder / "amendment.yaml")
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("amendment.yaml") and problem.line == 6
+    assert "reading 'loose' of the disputed clause 'c1' also replaces 'cap'" in problem.message
+    code, _, err = cli("check", folder / "amendment.yaml", "-m", "sell 60 units")
+    assert code == 2 and "amendment.yaml:6" in err
+    settled = Contract.load(folder / "settled.yaml")
+    assert settled.spec.readings is None
+    assert settled.check("sell 60 units").verdict == "conflict"
