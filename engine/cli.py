@@ -759,7 +759,7 @@ def explain(
 
     loaded = _load(contract)
     try:
-        explained = explain_id(loaded, ident)
+        explained = explain_id(loaded, ident, lambda path: shown_path(path) or path)
     except MoveError:
         known = [*(n.id for n in loaded.spec.norms), *loaded.spec.clauses]
         raise _Failure(
