@@ -19,7 +19,6 @@ the state (a deadline a move has set off) are read from the state the timeline r
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import itertools
 import json
@@ -28,10 +27,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from engine.api import Contract
 from engine.conditions import FieldTest, StateTest
 from engine.errors import ContractEngineError, MoveError
 from engine.model import FieldSpec, FieldType, NormKind
+from engine.periods import containing
 from engine.report import Move, StateView
 from engine.suggest import did_you_mean
 from engine.templates import HOLE
@@ -203,7 +205,7 @@ class _Vocabulary:
         self.extra = dict(extra)
         self.named = _named_values(contract) | set(extra)
         self.read = _read_fields(contract)
-        self.days = static_days(contract)
+        self.days = _time_of(contract)[0]  # read once per loaded contract
         self.members = sorted({m for st in self.spec.sets.values() for m in st.members})
         self.symbols: dict[Any, tuple[str, int]] = {}  # interchangeable values: (class, index)
         by_category: dict[str, list[str]] = {}
@@ -568,12 +570,6 @@ def periods(contract: Contract) -> tuple[set[int], set[int]]:
     return in_days, in_months
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def time_steps(
     contracts: Sequence[Contract],
     views: Sequence[StateView],
@@ -588,14 +584,12 @@ def time_steps(
         marks |= fixed
         if last_move is not None:
             marks |= {last_move + dt.timedelta(days=n) for n in in_days}
-            marks |= {add_months(last_move, n) for n in in_months}
+            marks |= {last_move + relativedelta(months=n) for n in in_months}
     for view in views:
         marks |= {d.due for d in view.deadlines if d.due is not None}
         marks |= {_day(s.until) for s in view.clauses.values() if _day(s.until) is not None}  # type: ignore[misc]
     if any(_time_of(c)[3] for c in contracts):  # a period that ends with the quarter or year
-        year_end = dt.date(now.year, 12, 31)
-        quarter_end = add_months(dt.date(now.year, (now.month - 1) // 3 * 3 + 1, 1), 3)
-        marks |= {year_end, quarter_end - dt.timedelta(days=1)}
+        marks |= {containing(name, now, now).end for name in ("calendar_quarter", "calendar_year")}
     # the day itself and the day after: a day before it is the day of the next move already
     days = {m + dt.timedelta(days=k) for m in marks for k in (0, 1)}
     return [Wait(d) for d in sorted(days) if d > now]

@@ -33,6 +33,7 @@ from engine.errors import (
     EngineError,
     MoveError,
     Problem,
+    shown,
     shown_path,
 )
 from engine.load import load_yaml_file
@@ -759,7 +760,7 @@ def explain(
 
     loaded = _load(contract)
     try:
-        explained = explain_id(loaded, ident, lambda path: shown_path(path) or path)
+        explained = explain_id(loaded, ident, shown)
     except MoveError:
         known = [*(n.id for n in loaded.spec.norms), *loaded.spec.clauses]
         raise _Failure(

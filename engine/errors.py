@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,10 +83,13 @@ def shown_path(path: str | None) -> str | None:
     the user most likely named it), else whole; never a climb of '../..'."""
     if not path:
         return path
-    import os
-
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive, on Windows
         return path
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+def shown(path: str) -> str:
+    """`shown_path` of a path that is always given: what outputs name a file by."""
+    return shown_path(path) or path

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine.api import Contract
-from engine.errors import Problem, shown_path
+from engine.errors import Problem, shown
 from engine.report import Report
 from engine.summary import SummaryFinding
 
@@ -59,10 +59,6 @@ _GROUP_LEVEL = {
 _ANNOTATED = ("blocking", "warning", "waived")
 
 
-def _relative(path: str) -> str:
-    return shown_path(path) or path
-
-
 def _findings(report: Report, contract: Contract) -> list[tuple[SummaryFinding, Located]]:
     """Every finding of the report's summary (under any reading of a disputed clause, said
     with its readings), located at its norm's file:line."""
@@ -77,7 +73,7 @@ def _findings(report: Report, contract: Contract) -> list[tuple[SummaryFinding, 
                     rule=f.rule or "contract",
                     level=_GROUP_LEVEL[f.group],
                     message=f"{f.message} (move: {f.move_text}, {f.date}){_under(f)}",
-                    file=_relative(file),
+                    file=shown(file),
                     line=line,
                     column=None,
                     title=f"{f.id}: {f.clause_title or f.clause}",
@@ -110,7 +106,7 @@ def _problems(problems: Sequence[Problem]) -> list[Located]:
             rule="invalid-file",
             level="error",
             message=p.message,
-            file=_relative(p.file),
+            file=shown(p.file),
             line=p.line,
             column=getattr(p, "column", None),
             title="invalid contract or rule file",
@@ -314,7 +310,7 @@ def _junit_problems(units: Sequence[tuple[str, Sequence[Problem]]]) -> str:
     suite = ET.Element("testsuite", name=f"{TOOL} validate")
     tests = failures = 0
     for file, problems in units:
-        name = _relative(file)
+        name = shown(file)
         if not problems:
             ET.SubElement(suite, "testcase", classname=name, name="valid")
             tests += 1

@@ -347,7 +347,7 @@ def prove(
                 visit(level[0])  # the initial state itself
     except _Found:
         pass
-    holds = bool(found) if parsed.kind == "reachable" else not found and not tried.uncovered
+    outcome = outcome_of(parsed.kind == "reachable", bool(found), bool(tried.uncovered))
     timeline = detail = None
     at = None
     step_conflicts: list[list[str]] = []
@@ -366,7 +366,7 @@ def prove(
         contract=contract.id,
         claim=" ".join(prop.split()),
         depth=depth,
-        holds=holds,
+        holds=outcome in ("holds", "reachable"),
         states_explored=explorer.states,
         checks=explorer.checks,
         timeline=timeline,
@@ -375,7 +375,7 @@ def prove(
         at=at,
         probe=probe,
         uncovered=tried.uncovered,
-        outcome=outcome_of(parsed.kind == "reachable", bool(found), bool(tried.uncovered)),
+        outcome=outcome,
     )
 
 

@@ -13,6 +13,7 @@ an attribute, serialising, comparing, copying or pickling a report builds what i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
@@ -390,9 +391,10 @@ class Report(_Deferred):
         description="What every output counts and lists: the findings by group, with ids, "
         "and each reading's part when readings differ (engine/summary.py)."
     )
-    @property
+    @functools.cached_property
     def summary(self) -> Summary:
-        """The one summary every door renders its counts and lists from."""
+        """The one summary every door renders its counts and lists from; made once per
+        report (a format reads it for its counts, its findings and its header)."""
         return summarize(self)
 
     def name(self, ident: str) -> str:

@@ -135,10 +135,6 @@ def grouped(report: Report) -> dict[Group, list[tuple[str, int, Finding]]]:
     return out
 
 
-def counts_of(report: Report) -> Counts:
-    return Counts(**{g: len(items) for g, items in grouped(report).items()})
-
-
 def _base_id(f: Finding) -> str:
     where = f"move{f.move + 1}" if f.move is not None else f.date.isoformat()
     return f"{f.rule or f.type}@{where}"

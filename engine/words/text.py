@@ -31,9 +31,8 @@ def name_key(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def as_written(text: str) -> str:
-    """A name as the user wrote it, without a leading article: what reports show. Also the
-    value of a `text` field, so that "the German localisation" and "German localisation" are
-    one work wherever texts are keyed (a set, an instance per field, a measure per field)."""
+    """A name or a text as the user wrote it, without a leading article: what reports show
+    (the value a move keeps and compares is `value_key`'s)."""
     return strip_article(normalise(text, lower=False)).strip(" ,;:")
 
 
